@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Runs every compiled test file (dist/test/**/*.test.js) with uvu, each in its
+// own process so that one file's crash or leaked handle cannot hide another's
+// results, two at a time (the machines have two cores). Prints each file's
+// output, then one closing line `N passed, N failed` that CI reads.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const testDir = join(root, 'dist', 'test');
+const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
+const parallel = Number(process.env.LLMLOAD_TEST_JOBS ?? 2);
+/** A file that runs longer than this is killed and counted as failed. */
+const FILE_TIMEOUT_MS = 240_000;
+
+function listTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name === 'bench' || name === 'fixtures' || name === 'helpers') continue;
+      out.push(...listTests(path));
+    } else if (name.endsWith('.test.js')) out.push(path);
+  }
+  return out.sort();
+}
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [file], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => {
+      output += `\n[test runner] killed after ${FILE_TIMEOUT_MS} ms\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
+      const passedCount = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
+      const skipped = Number(/Skipped:\s+(\d+)/.exec(output)?.[1] ?? 0);
+      let failed = total - passedCount - skipped;
+      // A file that crashed or exited non-zero without reporting counts as one failure.
+      if (code !== 0 && failed === 0) failed = 1;
+      resolve({ file, code, output, passed: passedCount, failed, skipped });
+    });
+  });
+}
+
+const files = listTests(testDir).filter((f) => !filter || filter.test(f));
+const results = [];
+let next = 0;
+async function lane() {
+  while (next < files.length) {
+    const file = files[next++];
+    const result = await runFile(file);
+    results.push(result);
+    process.stdout.write(`\n── ${relative(root, file)} (exit ${result.code})\n${result.output.trim()}\n`);
+  }
+}
+await Promise.all(Array.from({ length: Math.max(1, parallel) }, lane));
+
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+const skipped = results.reduce((n, r) => n + r.skipped, 0);
+const failedFiles = results.filter((r) => r.failed > 0).map((r) => relative(root, r.file));
+if (failedFiles.length > 0) process.stdout.write(`\nfailing files:\n  ${failedFiles.join('\n  ')}\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exitCode = failed > 0 || files.length === 0 ? 1 : 0;
