@@ -61,7 +61,14 @@ async function lane() {
     process.stdout.write(`\n── ${relative(root, file)} (exit ${result.code})\n${result.output.trim()}\n`);
   }
 }
+// Timing-accuracy files (*.serial.test.js) run last, alone, so other test files don't steal their CPU.
+const serial = files.filter((f) => f.endsWith('.serial.test.js'));
+const queue = files.filter((f) => !f.endsWith('.serial.test.js'));
+files.length = 0;
+files.push(...queue);
 await Promise.all(Array.from({ length: Math.max(1, parallel) }, lane));
+files.push(...serial);
+await lane();
 
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);

@@ -43,7 +43,10 @@ export interface Usage {
 export interface RequestTimings {
   /** Epoch ms of the intended send time (t_sched); equals startedAt for closed-loop VUs. */
   scheduledAt: number;
-  /** Epoch ms just before the request was written (t_start). */
+  /**
+   * Epoch ms just before the request was written to its connection (t_start),
+   * after any wait for a connection; the call time when it was never written.
+   */
   startedAt: number;
   /** Time to response headers (TTFB), or null when none arrived. */
   ttfbMs: number | null;
@@ -55,6 +58,17 @@ export interface RequestTimings {
   e2eMs: number | null;
   /** Gaps between consecutive token-bearing events after the first (ITL samples). */
   itlMs: number[];
+  /**
+   * Time to open the connection this request went out on, when it was opened
+   * for it (TCP connect, DNS and TLS included); 0 on a reused connection
+   * (k6 http_req_connecting). Not part of TTFT: t_start is taken after it.
+   */
+  connectMs?: number;
+  /**
+   * Time from the client call to t_start: waiting for a free connection,
+   * connecting included (k6 http_req_blocked). About 0 on a warm pool.
+   */
+  blockedMs?: number;
 }
 
 /** What `vu.chat()`, `vu.completion()` and `vu.stream()` resolve to. Never rejects for a failed request. */

@@ -28,7 +28,7 @@ export interface PhasePlan {
   durationMs: number;
   /** How long in-flight iterations may continue after durationMs before they are interrupted. */
   gracefulStopMs: number;
-  /** How long a VU removed by a ramp-down may finish its iteration before it is interrupted. */
+  /** How long a VU removed by a ramp-down may finish its iteration before it is interrupted (0 where steps never go down). */
   gracefulRampDownMs: number;
   /** Null: iterate until durationMs. */
   iterations: IterationLimit | null;
@@ -36,7 +36,16 @@ export interface PhasePlan {
   maxVus: number;
 }
 
-export interface ScenarioPlan {
+/**
+ * The plan of one scenario. Every executor today is closed-loop (`kind:
+ * 'closed'`: looping VUs). The arrival-rate executors will add an open-loop
+ * plan to this union, with `kind: 'open'` and an arrival schedule per phase
+ * instead of VU steps, so a `switch (plan.kind)` in the engine stays exhaustive.
+ */
+export type ScenarioPlan = ClosedScenarioPlan;
+
+export interface ClosedScenarioPlan {
+  kind: 'closed';
   name: string;
   executor: string;
   /** Offset of the scenario's first phase from the test start. */
@@ -46,6 +55,10 @@ export interface ScenarioPlan {
   tags: Record<string, string>;
   env: Record<string, string>;
   phases: PhasePlan[];
-  /** Longest the scenario can take, graceful stops included (for progress and planning). */
+  /**
+   * Offset from the test start by which the scenario has certainly ended:
+   * startMs + Σ over phases (durationMs + gracefulStopMs). For ramping-vus this
+   * already covers gracefulRampDown, which k6 cuts off at the end + gracefulStop.
+   */
   maxTotalMs: number;
 }

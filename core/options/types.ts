@@ -8,12 +8,15 @@
 export type Duration = string | number;
 
 export interface TargetOptions {
-  /** Base URL of the OpenAI-compatible server, e.g. http://127.0.0.1:8000. No URL: the built-in simulator. */
-  url?: string;
+  /**
+   * Base URL of the OpenAI-compatible server, e.g. http://127.0.0.1:8000. No URL: the built-in simulator.
+   * `undefined` counts as not set, so `url: process.env.LLM_URL` works when the variable is unset.
+   */
+  url?: string | undefined;
   /** Model name sent in every request unless the request names one. */
-  model?: string;
+  model?: string | undefined;
   /** Name of the environment variable holding the API key (default OPENAI_API_KEY when set). */
-  apiKeyEnv?: string;
+  apiKeyEnv?: string | undefined;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
 }
@@ -85,9 +88,11 @@ export interface ConcurrencySweepScenario extends ScenarioBase {
   levels: number[];
   /** Time per level (give this or `iterations`). */
   duration?: Duration;
-  /** Requests (iterations) per level, shared by the level's VUs (give this or `duration`). */
+  /** Requests (iterations) per level, shared by the level's VUs (give one of duration, iterations, iterationsPerVu). */
   iterations?: number;
-  /** Cap on each level's time when `iterations` is used (default '10m'). */
+  /** Requests per VU per level: 1 sends one wave of N simultaneous requests at level N. */
+  iterationsPerVu?: number;
+  /** Cap on each level's time when `iterations` or `iterationsPerVu` is used (default '10m'). */
   maxDuration?: Duration;
 }
 
@@ -113,13 +118,21 @@ export interface Options {
   target?: TargetOptions;
   request?: RequestDefaults;
   simulator?: SimulatorOptions;
-  /** Shortcuts, as in k6: vus+duration → constant-vus; vus+iterations → shared-iterations; stages → ramping-vus. */
-  vus?: number;
-  duration?: Duration;
-  iterations?: number;
-  stages?: Stage[];
+  /**
+   * Shortcuts, as in k6, for one scenario named 'default': vus+duration → constant-vus;
+   * iterations (+vus, +duration as maxDuration) → shared-iterations; stages → ramping-vus
+   * starting at `vus` (default 1); vus alone → shared-iterations of `vus` iterations;
+   * none → per-vu-iterations, 1 VU, 1 iteration. Not allowed together with `scenarios`.
+   * `undefined` counts as not set.
+   */
+  vus?: number | undefined;
+  duration?: Duration | undefined;
+  iterations?: number | undefined;
+  stages?: Stage[] | undefined;
   scenarios?: Record<string, ScenarioOptions>;
   thresholds?: Record<string, ThresholdSpec[]>;
+  /** Evaluate no thresholds (k6's `noThresholds`, CLI `--no-thresholds`). */
+  noThresholds?: boolean;
   /** Tags added to every sample. */
   tags?: Record<string, string>;
   /** Statistics shown for each trend in the summary (default avg, min, med, max, p(90), p(95), p(99)). */
@@ -127,5 +140,5 @@ export interface Options {
   setupTimeout?: Duration;
   teardownTimeout?: Duration;
   /** Worker threads hosting VUs (default: one per core). */
-  workers?: number;
+  workers?: number | undefined;
 }

@@ -1,0 +1,52 @@
+/**
+ * The llmload command line: flags → options → run → exit code. Only wiring;
+ * the work happens in core/. Everything the process touches (argv, streams,
+ * env) comes in as one object so tests can run the CLI in-process.
+ */
+import yargs from 'yargs';
+import { formatError } from '../core/outputs/format-error.js';
+import { ExitCode, isLlmloadError } from '../core/errors.js';
+import { runCommand } from './commands/run.js';
+import { simCommand } from './commands/sim.js';
+import type { CliIo } from './io.js';
+
+export type { CliIo } from './io.js';
+
+/** Run the CLI with `argv` (without node and script path); resolves to the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  process.setSourceMapsEnabled(true);
+  let exitCode: number = ExitCode.OK;
+  const setExit = (code: number): void => {
+    exitCode = code;
+  };
+  const parser = yargs(argv)
+    .scriptName('llmload')
+    .usage('$0 <command> [options]\n\nLoad tests for LLM inference servers (vLLM, SGLang, TGI, llama.cpp, Ollama).')
+    .command(runCommand(io, setExit))
+    .command(simCommand)
+    .demandCommand(1, 'name a command: run, sim')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageFailure(message);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    if (error instanceof UsageFailure) {
+      io.stderr.write(`llmload: ${error.message}\nRun 'llmload --help' or 'llmload run --help' for usage.\n`);
+      return ExitCode.USAGE;
+    }
+    io.stderr.write(formatError(error, io.env) + '\n');
+    return isLlmloadError(error) ? error.exitCode : ExitCode.GENERIC_ENGINE;
+  }
+  return exitCode;
+}
+
+class UsageFailure extends Error {}

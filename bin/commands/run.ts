@@ -1,0 +1,83 @@
+/** `llmload run <script>`: flags as k6 names them where they mean the same. */
+import type { Argv, CommandModule } from 'yargs';
+import { runTest, type RunRequest } from '../../core/run/run-test.js';
+import type { CliIo } from '../io.js';
+
+interface RunArgs {
+  script: string;
+  vus?: number;
+  duration?: string;
+  iterations?: number;
+  stage?: string[];
+  env?: string[];
+  out?: string[];
+  'summary-export'?: string;
+  quiet: boolean;
+  thresholds: boolean;
+  url?: string;
+  model?: string;
+  'api-key-env'?: string;
+  workers?: number;
+  'sim-preset'?: string;
+  'time-scale'?: number;
+}
+
+export function runCommand(io: CliIo, setExit: (code: number) => void): CommandModule<object, RunArgs> {
+  return {
+    command: 'run <script>',
+    describe: 'Run a load test from a TypeScript or JavaScript scenario script',
+    builder: (y) =>
+      (y
+        .positional('script', { type: 'string', demandOption: true, describe: 'Scenario script (.ts or .js), bundled with esbuild' })
+        .option('vus', { alias: 'u', type: 'number', describe: 'Virtual users (replaces the script\'s scenarios, as in k6). Example: --vus 10' })
+        .option('duration', { alias: 'd', type: 'string', describe: 'Test duration with --vus (constant-vus). Example: --duration 30s' })
+        .option('iterations', { alias: 'i', type: 'number', describe: 'Iterations shared by the VUs (shared-iterations). Example: --iterations 100' })
+        .option('stage', {
+          alias: 's',
+          type: 'string',
+          array: true,
+          describe: 'Ramping stages DURATION:TARGET, repeatable or comma-separated (ramping-vus). Example: --stage 10s:5,30s:20',
+        })
+        .option('env', { alias: 'e', type: 'string', array: true, describe: 'Environment variable for the script, KEY=VALUE (repeatable). Example: -e PROMPT_SET=long' })
+        .option('out', {
+          alias: 'o',
+          type: 'string',
+          array: true,
+          describe: 'Raw results: json=FILE writes one NDJSON record per finished request, as they complete. Example: --out json=results.ndjson',
+        })
+        .option('summary-export', { type: 'string', describe: 'Write the end-of-test summary as JSON (k6 handleSummary shape). Example: --summary-export summary.json' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress output. Example: --quiet' })
+        .option('thresholds', { type: 'boolean', default: true, describe: 'Evaluate thresholds; --no-thresholds runs without them (exit 0 unless the run fails)' })
+        .option('url', { type: 'string', describe: 'Target base URL (overrides options.target.url). Without one, a built-in simulator is started. Example: --url http://127.0.0.1:8000' })
+        .option('model', { type: 'string', describe: 'Model name sent in requests (overrides options.target.model). Example: --model Qwen/Qwen2.5-14B-Instruct-AWQ' })
+        .option('api-key-env', { type: 'string', describe: 'Name of the environment variable holding the API key (never printed). Example: --api-key-env VLLM_API_KEY' })
+        .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core). Example: --workers 2' })
+        .option('sim-preset', { type: 'string', describe: 'Preset of the built-in simulator used when no URL is given. Example: --sim-preset qwen14b-awq' })
+        .option('time-scale', { type: 'number', describe: 'Run the built-in simulator this many times faster than real time. Example: --time-scale 10' })
+        .example('$0 run examples/quickstart.ts', 'Run against the built-in simulator')
+        .example('$0 run script.ts --url http://127.0.0.1:8000 --vus 20 --duration 1m', '20 users for a minute against a server')
+        .example('$0 run script.ts --stage 30s:10,1m:50,30s:0 --out json=results.ndjson', 'Ramp up and down, keep raw results')
+        .example('$0 run script.ts --summary-export summary.json --no-thresholds', 'Export the summary, ignore thresholds')) as unknown as Argv<RunArgs>,
+    handler: async (args) => {
+      const request: RunRequest = {
+        scriptPath: args.script,
+        quiet: args.quiet,
+        thresholds: args.thresholds,
+        outputs: args.out ?? [],
+        env: args.env ?? [],
+        stages: args.stage ?? [],
+      };
+      if (args.vus !== undefined) request.vus = args.vus;
+      if (args.duration !== undefined) request.duration = args.duration;
+      if (args.iterations !== undefined) request.iterations = args.iterations;
+      if (args['summary-export'] !== undefined) request.summaryExport = args['summary-export'];
+      if (args.url !== undefined) request.url = args.url;
+      if (args.model !== undefined) request.model = args.model;
+      if (args['api-key-env'] !== undefined) request.apiKeyEnv = args['api-key-env'];
+      if (args.workers !== undefined) request.workers = args.workers;
+      if (args['sim-preset'] !== undefined) request.simPreset = args['sim-preset'];
+      if (args['time-scale'] !== undefined) request.timeScale = args['time-scale'];
+      setExit(await runTest(request, io));
+    },
+  };
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The llmload command: a thin shim over the compiled CLI (dist/bin/cli.js).
+import { main } from '../dist/bin/cli.js';
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});

@@ -1,0 +1,105 @@
+/**
+ * Turns a scenario script (TypeScript or JavaScript, ESM, with local imports)
+ * into one ES module file that the controller and every worker import.
+ *
+ * `import … from 'llmload'` is not bundled: it is rewritten to the absolute
+ * URL of this package's dsl entry and left external, so the script, the
+ * controller and the workers share one copy of the dsl module per thread (the
+ * worker registers its runtime in that copy's realm). Node built-ins stay
+ * external; npm packages the script imports are bundled.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+import { ErrorCode, LlmloadError } from '../errors.js';
+
+/** Absolute URL of the compiled dsl entry (dist/dsl/index.js). */
+const dslEntryUrl = new URL('../../dsl/index.js', import.meta.url).href;
+
+export interface BundledScript {
+  /** Absolute path of the script as given. */
+  scriptPath: string;
+  /** file: URL of the bundled module, importable from any thread. */
+  bundleUrl: string;
+  /** Remove the temporary bundle. */
+  dispose(): Promise<void>;
+}
+
+/** Bundle `scriptPath`; throws LL_ERR_SCRIPT_BUILD with esbuild's located messages. */
+export async function bundleScript(scriptPath: string): Promise<BundledScript> {
+  const absolute = resolve(scriptPath);
+  if (!existsSync(absolute)) {
+    throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `script not found: ${scriptPath}`, {
+      hint: 'pass the path of a .ts or .js scenario script, e.g. examples/quickstart.ts',
+    });
+  }
+  let result: esbuild.BuildResult<{ write: false }>;
+  try {
+    result = await esbuild.build({
+      entryPoints: [absolute],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      plugins: [llmloadExternal],
+    });
+  } catch (error) {
+    throw buildError(absolute, error);
+  }
+  const output = result.outputFiles[0];
+  if (output === undefined) throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `esbuild produced no output for ${scriptPath}`);
+  const dir = await mkdtemp(join(tmpdir(), 'llmload-'));
+  const file = join(dir, 'script.mjs');
+  await writeFile(file, output.contents);
+  return {
+    scriptPath: absolute,
+    bundleUrl: pathToFileURL(file).href,
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Resolve 'llmload' (and 'llmload/…' type-only paths) to this package's dsl, left external. */
+const llmloadExternal: esbuild.Plugin = {
+  name: 'llmload-external',
+  setup(build) {
+    build.onResolve({ filter: /^llmload$/ }, () => ({ path: dslEntryUrl, external: true }));
+  },
+};
+
+/** Format esbuild's failure as one LlmloadError, keeping every message's location. */
+function buildError(scriptPath: string, error: unknown): LlmloadError {
+  const failure = error as Partial<esbuild.BuildFailure>;
+  const errors = failure.errors ?? [];
+  if (errors.length === 0) {
+    return new LlmloadError(ErrorCode.SCRIPT_BUILD, `cannot build ${scriptPath}: ${String(error)}`, { cause: error });
+  }
+  const details = errors.map(formatMessage);
+  const first = errors[0]!;
+  const options: ConstructorParameters<typeof LlmloadError>[2] = { details, cause: error };
+  if (first.location) {
+    options.location = {
+      file: first.location.file,
+      line: first.location.line,
+      column: first.location.column + 1,
+      lineText: first.location.lineText,
+    };
+  }
+  const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}` : scriptPath;
+  return new LlmloadError(ErrorCode.SCRIPT_BUILD, `${where}: ${first.text}`, options);
+}
+
+/** One esbuild message as `file:line:column: text` plus the source line and a caret. */
+export function formatMessage(message: esbuild.Message): string {
+  const loc = message.location;
+  if (!loc) return message.text;
+  const column = loc.column + 1;
+  const caret = ' '.repeat(loc.column) + '^'.repeat(Math.max(1, loc.length));
+  return `${loc.file}:${loc.line}:${column}: ${message.text}\n    ${loc.lineText}\n    ${caret}`;
+}
+

@@ -1,0 +1,96 @@
+/**
+ * The undici Pool for one origin, plus exact connect times per request.
+ *
+ * Shape: keep-alive, pipelining 1 (one stream per connection, as every LLM
+ * server expects), no undici headers/body timeouts (the stall watchdog does
+ * ours), TCP_NODELAY. `connections` caps the pool; undici opens a connection
+ * only when every open one is busy, so the pool grows to the peak in-flight
+ * count and no further.
+ *
+ * Connect time: the pool's factory gives each connection (an undici Client)
+ * a connector that times the TCP connect (DNS and TLS included) and a
+ * dispatch that tells the request which connection it was given, through a
+ * symbol-keyed field of the dispatch options (undici passes that object
+ * through unchanged and ignores fields it does not know). The first request
+ * written on a freshly opened connection claims its connect time; every later
+ * one on it gets 0, like k6's http_req_connecting.
+ *
+ * Reuse: undici hands a connection back one event-loop turn after its
+ * response ended (client-h1.js waits a setImmediate, to catch servers that
+ * close despite keep-alive). A request sent in that gap goes to another idle
+ * connection, or opens one if the cap allows, or waits for the turn. Warming
+ * the pool up to its cap before measuring (warmUp) means nothing is opened
+ * mid-test for that reason.
+ */
+import { Client, Pool, type buildConnector, type Dispatcher } from 'undici';
+
+/** Per-connection state shared between its connector and the requests written on it. */
+export interface ConnectionInfo {
+  /** How long the connection took to open, until a request claims it; null once claimed. */
+  unclaimedConnectMs: number | null;
+}
+
+/** The dispatch-options field through which a request learns its connection. */
+export const kConnection = Symbol('llmload.connection');
+
+/** Dispatch options carrying the connection slot. */
+export type TrackedDispatchOptions = Dispatcher.DispatchOptions & { [kConnection]: ConnectionInfo | null };
+
+export interface PoolConfig {
+  /** Most connections to open; 0 for no cap (one per in-flight request). */
+  connections: number;
+  /** Longest time to open one connection, in ms. */
+  connectTimeoutMs: number;
+  /** Called with the connect time (ms) of every connection opened. */
+  onConnect?: (connectMs: number) => void;
+}
+
+/** How long an idle connection is kept (servers may close theirs earlier; undici honours their Keep-Alive hint). */
+const KEEP_ALIVE_MS = 10 * 60_000;
+
+/** Build the Pool for `origin`. */
+export function createPool(origin: string, config: PoolConfig): Pool {
+  const onConnect = config.onConnect;
+  const factory = (url: URL, options: object): Dispatcher => {
+    const info: ConnectionInfo = { unclaimedConnectMs: null };
+    const base = (options as { connect: buildConnector.connector }).connect;
+    const connect: buildConnector.connector = (params, callback) => {
+      const t0 = performance.now();
+      base(params, (...args) => {
+        if (args[0] === null) {
+          const ms = performance.now() - t0;
+          info.unclaimedConnectMs = ms;
+          onConnect?.(ms);
+        }
+        callback(...args);
+      });
+    };
+    const client = new Client(url, { ...(options as Client.Options), connect });
+    const dispatch = client.dispatch;
+    client.dispatch = function trackedDispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+      if (kConnection in opts) (opts as TrackedDispatchOptions)[kConnection] = info;
+      return dispatch.call(this, opts, handler);
+    };
+    return client;
+  };
+  return new Pool(origin, {
+    connections: config.connections > 0 ? config.connections : null,
+    pipelining: 1,
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    keepAliveMaxTimeout: KEEP_ALIVE_MS,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    connectTimeout: config.connectTimeoutMs,
+    connect: { noDelay: true },
+    factory,
+  });
+}
+
+/** Take the connect time a request is owed: the connection's if it was opened for this request, else null (reused). */
+export function claimConnectMs(opts: TrackedDispatchOptions): number | null {
+  const info = opts[kConnection];
+  if (info === null || info.unclaimedConnectMs === null) return null;
+  const ms = info.unclaimedConnectMs;
+  info.unclaimedConnectMs = null;
+  return ms;
+}

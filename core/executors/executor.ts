@@ -1,0 +1,102 @@
+/**
+ * The contract of an executor module. Each executor is one file exporting one
+ * `ExecutorModule`: the JSON schema of its own fields, its semantic checks, how
+ * its defaults apply, and a pure `plan()`. The options schema, validation and
+ * `planScenarios()` all read ./registry.ts, so a new executor is one new file
+ * plus its entries there (and its script-facing type in core/options/types.ts).
+ *
+ * Order of use: the options schema has checked the raw scenario's shape →
+ * `validate(raw)` reports what a schema can't express → `resolve(raw)` applies
+ * defaults and turns durations into milliseconds → `plan(resolved)`.
+ */
+import { DEFAULTS } from '../options/defaults.js';
+import { msOrDefault, tryParseDuration } from '../options/duration.js';
+import type { JsonSchema } from '../options/schema-parts.js';
+import type { Duration, ScenarioOptions } from '../options/types.js';
+import type { PhasePlan, ScenarioPlan } from './types.js';
+
+/**
+ * Closed executors run a number of looping VUs (k6's VU-based executors and
+ * concurrency-sweep). Open executors (the arrival-rate ones, to come) start
+ * iterations on a schedule whatever the VUs are doing.
+ */
+export type ExecutorKind = 'closed' | 'open';
+
+/** A scenario as written in the script, for one executor. */
+export type RawScenario<K extends string> = Extract<ScenarioOptions, { executor: K }>;
+
+/**
+ * Where a field of the scenario being checked lives in the user's options, in
+ * JS notation: `at('stages')` → 'options.scenarios.ramp.stages' (or
+ * 'options.stages' for the shortcut scenario); `at('')` → the scenario itself.
+ */
+export type FieldPath = (field: string) => string;
+
+/** Fields every resolved scenario has. Durations in milliseconds. */
+export interface ResolvedScenarioBase {
+  /** Offset from the test start. */
+  readonly startTimeMs: number;
+  readonly gracefulStopMs: number;
+  /** Exported function each iteration calls. */
+  readonly exec: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface ExecutorModule<K extends string, R extends ResolvedScenarioBase & { readonly executor: K }> {
+  readonly name: K;
+  readonly kind: ExecutorKind;
+  /** One line for `llmload --help`-style listings. */
+  readonly description: string;
+  /** JSON schema of the executor's own fields; the common ones (startTime, gracefulStop, exec, tags, env) are added. */
+  readonly properties: Readonly<Record<string, JsonSchema>>;
+  readonly required: readonly string[];
+  /** Problems a schema can't express, each `path: message`. `raw` has passed the schema. */
+  validate(raw: RawScenario<K>, at: FieldPath): string[];
+  /** Apply defaults and convert durations. `raw` has passed the schema and `validate`. */
+  resolve(raw: RawScenario<K>): R;
+  /** The pure execution plan of one resolved scenario. */
+  plan(name: string, scenario: R): ScenarioPlan;
+}
+
+/** The fields every scenario shares, with their defaults applied. */
+export function resolveBase(raw: ScenarioOptions): ResolvedScenarioBase {
+  return {
+    startTimeMs: msOrDefault(raw.startTime, DEFAULTS.scenario.startTimeMs),
+    gracefulStopMs: msOrDefault(raw.gracefulStop, DEFAULTS.scenario.gracefulStopMs),
+    exec: raw.exec ?? DEFAULTS.scenario.exec,
+    tags: { ...raw.tags },
+    env: { ...raw.env },
+  };
+}
+
+/** Problem text when a duration that must be positive is 0 (the schema already refused negatives). */
+export function requirePositiveDuration(value: Duration | undefined, path: string, problems: string[]): void {
+  if (value !== undefined && tryParseDuration(value) === 0) problems.push(`${path}: must be more than 0`);
+}
+
+/** Problem text when a VU count that must be positive is 0. */
+export function requireSomeVus(vus: number, executor: string, path: string, problems: string[]): void {
+  if (vus < 1) problems.push(`${path}: ${executor} needs at least 1 VU, got ${vus}`);
+}
+
+/** Assemble a closed-loop scenario plan; maxTotalMs = startMs + Σ (durationMs + gracefulStopMs). */
+export function closedPlan(
+  name: string,
+  executor: string,
+  scenario: ResolvedScenarioBase,
+  phases: PhasePlan[],
+): ScenarioPlan {
+  const phasesMs = phases.reduce((sum, phase) => sum + phase.durationMs + phase.gracefulStopMs, 0);
+  return {
+    kind: 'closed',
+    name,
+    executor,
+    startMs: scenario.startTimeMs,
+    exec: scenario.exec,
+    tags: { ...scenario.tags },
+    env: { ...scenario.env },
+    phases,
+    maxTotalMs: scenario.startTimeMs + phasesMs,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Every metric and tag name llmload emits, in one place (as k6 metrics/builtin.go).
+ * Names are snake_case; LLM metrics carry the `llm_` prefix, k6's own keep k6's names.
+ * Definitions are METRICS.md's (`vllm bench serve` semantics).
+ */
+import type { MetricType, ValueKind } from './types.js';
+
+/** Request start → first token-bearing event. */
+export const LLM_TTFT = 'llm_ttft';
+/** Gap between consecutive token-bearing events; one sample per gap, successful requests only. */
+export const LLM_ITL = 'llm_itl';
+/** (e2e − ttft) / (output tokens − 1), per successful request with more than one output token. */
+export const LLM_TPOT = 'llm_tpot';
+/** Request start → last SSE data event (or stream close). */
+export const LLM_E2E = 'llm_e2e';
+/** Request start → response headers. */
+export const LLM_TTFB = 'llm_ttfb';
+/** Request start → first non-reasoning content or tool call. */
+export const LLM_TTFC = 'llm_ttfc';
+/** Connection set-up time (TCP + TLS) of requests that opened a connection. */
+export const LLM_CONNECTING = 'llm_connecting';
+/** Output tokens per successful request (server usage, else estimated). */
+export const LLM_OUTPUT_TOKENS = 'llm_output_tokens';
+/** Input tokens per successful request (server usage, else estimated). */
+export const LLM_INPUT_TOKENS = 'llm_input_tokens';
+/** Output tokens / e2e seconds, per successful request. */
+export const LLM_OUTPUT_TPS = 'llm_output_tps';
+/** Finished requests, successful or failed (interrupted ones excluded). */
+export const LLM_REQUESTS = 'llm_requests';
+/** 1 for a failed request, 0 for a successful one; interrupted requests are not samples. */
+export const LLM_REQUEST_FAILED = 'llm_request_failed';
+/** Requests cut off by llmload itself (gracefulStop, ramp-down, Ctrl-C). */
+export const LLM_REQUESTS_INTERRUPTED = 'llm_requests_interrupted';
+
+/** Successful requests / window (derived from the request window, not from samples). */
+export const LLM_REQUEST_THROUGHPUT = 'llm_request_throughput';
+/** Σ output tokens of successful requests / window. */
+export const LLM_OUTPUT_TOKEN_THROUGHPUT = 'llm_output_token_throughput';
+/** (Σ input + Σ output tokens) of successful requests / window. */
+export const LLM_TOTAL_TOKEN_THROUGHPUT = 'llm_total_token_throughput';
+/** Successful requests meeting every goodput SLO / window. */
+export const LLM_GOODPUT = 'llm_goodput';
+
+export const CHECKS = 'checks';
+export const ITERATIONS = 'iterations';
+export const ITERATION_DURATION = 'iteration_duration';
+export const VUS = 'vus';
+export const VUS_MAX = 'vus_max';
+export const DROPPED_ITERATIONS = 'dropped_iterations';
+
+/** Tag names with a meaning to the engine. */
+export const TAG_SCENARIO = 'scenario';
+export const TAG_LEVEL = 'level';
+export const TAG_STAGE = 'stage';
+export const TAG_NAME = 'name';
+/** Group path, k6-style: '' at the root, '::outer::inner' inside groups. */
+export const TAG_GROUP = 'group';
+/** Name of a check, on `checks` samples. */
+export const TAG_CHECK = 'check';
+/** Failure class, added to `llm_requests` and `llm_request_failed` samples of failed requests. */
+export const TAG_FAILURE = 'failure';
+
+/** Where the end-of-test summary lists a metric. */
+export type MetricSection = 'llm' | 'throughput' | 'checks' | 'execution' | 'custom';
+
+export interface MetricInfo {
+  type: MetricType;
+  contains: ValueKind;
+  section: MetricSection;
+  /** Computed from the request window at read time rather than from samples. */
+  derived: boolean;
+  description: string;
+}
+
+function info(type: MetricType, contains: ValueKind, section: MetricSection, description: string, derived = false): MetricInfo {
+  return Object.freeze({ type, contains, section, derived, description });
+}
+
+/** Every builtin metric, in the order the summary lists them within a section. */
+export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = Object.freeze({
+  [LLM_E2E]: info('trend', 'time', 'llm', 'request start to last data event'),
+  [LLM_TTFT]: info('trend', 'time', 'llm', 'time to first token'),
+  [LLM_TTFC]: info('trend', 'time', 'llm', 'time to first content (non-reasoning)'),
+  [LLM_TTFB]: info('trend', 'time', 'llm', 'time to response headers'),
+  [LLM_ITL]: info('trend', 'time', 'llm', 'inter-token latency, one sample per gap'),
+  [LLM_TPOT]: info('trend', 'time', 'llm', 'time per output token after the first'),
+  [LLM_CONNECTING]: info('trend', 'time', 'llm', 'connection set-up time'),
+  [LLM_OUTPUT_TOKENS]: info('trend', 'default', 'llm', 'output tokens per request'),
+  [LLM_INPUT_TOKENS]: info('trend', 'default', 'llm', 'input tokens per request'),
+  [LLM_OUTPUT_TPS]: info('trend', 'default', 'llm', 'output tokens per second, per request'),
+  [LLM_REQUESTS]: info('counter', 'default', 'llm', 'finished requests'),
+  [LLM_REQUEST_FAILED]: info('rate', 'default', 'llm', 'share of finished requests that failed'),
+  [LLM_REQUESTS_INTERRUPTED]: info('counter', 'default', 'llm', 'requests interrupted by llmload'),
+  [LLM_REQUEST_THROUGHPUT]: info('gauge', 'default', 'throughput', 'successful requests per second over the window', true),
+  [LLM_OUTPUT_TOKEN_THROUGHPUT]: info('gauge', 'default', 'throughput', 'output tokens per second over the window', true),
+  [LLM_TOTAL_TOKEN_THROUGHPUT]: info('gauge', 'default', 'throughput', 'input + output tokens per second over the window', true),
+  [LLM_GOODPUT]: info('gauge', 'default', 'throughput', 'requests meeting every SLO per second over the window', true),
+  [CHECKS]: info('rate', 'default', 'checks', 'share of checks that passed'),
+  [ITERATION_DURATION]: info('trend', 'time', 'execution', 'time of one iteration of the scenario function'),
+  [ITERATIONS]: info('counter', 'default', 'execution', 'iterations completed'),
+  [DROPPED_ITERATIONS]: info('counter', 'default', 'execution', 'schedule slots that could not start'),
+  [VUS]: info('gauge', 'default', 'execution', 'active virtual users'),
+  [VUS_MAX]: info('gauge', 'default', 'execution', 'allocated virtual users'),
+});
+
+/** The builtin metric's definition, or undefined for a custom metric name. */
+export function builtinMetric(name: string): MetricInfo | undefined {
+  return Object.hasOwn(BUILTIN_METRICS, name) ? BUILTIN_METRICS[name] : undefined;
+}
+
+/** Names of the derived throughput metrics, in summary order. */
+export const DERIVED_METRICS: readonly string[] = Object.keys(BUILTIN_METRICS).filter((name) => BUILTIN_METRICS[name]?.derived === true);

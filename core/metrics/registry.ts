@@ -1,0 +1,591 @@
+/**
+ * The controller's metrics engine: every finished request (`addRecord`) and
+ * every custom/check/engine sample (`addSample`) lands here, in the metric,
+ * in each submetric whose tag filter matches, in the run's RequestStats and in
+ * the per-group RequestStats (per sweep level, scenario, stage), and in the
+ * time series.
+ *
+ * Hot path: addRecord runs once per request and its ITL loop once per token
+ * event. Which sinks a request feeds depends only on its tag set, so that
+ * list (a Route) is computed once per distinct tag set and cached under a key
+ * built once per record; the per-sample work is then a store into
+ * preallocated arrays, with no allocation and no string building.
+ *
+ * Submetrics must be declared (addSubmetric, normally by the thresholds)
+ * before samples arrive: samples are not replayed into a late submetric.
+ */
+import type { RequestRecord } from '../client/types.js';
+import { ErrorCode, LlmloadError } from '../errors.js';
+import { aggregateSink, type AggregationMethod } from './aggregate.js';
+import {
+  BUILTIN_METRICS,
+  builtinMetric,
+  CHECKS,
+  LLM_CONNECTING,
+  LLM_E2E,
+  LLM_INPUT_TOKENS,
+  LLM_ITL,
+  LLM_OUTPUT_TOKENS,
+  LLM_OUTPUT_TPS,
+  LLM_REQUEST_FAILED,
+  LLM_REQUESTS,
+  LLM_REQUESTS_INTERRUPTED,
+  LLM_TPOT,
+  LLM_TTFB,
+  LLM_TTFC,
+  LLM_TTFT,
+  TAG_CHECK,
+  TAG_FAILURE,
+  TAG_GROUP,
+  TAG_LEVEL,
+  TAG_SCENARIO,
+  TAG_STAGE,
+} from './builtin.js';
+import { derivedValue } from './derived.js';
+import { Metric, Submetric } from './metric.js';
+import { connectingMs, failureClassOf, outcomeOf, outputTokensPerSecond, tpotMs } from './record-values.js';
+import { RequestStats, type EncodedRequestStats, type GoodputSlo, type InputTokenBasis, type RequestStatsRow } from './request-stats.js';
+import { CounterSink, createSink, decodeSink, mergeSink, RateSink, type EncodedSink, type Sink } from './sinks.js';
+import { matchesFilter, parseMetricKey, tagSetKey, type MetricKey, type TagFilter } from './tags.js';
+import { TimeSeries, type EncodedTimeSeries, type TimeSeriesOptions } from './time-series.js';
+import { TrendSink, type TrendSinkOptions } from './trend-sink.js';
+import type { MetricType, Tags, ValueKind } from './types.js';
+
+/** A way of splitting requests into rows: one RequestStats per distinct combination of these tags' values. */
+export interface GroupDefinition {
+  name: string;
+  /** A request joins the group only when it carries every one of these tags. */
+  tags: readonly string[];
+}
+
+/** Per scenario, per sweep level (within its scenario), per stage (within its scenario). */
+export const DEFAULT_GROUPS: readonly GroupDefinition[] = Object.freeze([
+  { name: 'scenario', tags: [TAG_SCENARIO] },
+  { name: 'level', tags: [TAG_SCENARIO, TAG_LEVEL] },
+  { name: 'stage', tags: [TAG_SCENARIO, TAG_STAGE] },
+]);
+
+export interface RegistryOptions {
+  /** Raw-sample cap and HDR precision of every trend. */
+  trend?: TrendSinkOptions;
+  groups?: readonly GroupDefinition[];
+  /** Goodput SLOs; without them llm_goodput has no value. */
+  goodput?: GoodputSlo | null;
+  /** Input token count used by total token throughput (default 'server'). */
+  inputTokens?: InputTokenBasis;
+  series?: TimeSeriesOptions;
+}
+
+/** Pass/fail counts of one check within one group. */
+export interface CheckRecord {
+  /** k6 group path: '' for the root, '::outer::inner' otherwise. */
+  group: string;
+  name: string;
+  passes: number;
+  fails: number;
+}
+
+/** What a metric key resolves to: a sample metric or submetric, or a derived throughput over some requests. */
+export type MetricTarget =
+  | { kind: 'sink'; key: string; type: MetricType; contains: ValueKind; sink: Sink; observed: boolean }
+  | { kind: 'derived'; key: string; name: string; type: 'gauge'; contains: 'default'; stats: RequestStats; observed: boolean };
+
+export interface EncodedMetric {
+  name: string;
+  type: MetricType;
+  contains: ValueKind;
+  observed: boolean;
+  sink: EncodedSink;
+  submetrics: Array<{ key: string; observed: boolean; sink: EncodedSink }>;
+}
+
+/** A whole registry as plain data: crosses threads (structured clone) and files (JSON) for `llmload merge`. */
+export interface EncodedRegistry {
+  format: 'llmload.metrics';
+  version: 1;
+  options: { trend: TrendSinkOptions; groups: GroupDefinition[]; goodput: GoodputSlo | null; inputTokens: InputTokenBasis };
+  metrics: EncodedMetric[];
+  /** Submetric keys declared for metrics that had no sample yet. */
+  pending: string[];
+  derived: Array<{ key: string; observed: boolean; stats: EncodedRequestStats }>;
+  total: EncodedRequestStats;
+  groups: Array<{ name: string; members: EncodedRequestStats[] }>;
+  series: EncodedTimeSeries;
+  checks: CheckRecord[];
+  droppedSamples: number;
+}
+
+/** The sinks one request feeds, fixed by its tag set (base metric first, then matching submetrics). */
+interface Route {
+  e2e: TrendSink[];
+  ttft: TrendSink[];
+  ttfc: TrendSink[];
+  ttfb: TrendSink[];
+  itl: TrendSink[];
+  tpot: TrendSink[];
+  connecting: TrendSink[];
+  outputTokens: TrendSink[];
+  inputTokens: TrendSink[];
+  outputTps: TrendSink[];
+  requests: CounterSink[];
+  failed: RateSink[];
+  interrupted: CounterSink[];
+  stats: RequestStats[];
+}
+
+interface DerivedSubmetric {
+  key: string;
+  name: string;
+  filter: TagFilter | null;
+  stats: RequestStats;
+  observed: boolean;
+}
+
+/** Distinct tag sets remembered before the route cache is flushed (bounds memory under high-cardinality tags). */
+const ROUTE_CACHE_LIMIT = 10_000;
+
+export class MetricsRegistry {
+  readonly total: RequestStats;
+  readonly series: TimeSeries;
+  readonly #trend: TrendSinkOptions;
+  readonly #groupDefs: readonly GroupDefinition[];
+  readonly #goodput: GoodputSlo | null;
+  readonly #inputTokens: InputTokenBasis;
+  readonly #metrics = new Map<string, Metric>();
+  readonly #pending = new Map<string, MetricKey[]>();
+  readonly #derived = new Map<string, DerivedSubmetric>();
+  readonly #groups = new Map<string, Map<string, RequestStats>>();
+  readonly #checks = new Map<string, CheckRecord>();
+  readonly #routes = new Map<string, Route>();
+  #droppedSamples = 0;
+
+  constructor(options: RegistryOptions = {}) {
+    this.#trend = { ...options.trend };
+    this.#groupDefs = (options.groups ?? DEFAULT_GROUPS).map((g) => ({ name: g.name, tags: [...g.tags] }));
+    this.#goodput = options.goodput ?? null;
+    this.#inputTokens = options.inputTokens ?? 'server';
+    this.total = this.#newStats({});
+    this.series = new TimeSeries(options.series);
+    for (const group of this.#groupDefs) this.#groups.set(group.name, new Map());
+    for (const [name, info] of Object.entries(BUILTIN_METRICS)) {
+      if (info.derived) {
+        this.#derived.set(name, { key: name, name, filter: null, stats: this.total, observed: false });
+      } else {
+        this.#metrics.set(name, new Metric(name, info.type, info.contains, createSink(info.type, this.#trend)));
+      }
+    }
+  }
+
+  /**
+   * The metric called `name`, created on first use. Throws LL_ERR_SCRIPT_EXCEPTION when the
+   * name is taken by a metric of another type (or a derived metric), or a custom metric of the
+   * same type but other value kind. Builtin metrics keep their own value kind.
+   */
+  define(name: string, type: MetricType, isTime = false): Metric {
+    const existing = this.#metrics.get(name);
+    const builtin = builtinMetric(name);
+    const contains: ValueKind = isTime ? 'time' : 'default';
+    if (existing !== undefined) {
+      if (existing.type !== type) throw conflict(name, existing.type, type);
+      if (builtin === undefined && existing.contains !== contains) {
+        throw new LlmloadError(
+          ErrorCode.SCRIPT_EXCEPTION,
+          `metric "${name}" holds ${existing.contains === 'time' ? 'times' : 'plain values'}; it cannot also hold ${contains === 'time' ? 'times' : 'plain values'}`,
+        );
+      }
+      return existing;
+    }
+    if (builtin?.derived === true) {
+      throw new LlmloadError(ErrorCode.SCRIPT_EXCEPTION, `metric "${name}" is computed from the request window; samples cannot be added to it`);
+    }
+    if (builtin !== undefined) throw conflict(name, builtin.type, type);
+    const metric = new Metric(name, type, contains, createSink(type, this.#trend));
+    this.#metrics.set(name, metric);
+    for (const key of this.#pending.get(name) ?? []) this.#attachSubmetric(metric, key);
+    this.#pending.delete(name);
+    return metric;
+  }
+
+  get(name: string): Metric | undefined {
+    return this.#metrics.get(name);
+  }
+
+  /** Every sample metric: builtin ones first, then custom ones in order of creation. */
+  metrics(): Metric[] {
+    return [...this.#metrics.values()];
+  }
+
+  /**
+   * Declare a submetric from a key such as `llm_ttft{level:10}` (returns its parsed key).
+   * A key without a filter just names the metric. Keys of metrics not defined yet are kept and
+   * attached when the metric appears. Throws a plain Error for a malformed key.
+   */
+  addSubmetric(keyText: string): MetricKey {
+    const parsed = parseMetricKey(keyText);
+    if (!parsed.ok) throw new Error(`${JSON.stringify(keyText)}: ${parsed.error}`);
+    const key = parsed.value;
+    if (key.filter === null) return key;
+    if (builtinMetric(key.name)?.derived === true) {
+      if (!this.#derived.has(key.key)) {
+        const stats = this.#newStats({});
+        this.#derived.set(key.key, { key: key.key, name: key.name, filter: key.filter, stats, observed: false });
+        this.#routes.clear();
+      }
+      return key;
+    }
+    const metric = this.#metrics.get(key.name);
+    if (metric !== undefined) {
+      this.#attachSubmetric(metric, key);
+    } else {
+      const list = this.#pending.get(key.name) ?? [];
+      if (!list.some((k) => k.key === key.key)) list.push(key);
+      this.#pending.set(key.name, list);
+    }
+    return key;
+  }
+
+  /** Resolve a metric key (canonical or as written) to what it reads; undefined when no such metric exists (yet). */
+  resolve(keyText: string): MetricTarget | undefined {
+    const parsed = parseMetricKey(keyText);
+    if (!parsed.ok) return undefined;
+    const key = parsed.value;
+    const derived = this.#derived.get(key.key);
+    if (derived !== undefined) {
+      return { kind: 'derived', key: key.key, name: derived.name, type: 'gauge', contains: 'default', stats: derived.stats, observed: derived.observed };
+    }
+    const metric = this.#metrics.get(key.name);
+    if (metric === undefined) return undefined;
+    if (key.filter === null) {
+      return { kind: 'sink', key: metric.name, type: metric.type, contains: metric.contains, sink: metric.sink, observed: metric.observed };
+    }
+    const sub = metric.submetric(key.key);
+    if (sub === undefined) return undefined;
+    return { kind: 'sink', key: sub.key, type: metric.type, contains: metric.contains, sink: sub.sink, observed: sub.observed };
+  }
+
+  /** Mark a metric or submetric as referenced (by a threshold) so the summary lists it even without samples. */
+  observe(keyText: string): void {
+    const parsed = parseMetricKey(keyText);
+    if (!parsed.ok) return;
+    const key = parsed.value;
+    const derived = this.#derived.get(key.key);
+    if (derived !== undefined) {
+      derived.observed = true;
+      return;
+    }
+    const metric = this.#metrics.get(key.name);
+    if (metric === undefined) {
+      const list = this.#pending.get(key.name) ?? [];
+      if (!list.some((k) => k.key === key.key)) list.push(key);
+      this.#pending.set(key.name, list);
+      return;
+    }
+    // As k6: a submetric with a threshold lists its parent metric too.
+    metric.observed = true;
+    if (key.filter !== null) this.#attachSubmetric(metric, key).observed = true;
+  }
+
+  /**
+   * The value a threshold compares: null when there is nothing to read (no samples, no window),
+   * undefined when the key names no metric or the method does not apply to its type.
+   */
+  aggregate(keyText: string, method: AggregationMethod, percentile: number, durationMs: number): number | null | undefined {
+    const target = this.resolve(keyText);
+    if (target === undefined) return undefined;
+    if (target.kind === 'derived') return method === 'value' ? derivedValue(target.name, target.stats) : undefined;
+    return aggregateSink(target.sink, method, percentile, durationMs);
+  }
+
+  /** The derived throughput metrics and their filtered variants, in declaration order. */
+  derivedTargets(): Array<Extract<MetricTarget, { kind: 'derived' }>> {
+    return [...this.#derived.values()].map((d) => ({ kind: 'derived', key: d.key, name: d.name, type: 'gauge', contains: 'default', stats: d.stats, observed: d.observed }));
+  }
+
+  /** Account one finished request in every builtin LLM metric, the request statistics and the time series. */
+  addRecord(record: RequestRecord): void {
+    const outcome = outcomeOf(record);
+    const route = this.#route(record.tags, outcome === 'failure' ? failureClassOf(record) : '');
+    const stats = route.stats;
+    for (let i = 0; i < stats.length; i++) stats[i]!.add(record);
+    this.series.addRecord(record);
+    if (outcome === 'interrupted') {
+      addAll(route.interrupted, 1);
+      return;
+    }
+    addAll(route.requests, 1);
+    addAll(route.failed, outcome === 'failure' ? 1 : 0);
+    const connecting = connectingMs(record);
+    if (connecting !== null) addAll(route.connecting, connecting);
+    if (outcome === 'failure') return;
+    // Latency and token metrics come from successful requests only, as vLLM's.
+    if (record.e2eMs !== null) addAll(route.e2e, record.e2eMs);
+    if (record.ttftMs !== null) addAll(route.ttft, record.ttftMs);
+    if (record.ttfcMs !== null) addAll(route.ttfc, record.ttfcMs);
+    if (record.ttfbMs !== null) addAll(route.ttfb, record.ttfbMs);
+    addAll(route.outputTokens, record.outputTokens);
+    addAll(route.inputTokens, record.inputTokens);
+    const tps = outputTokensPerSecond(record);
+    if (tps !== null) addAll(route.outputTps, tps);
+    const tpot = tpotMs(record);
+    if (tpot !== null) addAll(route.tpot, tpot);
+    const itl = record.itlMs;
+    const itlSinks = route.itl;
+    for (let s = 0; s < itlSinks.length; s++) {
+      const sink = itlSinks[s]!;
+      for (let i = 0; i < itl.length; i++) sink.add(itl[i]!);
+    }
+  }
+
+  /**
+   * Record one sample of any metric (custom metrics, checks, iterations, vus…). Non-finite values
+   * are dropped and counted (droppedSamples). Throws like `define` on a type conflict.
+   */
+  addSample(name: string, type: MetricType, value: number, tags?: Tags, isTime = false): void {
+    if (!Number.isFinite(value)) {
+      this.#droppedSamples++;
+      return;
+    }
+    const metric = this.define(name, type, isTime);
+    metric.sink.add(value);
+    const subs = metric.submetrics;
+    if (subs.length > 0) {
+      const sampleTags = tags ?? {};
+      for (let i = 0; i < subs.length; i++) {
+        const sub = subs[i]!;
+        if (matchesFilter(sub.filter, sampleTags)) sub.sink.add(value);
+      }
+    }
+    if (name === CHECKS) this.#countCheck(tags, value !== 0);
+  }
+
+  /** Record a check result: a `checks` sample tagged with the check's name. */
+  addCheck(name: string, ok: boolean, tags?: Tags): void {
+    this.addSample(CHECKS, 'rate', ok ? 1 : 0, { ...tags, [TAG_CHECK]: name });
+  }
+
+  /** Checks in order of first result, with their group paths. */
+  checks(): CheckRecord[] {
+    return [...this.#checks.values()].map((c) => ({ ...c }));
+  }
+
+  /** Names of the group definitions, e.g. ['scenario', 'level', 'stage']. */
+  groupNames(): string[] {
+    return this.#groupDefs.map((g) => g.name);
+  }
+
+  /** The RequestStats of one group definition, in order of first request. */
+  groups(name: string): RequestStats[] {
+    return [...(this.#groups.get(name)?.values() ?? [])];
+  }
+
+  /** Rows of one group definition (e.g. 'level': one row per sweep level). */
+  groupRows(name: string): RequestStatsRow[] {
+    return this.groups(name).map((g) => g.row());
+  }
+
+  /** Some successful request's token counts were estimated rather than reported by the server. */
+  get tokensEstimated(): boolean {
+    return this.total.estimated > 0;
+  }
+
+  /** Samples dropped because their value was not a finite number. */
+  get droppedSamples(): number {
+    return this.#droppedSamples;
+  }
+
+  encode(): EncodedRegistry {
+    const pending: string[] = [];
+    for (const keys of this.#pending.values()) for (const key of keys) pending.push(key.key);
+    return {
+      format: 'llmload.metrics',
+      version: 1,
+      options: { trend: { ...this.#trend }, groups: this.#groupDefs.map((g) => ({ name: g.name, tags: [...g.tags] })), goodput: this.#goodput, inputTokens: this.#inputTokens },
+      metrics: this.metrics().map((m) => ({
+        name: m.name,
+        type: m.type,
+        contains: m.contains,
+        observed: m.observed,
+        sink: m.sink.encode(),
+        submetrics: m.submetrics.map((s) => ({ key: s.key, observed: s.observed, sink: s.sink.encode() })),
+      })),
+      pending,
+      derived: [...this.#derived.values()].filter((d) => d.filter !== null).map((d) => ({ key: d.key, observed: d.observed, stats: d.stats.encode() })),
+      total: this.total.encode(),
+      groups: [...this.#groups].map(([name, members]) => ({ name, members: [...members.values()].map((m) => m.encode()) })),
+      series: this.series.encode(),
+      checks: this.checks(),
+      droppedSamples: this.#droppedSamples,
+    };
+  }
+
+  static decode(encoded: EncodedRegistry): MetricsRegistry {
+    if (encoded.format !== 'llmload.metrics' || encoded.version !== 1) {
+      throw new Error(`not an llmload metrics encoding (format ${JSON.stringify(encoded.format)}, version ${String(encoded.version)})`);
+    }
+    const options = encoded.options;
+    const seriesOptions: TimeSeriesOptions = { bucketMs: encoded.series.bucketMs, maxBuckets: encoded.series.maxBuckets };
+    if (encoded.series.originMs !== null) seriesOptions.originMs = encoded.series.originMs;
+    const registry = new MetricsRegistry({ trend: options.trend, groups: options.groups, goodput: options.goodput, inputTokens: options.inputTokens, series: seriesOptions });
+    registry.#mergeEncoded(encoded);
+    return registry;
+  }
+
+  /**
+   * Add everything `other` recorded to this registry (other is unchanged). Exact: counts add,
+   * windows widen, trends merge as if every sample had been recorded here. Submetrics and
+   * groups only `other` has are created with only `other`'s data.
+   */
+  merge(other: MetricsRegistry): void {
+    this.#mergeEncoded(other.encode());
+  }
+
+  #mergeEncoded(encoded: EncodedRegistry): void {
+    for (const m of encoded.metrics) {
+      const metric = this.define(m.name, m.type, m.contains === 'time');
+      mergeSink(metric.sink, decodeSink(m.sink));
+      metric.observed ||= m.observed;
+      for (const s of m.submetrics) {
+        const parsed = parseMetricKey(s.key);
+        if (!parsed.ok) continue;
+        const sub = this.#attachSubmetric(metric, parsed.value);
+        mergeSink(sub.sink, decodeSink(s.sink));
+        sub.observed ||= s.observed;
+      }
+    }
+    for (const key of encoded.pending) this.addSubmetric(key);
+    for (const d of encoded.derived) {
+      this.addSubmetric(d.key);
+      const mine = this.#derived.get(d.key);
+      if (mine === undefined) continue;
+      mine.stats.merge(RequestStats.decode(d.stats, this.#statsOptions()));
+      mine.observed ||= d.observed;
+    }
+    this.total.merge(RequestStats.decode(encoded.total, this.#statsOptions()));
+    for (const group of encoded.groups) {
+      const members = this.#groups.get(group.name);
+      if (members === undefined) continue;
+      const def = this.#groupDefs.find((g) => g.name === group.name)!;
+      for (const member of group.members) {
+        const key = def.tags.map((t) => member.tags[t] ?? '').join('\u0001');
+        let stats = members.get(key);
+        if (stats === undefined) {
+          stats = this.#newStats(member.tags);
+          members.set(key, stats);
+        }
+        stats.merge(RequestStats.decode(member, this.#statsOptions()));
+      }
+    }
+    this.series.merge(TimeSeries.decode(encoded.series));
+    for (const check of encoded.checks) {
+      const mine = this.#checkRecord(check.group, check.name);
+      mine.passes += check.passes;
+      mine.fails += check.fails;
+    }
+    this.#droppedSamples += encoded.droppedSamples;
+    this.#routes.clear();
+  }
+
+  #attachSubmetric(metric: Metric, key: MetricKey): Submetric {
+    const existing = metric.submetric(key.key);
+    if (existing !== undefined) return existing;
+    const sub = new Submetric(key.key, key.filter ?? [], createSink(metric.type, this.#trend));
+    metric.submetrics.push(sub);
+    this.#routes.clear();
+    return sub;
+  }
+
+  #statsOptions(): { trend: TrendSinkOptions; goodput: GoodputSlo | null; inputTokens: InputTokenBasis } {
+    return { trend: this.#trend, goodput: this.#goodput, inputTokens: this.#inputTokens };
+  }
+
+  #newStats(tags: Record<string, string>): RequestStats {
+    return new RequestStats(tags, this.#statsOptions());
+  }
+
+  /** The cached route of a tag set (+ failure class, which failed requests carry as a tag). */
+  #route(tags: Tags, failure: string): Route {
+    const cacheKey = failure === '' ? tagSetKey(tags) : `${tagSetKey(tags)}\u0003${failure}`;
+    let route = this.#routes.get(cacheKey);
+    if (route === undefined) {
+      if (this.#routes.size >= ROUTE_CACHE_LIMIT) this.#routes.clear();
+      route = this.#buildRoute(failure === '' ? tags : { ...tags, [TAG_FAILURE]: failure });
+      this.#routes.set(cacheKey, route);
+    }
+    return route;
+  }
+
+  #buildRoute(tags: Tags): Route {
+    const sinks = <S extends Sink>(name: string): S[] => {
+      const metric = this.#metrics.get(name)!;
+      const list = [metric.sink as S];
+      for (const sub of metric.submetrics) if (matchesFilter(sub.filter, tags)) list.push(sub.sink as S);
+      return list;
+    };
+    const stats: RequestStats[] = [this.total];
+    for (const def of this.#groupDefs) {
+      if (!def.tags.every((t) => Object.hasOwn(tags, t))) continue;
+      const members = this.#groups.get(def.name)!;
+      const key = def.tags.map((t) => tags[t]!).join('\u0001');
+      let group = members.get(key);
+      if (group === undefined) {
+        const groupTags: Record<string, string> = {};
+        for (const t of def.tags) groupTags[t] = tags[t]!;
+        group = this.#newStats(groupTags);
+        members.set(key, group);
+      }
+      stats.push(group);
+    }
+    for (const derived of this.#derived.values()) {
+      if (derived.filter !== null && matchesFilter(derived.filter, tags)) stats.push(derived.stats);
+    }
+    return {
+      e2e: sinks(LLM_E2E),
+      ttft: sinks(LLM_TTFT),
+      ttfc: sinks(LLM_TTFC),
+      ttfb: sinks(LLM_TTFB),
+      itl: sinks(LLM_ITL),
+      tpot: sinks(LLM_TPOT),
+      connecting: sinks(LLM_CONNECTING),
+      outputTokens: sinks(LLM_OUTPUT_TOKENS),
+      inputTokens: sinks(LLM_INPUT_TOKENS),
+      outputTps: sinks(LLM_OUTPUT_TPS),
+      requests: sinks(LLM_REQUESTS),
+      failed: sinks(LLM_REQUEST_FAILED),
+      interrupted: sinks(LLM_REQUESTS_INTERRUPTED),
+      stats,
+    };
+  }
+
+  #countCheck(tags: Tags | undefined, ok: boolean): void {
+    const name = tags?.[TAG_CHECK] ?? '';
+    const record = this.#checkRecord(normalizeGroupPath(tags?.[TAG_GROUP] ?? ''), name);
+    if (ok) record.passes++;
+    else record.fails++;
+  }
+
+  #checkRecord(group: string, name: string): CheckRecord {
+    const key = `${group}\u0000${name}`;
+    let record = this.#checks.get(key);
+    if (record === undefined) {
+      record = { group, name, passes: 0, fails: 0 };
+      this.#checks.set(key, record);
+    }
+    return record;
+  }
+}
+
+function addAll(sinks: ReadonlyArray<{ add(value: number): void }>, value: number): void {
+  for (let i = 0; i < sinks.length; i++) sinks[i]!.add(value);
+}
+
+function conflict(name: string, has: MetricType, wanted: MetricType): LlmloadError {
+  return new LlmloadError(ErrorCode.SCRIPT_EXCEPTION, `metric "${name}" is a ${has}; a ${wanted} sample cannot be added to it`, {
+    hint: 'Give each custom metric a name of its own; builtin names (llm_ttft, checks, …) keep their builtin type.',
+  });
+}
+
+/** k6 group paths start with '::' ('' at the root); a bare name 'g' means '::g'. */
+export function normalizeGroupPath(group: string): string {
+  if (group === '' || group.startsWith('::')) return group;
+  return `::${group}`;
+}

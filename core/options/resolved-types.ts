@@ -1,0 +1,58 @@
+/**
+ * Options after validation: every default applied, every duration in
+ * milliseconds, the k6 shortcuts turned into a scenario named 'default', and
+ * the whole object deep-frozen. This is what the engine reads; it never sees
+ * the raw `export const options`.
+ */
+import type { ResolvedScenario } from '../executors/registry.js';
+
+export interface ResolvedTarget {
+  /** undefined: run against the built-in simulator. */
+  readonly url: string | undefined;
+  /** undefined: send no model unless a request names one (the simulator accepts any). */
+  readonly model: string | undefined;
+  /** Environment variable holding the API key; the key is sent only when the variable is set. */
+  readonly apiKeyEnv: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface ResolvedRequestDefaults {
+  readonly timeoutMs: number;
+  readonly stallTimeoutMs: number;
+  readonly stream: boolean;
+}
+
+export interface ResolvedSimulator {
+  readonly preset: string;
+  readonly timeScale: number;
+  /** Engine settings overriding the preset, unchecked here (the simulator validates them). */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** A threshold in object form; the expression grammar is parsed by core/thresholds. */
+export interface ResolvedThreshold {
+  readonly threshold: string;
+  readonly abortOnFail: boolean;
+  /** Do not abort before this much of the test has run; 0 when not set. */
+  readonly delayAbortEvalMs: number;
+}
+
+export interface ResolvedOptions {
+  readonly target: ResolvedTarget;
+  readonly request: ResolvedRequestDefaults;
+  readonly simulator: ResolvedSimulator;
+  /** At least one; in the order written. The shortcuts give one named 'default'. */
+  readonly scenarios: Readonly<Record<string, ResolvedScenario>>;
+  /** Metric selector (e.g. 'llm_ttft{level:10}') → its thresholds, strings turned into objects. */
+  readonly thresholds: Readonly<Record<string, readonly ResolvedThreshold[]>>;
+  readonly noThresholds: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly summaryTrendStats: readonly string[];
+  readonly setupTimeoutMs: number;
+  readonly teardownTimeoutMs: number;
+  /** null: one worker per CPU core (decided by the worker pool). */
+  readonly workers: number | null;
+}
+
+/** What validateOptions() returns: the resolved options. */
+export type ValidatedOptions = ResolvedOptions;

@@ -1,0 +1,138 @@
+/**
+ * The JSON schema of `export const options` (draft-07), and its compiled ajv
+ * validator. It is the authority on the options' shape; ./types.ts mirrors it
+ * for script authors. Every object rejects unknown keys (except
+ * `simulator.config`, which the simulator checks itself). Scenarios are picked
+ * by their `executor` (ajv's discriminator), each executor contributing the
+ * schema of its own fields from core/executors/registry.ts.
+ *
+ * What a schema can't say (a duration of 0 where time must pass, the shortcut
+ * conflicts, iterations vs VUs…) is checked in ./validate.ts.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import { EXECUTORS } from '../executors/registry.js';
+import { tryParseDuration } from './duration.js';
+import {
+  booleanSchema,
+  countSchema,
+  DURATION_FORMAT,
+  durationSchema,
+  type JsonSchema,
+  nonEmptyStringSchema,
+  scenarioBaseProperties,
+  stagesSchema,
+  stringMapSchema,
+  stringSchema,
+} from './schema-parts.js';
+
+/** The object form of a threshold: { threshold, abortOnFail, delayAbortEval }. */
+const thresholdObjectSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['threshold'],
+  properties: {
+    threshold: { type: 'string', minLength: 1, expected: 'a threshold expression like "p(95)<500"' },
+    abortOnFail: booleanSchema,
+    delayAbortEval: durationSchema,
+  },
+};
+
+/** A threshold: an expression string, or the object form. The grammar is checked by core/thresholds. */
+const thresholdSchema: JsonSchema = {
+  type: ['string', 'object'],
+  expected: 'a threshold like "p(95)<500" or { threshold: "p(95)<500", abortOnFail: true }',
+  if: { type: 'object' },
+  then: thresholdObjectSchema,
+};
+
+/** One scenario: `executor` picks the branch, each branch lists every key it accepts. */
+function scenarioSchema(): JsonSchema {
+  return {
+    type: 'object',
+    expected: 'a scenario like { executor: "constant-vus", vus: 10, duration: "30s" }',
+    required: ['executor'],
+    properties: { executor: { type: 'string', expected: 'the name of an executor' } },
+    discriminator: { propertyName: 'executor' },
+    oneOf: Object.values(EXECUTORS).map(
+      (executor): JsonSchema => ({
+        type: 'object',
+        additionalProperties: false,
+        required: ['executor', ...executor.required],
+        properties: { executor: { const: executor.name }, ...scenarioBaseProperties, ...executor.properties },
+      }),
+    ),
+  };
+}
+
+/** The whole options schema. */
+export function buildOptionsSchema(): JsonSchema {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://llmload.dev/schemas/options.json',
+    type: 'object',
+    expected: 'an object',
+    additionalProperties: false,
+    properties: {
+      target: {
+        type: 'object',
+        expected: 'an object like { url: "http://127.0.0.1:8000", model: "my-model" }',
+        additionalProperties: false,
+        properties: {
+          url: stringSchema,
+          model: nonEmptyStringSchema,
+          apiKeyEnv: { ...nonEmptyStringSchema, expected: 'the name of an environment variable' },
+          headers: stringMapSchema,
+        },
+      },
+      request: {
+        type: 'object',
+        expected: 'an object like { timeout: "10m", stallTimeout: "60s" }',
+        additionalProperties: false,
+        properties: { timeout: durationSchema, stallTimeout: durationSchema, stream: booleanSchema },
+      },
+      simulator: {
+        type: 'object',
+        expected: 'an object like { preset: "fast" }',
+        additionalProperties: false,
+        properties: {
+          preset: nonEmptyStringSchema,
+          timeScale: { type: 'number', exclusiveMinimum: 0, expected: 'a number > 0' },
+          config: { type: 'object', expected: 'an object of simulator settings' },
+        },
+      },
+      vus: countSchema(0),
+      duration: durationSchema,
+      iterations: countSchema(1),
+      stages: stagesSchema,
+      scenarios: {
+        type: 'object',
+        expected: 'an object of named scenarios, like { sweep: { executor: "concurrency-sweep", … } }',
+        additionalProperties: scenarioSchema(),
+      },
+      thresholds: {
+        type: 'object',
+        expected: 'an object of metric → thresholds, like { llm_ttft: ["p(95)<500"] }',
+        additionalProperties: { type: 'array', items: thresholdSchema, expected: 'a list of thresholds like ["p(95)<500"]' },
+      },
+      noThresholds: booleanSchema,
+      tags: stringMapSchema,
+      summaryTrendStats: { type: 'array', items: stringSchema, expected: 'a list like ["avg", "p(95)"]' },
+      setupTimeout: durationSchema,
+      teardownTimeout: durationSchema,
+      workers: countSchema(1),
+    },
+  };
+}
+
+let compiled: ValidateFunction | undefined;
+
+/** The compiled validator (compiled once, on first use): every error, with data and schema attached. */
+export function optionsValidator(): ValidateFunction {
+  if (compiled === undefined) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true, allowUnionTypes: true });
+    ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+    ajv.addFormat(DURATION_FORMAT, { type: 'string', validate: (value: string) => tryParseDuration(value) !== undefined });
+    compiled = ajv.compile(buildOptionsSchema());
+  }
+  return compiled;
+}

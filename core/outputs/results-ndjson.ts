@@ -1,0 +1,57 @@
+/**
+ * Writes raw results as NDJSON (one JSON object per line) as they arrive, so a
+ * crash or Ctrl-C loses nothing that finished. Lines: `{"type":"request",…}`
+ * per request (RequestRecord), `{"type":"sample",…}` per custom-metric or check
+ * sample, and one `{"type":"meta",…}` line first describing the run.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RequestRecord } from '../client/types.js';
+import { ErrorCode, LlmloadError } from '../errors.js';
+import type { SampleTuple } from '../workers/messages.js';
+
+export class ResultsWriter {
+  readonly path: string;
+  readonly #stream: WriteStream;
+  #error: Error | undefined;
+  #lines = 0;
+
+  constructor(path: string, meta: Record<string, unknown>) {
+    this.path = path;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw new LlmloadError(ErrorCode.OUTPUT, `cannot create the folder for ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    this.#stream = createWriteStream(path, { flags: 'w' });
+    this.#stream.on('error', (error) => (this.#error ??= error));
+    this.#stream.write(JSON.stringify({ type: 'meta', ...meta }) + '\n');
+  }
+
+  /** Lines written so far (meta excluded). */
+  get lines(): number {
+    return this.#lines;
+  }
+
+  /** Append one batch as a single write (cheaper than one write per line). */
+  writeBatch(records: readonly RequestRecord[], samples: readonly SampleTuple[]): void {
+    let chunk = '';
+    for (const record of records) chunk += JSON.stringify(record) + '\n';
+    for (const [name, type, value, tags] of samples) {
+      chunk += `{"type":"sample","metric":${JSON.stringify(name)},"metricType":"${type}","value":${value},"tags":${JSON.stringify(tags)}}\n`;
+    }
+    this.#lines += records.length + samples.length;
+    if (chunk.length > 0) this.#stream.write(chunk);
+  }
+
+  /** Flush and close; throws LL_ERR_OUTPUT if any write failed. */
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#stream.end(() => {
+        if (this.#error) reject(new LlmloadError(ErrorCode.OUTPUT, `cannot write ${this.path}: ${this.#error.message}`, { cause: this.#error }));
+        else resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * What the engine hands the end-of-test outputs: the registry, the final
+ * threshold evaluation and facts about the run. `summaryExport()` turns it
+ * into k6's handleSummary shape (what scripts and summary.json get),
+ * `renderSummary()` into the text printed on stdout.
+ */
+import type { MetricsRegistry } from '../metrics/registry.js';
+import type { ThresholdEvaluation } from '../thresholds/types.js';
+
+export interface TargetInfo {
+  /** Base URL with credentials already removed; null when the built-in simulator was the target. */
+  url: string | null;
+  /** Model sent with requests; null when none was set. */
+  model: string | null;
+  /** The built-in simulator's preset when it was the target (in-process or `llmload sim`), else null. */
+  simulator: { preset: string; timeScale?: number } | null;
+}
+
+export interface ScenarioInfo {
+  name: string;
+  executor: string;
+}
+
+export interface RunInfo {
+  target: TargetInfo;
+  /** Test run time, ms (what counters' rates divide by). */
+  testRunDurationMs: number;
+  scenarios?: readonly ScenarioInfo[];
+  /** Statistics per trend (default avg, min, med, max, p(90), p(95), p(99)). */
+  summaryTrendStats?: readonly string[];
+  isStdOutTTY?: boolean;
+  isStdErrTTY?: boolean;
+  noColor?: boolean;
+  /** Why the test stopped before its end (abortOnFail, Ctrl-C, abortTest()), or null. */
+  aborted?: string | null;
+}
+
+export interface SummaryData {
+  registry: MetricsRegistry;
+  /** The final evaluation (ThresholdRunner.evaluate(duration, { final: true })); null without thresholds. */
+  thresholds: ThresholdEvaluation | null;
+  run: RunInfo;
+}
+
+/** k6's default summaryTrendStats. */
+export const DEFAULT_TREND_STATS: readonly string[] = Object.freeze(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)']);

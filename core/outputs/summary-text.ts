@@ -1,0 +1,305 @@
+/**
+ * The end-of-test summary printed on stdout, laid out like k6's (v1):
+ * the target, █ THRESHOLDS (✓/✗, expression, observed value, per metric),
+ * █ TOTAL RESULTS (checks, then LLM, THROUGHPUT, EXECUTION and CUSTOM metric
+ * lines with dot leaders and aligned statistics), then one table per sweep
+ * level, per stage, and per scenario when there are several.
+ *
+ * It renders from the k6-shaped export only, so a script's handleSummary can
+ * print the same text from the data it receives.
+ */
+import { builtinMetric, DERIVED_METRICS, LLM_INPUT_TOKENS, LLM_OUTPUT_TOKENS, LLM_OUTPUT_TPS } from '../metrics/builtin.js';
+import type { ThresholdResult } from '../thresholds/types.js';
+import { palette, visibleLength, type Palette } from './color.js';
+import { formatNumber, formatPercent, humanizeDuration } from './format.js';
+import { renderGroupTable } from './level-table.js';
+import type { SummaryData } from './summary-data.js';
+import { isSummaryExport, sectionOf, summaryExport, type K6Group, type K6Metric, type SummaryExport } from './summary-export.js';
+
+export interface RenderSummaryOptions {
+  /** ANSI colors (decide with shouldUseColor); default off. */
+  color?: boolean;
+  /** Statistics per trend line; default the data's options.summaryTrendStats. */
+  trendStats?: readonly string[];
+}
+
+const INDENT = '    ';
+const TOKEN_METRICS = new Set([LLM_OUTPUT_TOKENS, LLM_INPUT_TOKENS, LLM_OUTPUT_TPS]);
+const SECTION_TITLES: ReadonlyArray<readonly [string, string]> = [
+  ['llm', 'LLM'],
+  ['execution', 'EXECUTION'],
+  ['custom', 'CUSTOM'],
+];
+
+/** One metric line before alignment: label, then value columns, then a free-form tail. */
+interface Line {
+  label: string;
+  kind: 'trend' | 'counter' | 'rate' | 'gauge' | 'text';
+  columns: string[];
+  tail: string;
+}
+
+/** The summary text (ends with a newline). */
+export function renderSummary(input: SummaryData | SummaryExport, options: RenderSummaryOptions = {}): string {
+  const data = isSummaryExport(input) ? input : summaryExport(input);
+  const c = palette(options.color ?? false);
+  const trendStats = options.trendStats ?? data.options.summaryTrendStats;
+  const out: string[] = [''];
+
+  out.push(...headerLines(data, c), '');
+  const thresholds = thresholdLines(data, c);
+  if (thresholds.length > 0) out.push(`  ${c.bold('█ THRESHOLDS')}`, '', ...thresholds);
+
+  out.push(`  ${c.bold('█ TOTAL RESULTS')}`, '');
+  const blocks = resultBlocks(data, trendStats, c);
+  const width = Math.max(0, ...blocks.flatMap((b) => b.lines.map((l) => visibleLength(l.label)))) + 3;
+  const columnWidths = alignWidths(blocks.flatMap((b) => b.lines));
+  for (const block of blocks) {
+    if (block.title !== '') out.push(`${INDENT}${c.bold(block.title)}`);
+    for (const line of block.lines) out.push(renderLine(line, width, columnWidths, c));
+    if (block.after.length > 0) out.push(...block.after.map((l) => (l === '' ? '' : `${INDENT}${l}`)));
+    out.push('');
+  }
+  if (data.llmload.approximate.length > 0) {
+    out.push(`${INDENT}~ percentiles from an HDR histogram (≤ 0.1 % relative error): ${data.llmload.approximate.join(', ')}`, '');
+  }
+
+  const tables: ReadonlyArray<readonly [string, 'level' | 'stage' | 'scenario', SummaryExport['llmload']['levels']]> = [
+    ['LEVELS', 'level', data.llmload.levels],
+    ['STAGES', 'stage', data.llmload.stages],
+    ['SCENARIOS', 'scenario', data.llmload.scenarioRows.length > 1 ? data.llmload.scenarioRows : []],
+  ];
+  for (const [title, key, rows] of tables) {
+    const lines = renderGroupTable(rows, { key });
+    if (lines.length === 0) continue;
+    out.push(`  ${c.bold(`█ ${title}`)}`, '', ...lines.map((l) => (l === '' ? '' : `${INDENT}${l}`)), '');
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+/** Which target was measured, and whether the run stopped early. */
+function headerLines(data: SummaryExport, c: Palette): string[] {
+  const { target, aborted } = data.llmload;
+  let where: string;
+  if (target.simulator !== null) {
+    const scale = target.simulator.timeScale !== undefined && target.simulator.timeScale !== 1 ? `, time scale ${target.simulator.timeScale}×` : '';
+    where = `built-in simulator (preset ${target.simulator.preset}${scale})${target.url === null ? '' : ` at ${target.url}`}`;
+  } else {
+    where = target.url ?? 'built-in simulator';
+  }
+  const lines = [`  target: ${where}${target.model === null ? '' : ` · model ${target.model}`}`];
+  if (aborted !== null) lines.push(`  ${c.red('stopped early')}: ${aborted}`);
+  return lines;
+}
+
+function thresholdLines(data: SummaryExport, c: Palette): string[] {
+  const byMetric = new Map<string, ThresholdResult[]>();
+  for (const result of data.llmload.thresholds) {
+    const list = byMetric.get(result.metric) ?? [];
+    list.push(result);
+    byMetric.set(result.metric, list);
+  }
+  const lines: string[] = [];
+  for (const [metric, results] of byMetric) {
+    lines.push(`${INDENT}${metric}`);
+    for (const r of results) {
+      const mark = r.ok ? c.green('✓') : c.red('✗');
+      let observed: string;
+      if (r.error !== undefined) observed = c.red(r.error);
+      else if (r.observed === null) observed = c.dim('no samples');
+      else observed = `${r.aggregation}=${formatObserved(r, data.metrics[metric])}`;
+      lines.push(`${INDENT}${mark} '${r.source}' ${observed}`);
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+/** A threshold's observed value in the unit of its metric and aggregation. */
+function formatObserved(result: ThresholdResult, metric: K6Metric | undefined): string {
+  const value = result.observed!;
+  const brace = result.metric.indexOf('{');
+  const name = brace === -1 ? result.metric : result.metric.slice(0, brace);
+  const info = builtinMetric(name);
+  const type = metric?.type ?? info?.type;
+  const contains = metric?.contains ?? info?.contains ?? 'default';
+  if (info?.derived === true) return `${formatNumber(value)}/s`;
+  if (result.aggregation === 'rate') return type === 'counter' ? `${formatNumber(value)}/s` : formatPercent(value);
+  if (result.aggregation === 'count' || result.aggregation === 'value') return formatNumber(value);
+  return contains === 'time' ? humanizeDuration(value) : formatNumber(value);
+}
+
+interface Block {
+  title: string;
+  lines: Line[];
+  /** Free lines printed after the metric lines (check list, failures). */
+  after: string[];
+}
+
+function resultBlocks(data: SummaryExport, trendStats: readonly string[], c: Palette): Block[] {
+  const blocks: Block[] = [];
+  const checks = checkBlock(data, c);
+  if (checks !== null) blocks.push(checks);
+  const estimated = data.llmload.tokensEstimated;
+  const approximate = new Set(data.llmload.approximate);
+  const empty = new Set(data.llmload.empty);
+  const derived = new Set(DERIVED_METRICS);
+  const bySection = new Map<string, Line[]>();
+  for (const [key, metric] of Object.entries(data.metrics)) {
+    const section = sectionOf(key);
+    if (section === 'checks' || section === 'throughput') continue;
+    const brace = key.indexOf('{');
+    const parent = brace === -1 ? key : key.slice(0, brace);
+    if (derived.has(parent)) continue;
+    const label = brace !== -1 && Object.hasOwn(data.metrics, parent) ? `  { ${key.slice(brace + 1, -1)} }` : key;
+    let tail = '';
+    if (estimated && TOKEN_METRICS.has(parent)) tail += ' (estimated)';
+    if (approximate.has(key)) tail += ' ~';
+    const list = bySection.get(section) ?? [];
+    list.push(empty.has(key) ? { label, kind: 'text', columns: ['no samples'], tail: '' } : metricLine(label, metric, trendStats, tail));
+    bySection.set(section, list);
+  }
+  const llm = bySection.get('llm');
+  if (llm !== undefined) blocks.push({ title: 'LLM', lines: llm, after: [] });
+  const throughput = throughputBlock(data);
+  if (throughput !== null) blocks.push(throughput);
+  for (const [section, title] of SECTION_TITLES) {
+    if (section === 'llm') continue;
+    const lines = bySection.get(section);
+    if (lines !== undefined) blocks.push({ title, lines, after: [] });
+  }
+  return blocks;
+}
+
+function metricLine(label: string, metric: K6Metric, trendStats: readonly string[], tail: string): Line {
+  const v = metric.values;
+  const fmt = (value: number): string => (metric.contains === 'time' ? humanizeDuration(value) : formatNumber(value));
+  switch (metric.type) {
+    case 'trend':
+      return { label, kind: 'trend', columns: trendStats.filter((s) => v[s] !== undefined).map((s) => `${s}=${fmt(v[s]!)}`), tail };
+    case 'counter':
+      return { label, kind: 'counter', columns: [fmt(v['count'] ?? 0), `${formatNumber(v['rate'] ?? 0)}/s`], tail };
+    case 'rate': {
+      const passes = v['passes'] ?? 0;
+      const total = passes + (v['fails'] ?? 0);
+      return { label, kind: 'rate', columns: [formatPercent(v['rate'] ?? 0), `${passes} out of ${total}`], tail };
+    }
+    case 'gauge':
+      return { label, kind: 'gauge', columns: [fmt(v['value'] ?? 0), `min=${fmt(v['min'] ?? 0)}`, `max=${fmt(v['max'] ?? 0)}`], tail };
+  }
+}
+
+/** checks_total / checks_succeeded / checks_failed, then the checks per group, as k6 v1. */
+function checkBlock(data: SummaryExport, c: Palette): Block | null {
+  const checks = data.metrics['checks'];
+  if (checks === undefined) return null;
+  const passes = checks.values['passes'] ?? 0;
+  const fails = checks.values['fails'] ?? 0;
+  const total = passes + fails;
+  const rate = data.state.testRunDurationMs > 0 ? total / (data.state.testRunDurationMs / 1000) : 0;
+  const share = (n: number): string => formatPercent(total === 0 ? 0 : n / total);
+  const lines: Line[] = [
+    { label: 'checks_total', kind: 'counter', columns: [String(total), `${formatNumber(rate)}/s`], tail: '' },
+    { label: 'checks_succeeded', kind: 'rate', columns: [share(passes), `${passes} out of ${total}`], tail: '' },
+    { label: 'checks_failed', kind: 'rate', columns: [share(fails), `${fails} out of ${total}`], tail: '' },
+  ];
+  for (const [key, metric] of Object.entries(data.metrics)) {
+    if (key.startsWith('checks{')) lines.push(metricLine(`  { ${key.slice(7, -1)} }`, metric, [], ''));
+  }
+  const after = ['', ...groupCheckLines(data.root_group, '', c)];
+  return { title: '', lines, after };
+}
+
+function groupCheckLines(group: K6Group, indent: string, c: Palette): string[] {
+  const lines: string[] = [];
+  for (const check of group.checks) {
+    const total = check.passes + check.fails;
+    if (check.fails === 0) {
+      lines.push(`${indent}${c.green('✓')} ${check.name}`);
+    } else {
+      lines.push(`${indent}${c.red('✗')} ${check.name}`);
+      const percent = total === 0 ? 0 : Math.floor((check.passes / total) * 100);
+      lines.push(`${indent}  ${c.dim(`↳  ${percent}% — ✓ ${check.passes} / ✗ ${check.fails}`)}`);
+    }
+  }
+  for (const child of group.groups) {
+    lines.push('', `${indent}█ ${child.name}`, '');
+    lines.push(...groupCheckLines(child, `${indent}  `, c));
+  }
+  return lines;
+}
+
+/** Requests, token throughput over the window, goodput, peak, failures by class. */
+function throughputBlock(data: SummaryExport): Block | null {
+  const { requests, throughput, failures, tokensEstimated } = data.llmload;
+  if (requests.requests === 0 && requests.interrupted === 0) return null;
+  const est = tokensEstimated ? ' (estimated)' : '';
+  const perSec = (value: number | null, unit: string): string => (value === null ? '-' : `${formatNumber(value)}${unit}`);
+  const lines: Line[] = [
+    { label: 'window', kind: 'text', columns: [humanizeDuration(throughput.windowMs)], tail: ' first request start → last request end' },
+    {
+      label: 'requests',
+      kind: 'text',
+      columns: [perSec(throughput.requestsPerSec, '/s')],
+      tail: ` ${requests.successful} of ${requests.requests} succeeded${requests.successRate === null ? '' : ` (${formatPercent(requests.successRate)})`}`,
+    },
+    { label: 'output tokens', kind: 'text', columns: [perSec(throughput.outputTokensPerSec, ' tok/s')], tail: ` ${requests.outputTokens} tokens${est}` },
+    { label: 'total tokens', kind: 'text', columns: [perSec(throughput.totalTokensPerSec, ' tok/s')], tail: ` ${requests.inputTokens} input + ${requests.outputTokens} output${est}` },
+  ];
+  if (throughput.goodputPerSec !== null) lines.push({ label: 'goodput', kind: 'text', columns: [perSec(throughput.goodputPerSec, '/s')], tail: ' requests meeting every SLO' });
+  if (throughput.peakOutputTokensPerSec !== null) {
+    lines.push({ label: 'peak output', kind: 'text', columns: [perSec(throughput.peakOutputTokensPerSec, ' tok/s')], tail: ' busiest 1 s bucket' });
+  }
+  if (throughput.averageConcurrency !== null) {
+    lines.push({ label: 'avg concurrency', kind: 'text', columns: [formatNumber(throughput.averageConcurrency)], tail: ' Σ E2E / window' });
+  }
+  const classes = Object.entries(failures).sort((a, b) => b[1] - a[1]);
+  lines.push({ label: 'failures', kind: 'text', columns: [classes.length === 0 ? 'none' : classes.map(([name, n]) => `${name} ${n}`).join(', ')], tail: '' });
+  if (requests.interrupted > 0) {
+    lines.push({ label: 'interrupted', kind: 'text', columns: [String(requests.interrupted)], tail: ' cut off by llmload; in neither success nor failure' });
+  }
+  return { title: 'THROUGHPUT', lines, after: [] };
+}
+
+/** Narrowest first value column of non-trend lines, as k6 pads "90      13.1/s". */
+const MIN_FIRST_COLUMN = 7;
+
+/**
+ * Width of each value column, so values line up across metrics as in k6:
+ * trend statistics per position among trend lines; for every other line the
+ * first value shares one width, the rest per line kind.
+ */
+function alignWidths(lines: readonly Line[]): Map<string, number[]> {
+  const widths = new Map<string, number[]>();
+  const widen = (key: string, i: number, width: number): void => {
+    const list = widths.get(key) ?? [];
+    list[i] = Math.max(list[i] ?? 0, width);
+    widths.set(key, list);
+  };
+  widen('first', 0, MIN_FIRST_COLUMN);
+  for (const line of lines) {
+    line.columns.forEach((column, i) => {
+      const width = visibleLength(column);
+      if (line.kind === 'trend') widen('trend', i, width);
+      else if (line.kind === 'text') widen('text', i, width);
+      else if (i === 0) widen('first', 0, width);
+      else widen(line.kind, i, width);
+    });
+  }
+  return widths;
+}
+
+function renderLine(line: Line, width: number, widths: Map<string, number[]>, c: Palette): string {
+  const dots = c.dim('.'.repeat(Math.max(1, width - visibleLength(line.label))));
+  const last = line.columns.length - 1;
+  const values = line.columns
+    .map((column, i) => {
+      const shared = line.kind !== 'trend' && line.kind !== 'text' && i === 0;
+      const target = shared ? widths.get('first')?.[0] : widths.get(line.kind)?.[i];
+      const padded = i === last && line.tail === '' ? column : column + ' '.repeat(Math.max(0, (target ?? 0) - visibleLength(column)));
+      return c.cyan(padded);
+    })
+    .join(' ');
+  const tail = line.kind === 'text' && line.tail !== '' ? ` ${c.dim(line.tail.trim())}` : line.tail;
+  return `${INDENT}${line.label}${dots}: ${values}${tail}`.trimEnd();
+}

@@ -1,0 +1,110 @@
+/**
+ * The end of a run: the final threshold evaluation, the summary (default or
+ * the script's handleSummary), the summary export, and closing the raw
+ * results. Runs on every path that started the workers, so what was measured
+ * is always written. Returns whether every threshold passed.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { CliIo } from '../../bin/io.js';
+import { ErrorCode, LlmloadError } from '../errors.js';
+import type { ResolvedOptions } from '../options/index.js';
+import { shouldUseColor } from '../outputs/color.js';
+import { formatError } from '../outputs/format-error.js';
+import { normalizeHandleSummaryResult } from '../outputs/handle-summary.js';
+import { redactSecrets } from '../outputs/redact.js';
+import type { ResultsWriter } from '../outputs/results-ndjson.js';
+import type { SummaryData } from '../outputs/summary-data.js';
+import { summaryExport } from '../outputs/summary-export.js';
+import { renderSummary } from '../outputs/summary-text.js';
+import type { LiveMetrics } from './live-metrics.js';
+import type { LoadedScript } from './load-script.js';
+import { describe } from './load-script.js';
+import type { ResolvedTarget } from './target.js';
+
+export interface FinishInput {
+  io: CliIo;
+  live: LiveMetrics;
+  options: ResolvedOptions;
+  target: ResolvedTarget;
+  script: LoadedScript;
+  scriptPath: string;
+  durationMs: number;
+  results: ResultsWriter | undefined;
+  summaryExport: string | undefined;
+  /** Values to redact from everything written (the API key). */
+  secrets: readonly string[];
+  /** Why the test stopped early, or null. */
+  aborted: string | null;
+  scenarios: ReadonlyArray<{ name: string; executor: string }>;
+}
+
+export async function finishRun(input: FinishInput): Promise<boolean> {
+  const { io, live, options, target } = input;
+  const evaluation = live.finalEvaluation(input.durationMs);
+  const data: SummaryData = {
+    registry: live.registry,
+    thresholds: evaluation,
+    run: {
+      target: {
+        url: target.simulator ? null : target.displayUrl,
+        model: target.model ?? null,
+        simulator: target.simulator ? { preset: target.simulator.preset, timeScale: target.simulator.timeScale } : null,
+      },
+      testRunDurationMs: input.durationMs,
+      scenarios: input.scenarios,
+      summaryTrendStats: options.summaryTrendStats,
+      isStdOutTTY: io.stdout.isTTY === true,
+      isStdErrTTY: io.stderr.isTTY === true,
+      noColor: !shouldUseColor(io.stdout, io.env),
+      aborted: input.aborted,
+    },
+  };
+  const redact = (text: string): string => redactSecrets(text, io.env, input.secrets);
+
+  // Raw results first: they are what a person needs most if anything below fails.
+  let firstError: LlmloadError | undefined;
+  try {
+    await input.results?.close();
+  } catch (error) {
+    firstError = error as LlmloadError;
+  }
+
+  const exported = summaryExport(data);
+  if (input.summaryExport !== undefined) {
+    await writeOutput(input.summaryExport, redact(JSON.stringify(exported, null, 2) + '\n'));
+  }
+
+  if (input.script.handleSummary !== undefined) {
+    let result: unknown;
+    try {
+      result = await input.script.handleSummary(structuredClone(exported));
+    } catch (error) {
+      io.stderr.write(formatError(new LlmloadError(ErrorCode.SCRIPT_EXCEPTION, `handleSummary() threw: ${describe(error)}`), io.env) + '\n');
+      io.stdout.write(redact(renderSummary(exported, { color: shouldUseColor(io.stdout, io.env) })));
+      result = undefined;
+    }
+    if (result !== undefined) {
+      const outputs = normalizeHandleSummaryResult(result);
+      if (outputs.stdout !== null) io.stdout.write(redact(outputs.stdout));
+      if (outputs.stderr !== null) io.stderr.write(redact(outputs.stderr));
+      for (const file of outputs.files) {
+        await writeOutput(file.path, typeof file.content === 'string' ? redact(file.content) : file.content);
+      }
+    }
+  } else {
+    io.stdout.write('\n' + redact(renderSummary(exported, { color: shouldUseColor(io.stdout, io.env) })));
+  }
+  if (input.results !== undefined) io.stdout.write(`raw results: ${input.results.path} (${input.results.lines} lines)\n`);
+  if (firstError) throw firstError;
+  return evaluation?.ok ?? true;
+}
+
+async function writeOutput(path: string, content: string | Uint8Array): Promise<void> {
+  try {
+    await mkdir(dirname(resolve(path)), { recursive: true });
+    await writeFile(path, content);
+  } catch (error) {
+    throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The controller's view of the test while it runs: feeds worker batches into
+ * the metrics registry, answers the progress line, and runs the thresholds
+ * (live for abortOnFail, final for the exit code).
+ */
+import { LLM_CONNECTING, VUS, VUS_MAX } from '../metrics/builtin.js';
+import { MetricsRegistry } from '../metrics/registry.js';
+import type { ResolvedOptions } from '../options/index.js';
+import { abortMessage, ThresholdRunner } from '../thresholds/evaluate.js';
+import { parseThresholds } from '../thresholds/parse-thresholds.js';
+import type { ThresholdEvaluation } from '../thresholds/types.js';
+import type { BatchMsg } from '../workers/messages.js';
+import type { ProgressSnapshot } from './progress.js';
+import type { PhaseEvent } from './scheduler.js';
+
+export class LiveMetrics {
+  readonly registry: MetricsRegistry;
+  readonly thresholds: ThresholdRunner | null;
+  readonly #vusByWorker = new Map<number, number>();
+  readonly #targetByScenario = new Map<string, number>();
+  #label: string | null = null;
+  #vusMax = 0;
+  #lastAt = 0;
+  #lastRequests = 0;
+  #lastTokens = 0;
+
+  constructor(options: ResolvedOptions, thresholdsEnabled: boolean) {
+    this.registry = new MetricsRegistry();
+    // Parse before any sample arrives: a bad expression is a config error (104) before anything is sent,
+    // and the runner declares its submetrics, which only see samples that arrive after them.
+    const parsed = parseThresholds(options.thresholds);
+    this.thresholds = thresholdsEnabled && parsed.length > 0 ? new ThresholdRunner(parsed, this.registry) : null;
+  }
+
+  ingest(batch: BatchMsg): void {
+    const registry = this.registry;
+    for (const record of batch.records) registry.addRecord(record);
+    for (const [name, type, value, tags, isTime] of batch.samples) {
+      if (name === 'checks') registry.addCheck(tags['check'] ?? '', value !== 0, tags);
+      else registry.addSample(name, type, value, tags, isTime);
+    }
+    this.#vusByWorker.set(batch.workerIndex, batch.activeVus);
+  }
+
+  addConnectTimes(connectMs: readonly number[]): void {
+    for (const ms of connectMs) this.registry.addSample(LLM_CONNECTING, 'trend', ms, {}, true);
+  }
+
+  phaseStarted(event: PhaseEvent): void {
+    const level = event.tags['level'];
+    this.#label = level !== undefined ? `${event.scenario} level ${level}` : null;
+  }
+
+  vusTarget(scenario: string, vus: number): void {
+    this.#targetByScenario.set(scenario, vus);
+    let total = 0;
+    for (const v of this.#targetByScenario.values()) total += v;
+    if (total > this.#vusMax) this.#vusMax = total;
+    this.registry.addSample(VUS, 'gauge', total, {}, false);
+    this.registry.addSample(VUS_MAX, 'gauge', this.#vusMax, {}, false);
+  }
+
+  snapshot(elapsedMs: number, plannedMs: number | null): ProgressSnapshot {
+    const total = this.registry.total;
+    const requests = total.successful + total.failed;
+    const dt = Math.max(1, elapsedMs - this.#lastAt) / 1000;
+    const snap: ProgressSnapshot = {
+      elapsedMs,
+      plannedMs,
+      vus: [...this.#vusByWorker.values()].reduce((a, b) => a + b, 0),
+      reqPerSec: (requests - this.#lastRequests) / dt,
+      outputTokPerSec: (total.outputTokens - this.#lastTokens) / dt,
+      ttftP95Ms: this.#recentTtftP95(),
+      requests,
+      failures: total.failed,
+      label: this.#label,
+    };
+    this.#lastAt = elapsedMs;
+    this.#lastRequests = requests;
+    this.#lastTokens = total.outputTokens;
+    return snap;
+  }
+
+  /** A threshold with abortOnFail that has failed (its message), or null. */
+  checkAbort(elapsedMs: number): string | null {
+    if (this.thresholds === null || !this.thresholds.thresholds.some((t) => t.abortOnFail)) return null;
+    const evaluation = this.thresholds.evaluate(elapsedMs);
+    return evaluation.abort ? abortMessage(evaluation) : null;
+  }
+
+  /** The end-of-test evaluation; null without thresholds. */
+  finalEvaluation(durationMs: number): ThresholdEvaluation | null {
+    return this.thresholds?.evaluate(durationMs, { final: true }) ?? null;
+  }
+
+  /** p95 TTFT of the most recent completed one-second buckets. */
+  #recentTtftP95(): number | null {
+    const buckets = this.registry.series.buckets();
+    for (let i = buckets.length - 1; i >= 0 && i >= buckets.length - 3; i--) {
+      const p95 = buckets[i]!.ttftP95Ms;
+      if (p95 !== null) return p95;
+    }
+    return null;
+  }
+}

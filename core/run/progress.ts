@@ -1,0 +1,92 @@
+/**
+ * Live progress: one line rewritten in place on a TTY (at most once a second),
+ * plain periodic lines otherwise, nothing when quiet.
+ */
+
+export interface ProgressSnapshot {
+  elapsedMs: number;
+  /** Planned length of the test, when known. */
+  plannedMs: number | null;
+  vus: number;
+  /** Requests finished in the last interval, per second. */
+  reqPerSec: number;
+  outputTokPerSec: number;
+  /** p95 of TTFT over the last interval, ms (null before the first token). */
+  ttftP95Ms: number | null;
+  requests: number;
+  failures: number;
+  /** Current sweep level or stage, when any. */
+  label: string | null;
+}
+
+/** Plain lines are printed this often when stdout is not a terminal. */
+const PLAIN_INTERVAL_MS = 5_000;
+
+export class ProgressPrinter {
+  readonly #out: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly #mode: 'tty' | 'plain' | 'quiet';
+  #lastPlainAt = -Infinity;
+  #lineOpen = false;
+
+  constructor(out: NodeJS.WritableStream & { isTTY?: boolean }, quiet: boolean) {
+    this.#out = out;
+    this.#mode = quiet ? 'quiet' : out.isTTY === true ? 'tty' : 'plain';
+  }
+
+  update(s: ProgressSnapshot): void {
+    if (this.#mode === 'quiet') return;
+    const line = formatProgress(s);
+    if (this.#mode === 'tty') {
+      this.#out.write(`\r\x1b[2K${line}`);
+      this.#lineOpen = true;
+    } else if (s.elapsedMs - this.#lastPlainAt >= PLAIN_INTERVAL_MS) {
+      this.#lastPlainAt = s.elapsedMs;
+      this.#out.write(`${line}\n`);
+    }
+  }
+
+  /** A message on its own line (the TTY progress line is cleared first). */
+  log(message: string): void {
+    if (this.#mode === 'quiet') return;
+    this.#endLine();
+    this.#out.write(`${message}\n`);
+  }
+
+  /** End the live line before the summary is printed. */
+  finish(): void {
+    this.#endLine();
+  }
+
+  #endLine(): void {
+    if (this.#lineOpen) {
+      this.#out.write('\r\x1b[2K');
+      this.#lineOpen = false;
+    }
+  }
+}
+
+export function formatProgress(s: ProgressSnapshot): string {
+  const elapsed = formatClock(s.elapsedMs) + (s.plannedMs !== null ? `/${formatClock(s.plannedMs)}` : '');
+  const parts = [
+    `running ${elapsed}`,
+    s.label ?? '',
+    `${s.vus} VUs`,
+    `${s.reqPerSec.toFixed(1)} req/s`,
+    `${Math.round(s.outputTokPerSec)} out tok/s`,
+    `p95 TTFT ${s.ttftP95Ms === null ? '-' : formatMs(s.ttftP95Ms)}`,
+    `${s.requests} reqs`,
+    `${s.failures} failed`,
+  ];
+  return parts.filter((p) => p !== '').join(' · ');
+}
+
+function formatClock(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const m = Math.floor(total / 60);
+  const sec = total % 60;
+  return `${m}m${String(sec).padStart(2, '0')}s`;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : `${ms.toFixed(0)}ms`;
+}

@@ -1,0 +1,112 @@
+/**
+ * Evaluating thresholds against the metrics registry.
+ *
+ * Live (every THRESHOLD_EVAL_INTERVAL_MS, for abortOnFail) and final (end of
+ * test, for the exit code), with k6's semantics (metrics/engine/engine.go):
+ * - live, a threshold whose metric has no samples yet is skipped;
+ * - abortOnFail stops the test when the threshold fails and delayAbortEval is
+ *   unset or has passed (k6: `delay < timeSpentInTest`).
+ *
+ * No samples at the end: k6 evaluates empty sinks with zeros, which makes
+ * `p(95)<500` pass and `avg>0` fail for no reason, and treats an empty rate as
+ * an evaluation error it only logs. We decide instead:
+ * - a counter with no samples is a real zero (count=0, rate=0) and is compared
+ *   like any value, so `llm_requests: ['count>10']` fails on a run that sent none;
+ * - a trend, rate or gauge with no samples, a derived throughput without a
+ *   window, and a custom metric the script never used have no value: the
+ *   threshold passes with `noData: true` and the summary says "no samples".
+ * Pair latency thresholds with `llm_request_failed: ['rate<0.01']` or
+ * `llm_requests: ['count>0']` when an empty result must fail.
+ */
+import { supportsAggregation } from '../metrics/aggregate.js';
+import type { MetricsRegistry } from '../metrics/registry.js';
+import { sinkSamples } from '../metrics/sinks.js';
+import { compare } from './parse-expression.js';
+import type { ParsedThreshold, ThresholdEvaluation, ThresholdResult } from './types.js';
+
+/** How often the engine evaluates thresholds while the test runs (k6 thresholdsRate). */
+export const THRESHOLD_EVAL_INTERVAL_MS = 2000;
+
+export interface EvaluateOptions {
+  /** The end-of-test evaluation: empty counters compare as 0 and nothing aborts. */
+  final?: boolean;
+}
+
+export class ThresholdRunner {
+  readonly thresholds: readonly ParsedThreshold[];
+  readonly #registry: MetricsRegistry;
+  #last: ThresholdEvaluation | null = null;
+
+  /** Declares each threshold's submetric in the registry: create the runner before any sample arrives. */
+  constructor(thresholds: readonly ParsedThreshold[], registry: MetricsRegistry) {
+    this.thresholds = thresholds;
+    this.#registry = registry;
+    for (const threshold of thresholds) {
+      registry.addSubmetric(threshold.metric.key);
+      registry.observe(threshold.metric.key);
+    }
+  }
+
+  /** The most recent evaluation, or null before the first. */
+  get last(): ThresholdEvaluation | null {
+    return this.#last;
+  }
+
+  /** Evaluate every threshold at test run time `elapsedMs` (which a counter's rate divides by). */
+  evaluate(elapsedMs: number, options: EvaluateOptions = {}): ThresholdEvaluation {
+    const final = options.final ?? false;
+    const results: ThresholdResult[] = [];
+    const abortedBy: ThresholdResult[] = [];
+    for (const threshold of this.thresholds) {
+      const result = this.#evaluateOne(threshold, elapsedMs, final);
+      results.push(result);
+      const delay = threshold.delayAbortEvalMs;
+      if (!final && !result.ok && result.error === undefined && threshold.abortOnFail && (delay === null || delay < elapsedMs)) {
+        abortedBy.push(result);
+      }
+    }
+    const evaluation: ThresholdEvaluation = {
+      results,
+      ok: results.every((r) => r.ok),
+      abort: abortedBy.length > 0,
+      abortedBy,
+      elapsedMs,
+      final,
+    };
+    this.#last = evaluation;
+    return evaluation;
+  }
+
+  #evaluateOne(threshold: ParsedThreshold, elapsedMs: number, final: boolean): ThresholdResult {
+    const { expression } = threshold;
+    const base = {
+      key: threshold.key,
+      metric: threshold.metric.key,
+      source: threshold.source,
+      aggregation: expression.label,
+      abortOnFail: threshold.abortOnFail,
+    };
+    const noData: ThresholdResult = { ...base, observed: null, ok: true, noData: true };
+    const target = this.#registry.resolve(threshold.metric.key);
+    if (target === undefined) return noData;
+    if (!supportsAggregation(target.type, expression.method)) {
+      return {
+        ...base,
+        observed: null,
+        ok: false,
+        noData: false,
+        error: `${expression.label} is not available on the ${target.type} metric "${threshold.metric.name}"`,
+      };
+    }
+    if (!final && target.kind === 'sink' && sinkSamples(target.sink) === 0) return noData;
+    const observed = this.#registry.aggregate(threshold.metric.key, expression.method, expression.percentile, elapsedMs);
+    if (observed === null || observed === undefined || Number.isNaN(observed)) return noData;
+    return { ...base, observed, ok: compare(observed, expression.operator, expression.value), noData: false };
+  }
+}
+
+/** k6's message when abortOnFail stops a test. */
+export function abortMessage(evaluation: ThresholdEvaluation): string {
+  const metrics = [...new Set(evaluation.abortedBy.map((r) => r.metric))].sort();
+  return `thresholds on metrics '${metrics.join(', ')}' were breached; at least one has abortOnFail enabled, stopping test prematurely`;
+}

@@ -1,0 +1,124 @@
+/**
+ * Every message that crosses the controller ↔ worker boundary, named.
+ * They travel over a MessagePort as structured-clone records.
+ */
+import type { RequestRecord } from '../client/types.js';
+import type { ErrorRecord } from '../errors.js';
+import type { IterationLimit } from '../executors/types.js';
+import type { MetricType } from './vu-api.js';
+
+/** What the piscina task receives once per worker thread. */
+export interface WorkerTask {
+  port: import('node:worker_threads').MessagePort;
+  workerIndex: number;
+  workerCount: number;
+  bundleUrl: string;
+  /** Data returned by setup(), structured-cloned. */
+  setupData: unknown;
+  env: Record<string, string>;
+  target: WorkerTarget;
+  /** Most VUs this worker will ever run at once (connection pool size). */
+  maxVus: number;
+  /** How often to ship batches to the controller. */
+  flushIntervalMs: number;
+}
+
+export interface WorkerTarget {
+  baseUrl: string;
+  model?: string;
+  /** The API key value; kept in memory only, never logged. */
+  apiKey?: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  stallTimeoutMs: number;
+  stream: boolean;
+}
+
+export interface WorkerTaskResult {
+  workerIndex: number;
+  iterations: number;
+}
+
+/** A custom-metric or engine sample: [name, type, value, tags, isTime]. */
+export type SampleTuple = [name: string, type: MetricType, value: number, tags: Record<string, string>, isTime: boolean];
+
+// controller → worker
+
+export interface StartPhaseMsg {
+  cmd: 'START_PHASE';
+  phaseId: number;
+  scenario: string;
+  exec: string;
+  /** scenario, level and the scenario's own tags. */
+  tags: Record<string, string>;
+  env: Record<string, string>;
+  /** Shared iteration counter (Int32Array over a SharedArrayBuffer) when the limit is shared across workers. */
+  sharedCounter: SharedArrayBuffer | null;
+  iterations: IterationLimit | null;
+  /** The worker's share of the phase's first VU target. */
+  vus: number;
+}
+
+export interface SetVusMsg {
+  cmd: 'SET_VUS';
+  phaseId: number;
+  /** This worker's share of the phase's VU target. */
+  vus: number;
+  gracefulRampDownMs: number;
+}
+
+export interface EndPhaseMsg {
+  cmd: 'END_PHASE';
+  phaseId: number;
+  /** In-flight iterations are interrupted after this long. 0: at once. */
+  gracefulStopMs: number;
+}
+
+export interface ShutdownMsg {
+  cmd: 'SHUTDOWN';
+}
+
+export type ControllerMsg = StartPhaseMsg | SetVusMsg | EndPhaseMsg | ShutdownMsg;
+
+// worker → controller
+
+export interface ReadyMsg {
+  cmd: 'READY';
+  workerIndex: number;
+  /** Connection set-up times of the warm-up, ms. */
+  connectMs: number[];
+}
+
+export interface BatchMsg {
+  cmd: 'BATCH';
+  workerIndex: number;
+  records: RequestRecord[];
+  samples: SampleTuple[];
+  /** VUs running in this worker right now. */
+  activeVus: number;
+}
+
+export interface PhaseDoneMsg {
+  cmd: 'PHASE_DONE';
+  workerIndex: number;
+  phaseId: number;
+}
+
+export interface LogMsg {
+  cmd: 'LOG';
+  level: 'warn' | 'error';
+  message: string;
+}
+
+export interface AbortTestMsg {
+  cmd: 'ABORT_TEST';
+  reason: string;
+}
+
+export interface WorkerErrorMsg {
+  cmd: 'ERROR';
+  workerIndex: number;
+  error: ErrorRecord;
+}
+
+export type WorkerMsg = ReadyMsg | BatchMsg | PhaseDoneMsg | LogMsg | AbortTestMsg | WorkerErrorMsg;

@@ -1,0 +1,54 @@
+/**
+ * The ScriptRuntime a thread registers for dsl/ (check, group, custom metrics).
+ * One per thread; the worker host tells it which VU is running synchronously.
+ */
+import type { SampleTuple } from './messages.js';
+import { RUNTIME_SLOT, type MetricType, type ScriptRuntime, type VU } from './vu-api.js';
+import type { VirtualUser } from './vu.js';
+
+export class ThreadRuntime implements ScriptRuntime {
+  /** The VU whose iteration function is executing synchronously right now. */
+  current: VirtualUser | undefined;
+  readonly #emit: (sample: SampleTuple) => void;
+  readonly #abort: (reason: string) => void;
+  readonly #baseTags: Record<string, string>;
+
+  constructor(emit: (sample: SampleTuple) => void, abort: (reason: string) => void, baseTags: Record<string, string> = {}) {
+    this.#emit = emit;
+    this.#abort = abort;
+    this.#baseTags = baseTags;
+  }
+
+  /** Make this runtime the one dsl/ reaches in this thread. */
+  install(): void {
+    (globalThis as Record<symbol, unknown>)[RUNTIME_SLOT] = this;
+  }
+
+  addSample(name: string, type: MetricType, value: number, tags: Record<string, string> | undefined, isTime: boolean): void {
+    if (!Number.isFinite(value)) return;
+    const vu = this.current;
+    if (vu !== undefined) vu.emit(name, type, value, isTime, tags);
+    else this.#emit([name, type, value, { ...this.#baseTags, ...tags }, isTime]);
+  }
+
+  currentVu(): VU | undefined {
+    return this.current;
+  }
+
+  addCheck(name: string, ok: boolean, tags: Record<string, string> | undefined): void {
+    this.#emit(['checks', 'rate', ok ? 1 : 0, { ...this.#baseTags, ...tags, check: name }, false]);
+  }
+
+  abortTest(reason: string): never {
+    this.#abort(reason);
+    throw new TestAbortedSignal(reason);
+  }
+}
+
+/** Thrown through the script's stack by abortTest(); the host recognises and does not log it. */
+export class TestAbortedSignal extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'TestAbortedSignal';
+  }
+}

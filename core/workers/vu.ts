@@ -1,0 +1,156 @@
+/**
+ * One virtual user: the object a script's default function receives.
+ * It turns the client's results into records and samples for the engine.
+ */
+import type { ChatBody, CompletionBody, RawStreamOptions, RequestOptions } from '../client/request-types.js';
+import type { Api, RequestRecord, RequestResult } from '../client/types.js';
+import type { SampleTuple } from './messages.js';
+import { RESULT_VU, type Checkers, type VU } from './vu-api.js';
+
+/** What a VU needs of the HTTP client (core/client's LlmClient has this shape). */
+export interface VuClient {
+  chat(body: ChatBody, options: RequestOptions | undefined, ctx: { signal?: AbortSignal }): Promise<RequestResult>;
+  completion(body: CompletionBody, options: RequestOptions | undefined, ctx: { signal?: AbortSignal }): Promise<RequestResult>;
+  stream(path: string, body: unknown, options: RawStreamOptions | undefined, ctx: { signal?: AbortSignal }): Promise<RequestResult>;
+}
+
+/** Where a VU sends what it measures. */
+export interface VuSink {
+  record(record: RequestRecord): void;
+  sample(sample: SampleTuple): void;
+}
+
+export class VirtualUser implements VU {
+  readonly id: number;
+  readonly scenario: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  iteration = 0;
+  /** Set when a ramp-down or the phase's end asks this VU to stop after its iteration. */
+  stopRequested = false;
+  #tags: Record<string, string>;
+  #controller = new AbortController();
+  readonly #client: VuClient;
+  readonly #sink: VuSink;
+
+  constructor(id: number, scenario: string, tags: Record<string, string>, env: Readonly<Record<string, string | undefined>>, client: VuClient, sink: VuSink) {
+    this.id = id;
+    this.scenario = scenario;
+    this.#tags = { ...tags, scenario };
+    this.env = env;
+    this.#client = client;
+    this.#sink = sink;
+  }
+
+  get tags(): Record<string, string> {
+    return this.#tags;
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Arm a fresh abort signal for the next iteration. */
+  beginIteration(): void {
+    if (this.#controller.signal.aborted) this.#controller = new AbortController();
+  }
+
+  /** Interrupt the running iteration: in-flight requests end as 'aborted'. */
+  interrupt(): void {
+    this.#controller.abort();
+  }
+
+  chat(body: ChatBody, options?: RequestOptions): Promise<RequestResult> {
+    return this.#client.chat(body, options, { signal: this.signal }).then((r) => this.#finish('chat', body.stream !== false, r, options?.tags));
+  }
+
+  completion(body: CompletionBody, options?: RequestOptions): Promise<RequestResult> {
+    return this.#client
+      .completion(body, options, { signal: this.signal })
+      .then((r) => this.#finish('completion', body.stream !== false, r, options?.tags));
+  }
+
+  stream(path: string, body: unknown, options?: RawStreamOptions): Promise<RequestResult> {
+    return this.#client.stream(path, body, options, { signal: this.signal }).then((r) => this.#finish('stream', true, r, options?.tags));
+  }
+
+  check<T>(value: T, checkers: Checkers<T>, tags?: Record<string, string>): boolean {
+    let all = true;
+    for (const name of Object.keys(checkers)) {
+      let ok: boolean;
+      try {
+        ok = Boolean(checkers[name]!(value));
+      } catch {
+        ok = false;
+      }
+      if (!ok) all = false;
+      this.#sink.sample(['checks', 'rate', ok ? 1 : 0, { ...this.#tags, ...tags, check: name }, false]);
+    }
+    return all;
+  }
+
+  async group<R>(name: string, fn: () => R | Promise<R>): Promise<R> {
+    const outer = this.#tags;
+    const path = `${outer['group'] ?? ''}::${name}`;
+    this.#tags = { ...outer, group: path };
+    try {
+      return await fn();
+    } finally {
+      this.#tags = outer;
+    }
+  }
+
+  sleep(seconds: number): Promise<void> {
+    const signal = this.signal;
+    if (signal.aborted || !(seconds > 0)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, seconds * 1000);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Emit a sample tagged with this VU's tags. */
+  emit(name: string, type: SampleTuple[1], value: number, isTime: boolean, tags?: Record<string, string>): void {
+    this.#sink.sample([name, type, value, tags === undefined ? this.#tags : { ...this.#tags, ...tags }, isTime]);
+  }
+
+  #finish(api: Api, stream: boolean, result: RequestResult, requestTags: Record<string, string> | undefined): RequestResult {
+    const record: RequestRecord = {
+      type: 'request',
+      scenario: this.scenario,
+      tags: requestTags === undefined ? this.#tags : { ...this.#tags, ...requestTags },
+      vu: this.id,
+      iteration: this.iteration,
+      api,
+      stream,
+      ok: result.ok,
+      failure: result.failure,
+      error: result.error,
+      status: result.status,
+      scheduledAt: result.scheduledAt,
+      startedAt: result.startedAt,
+      ttfbMs: result.ttfbMs,
+      ttftMs: result.ttftMs,
+      ttfcMs: result.ttfcMs,
+      e2eMs: result.e2eMs,
+      itlMs: result.itlMs,
+      finishReason: result.finishReason,
+      outputTokens: result.outputTokens,
+      inputTokens: result.inputTokens,
+      inputTokensClient: result.inputTokensClient,
+      cachedTokens: result.cachedTokens,
+      tokensSource: result.tokensSource,
+      chunks: result.chunks,
+      outputChars: result.text.length,
+    };
+    this.#sink.record(record);
+    Object.defineProperty(result, RESULT_VU, { value: this, enumerable: false });
+    return result;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Entry of a piscina worker thread. One task per thread, for the whole test:
+ * import the bundled script, build the HTTP client, warm its connections,
+ * then host VUs until the controller sends SHUTDOWN.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { LlmClient } from '../client/index.js';
+import { toErrorRecord } from '../errors.js';
+import type { ControllerMsg, WorkerMsg, WorkerTask, WorkerTaskResult } from './messages.js';
+import { ThreadRuntime } from './script-runtime.js';
+import { WorkerHost } from './worker-host.js';
+
+export default async function runWorker(task: WorkerTask): Promise<WorkerTaskResult> {
+  const port = task.port as MessagePort;
+  const post = (msg: WorkerMsg): void => port.postMessage(msg);
+  const runtime = new ThreadRuntime(
+    (sample) => host?.sample(sample),
+    (reason) => post({ cmd: 'ABORT_TEST', reason }),
+  );
+  runtime.install();
+  let host: WorkerHost | undefined;
+  const pending: ControllerMsg[] = [];
+  port.on('message', (msg: ControllerMsg) => (host ? host.handle(msg) : pending.push(msg)));
+  let client: LlmClient | undefined;
+  try {
+    const module = (await import(task.bundleUrl)) as Record<string, unknown>;
+    const clientConfig: ConstructorParameters<typeof LlmClient>[0] = {
+      baseUrl: task.target.baseUrl,
+      headers: task.target.headers,
+      timeoutMs: task.target.timeoutMs,
+      stallTimeoutMs: task.target.stallTimeoutMs,
+      connections: Math.max(1, task.maxVus),
+      stream: task.target.stream,
+    };
+    if (task.target.model !== undefined) clientConfig.model = task.target.model;
+    if (task.target.apiKey !== undefined) clientConfig.apiKey = task.target.apiKey;
+    client = new LlmClient(clientConfig);
+    const connectMs = task.maxVus > 0 ? await client.warmUp(task.maxVus) : [];
+    host = new WorkerHost({
+      post,
+      module,
+      client,
+      runtime,
+      workerIndex: task.workerIndex,
+      workerCount: task.workerCount,
+      setupData: task.setupData,
+      env: task.env,
+      flushIntervalMs: task.flushIntervalMs,
+    });
+    const shutdown = host.untilShutdown();
+    post({ cmd: 'READY', workerIndex: task.workerIndex, connectMs });
+    for (const msg of pending.splice(0)) host.handle(msg);
+    await shutdown;
+    return { workerIndex: task.workerIndex, iterations: host.iterations };
+  } catch (error) {
+    post({ cmd: 'ERROR', workerIndex: task.workerIndex, error: toErrorRecord(error) });
+    return { workerIndex: task.workerIndex, iterations: host?.iterations ?? 0 };
+  } finally {
+    port.removeAllListeners('message');
+    port.close();
+    await client?.close();
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Runs VUs inside one worker thread: starts and stops VU loops as the
+ * controller's phase messages say, and ships what they measure in batches.
+ *
+ * Each VU is an async loop; thousands share the thread's event loop. The host
+ * never writes files and never decides timing on its own: the controller owns
+ * the schedule, the host follows its messages.
+ */
+import type { RequestRecord } from '../client/types.js';
+import { toErrorRecord } from '../errors.js';
+import type { ControllerMsg, EndPhaseMsg, SampleTuple, SetVusMsg, StartPhaseMsg, WorkerMsg } from './messages.js';
+import { TestAbortedSignal, type ThreadRuntime } from './script-runtime.js';
+import { VirtualUser, type VuClient, type VuSink } from './vu.js';
+
+type IterationFn = (vu: VirtualUser, data: unknown) => unknown;
+
+interface PhaseState {
+  msg: StartPhaseMsg;
+  fn: IterationFn;
+  counter: Int32Array | null;
+  /** VUs by local index; a slot stays allocated after a ramp-down for reuse. */
+  vus: VirtualUser[];
+  /** Local indexes whose loop is running. */
+  running: Set<number>;
+  target: number;
+  ending: boolean;
+  endTimer: NodeJS.Timeout | undefined;
+  rampTimers: Set<NodeJS.Timeout>;
+}
+
+/** Most distinct iteration-error messages forwarded per thread (the rest are counted only). */
+const MAX_LOGGED_ERRORS = 20;
+
+export class WorkerHost implements VuSink {
+  readonly #post: (msg: WorkerMsg) => void;
+  readonly #module: Record<string, unknown>;
+  readonly #client: VuClient;
+  readonly #runtime: ThreadRuntime;
+  readonly #workerIndex: number;
+  readonly #workerCount: number;
+  readonly #setupData: unknown;
+  readonly #env: Record<string, string>;
+  readonly #phases = new Map<number, PhaseState>();
+  #records: RequestRecord[] = [];
+  #samples: SampleTuple[] = [];
+  #activeVus = 0;
+  #iterations = 0;
+  #loggedErrors = new Set<string>();
+  #flushTimer: NodeJS.Timeout;
+  #onShutdown: (() => void) | undefined;
+
+  constructor(options: {
+    post: (msg: WorkerMsg) => void;
+    module: Record<string, unknown>;
+    client: VuClient;
+    runtime: ThreadRuntime;
+    workerIndex: number;
+    workerCount: number;
+    setupData: unknown;
+    env: Record<string, string>;
+    flushIntervalMs: number;
+  }) {
+    this.#post = options.post;
+    this.#module = options.module;
+    this.#client = options.client;
+    this.#runtime = options.runtime;
+    this.#workerIndex = options.workerIndex;
+    this.#workerCount = options.workerCount;
+    this.#setupData = options.setupData;
+    this.#env = options.env;
+    this.#flushTimer = setInterval(() => this.flush(), options.flushIntervalMs);
+  }
+
+  get iterations(): number {
+    return this.#iterations;
+  }
+
+  /** Resolves when the controller sends SHUTDOWN (after a final flush). */
+  untilShutdown(): Promise<void> {
+    return new Promise((resolve) => (this.#onShutdown = resolve));
+  }
+
+  handle(msg: ControllerMsg): void {
+    switch (msg.cmd) {
+      case 'START_PHASE':
+        return this.#startPhase(msg);
+      case 'SET_VUS':
+        return this.#setVus(msg);
+      case 'END_PHASE':
+        return this.#endPhase(msg);
+      case 'SHUTDOWN':
+        clearInterval(this.#flushTimer);
+        for (const phase of this.#phases.values()) this.#endPhase({ cmd: 'END_PHASE', phaseId: phase.msg.phaseId, gracefulStopMs: 0 });
+        this.flush();
+        this.#onShutdown?.();
+        return;
+    }
+  }
+
+  record(record: RequestRecord): void {
+    this.#records.push(record);
+    if (this.#records.length >= 4096) this.flush();
+  }
+
+  sample(sample: SampleTuple): void {
+    this.#samples.push(sample);
+    if (this.#samples.length >= 8192) this.flush();
+  }
+
+  /** Ship everything measured so far to the controller. */
+  flush(): void {
+    if (this.#records.length === 0 && this.#samples.length === 0) return;
+    this.#post({ cmd: 'BATCH', workerIndex: this.#workerIndex, records: this.#records, samples: this.#samples, activeVus: this.#activeVus });
+    this.#records = [];
+    this.#samples = [];
+  }
+
+  #startPhase(msg: StartPhaseMsg): void {
+    const exported = this.#module[msg.exec];
+    if (typeof exported !== 'function') {
+      // The controller checks exec names before starting; this guards a stale bundle.
+      this.#post({ cmd: 'LOG', level: 'error', message: `scenario "${msg.scenario}": the script exports no function "${msg.exec}"` });
+      this.#post({ cmd: 'PHASE_DONE', workerIndex: this.#workerIndex, phaseId: msg.phaseId });
+      return;
+    }
+    const phase: PhaseState = {
+      msg,
+      fn: exported as IterationFn,
+      counter: msg.sharedCounter === null ? null : new Int32Array(msg.sharedCounter),
+      vus: [],
+      running: new Set(),
+      target: 0,
+      ending: false,
+      endTimer: undefined,
+      rampTimers: new Set(),
+    };
+    this.#phases.set(msg.phaseId, phase);
+    this.#applyTarget(phase, msg.vus, 0);
+    this.#maybeDone(phase);
+  }
+
+  #setVus(msg: SetVusMsg): void {
+    const phase = this.#phases.get(msg.phaseId);
+    if (phase === undefined || phase.ending) return;
+    this.#applyTarget(phase, msg.vus, msg.gracefulRampDownMs);
+  }
+
+  #applyTarget(phase: PhaseState, target: number, gracefulRampDownMs: number): void {
+    phase.target = target;
+    for (let local = 0; local < target; local++) {
+      let vu = phase.vus[local];
+      if (vu === undefined) {
+        // VU k of the phase lives on worker k % workerCount: ids interleave across threads.
+        const id = local * this.#workerCount + this.#workerIndex + 1;
+        vu = new VirtualUser(id, phase.msg.scenario, phase.msg.tags, { ...this.#env, ...phase.msg.env }, this.#client, this);
+        phase.vus[local] = vu;
+      }
+      vu.stopRequested = false;
+      if (!phase.running.has(local)) void this.#runLoop(phase, local, vu);
+    }
+    // Ramp-down: VUs above the target finish their iteration, or are interrupted after the grace period.
+    const surplus: VirtualUser[] = [];
+    for (const local of phase.running) {
+      if (local >= target) {
+        const vu = phase.vus[local]!;
+        vu.stopRequested = true;
+        surplus.push(vu);
+      }
+    }
+    if (surplus.length > 0) {
+      const timer = setTimeout(() => {
+        phase.rampTimers.delete(timer);
+        for (const vu of surplus) if (vu.stopRequested) vu.interrupt();
+      }, gracefulRampDownMs);
+      phase.rampTimers.add(timer);
+    }
+  }
+
+  #endPhase(msg: EndPhaseMsg): void {
+    const phase = this.#phases.get(msg.phaseId);
+    if (phase === undefined) return;
+    if (!phase.ending) {
+      phase.ending = true;
+      for (const vu of phase.vus) if (vu !== undefined) vu.stopRequested = true;
+    }
+    if (phase.endTimer !== undefined) clearTimeout(phase.endTimer);
+    const interruptAll = (): void => {
+      for (const local of phase.running) phase.vus[local]?.interrupt();
+    };
+    if (msg.gracefulStopMs <= 0) interruptAll();
+    else phase.endTimer = setTimeout(interruptAll, msg.gracefulStopMs);
+    this.#maybeDone(phase);
+  }
+
+  /** Claim the next iteration for a VU under the phase's limit. */
+  #claim(phase: PhaseState, vu: VirtualUser): boolean {
+    const limit = phase.msg.iterations;
+    if (limit === null) return true;
+    if (limit.mode === 'per-vu') return vu.iteration < limit.perVu;
+    // Shared across all workers: an atomic ticket counter.
+    if (phase.counter === null) return false;
+    return Atomics.add(phase.counter, 0, 1) < limit.total;
+  }
+
+  async #runLoop(phase: PhaseState, local: number, vu: VirtualUser): Promise<void> {
+    phase.running.add(local);
+    this.#activeVus++;
+    try {
+      while (!vu.stopRequested && !phase.ending && this.#claim(phase, vu)) {
+        vu.beginIteration();
+        const startedAt = performance.now();
+        let failed = false;
+        try {
+          this.#runtime.current = vu;
+          const pending = phase.fn(vu, this.#setupData);
+          this.#runtime.current = undefined;
+          await pending;
+        } catch (error) {
+          this.#runtime.current = undefined;
+          if (error instanceof TestAbortedSignal) return;
+          failed = true;
+          if (!vu.signal.aborted) this.#logIterationError(phase, error);
+        }
+        const durationMs = performance.now() - startedAt;
+        const interrupted = vu.signal.aborted;
+        vu.iteration++;
+        this.#iterations++;
+        if (!interrupted) {
+          vu.emit('iterations', 'counter', 1, false);
+          vu.emit('iteration_duration', 'trend', durationMs, true);
+        } else {
+          vu.emit('interrupted_iterations', 'counter', 1, false);
+        }
+        if (failed && !interrupted) vu.emit('iteration_errors', 'counter', 1, false);
+      }
+    } finally {
+      phase.running.delete(local);
+      this.#activeVus--;
+      this.#maybeDone(phase);
+    }
+  }
+
+  #logIterationError(phase: PhaseState, error: unknown): void {
+    const record = toErrorRecord(error);
+    const message = `scenario "${phase.msg.scenario}": iteration failed: ${record.message}`;
+    if (this.#loggedErrors.has(message) || this.#loggedErrors.size >= MAX_LOGGED_ERRORS) return;
+    this.#loggedErrors.add(message);
+    const at = record.stack?.split('\n').find((line) => line.includes('script.mjs'))?.trim();
+    this.#post({ cmd: 'LOG', level: 'warn', message: at ? `${message}\n    ${at}` : message });
+  }
+
+  /** Report the phase done once it is over (ended, or out of iterations) and no loop runs. */
+  #maybeDone(phase: PhaseState): void {
+    if (phase.running.size > 0) return;
+    // Iteration-limited phases end when their VUs run out of iterations; timed ones only when ended.
+    if (!phase.ending && phase.msg.iterations === null) return;
+    if (!this.#phases.has(phase.msg.phaseId)) return;
+    this.#phases.delete(phase.msg.phaseId);
+    if (phase.endTimer !== undefined) clearTimeout(phase.endTimer);
+    for (const t of phase.rampTimers) clearTimeout(t);
+    this.flush();
+    this.#post({ cmd: 'PHASE_DONE', workerIndex: this.#workerIndex, phaseId: phase.msg.phaseId });
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * What scenario scripts import: `import { check, Trend } from 'llmload'`.
+ *
+ * This module holds no engine code. At run time it reaches the engine through
+ * the one ScriptRuntime the worker registers under Symbol.for('llmload.runtime')
+ * (see core/workers/vu-api.ts) before the script's code runs.
+ *
+ * VUs hosted by the same worker thread share this module's scope (unlike k6,
+ * where each VU has its own JavaScript runtime): module-level variables in a
+ * script are shared by the VUs of one worker.
+ */
+import type { Checkers, MetricType, ScriptRuntime, VU } from '../core/workers/vu-api.js';
+import type { RequestResult } from '../core/client/types.js';
+
+export type { Options, ScenarioOptions, Stage, ThresholdSpec, TargetOptions, RequestDefaults, SimulatorOptions, Duration } from '../core/options/types.js';
+export type { VU, Checkers } from '../core/workers/vu-api.js';
+export type { RequestResult, FailureClass, Usage } from '../core/client/types.js';
+export type { ChatBody, ChatMessage, CompletionBody, RequestOptions, RawStreamOptions } from '../core/client/request-types.js';
+
+const RUNTIME_SLOT = Symbol.for('llmload.runtime');
+const RESULT_VU = Symbol.for('llmload.result.vu');
+
+function runtime(): ScriptRuntime {
+  const rt = (globalThis as Record<symbol, ScriptRuntime | undefined>)[RUNTIME_SLOT];
+  if (rt === undefined) throw new Error('llmload: this function can only be called while a test runs (inside default(), setup() or teardown())');
+  return rt;
+}
+
+/** The VU that made a result, when the value is a request result. */
+function vuOf(value: unknown): VU | undefined {
+  if (value !== null && typeof value === 'object') {
+    const vu = (value as Record<symbol, VU | undefined>)[RESULT_VU];
+    if (vu !== undefined) return vu;
+  }
+  return undefined;
+}
+
+/**
+ * Run named checks on a value; each pass/fail is recorded in the `checks` rate
+ * metric, tagged with the VU's tags and `check:<name>`. Returns true when all passed.
+ * The VU is taken from the checked request result; for other values, from the
+ * VU whose code is running (use `vu.check` after an `await` on non-result values).
+ */
+export function check<T>(value: T, checkers: Checkers<T>, tags?: Record<string, string>): boolean {
+  const rt = runtime();
+  const vu = vuOf(value) ?? rt.currentVu();
+  if (vu !== undefined) return vu.check(value, checkers, tags);
+  let all = true;
+  for (const [name, fn] of Object.entries(checkers)) {
+    let ok: boolean;
+    try {
+      ok = Boolean(fn(value));
+    } catch {
+      ok = false;
+    }
+    rt.addCheck(name, ok, tags);
+    if (!ok) all = false;
+  }
+  return all;
+}
+
+/** Run fn with a `group` tag on the samples the current VU emits. */
+export async function group<R>(name: string, fn: () => R | Promise<R>): Promise<R> {
+  const vu = runtime().currentVu();
+  if (vu === undefined) return fn();
+  return vu.group(name, fn);
+}
+
+/** Pause for `seconds`. Prefer `vu.sleep`, which wakes early when the iteration is interrupted. */
+export function sleep(seconds: number): Promise<void> {
+  const vu = runtime().currentVu();
+  if (vu !== undefined) return vu.sleep(seconds);
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds * 1000)));
+}
+
+/** Stop the whole test now (k6 `exec.test.abort()`); exit code 108. */
+export function abortTest(reason = 'test aborted by the script'): never {
+  return runtime().abortTest(reason);
+}
+
+abstract class CustomMetric {
+  readonly name: string;
+  readonly isTime: boolean;
+  protected abstract readonly type: MetricType;
+  constructor(name: string, isTime = false) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) {
+      throw new Error(`llmload: invalid metric name "${name}" (letters, digits and _ only, starting with a letter or _)`);
+    }
+    this.name = name;
+    this.isTime = isTime;
+  }
+  /** Add a sample, with optional extra tags. */
+  add(value: number | boolean, tags?: Record<string, string>): void {
+    runtime().addSample(this.name, this.type, typeof value === 'boolean' ? Number(value) : value, tags, this.isTime);
+  }
+}
+
+/** A cumulative sum (k6 Counter). */
+export class Counter extends CustomMetric {
+  protected readonly type = 'counter' as const;
+}
+/** The last value, plus min and max (k6 Gauge). */
+export class Gauge extends CustomMetric {
+  protected readonly type = 'gauge' as const;
+}
+/** The share of non-zero samples (k6 Rate). */
+export class Rate extends CustomMetric {
+  protected readonly type = 'rate' as const;
+}
+/** A distribution: avg, min, med, max, percentiles (k6 Trend). `isTime` marks milliseconds. */
+export class Trend extends CustomMetric {
+  protected readonly type = 'trend' as const;
+}
+
+/** The type of a request result, for scripts that annotate. */
+export type Result = RequestResult;

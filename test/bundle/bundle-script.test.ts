@@ -1,0 +1,48 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fileURLToPath } from 'node:url';
+import { bundleScript } from '../../core/bundle/bundle-script.js';
+import { isLlmloadError } from '../../core/errors.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
+
+test('bundles TypeScript with local imports and resolves llmload to this package', async () => {
+  const bundle = await bundleScript(fixture('local-import.ts'));
+  try {
+    const mod = (await import(bundle.bundleUrl)) as Record<string, unknown>;
+    assert.is(mod['prompt'], 'from a local module');
+    assert.is(mod['hasCheck'], true);
+    assert.equal(mod['options'], { vus: 1, iterations: 1 });
+  } finally {
+    await bundle.dispose();
+  }
+});
+
+test('a syntax error is LL_ERR_SCRIPT_BUILD with file:line:column and the source line', async () => {
+  try {
+    await bundleScript(fixture('syntax-error.ts'));
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.ok(isLlmloadError(error));
+    assert.is(error.code, 'LL_ERR_SCRIPT_BUILD');
+    assert.is(error.exitCode, 107);
+    assert.match(error.message, /syntax-error\.ts:4:13: Unexpected ";"/);
+    assert.is(error.location?.line, 4);
+    assert.is(error.location?.column, 13);
+    assert.is(error.location?.lineText, '  const x = ;');
+    assert.match(error.details[0] ?? '', /\n    \s+\^/);
+  }
+});
+
+test('a missing script names the path', async () => {
+  try {
+    await bundleScript('does/not/exist.ts');
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.ok(isLlmloadError(error));
+    assert.is(error.code, 'LL_ERR_SCRIPT_BUILD');
+    assert.is(error.message, 'script not found: does/not/exist.ts');
+  }
+});
+
+test.run();
