@@ -17,53 +17,22 @@
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { aggregateSink, type AggregationMethod } from './aggregate.js';
-import {
-  BUILTIN_METRICS,
-  builtinMetric,
-  CHECKS,
-  LLM_CONNECTING,
-  LLM_E2E,
-  LLM_INPUT_TOKENS,
-  LLM_ITL,
-  LLM_OUTPUT_TOKENS,
-  LLM_OUTPUT_TPS,
-  LLM_REQUEST_FAILED,
-  LLM_REQUESTS,
-  LLM_REQUESTS_INTERRUPTED,
-  LLM_TPOT,
-  LLM_TTFB,
-  LLM_TTFC,
-  LLM_TTFT,
-  TAG_CHECK,
-  TAG_FAILURE,
-  TAG_GROUP,
-  TAG_LEVEL,
-  TAG_SCENARIO,
-  TAG_STAGE,
-} from './builtin.js';
+import { BUILTIN_METRICS, builtinMetric, CHECKS, TAG_CHECK, TAG_FAILURE } from './builtin.js';
+import { CheckTable, type CheckRecord } from './check-table.js';
 import { derivedValue } from './derived.js';
 import { Metric, Submetric } from './metric.js';
 import { connectingMs, failureClassOf, outcomeOf, outputTokensPerSecond, tpotMs } from './record-values.js';
+import { DEFAULT_GROUPS, RequestGroups, type EncodedGroups, type GroupDefinition } from './request-groups.js';
 import { RequestStats, type EncodedRequestStats, type GoodputSlo, type InputTokenBasis, type RequestStatsRow } from './request-stats.js';
-import { CounterSink, createSink, decodeSink, mergeSink, RateSink, type EncodedSink, type Sink } from './sinks.js';
+import { buildRoute, type Route } from './route.js';
+import { createSink, decodeSink, mergeSink, type EncodedSink, type Sink } from './sinks.js';
 import { matchesFilter, parseMetricKey, tagSetKey, type MetricKey, type TagFilter } from './tags.js';
 import { TimeSeries, type EncodedTimeSeries, type TimeSeriesOptions } from './time-series.js';
-import { TrendSink, type TrendSinkOptions } from './trend-sink.js';
+import type { TrendSinkOptions } from './trend-sink.js';
 import type { MetricType, Tags, ValueKind } from './types.js';
 
-/** A way of splitting requests into rows: one RequestStats per distinct combination of these tags' values. */
-export interface GroupDefinition {
-  name: string;
-  /** A request joins the group only when it carries every one of these tags. */
-  tags: readonly string[];
-}
-
-/** Per scenario, per sweep level (within its scenario), per stage (within its scenario). */
-export const DEFAULT_GROUPS: readonly GroupDefinition[] = Object.freeze([
-  { name: 'scenario', tags: [TAG_SCENARIO] },
-  { name: 'level', tags: [TAG_SCENARIO, TAG_LEVEL] },
-  { name: 'stage', tags: [TAG_SCENARIO, TAG_STAGE] },
-]);
+export { DEFAULT_GROUPS, type GroupDefinition } from './request-groups.js';
+export { normalizeGroupPath, type CheckRecord } from './check-table.js';
 
 export interface RegistryOptions {
   /** Raw-sample cap and HDR precision of every trend. */
@@ -74,15 +43,6 @@ export interface RegistryOptions {
   /** Input token count used by total token throughput (default 'server'). */
   inputTokens?: InputTokenBasis;
   series?: TimeSeriesOptions;
-}
-
-/** Pass/fail counts of one check within one group. */
-export interface CheckRecord {
-  /** k6 group path: '' for the root, '::outer::inner' otherwise. */
-  group: string;
-  name: string;
-  passes: number;
-  fails: number;
 }
 
 /** What a metric key resolves to: a sample metric or submetric, or a derived throughput over some requests. */
@@ -109,28 +69,10 @@ export interface EncodedRegistry {
   pending: string[];
   derived: Array<{ key: string; observed: boolean; stats: EncodedRequestStats }>;
   total: EncodedRequestStats;
-  groups: Array<{ name: string; members: EncodedRequestStats[] }>;
+  groups: EncodedGroups[];
   series: EncodedTimeSeries;
   checks: CheckRecord[];
   droppedSamples: number;
-}
-
-/** The sinks one request feeds, fixed by its tag set (base metric first, then matching submetrics). */
-interface Route {
-  e2e: TrendSink[];
-  ttft: TrendSink[];
-  ttfc: TrendSink[];
-  ttfb: TrendSink[];
-  itl: TrendSink[];
-  tpot: TrendSink[];
-  connecting: TrendSink[];
-  outputTokens: TrendSink[];
-  inputTokens: TrendSink[];
-  outputTps: TrendSink[];
-  requests: CounterSink[];
-  failed: RateSink[];
-  interrupted: CounterSink[];
-  stats: RequestStats[];
 }
 
 interface DerivedSubmetric {
@@ -148,25 +90,23 @@ export class MetricsRegistry {
   readonly total: RequestStats;
   readonly series: TimeSeries;
   readonly #trend: TrendSinkOptions;
-  readonly #groupDefs: readonly GroupDefinition[];
   readonly #goodput: GoodputSlo | null;
   readonly #inputTokens: InputTokenBasis;
   readonly #metrics = new Map<string, Metric>();
   readonly #pending = new Map<string, MetricKey[]>();
   readonly #derived = new Map<string, DerivedSubmetric>();
-  readonly #groups = new Map<string, Map<string, RequestStats>>();
-  readonly #checks = new Map<string, CheckRecord>();
+  readonly #groups: RequestGroups;
+  readonly #checks = new CheckTable();
   readonly #routes = new Map<string, Route>();
   #droppedSamples = 0;
 
   constructor(options: RegistryOptions = {}) {
     this.#trend = { ...options.trend };
-    this.#groupDefs = (options.groups ?? DEFAULT_GROUPS).map((g) => ({ name: g.name, tags: [...g.tags] }));
     this.#goodput = options.goodput ?? null;
     this.#inputTokens = options.inputTokens ?? 'server';
     this.total = this.#newStats({});
     this.series = new TimeSeries(options.series);
-    for (const group of this.#groupDefs) this.#groups.set(group.name, new Map());
+    this.#groups = new RequestGroups(options.groups ?? DEFAULT_GROUPS, (tags) => this.#newStats(tags));
     for (const [name, info] of Object.entries(BUILTIN_METRICS)) {
       if (info.derived) {
         this.#derived.set(name, { key: name, name, filter: null, stats: this.total, observed: false });
@@ -355,7 +295,7 @@ export class MetricsRegistry {
         if (matchesFilter(sub.filter, sampleTags)) sub.sink.add(value);
       }
     }
-    if (name === CHECKS) this.#countCheck(tags, value !== 0);
+    if (name === CHECKS) this.#checks.count(tags, value !== 0);
   }
 
   /** Record a check result: a `checks` sample tagged with the check's name. */
@@ -365,17 +305,17 @@ export class MetricsRegistry {
 
   /** Checks in order of first result, with their group paths. */
   checks(): CheckRecord[] {
-    return [...this.#checks.values()].map((c) => ({ ...c }));
+    return this.#checks.records();
   }
 
   /** Names of the group definitions, e.g. ['scenario', 'level', 'stage']. */
   groupNames(): string[] {
-    return this.#groupDefs.map((g) => g.name);
+    return this.#groups.definitions.map((g) => g.name);
   }
 
   /** The RequestStats of one group definition, in order of first request. */
   groups(name: string): RequestStats[] {
-    return [...(this.#groups.get(name)?.values() ?? [])];
+    return this.#groups.members(name);
   }
 
   /** Rows of one group definition (e.g. 'level': one row per sweep level). */
@@ -399,7 +339,7 @@ export class MetricsRegistry {
     return {
       format: 'llmload.metrics',
       version: 1,
-      options: { trend: { ...this.#trend }, groups: this.#groupDefs.map((g) => ({ name: g.name, tags: [...g.tags] })), goodput: this.#goodput, inputTokens: this.#inputTokens },
+      options: { trend: { ...this.#trend }, groups: this.#groups.definitions.map((g) => ({ name: g.name, tags: [...g.tags] })), goodput: this.#goodput, inputTokens: this.#inputTokens },
       metrics: this.metrics().map((m) => ({
         name: m.name,
         type: m.type,
@@ -411,7 +351,7 @@ export class MetricsRegistry {
       pending,
       derived: [...this.#derived.values()].filter((d) => d.filter !== null).map((d) => ({ key: d.key, observed: d.observed, stats: d.stats.encode() })),
       total: this.total.encode(),
-      groups: [...this.#groups].map(([name, members]) => ({ name, members: [...members.values()].map((m) => m.encode()) })),
+      groups: this.#groups.encode(),
       series: this.series.encode(),
       checks: this.checks(),
       droppedSamples: this.#droppedSamples,
@@ -461,26 +401,9 @@ export class MetricsRegistry {
       mine.observed ||= d.observed;
     }
     this.total.merge(RequestStats.decode(encoded.total, this.#statsOptions()));
-    for (const group of encoded.groups) {
-      const members = this.#groups.get(group.name);
-      if (members === undefined) continue;
-      const def = this.#groupDefs.find((g) => g.name === group.name)!;
-      for (const member of group.members) {
-        const key = def.tags.map((t) => member.tags[t] ?? '').join('\u0001');
-        let stats = members.get(key);
-        if (stats === undefined) {
-          stats = this.#newStats(member.tags);
-          members.set(key, stats);
-        }
-        stats.merge(RequestStats.decode(member, this.#statsOptions()));
-      }
-    }
+    this.#groups.merge(encoded.groups, (member) => RequestStats.decode(member, this.#statsOptions()));
     this.series.merge(TimeSeries.decode(encoded.series));
-    for (const check of encoded.checks) {
-      const mine = this.#checkRecord(check.group, check.name);
-      mine.passes += check.passes;
-      mine.fails += check.fails;
-    }
+    this.#checks.merge(encoded.checks);
     this.#droppedSamples += encoded.droppedSamples;
     this.#routes.clear();
   }
@@ -515,62 +438,11 @@ export class MetricsRegistry {
   }
 
   #buildRoute(tags: Tags): Route {
-    const sinks = <S extends Sink>(name: string): S[] => {
-      const metric = this.#metrics.get(name)!;
-      const list = [metric.sink as S];
-      for (const sub of metric.submetrics) if (matchesFilter(sub.filter, tags)) list.push(sub.sink as S);
-      return list;
-    };
-    const stats: RequestStats[] = [this.total];
-    for (const def of this.#groupDefs) {
-      if (!def.tags.every((t) => Object.hasOwn(tags, t))) continue;
-      const members = this.#groups.get(def.name)!;
-      const key = def.tags.map((t) => tags[t]!).join('\u0001');
-      let group = members.get(key);
-      if (group === undefined) {
-        const groupTags: Record<string, string> = {};
-        for (const t of def.tags) groupTags[t] = tags[t]!;
-        group = this.#newStats(groupTags);
-        members.set(key, group);
-      }
-      stats.push(group);
-    }
+    const stats: RequestStats[] = [this.total, ...this.#groups.statsFor(tags)];
     for (const derived of this.#derived.values()) {
       if (derived.filter !== null && matchesFilter(derived.filter, tags)) stats.push(derived.stats);
     }
-    return {
-      e2e: sinks(LLM_E2E),
-      ttft: sinks(LLM_TTFT),
-      ttfc: sinks(LLM_TTFC),
-      ttfb: sinks(LLM_TTFB),
-      itl: sinks(LLM_ITL),
-      tpot: sinks(LLM_TPOT),
-      connecting: sinks(LLM_CONNECTING),
-      outputTokens: sinks(LLM_OUTPUT_TOKENS),
-      inputTokens: sinks(LLM_INPUT_TOKENS),
-      outputTps: sinks(LLM_OUTPUT_TPS),
-      requests: sinks(LLM_REQUESTS),
-      failed: sinks(LLM_REQUEST_FAILED),
-      interrupted: sinks(LLM_REQUESTS_INTERRUPTED),
-      stats,
-    };
-  }
-
-  #countCheck(tags: Tags | undefined, ok: boolean): void {
-    const name = tags?.[TAG_CHECK] ?? '';
-    const record = this.#checkRecord(normalizeGroupPath(tags?.[TAG_GROUP] ?? ''), name);
-    if (ok) record.passes++;
-    else record.fails++;
-  }
-
-  #checkRecord(group: string, name: string): CheckRecord {
-    const key = `${group}\u0000${name}`;
-    let record = this.#checks.get(key);
-    if (record === undefined) {
-      record = { group, name, passes: 0, fails: 0 };
-      this.#checks.set(key, record);
-    }
-    return record;
+    return buildRoute(tags, (name) => this.#metrics.get(name)!, stats);
   }
 }
 
@@ -582,10 +454,4 @@ function conflict(name: string, has: MetricType, wanted: MetricType): LlmloadErr
   return new LlmloadError(ErrorCode.SCRIPT_EXCEPTION, `metric "${name}" is a ${has}; a ${wanted} sample cannot be added to it`, {
     hint: 'Give each custom metric a name of its own; builtin names (llm_ttft, checks, …) keep their builtin type.',
   });
-}
-
-/** k6 group paths start with '::' ('' at the root); a bare name 'g' means '::g'. */
-export function normalizeGroupPath(group: string): string {
-  if (group === '' || group.startsWith('::')) return group;
-  return `::${group}`;
 }

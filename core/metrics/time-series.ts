@@ -117,11 +117,22 @@ export class TimeSeries {
     this.#tokens[bucket]! += tokens;
   }
 
+  /** Every bucket from the origin on. */
   buckets(): TimeBucket[] {
+    return this.#range(0, this.#completed.length);
+  }
+
+  /** The last `count` buckets only (cheap enough for a progress line every second). */
+  recentBuckets(count: number): TimeBucket[] {
+    const end = this.#completed.length;
+    return this.#range(Math.max(0, end - Math.max(0, Math.floor(count))), end);
+  }
+
+  #range(from: number, to: number): TimeBucket[] {
     const out: TimeBucket[] = [];
     const origin = this.#origin;
     if (origin === null) return out;
-    for (let i = 0; i < this.#completed.length; i++) {
+    for (let i = from; i < to; i++) {
       const ttft = this.#ttft[i] ?? null;
       out.push({
         startMs: origin + i * this.#bucketMs,

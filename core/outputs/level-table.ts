@@ -5,7 +5,7 @@
  * p50/p95, ITL p50. Plain text for the terminal or Markdown for reports.
  */
 import type { LatencySummary, RequestStatsRow } from '../metrics/request-stats.js';
-import { shortDuration, shortPercent } from './format.js';
+import { shortDuration, shortPercent } from './humanize.js';
 import { alignColumns, markdownTable, type Align } from './text-table.js';
 
 export interface GroupTableOptions {

@@ -11,6 +11,8 @@ import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import type { SampleTuple } from '../workers/messages.js';
 
+const ENGINE_SAMPLES = new Set(['iterations', 'iteration_duration', 'interrupted_iterations', 'iteration_errors']);
+
 export class ResultsWriter {
   readonly path: string;
   readonly #stream: WriteStream;
@@ -29,7 +31,7 @@ export class ResultsWriter {
     this.#stream.write(JSON.stringify({ type: 'meta', ...meta }) + '\n');
   }
 
-  /** Lines written so far (meta excluded). */
+  /** Request lines written so far. */
   get lines(): number {
     return this.#lines;
   }
@@ -39,9 +41,11 @@ export class ResultsWriter {
     let chunk = '';
     for (const record of records) chunk += JSON.stringify(record) + '\n';
     for (const [name, type, value, tags] of samples) {
+      // Per-iteration engine counters add nothing the request lines don't say; custom metrics and checks stay.
+      if (ENGINE_SAMPLES.has(name)) continue;
       chunk += `{"type":"sample","metric":${JSON.stringify(name)},"metricType":"${type}","value":${value},"tags":${JSON.stringify(tags)}}\n`;
     }
-    this.#lines += records.length + samples.length;
+    this.#lines += records.length;
     if (chunk.length > 0) this.#stream.write(chunk);
   }
 

@@ -11,7 +11,7 @@
 import { builtinMetric, DERIVED_METRICS, LLM_INPUT_TOKENS, LLM_OUTPUT_TOKENS, LLM_OUTPUT_TPS } from '../metrics/builtin.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import { palette, visibleLength, type Palette } from './color.js';
-import { formatNumber, formatPercent, humanizeDuration } from './format.js';
+import { formatNumber, formatPercent, humanizeDuration } from './humanize.js';
 import { renderGroupTable } from './level-table.js';
 import type { SummaryData } from './summary-data.js';
 import { isSummaryExport, sectionOf, summaryExport, type K6Group, type K6Metric, type SummaryExport } from './summary-export.js';

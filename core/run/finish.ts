@@ -95,7 +95,7 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
   } else {
     io.stdout.write('\n' + redact(renderSummary(exported, { color: shouldUseColor(io.stdout, io.env) })));
   }
-  if (input.results !== undefined) io.stdout.write(`raw results: ${input.results.path} (${input.results.lines} lines)\n`);
+  if (input.results !== undefined) io.stdout.write(`raw results: ${input.results.path} (${input.results.lines} requests)\n`);
   if (firstError) throw firstError;
   return evaluation?.ok ?? true;
 }

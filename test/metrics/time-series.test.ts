@@ -18,6 +18,9 @@ test('requests land in the bucket where they end; tokens where their events arri
     ],
   );
   assert.is(series.peakOutputTokensPerSec(), 6);
+  assert.equal(series.recentBuckets(2), buckets.slice(1));
+  assert.equal(series.recentBuckets(10), buckets);
+  assert.equal(new TimeSeries().recentBuckets(3), []);
 });
 
 test('without an origin the first record sets it, floored to the bucket width', () => {

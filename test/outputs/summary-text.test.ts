@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { MetricsRegistry } from '../../core/metrics/registry.js';
 import { summaryExport } from '../../core/outputs/summary-export.js';
 import { renderSummary } from '../../core/outputs/summary-text.js';
+import { ThresholdRunner } from '../../core/thresholds/evaluate.js';
+import { parseThresholds } from '../../core/thresholds/parse-thresholds.js';
 import { makeRecord } from '../metrics/record-fixture.js';
 import { sweepSummaryData } from './summary-fixture.js';
 
@@ -107,6 +109,17 @@ test('renders the same text from SummaryData and from its export; color only whe
   const colored = renderSummary(data, { color: true });
   assert.ok(colored.includes('\u001b[32m✓\u001b[39m'));
   assert.is(colored.replace(/\u001b\[[0-9;]*m/g, ''), text, 'color changes nothing but escapes');
+});
+
+test('a metric a threshold lists without samples says so, in the metric and the threshold', () => {
+  const registry = new MetricsRegistry();
+  const runner = new ThresholdRunner(parseThresholds({ 'llm_ttft{level:10}': ['p(95)<1000'] }), registry);
+  registry.addRecord(makeRecord({ tags: { scenario: 'sweep', level: '1' } }));
+  const data = { registry, thresholds: runner.evaluate(1000, { final: true }), run: { target: { url: 'http://x', model: null, simulator: null }, testRunDurationMs: 1000 } };
+  assert.equal(summaryExport(data).llmload.empty, ['llm_ttft{level:10}']);
+  const out = lines(renderSummary(data));
+  assert.ok(out.includes('      { level:10 }.......: no samples'));
+  assert.ok(out.includes("    ✓ 'p(95)<1000' no samples"));
 });
 
 test('an empty run still renders', () => {

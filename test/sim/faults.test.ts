@@ -137,7 +137,11 @@ wire('a malformed fault header is a 400 naming the valid kinds', async ({ sim })
 wire('fault counts appear in /stats', async ({ sim }) => {
   const stats = await sim.stats();
   assert.ok(stats.requests.faulted >= 10);
-  assert.ok(stats.requests.abandoned >= 3, 'error and reset answers are cut short');
+  assert.ok(stats.requests.abandoned >= 5, 'error and reset answers are cut short');
+  // …and leave the engine: nothing runs, no KV block is held.
+  assert.ok(stats.engine.aborted >= 5);
+  assert.is(stats.running, 0);
+  assert.is(stats.kvUsage, 0);
 });
 
 wire.run();

@@ -1,7 +1,7 @@
 // The simulator over HTTP, against the `fast` preset: wire shapes, usage, limits, errors, /metrics.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startSimulator, type SimulatorHandle } from '../../core/sim/index.js';
+import { presets, simulateArrivals, startSimulator, type SimulatorHandle } from '../../core/sim/index.js';
 import { estimateChatPromptTokens, estimateTextTokens } from '../../core/tokens/estimate.js';
 import { dataEvents, jsonEvents, send } from './http-client.js';
 
@@ -82,6 +82,32 @@ http('streamed completion: text_completion chunks, no role chunk, no usage unles
   }
   assert.is(events.at(-1)!.choices[0].finish_reason, 'length');
   assert.is(dataEvents(res.body).at(-1), '[DONE]');
+});
+
+http('streams reuse a keep-alive connection (chunk framing stays valid across answers)', async ({ sim }) => {
+  const { Agent, request } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const sockets = new Set<unknown>();
+  try {
+    for (let i = 0; i < 3; i++) {
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = request(`${sim.url}/v1/completions`, { method: 'POST', agent }, (res) => {
+          sockets.add(res.socket);
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ prompt: 'again', max_tokens: 4, ignore_eos: true, stream: true, stream_options: { include_usage: true } }));
+      });
+      assert.is(jsonEvents(body).length, 5);
+      assert.ok(body.endsWith('data: [DONE]\n\n'));
+    }
+    assert.is(sockets.size, 1, 'one connection for all three answers');
+  } finally {
+    agent.destroy();
+  }
 });
 
 http('non-streamed chat and completion bodies', async ({ sim }) => {
@@ -298,6 +324,26 @@ http('GET /metrics: vLLM names, model_name label, counts that match the traffic'
       assert.is(value(`${name}_bucket{model_name="my/model",le="+Inf"}`), count);
       assert.ok(value(`${name}_sum${L}`) > 0 || h === 'request_queue_time');
     }
+  } finally {
+    await sim.close();
+  }
+});
+
+http('timeScale divides every duration: /metrics reports the scaled times the engine model predicts', async () => {
+  const sim = await startSimulator({ preset: 'qwen32b-awq-4x2080ti', timeScale: 1000 });
+  try {
+    const prompt = 'Generate a page to show a list of tasks with filters and paging. '.repeat(10);
+    const res = await send(`${sim.url}/v1/completions`, { body: { prompt, max_tokens: 100, ignore_eos: true } });
+    assert.is(JSON.parse(res.body).usage.completion_tokens, 100);
+    // Alone on an idle engine the answer's virtual timings are exactly the model's.
+    const expected = simulateArrivals(presets['qwen32b-awq-4x2080ti'], [
+      { arrivalMs: 0, promptTokens: estimateTextTokens(prompt), blockHashes: [], outputTokens: 100 },
+    ]).requests[0]!;
+    const metrics = (await send(`${sim.url}/metrics`)).body;
+    const sum = (name: string): number => Number(new RegExp(`^${name}_sum\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)![1]);
+    // ~2.6 s of model time is reported as ~2.6 ms.
+    assert.ok(Math.abs(sum('vllm:e2e_request_latency_seconds') - expected.e2eMs / 1000 / 1000) < 1e-9);
+    assert.ok(Math.abs(sum('vllm:time_to_first_token_seconds') - expected.ttftMs / 1000 / 1000) < 1e-9);
   } finally {
     await sim.close();
   }

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { palette, shouldUseColor, visibleLength } from '../../core/outputs/color.js';
-import { formatNumber, formatPercent, humanizeDuration, shortDuration, shortPercent, toFixedTrimmed } from '../../core/outputs/format.js';
+import { formatNumber, formatPercent, humanizeDuration, shortDuration, shortPercent, toFixedTrimmed } from '../../core/outputs/humanize.js';
 import { alignColumns, markdownTable } from '../../core/outputs/text-table.js';
 
 test('durations print as k6 prints them', () => {

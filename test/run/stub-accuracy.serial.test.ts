@@ -1,0 +1,44 @@
+/**
+ * Measured TTFT and ITL against a server whose timing is known exactly (the
+ * sse-stub: first token at t0+100 ms, then one every 20 ms, on absolute
+ * deadlines), at 200 concurrent streams through the whole CLI. The stub's own
+ * lateness (GET /stats) is added to the truth before comparing.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture, runCli } from '../helpers/cli.js';
+import { sseStubBinary, startSseStub } from '../helpers/sse-stub.js';
+
+const TTFT_MS = 100;
+const ITL_MS = 20;
+const TOLERANCE_MS = 2;
+
+test('llm_ttft and llm_itl medians are within 2 ms of the truth at 200 concurrent streams', async () => {
+  if (sseStubBinary() === null) {
+    console.log('skipped: sse-stub cannot be built here (no cargo)');
+    return;
+  }
+  const stub = await startSseStub(['--ttft-ms', String(TTFT_MS), '--itl-ms', String(ITL_MS), '--tokens', '32', '--ignore-max-tokens', '--prespawn', '256']);
+  try {
+    const exported = join(mkdtempSync(join(tmpdir(), 'llmload-acc-')), 'summary.json');
+    const run = await runCli(['run', fixture('stub-accuracy.ts'), '--url', stub.url, '--quiet', '--summary-export', exported], { env: { VUS: '200' } });
+    assert.is(run.code, 0, run.stderr);
+    const stats = (await stub.stats()) as { first_late_p50_us_le: number; late_p50_us_le: number };
+    const summary = JSON.parse(readFileSync(exported, 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
+    assert.is(summary.metrics['llm_requests']?.values['count'], 400);
+    assert.is(summary.metrics['llm_request_failed']?.values['rate'], 0);
+    const ttft = summary.metrics['llm_ttft']!.values['med']!;
+    const itl = summary.metrics['llm_itl']!.values['med']!;
+    const ttftTruth = TTFT_MS + stats.first_late_p50_us_le / 1000;
+    const itlTruth = ITL_MS;
+    assert.ok(Math.abs(ttft - ttftTruth) <= TOLERANCE_MS, `TTFT median ${ttft.toFixed(2)} ms vs truth ${ttftTruth.toFixed(2)} ms`);
+    assert.ok(Math.abs(itl - itlTruth) <= TOLERANCE_MS, `ITL median ${itl.toFixed(2)} ms vs truth ${itlTruth} ms`);
+  } finally {
+    await stub.close();
+  }
+});
+
+test.run();
