@@ -121,4 +121,10 @@ export interface RequestRecord extends RequestTimings {
   chunks: number;
   /** Length of the generated text in UTF-16 code units. */
   outputChars: number;
+  /**
+   * The first TEXT_SAMPLE_CHARS characters of the generated text (reasoning when there is no
+   * content), kept on the first few requests of each sweep level or scenario only, so reports
+   * can show what the model answered. Absent on every other record.
+   */
+  textSample?: string;
 }

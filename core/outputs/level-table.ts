@@ -12,7 +12,7 @@ export interface GroupTableOptions {
   /** 'text' (aligned columns) or 'markdown'. Default 'text'. */
   format?: 'text' | 'markdown';
   /** What identifies a row: the level's users (default), the stage, or the scenario. */
-  key?: 'level' | 'stage' | 'scenario';
+  key?: 'level' | 'stage' | 'scenario' | 'name';
 }
 
 interface Column {
@@ -36,6 +36,7 @@ export function renderGroupTable(rows: readonly RequestStatsRow[], options: Grou
   if (key === 'scenario' || scenarios.size > 1) columns.push({ title: 'scenario', align: 'left', cell: (r) => r.tags['scenario'] ?? '-' });
   if (key === 'level') columns.push({ title: 'users', align: 'right', cell: (r) => (r.users === null ? (r.tags['level'] ?? '-') : String(r.users)) });
   if (key === 'stage') columns.push({ title: 'stage', align: 'right', cell: (r) => r.tags['stage'] ?? '-' });
+  if (key === 'name') columns.push({ title: 'name', align: 'left', cell: (r) => r.tags['name'] ?? '-' });
   columns.push(
     { title: 'requests', align: 'right', cell: (r) => String(r.requests) },
     { title: 'success', align: 'right', cell: (r) => (r.successRate === null ? '-' : shortPercent(r.successRate)) },

@@ -2,13 +2,17 @@
  * Writes raw results as NDJSON (one JSON object per line) as they arrive, so a
  * crash or Ctrl-C loses nothing that finished. Lines: `{"type":"request",…}`
  * per request (RequestRecord), `{"type":"sample",…}` per custom-metric or check
- * sample, and one `{"type":"meta",…}` line first describing the run.
+ * sample, one `{"type":"meta",…}` line first describing the run, and, when
+ * the run got to its end, one `{"type":"end",…}` line last with what the
+ * report needs beyond the records (threshold results, options, server info:
+ * core/report/run-end.ts), so `llmload report` can rebuild the whole report.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
+import { llmloadVersion } from '../report/version.js';
 import type { SampleTuple } from '../workers/messages.js';
 
 const ENGINE_SAMPLES = new Set(['iterations', 'iteration_duration', 'interrupted_iterations', 'iteration_errors']);
@@ -28,7 +32,7 @@ export class ResultsWriter {
     }
     this.#stream = createWriteStream(path, { flags: 'w' });
     this.#stream.on('error', (error) => (this.#error ??= error));
-    this.#stream.write(JSON.stringify({ type: 'meta', ...meta }) + '\n');
+    this.#stream.write(JSON.stringify({ type: 'meta', format: 'llmload-results', version: 1, llmloadVersion: llmloadVersion(), ...meta }) + '\n');
   }
 
   /** Request lines written so far. */
@@ -47,6 +51,11 @@ export class ResultsWriter {
     }
     this.#lines += records.length;
     if (chunk.length > 0) this.#stream.write(chunk);
+  }
+
+  /** Append the closing `{"type":"end",…}` line (once, just before close). */
+  writeEnd(end: Record<string, unknown>): void {
+    this.#stream.write(JSON.stringify({ ...end, type: 'end' }) + '\n');
   }
 
   /** Flush and close; throws LL_ERR_OUTPUT if any write failed. */

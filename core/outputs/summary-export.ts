@@ -71,6 +71,8 @@ export interface LlmloadSummary {
   scenarioRows: RequestStatsRow[];
   /** One row per stage, when executors tag stages. */
   stages: RequestStatsRow[];
+  /** One row per request name (the `name` tag, e.g. task kinds), within its scenario. */
+  names: RequestStatsRow[];
   failures: Record<string, number>;
   throughput: ThroughputSummary;
   /** Some token counts were estimated (the server sent no usage). */
@@ -142,6 +144,7 @@ export function summaryExport(data: SummaryData): SummaryExport {
       levels: registry.groupRows('level'),
       scenarioRows: registry.groupRows('scenario'),
       stages: registry.groupRows('stage'),
+      names: registry.groupRows('name'),
       failures: { ...total.failures },
       throughput: {
         windowMs: total.window?.durationMs ?? 0,

@@ -26,6 +26,8 @@ import { RequestError, errorBody } from './vllm-errors.js';
 
 /** Largest request body accepted, bytes. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** Pending connections the kernel may queue (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
 
 /** What GET /stats and close() report. */
 export interface SimStats {
@@ -76,7 +78,7 @@ export class SimServer {
     this.metrics = new SimMetrics(options.timeScale);
     this.driver = new RealtimeDriver(this.engine, options.timeScale, this.#observe);
     this.#faults = new FaultPlan(options.faults, options.seed);
-    this.#server = createServer({ keepAliveTimeout: 5000 }, (req, res) => this.#route(req, res));
+    this.#server = createServer({ keepAliveTimeout: 5000 }, (req, res) => this.#guard(res, () => this.#route(req, res)));
     this.#server.on('connection', (socket) => socket.setNoDelay(true));
   }
 
@@ -85,7 +87,9 @@ export class SimServer {
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => reject(error);
       this.#server.once('error', onError);
-      this.#server.listen(this.options.port, this.options.host, () => {
+      // A deep accept queue: load tests open thousands of connections at once, and a dropped SYN
+      // costs the client a 1 s retransmit that would look like server latency.
+      this.#server.listen({ port: this.options.port, host: this.options.host, backlog: LISTEN_BACKLOG }, () => {
         this.#server.off('error', onError);
         resolve(this.#server.address() as AddressInfo);
       });
@@ -127,6 +131,16 @@ export class SimServer {
     for (const seq of outcome.finished) m.finished(seq, t);
   };
 
+  /** Run a handler; a bug in it answers 500 (or cuts the answer) instead of taking the server down. */
+  #guard(res: ServerResponse, handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, errorBody(500, `llmload simulator: internal error: ${(error as Error).message}`));
+    }
+  }
+
   #route(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0] as string;
     const method = req.method ?? 'GET';
@@ -160,7 +174,7 @@ export class SimServer {
 
   #completion(api: Api, req: IncomingMessage, res: ServerResponse): void {
     this.#requests.received++;
-    readBody(req, (error, text) => {
+    readBody(req, (error, text) => this.#guard(res, () => {
       if (error !== null) return this.#reject(res, error);
       let faults: Fault[];
       try {
@@ -172,11 +186,11 @@ export class SimServer {
       }
       if (faults.length > 0) this.#requests.faulted++;
       const slow = faults.find((f) => f.kind === 'slowHeaders');
-      const go = (): void => this.#answer(api, text, faults, res);
+      const go = (): void => this.#guard(res, () => this.#answer(api, text, faults, res));
       if (slow === undefined) return go();
       const timer = setTimeout(go, slow.seconds * 1000);
       res.on('close', () => clearTimeout(timer));
-    });
+    }));
   }
 
   /** Everything after the body is read (and after a slowHeaders delay). */

@@ -20,6 +20,22 @@ export interface VuSink {
   sample(sample: SampleTuple): void;
 }
 
+/** Characters of generated text kept on a sampled record (RequestRecord.textSample). */
+export const TEXT_SAMPLE_CHARS = 200;
+/** Sampled records per sweep level (or scenario) per worker thread. */
+const TEXT_SAMPLES_PER_GROUP = 3;
+/** Samples taken so far in this worker, by level (or scenario); shared by the worker's VUs. */
+const textSamples = new Map<string, number>();
+
+/** Whether a record with these tags keeps a text sample: the first few of its level or scenario. */
+function takeTextSample(tags: Record<string, string>): boolean {
+  const key = `${tags['scenario'] ?? ''}\u0000${tags['level'] ?? ''}`;
+  const taken = textSamples.get(key) ?? 0;
+  if (taken >= TEXT_SAMPLES_PER_GROUP) return false;
+  textSamples.set(key, taken + 1);
+  return true;
+}
+
 export class VirtualUser implements VU {
   readonly id: number;
   readonly scenario: string;
@@ -149,6 +165,7 @@ export class VirtualUser implements VU {
       chunks: result.chunks,
       outputChars: result.text.length,
     };
+    if (takeTextSample(record.tags)) record.textSample = (result.text === '' ? result.reasoning : result.text).slice(0, TEXT_SAMPLE_CHARS);
     this.#sink.record(record);
     Object.defineProperty(result, RESULT_VU, { value: this, enumerable: false });
     return result;

@@ -1,0 +1,135 @@
+/**
+ * Reads a results.ndjson back: the meta line, every request record (into a
+ * fresh MetricsRegistry, exactly as the run's controller fed its own, and into
+ * a RecordDigest), check and custom-metric samples, and the end line. The run
+ * builds its report the same way, from the file it just wrote, so a report
+ * re-made later with `llmload report` is the same report.
+ *
+ * The file is streamed line by line: memory grows with the metrics (bounded
+ * by their HDR histograms) and the digest, not with the file.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { RequestRecord } from '../client/types.js';
+import { ErrorCode, LlmloadError } from '../errors.js';
+import { CHECKS, TAG_CHECK } from '../metrics/builtin.js';
+import { MetricsRegistry } from '../metrics/registry.js';
+import type { MetricType } from '../metrics/types.js';
+import { RecordDigest } from './record-digest.js';
+import type { RunEnd } from './run-end.js';
+
+/** The first line of results.ndjson. */
+export interface ResultsMeta {
+  script?: string;
+  target?: string;
+  model?: string | null;
+  /** ISO time the run started. */
+  startedAt?: string;
+  llmloadVersion?: string;
+  [key: string]: unknown;
+}
+
+export interface RunResults {
+  path: string;
+  meta: ResultsMeta | null;
+  /** null when the run did not get to its end (crash, kill -9) or the file predates end lines. */
+  end: RunEnd | null;
+  registry: MetricsRegistry;
+  digest: RecordDigest;
+  requests: number;
+  samples: number;
+}
+
+const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', 'trend']);
+
+/** Read and account a whole results file. Throws LL_ERR_INPUT_FILE naming the file and line on a bad line. */
+export async function readResultsFile(path: string): Promise<RunResults> {
+  const registry = new MetricsRegistry();
+  const digest = new RecordDigest();
+  let meta: ResultsMeta | null = null;
+  let end: RunEnd | null = null;
+  let requests = 0;
+  let samples = 0;
+  let lineNo = 0;
+  const stream = createReadStream(path, { encoding: 'utf8' });
+  const opened = new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (error) {
+    throw new LlmloadError(ErrorCode.INPUT_FILE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (error) {
+        throw bad(path, lineNo, `not JSON (${(error as Error).message})`);
+      }
+      if (value === null || typeof value !== 'object') throw bad(path, lineNo, 'expected a JSON object');
+      const type = (value as { type?: unknown }).type;
+      switch (type) {
+        case 'request': {
+          const record = value as RequestRecord;
+          if (typeof record.startedAt !== 'number' || typeof record.tags !== 'object' || record.tags === null || !Array.isArray(record.itlMs)) {
+            throw bad(path, lineNo, 'a request line needs startedAt, tags and itlMs');
+          }
+          registry.addRecord(record);
+          digest.add(record);
+          requests++;
+          break;
+        }
+        case 'sample': {
+          const sample = value as { metric?: unknown; metricType?: unknown; value?: unknown; tags?: unknown };
+          if (typeof sample.metric !== 'string' || typeof sample.value !== 'number' || typeof sample.metricType !== 'string' || !METRIC_TYPES.has(sample.metricType)) {
+            throw bad(path, lineNo, 'a sample line needs metric, metricType and a numeric value');
+          }
+          const tags = (sample.tags !== null && typeof sample.tags === 'object' ? sample.tags : {}) as Record<string, string>;
+          // As the controller does (core/run/live-metrics.ts): checks feed the check table.
+          if (sample.metric === CHECKS) registry.addCheck(tags[TAG_CHECK] ?? '', sample.value !== 0, tags);
+          else {
+            try {
+              registry.addSample(sample.metric, sample.metricType as MetricType, sample.value, tags);
+            } catch (error) {
+              throw bad(path, lineNo, (error as Error).message);
+            }
+          }
+          samples++;
+          break;
+        }
+        case 'meta':
+          if (meta === null) meta = value as ResultsMeta;
+          break;
+        case 'end': {
+          const { type: _type, ...rest } = value as { type: string } & RunEnd;
+          end = rest;
+          break;
+        }
+        default:
+          throw bad(path, lineNo, `unknown line type ${JSON.stringify(type)} (expected meta, request, sample or end)`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof LlmloadError) throw error;
+    throw new LlmloadError(ErrorCode.INPUT_FILE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+  if (meta === null && requests === 0) {
+    throw new LlmloadError(ErrorCode.INPUT_FILE, `${path}: no llmload results in this file (no meta line, no request line)`, {
+      hint: 'Pass the file written by `llmload run --out json=FILE`, or results.ndjson from a report folder.',
+    });
+  }
+  return { path, meta, end, registry, digest, requests, samples };
+}
+
+function bad(path: string, line: number, what: string): LlmloadError {
+  return new LlmloadError(ErrorCode.INPUT_FILE, `${path}:${line}: ${what}`);
+}

@@ -1,0 +1,132 @@
+/**
+ * Cases 1 and 5, ingest cost and worker scaling: the stub streams 256-token
+ * answers as fast as it can (--itl-ms 0) to 64 and 512 concurrent streams,
+ * about 2M chunks per run (0.5M with --quick). Figures per client: CPU
+ * seconds of the whole process (every thread, start-up included) per million
+ * chunks, and chunks per second over its request window. llmload runs with 2
+ * workers (the default here) and with 1; the floor is one thread.
+ * Repetitions rotate the order of the clients so drift in the machine's load
+ * does not always hit the same one.
+ */
+import { runClient, type ClientName, type ClientRun, type Load } from './clients.js';
+import { median } from './processes.js';
+import { fmt, ratio, verdict, type CaseOptions, type CaseResult, type Row } from './report.js';
+import { startStub, type StubStats, type Target } from './targets.js';
+
+const TOKENS = 256;
+/** Ingest cost target: at most this many times the floor's CPU per chunk. */
+const CPU_TARGET = 1.3;
+
+interface Config {
+  label: string;
+  client: ClientName;
+  workers?: number;
+}
+
+const CONFIGS: readonly Config[] = [
+  { label: 'floor', client: 'floor' },
+  { label: 'llmload', client: 'llmload', workers: 2 },
+  { label: 'llmload-1w', client: 'llmload', workers: 1 },
+];
+
+export interface IngestMeasure {
+  config: string;
+  streams: number;
+  rep: number;
+  chunks: number;
+  cpuS: number;
+  cpuPerMChunks: number;
+  chunksPerS: number;
+  problem: string | null;
+}
+
+/** One run against the stub; chunks are the stub's own count of token chunks written. */
+async function measure(stub: Target<StubStats>, config: Config, load: Load, rep: number): Promise<IngestMeasure> {
+  await stub.reset();
+  const run: ClientRun = await runClient(config.client, config.workers === undefined ? load : { ...load, workers: config.workers });
+  const sent = (await stub.stats()).token_chunks;
+  let problem = run.problem;
+  if (problem === null && run.chunks !== sent) problem = `counted ${run.chunks} chunks of ${sent} sent`;
+  return {
+    config: config.label,
+    streams: load.streams,
+    rep,
+    chunks: sent,
+    cpuS: run.process.cpuS,
+    cpuPerMChunks: run.process.cpuS / (sent / 1e6),
+    chunksPerS: run.chunksPerS,
+    problem,
+  };
+}
+
+export async function ingestCase(options: CaseOptions, levels: readonly number[] = [64, 512]): Promise<CaseResult> {
+  const requests = options.quick ? 2048 : 8192;
+  const stub = await startStub(['--itl-ms', '0', '--tokens', String(TOKENS), '--ignore-max-tokens', '--prespawn', '600']);
+  const measures: IngestMeasure[] = [];
+  try {
+    for (const streams of levels) {
+      const load: Load = { url: stub.url, streams, perStream: Math.ceil(requests / streams), maxTokens: TOKENS, timeoutMs: 120_000 };
+      for (let rep = 0; rep < options.reps; rep++) {
+        // Rotate the order each repetition.
+        const order = CONFIGS.map((_, i) => CONFIGS[(i + rep) % CONFIGS.length]!);
+        for (const config of order) {
+          const profiled = options.cpuProfDir !== null && config.label === 'llmload' && rep === 0;
+          const m = await measure(stub, config, profiled ? { ...load, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', `${options.cpuProfDir}/ingest-${streams}`] } : load, rep);
+          // A profiled run is slower: keep it out of the figures.
+          if (!profiled) measures.push(m);
+          options.log(
+            `ingest ${streams} streams, ${m.config.padEnd(10)} rep ${rep + 1}: ${fmt(m.cpuPerMChunks)} CPU-s/M chunks, ${fmt(m.chunksPerS / 1000, 0)}k chunks/s` +
+              `${profiled ? ' (profiled, not counted)' : ''}${m.problem ? `  PROBLEM: ${m.problem}` : ''}`,
+          );
+        }
+      }
+    }
+  } finally {
+    await stub.close();
+  }
+  return { rows: rows(measures, levels), raw: measures };
+}
+
+function rows(measures: readonly IngestMeasure[], levels: readonly number[]): Row[] {
+  const out: Row[] = [];
+  const med = (config: string, streams: number, key: 'cpuPerMChunks' | 'chunksPerS'): number =>
+    median(measures.filter((m) => m.config === config && m.streams === streams && m.problem === null).map((m) => m[key]));
+  const problems = (config: string, streams: number): string => {
+    const bad = measures.filter((m) => m.config === config && m.streams === streams && m.problem !== null);
+    return bad.length === 0 ? '' : ` (${bad.length} failed run${bad.length > 1 ? 's' : ''})`;
+  };
+  for (const streams of levels) {
+    const floorCpu = med('floor', streams, 'cpuPerMChunks');
+    const floorRate = med('floor', streams, 'chunksPerS');
+    const cpu = med('llmload', streams, 'cpuPerMChunks');
+    const rate = med('llmload', streams, 'chunksPerS');
+    out.push({
+      case: `1 ingest, ${streams} streams`,
+      figure: 'CPU-s per M chunks',
+      llmload: fmt(cpu) + problems('llmload', streams),
+      floor: fmt(floorCpu) + problems('floor', streams),
+      compare: ratio(cpu, floorCpu),
+      target: `≤ ${CPU_TARGET}×`,
+      verdict: verdict(Number.isFinite(cpu / floorCpu) ? cpu / floorCpu <= CPU_TARGET : false),
+    });
+    out.push({ case: `1 ingest, ${streams} streams`, figure: 'chunks/s', llmload: fmt(rate, 0), floor: fmt(floorRate, 0), compare: ratio(rate, floorRate), target: '', verdict: '' });
+  }
+  for (const streams of levels) {
+    const floorCpu = med('floor', streams, 'cpuPerMChunks');
+    const floorRate = med('floor', streams, 'chunksPerS');
+    for (const [config, workers] of [['llmload-1w', 1], ['llmload', 2]] as const) {
+      const cpu = med(config, streams, 'cpuPerMChunks');
+      const rate = med(config, streams, 'chunksPerS');
+      out.push({
+        case: `5 workers=${workers}, ${streams} streams`,
+        figure: 'CPU-s/M chunks; chunks/s',
+        llmload: `${fmt(cpu)}; ${fmt(rate, 0)}${problems(config, streams)}`,
+        floor: `${fmt(floorCpu)}; ${fmt(floorRate, 0)}`,
+        compare: `${ratio(cpu, floorCpu)}; ${ratio(rate, floorRate)}`,
+        target: '',
+        verdict: '',
+      });
+    }
+  }
+  return out;
+}
