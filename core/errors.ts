@@ -62,6 +62,8 @@ export const ErrorCode = {
   INPUT_FILE: 'LL_ERR_INPUT_FILE',
   /** The simulator was given an invalid configuration or preset. */
   SIM_CONFIG: 'LL_ERR_SIM_CONFIG',
+  /** The target URL does not answer (connection refused, DNS failure, no response within the preflight timeout). */
+  TARGET_UNREACHABLE: 'LL_ERR_TARGET_UNREACHABLE',
   /** An output (results file, summary export) cannot be written. */
   OUTPUT: 'LL_ERR_OUTPUT',
   /** A worker thread died or the engine hit an unexpected state. */
@@ -83,6 +85,7 @@ export const exitCodeFor: Readonly<Record<ErrorCodeValue, ExitCodeValue>> = {
   LL_ERR_THRESHOLDS_FAILED: ExitCode.THRESHOLDS_FAILED,
   LL_ERR_INPUT_FILE: ExitCode.INVALID_CONFIG,
   LL_ERR_SIM_CONFIG: ExitCode.INVALID_CONFIG,
+  LL_ERR_TARGET_UNREACHABLE: ExitCode.GENERIC_ENGINE,
   LL_ERR_OUTPUT: ExitCode.GENERIC_ENGINE,
   LL_ERR_ENGINE: ExitCode.GENERIC_ENGINE,
 };

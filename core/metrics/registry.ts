@@ -83,6 +83,9 @@ interface DerivedSubmetric {
   observed: boolean;
 }
 
+/** Distinct example messages kept per failure class. */
+const FAILURE_EXAMPLES = 3;
+
 /** Distinct tag sets remembered before the route cache is flushed (bounds memory under high-cardinality tags). */
 const ROUTE_CACHE_LIMIT = 10_000;
 
@@ -99,6 +102,8 @@ export class MetricsRegistry {
   readonly #checks = new CheckTable();
   readonly #routes = new Map<string, Route>();
   #droppedSamples = 0;
+  /** Up to FAILURE_EXAMPLES distinct error messages per failure class, in order of first appearance. */
+  readonly failureExamples = new Map<string, string[]>();
 
   constructor(options: RegistryOptions = {}) {
     this.#trend = { ...options.trend };
@@ -256,7 +261,10 @@ export class MetricsRegistry {
     addAll(route.failed, outcome === 'failure' ? 1 : 0);
     const connecting = connectingMs(record);
     if (connecting !== null) addAll(route.connecting, connecting);
-    if (outcome === 'failure') return;
+    if (outcome === 'failure') {
+      this.#keepFailureExample(failureClassOf(record), record.error);
+      return;
+    }
     // Latency and token metrics come from successful requests only, as vLLM's.
     if (record.e2eMs !== null) addAll(route.e2e, record.e2eMs);
     if (record.ttftMs !== null) addAll(route.ttft, record.ttftMs);
@@ -331,6 +339,14 @@ export class MetricsRegistry {
   /** Samples dropped because their value was not a finite number. */
   get droppedSamples(): number {
     return this.#droppedSamples;
+  }
+
+  /** Remember an example message of a failure class (bounded; for summaries and reports). */
+  #keepFailureExample(failureClass: string, message: string | null): void {
+    if (message === null) return;
+    const list = this.failureExamples.get(failureClass);
+    if (list === undefined) this.failureExamples.set(failureClass, [message]);
+    else if (list.length < FAILURE_EXAMPLES && !list.includes(message)) list.push(message);
   }
 
   encode(): EncodedRegistry {

@@ -74,6 +74,8 @@ export interface LlmloadSummary {
   /** One row per request name (the `name` tag, e.g. task kinds), within its scenario. */
   names: RequestStatsRow[];
   failures: Record<string, number>;
+  /** A few distinct error messages per failure class. */
+  failureExamples: Record<string, string[]>;
   throughput: ThroughputSummary;
   /** Some token counts were estimated (the server sent no usage). */
   tokensEstimated: boolean;
@@ -146,6 +148,7 @@ export function summaryExport(data: SummaryData): SummaryExport {
       stages: registry.groupRows('stage'),
       names: registry.groupRows('name'),
       failures: { ...total.failures },
+      failureExamples: Object.fromEntries(registry.failureExamples),
       throughput: {
         windowMs: total.window?.durationMs ?? 0,
         requestsPerSec: total.requestsPerSec,

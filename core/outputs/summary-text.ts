@@ -256,6 +256,11 @@ function throughputBlock(data: SummaryExport): Block | null {
   }
   const classes = Object.entries(failures).sort((a, b) => b[1] - a[1]);
   lines.push({ label: 'failures', kind: 'text', columns: [classes.length === 0 ? 'none' : classes.map(([name, n]) => `${name} ${n}`).join(', ')], tail: '' });
+  for (const [name] of classes) {
+    for (const example of data.llmload.failureExamples?.[name] ?? []) {
+      lines.push({ label: '', kind: 'text', columns: [`↳ ${name}: ${truncate(example, 160)}`], tail: '' });
+    }
+  }
   if (requests.interrupted > 0) {
     lines.push({ label: 'interrupted', kind: 'text', columns: [String(requests.interrupted)], tail: ' cut off by llmload; in neither success nor failure' });
   }
@@ -303,4 +308,10 @@ function renderLine(line: Line, width: number, widths: Map<string, number[]>, c:
     .join(' ');
   const tail = line.kind === 'text' && line.tail !== '' ? ` ${c.dim(line.tail.trim())}` : line.tail;
   return `${INDENT}${line.label}${dots}: ${values}${tail}`.trimEnd();
+}
+
+/** At most `max` characters of one line of text. */
+function truncate(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }

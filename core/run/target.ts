@@ -4,6 +4,7 @@
  * (so it does not share the controller's event loop). Also resolves the API
  * key from the environment; the key stays in memory and is never printed.
  */
+import { request, type Dispatcher } from 'undici';
 import { startSimulatorThread } from '../sim/index.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { stripCredentials } from '../outputs/redact.js';
@@ -15,6 +16,8 @@ export interface ResolvedTarget {
   displayUrl: string;
   model: string | undefined;
   apiKey: string | undefined;
+  /** Models the server lists on /v1/models (empty when it has no such endpoint). */
+  serverModels: string[];
   /** Set when llmload started a simulator for this run. */
   simulator: { preset: string; timeScale: number } | undefined;
   worker: WorkerTarget;
@@ -40,6 +43,11 @@ export async function resolveTarget(options: ResolvedOptions, env: NodeJS.Proces
   } else {
     checkUrl(baseUrl);
   }
+  const headers: Record<string, string> = { ...options.target.headers };
+  if (apiKey !== undefined) headers['authorization'] = `Bearer ${apiKey}`;
+  const serverModels = await preflight(baseUrl, headers);
+  // Like `vllm bench serve`: with no model named, use the first one the server lists.
+  const model = options.target.model ?? serverModels[0];
   const worker: WorkerTarget = {
     baseUrl,
     headers: { ...options.target.headers },
@@ -47,9 +55,42 @@ export async function resolveTarget(options: ResolvedOptions, env: NodeJS.Proces
     stallTimeoutMs: options.request.stallTimeoutMs,
     stream: options.request.stream,
   };
-  if (options.target.model !== undefined) worker.model = options.target.model;
+  if (model !== undefined) worker.model = model;
   if (apiKey !== undefined) worker.apiKey = apiKey;
-  return { displayUrl: stripCredentials(baseUrl), model: options.target.model, apiKey, simulator, worker, close };
+  return { displayUrl: stripCredentials(baseUrl), model, apiKey, serverModels, simulator, worker, close };
+}
+
+/** How long the target may take to answer the preflight request. */
+const PREFLIGHT_TIMEOUT_MS = 10_000;
+
+/**
+ * Ask the target for its models before any VU starts. A connection failure is
+ * fatal (there is nothing to measure); any HTTP answer, even an error, proves
+ * the server is there (not every server has /v1/models: TGI, Ollama).
+ */
+async function preflight(baseUrl: string, headers: Record<string, string>): Promise<string[]> {
+  const url = `${baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/models`;
+  let response: Dispatcher.ResponseData;
+  try {
+    // undici.request, not fetch: fetch refuses the "bad ports" of browsers (e.g. 6000), which servers may use.
+    response = await request(url, { headers, signal: AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS) });
+  } catch (error) {
+    const err = error as { name?: string; code?: string; message?: string };
+    const reason = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s` : `${err.code ?? ''} ${err.message ?? ''}`.trim();
+    throw new LlmloadError(ErrorCode.TARGET_UNREACHABLE, `cannot reach the target ${stripCredentials(baseUrl)}: ${reason}`, {
+      hint: 'check --url / options.target.url and that the server is running; without a URL, llmload starts its built-in simulator',
+    });
+  }
+  try {
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      await response.body.dump();
+      return [];
+    }
+    const body = (await response.body.json()) as { data?: Array<{ id?: unknown }> };
+    return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
+  } catch {
+    return [];
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

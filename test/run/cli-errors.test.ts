@@ -39,4 +39,12 @@ test('run --help documents every flag with an example', async () => {
   assert.match(run.stdout, /Example: --stage 10s:5,30s:20/);
 });
 
+test('an unreachable target exits 103 with the reason, before any VU starts', async () => {
+  const run = await runCli(['run', fixture('long-run.ts'), '--url', 'http://127.0.0.1:1']);
+  assert.is(run.code, 103);
+  assert.match(run.stderr, /LL_ERR_TARGET_UNREACHABLE/);
+  assert.match(run.stderr, /cannot reach the target http:\/\/127\.0\.0\.1:1: ECONNREFUSED/);
+  assert.not.match(run.stdout, /llm_requests/);
+});
+
 test.run();

@@ -58,6 +58,9 @@ test('every fault surfaces as its failure class in the raw results; the rest of 
     assert.is(r['outputTokens'], 8);
   }
   assert.match(run.stdout, /✓ failure is data, not an exception/);
+  // The summary shows an example message per failure class.
+  assert.match(run.stdout, /↳ http_5xx: HTTP 500/);
+  assert.match(run.stdout, /↳ stall: /);
   assert.match(run.stdout, /7 of 9|2 of 9 succeeded/);
 });
 
