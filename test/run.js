@@ -42,7 +42,8 @@ function runFile(file) {
       const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
       const passedCount = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
       const skipped = Number(/Skipped:\s+(\d+)/.exec(output)?.[1] ?? 0);
-      let failed = total - passedCount - skipped;
+      // uvu's Total counts the tests that ran (skipped ones are not in it).
+      let failed = total - passedCount;
       // A file that crashed or exited non-zero without reporting counts as one failure.
       if (code !== 0 && failed === 0) failed = 1;
       resolve({ file, code, output, passed: passedCount, failed, skipped });

@@ -256,15 +256,15 @@ function throughputBlock(data: SummaryExport): Block | null {
   }
   const classes = Object.entries(failures).sort((a, b) => b[1] - a[1]);
   lines.push({ label: 'failures', kind: 'text', columns: [classes.length === 0 ? 'none' : classes.map(([name, n]) => `${name} ${n}`).join(', ')], tail: '' });
+  // Example messages go after the aligned lines so their length does not widen the columns.
+  const after: string[] = [];
   for (const [name] of classes) {
-    for (const example of data.llmload.failureExamples?.[name] ?? []) {
-      lines.push({ label: '', kind: 'text', columns: [`↳ ${name}: ${truncate(example, 160)}`], tail: '' });
-    }
+    for (const example of data.llmload.failureExamples?.[name] ?? []) after.push(`  ↳ ${name}: ${truncate(example, 160)}`);
   }
   if (requests.interrupted > 0) {
     lines.push({ label: 'interrupted', kind: 'text', columns: [String(requests.interrupted)], tail: ' cut off by llmload; in neither success nor failure' });
   }
-  return { title: 'THROUGHPUT', lines, after: [] };
+  return { title: 'THROUGHPUT', lines, after };
 }
 
 /** Narrowest first value column of non-trend lines, as k6 pads "90      13.1/s". */
