@@ -23,6 +23,14 @@ const PROMPTS = [
   'Build a meeting room booking calendar with conflict warnings.',
 ];
 
+// The screen template and retrieved snippets sent with every request (~1,100 tokens), as the
+// seed's "xframe5-list v4 (80 lines + dynamic RAG)". Each request starts with its own user prompt,
+// so no two prompts share a first block and the prefix cache cannot help.
+const TEMPLATE = Array.from(
+  { length: 45 },
+  (_, i) => `<Column id="col${i}" name="field_${i}" width="${80 + (i % 7) * 10}" align="${i % 2 ? 'left' : 'right'}" sortable="true"/>`,
+).join('\n');
+
 export const options: Options = {
   target: { model: 'Qwen/Qwen2.5-Coder-32B-Instruct-AWQ' },
   simulator: { preset: 'qwen32b-awq-4x2080ti' },
@@ -40,8 +48,10 @@ export default async function (vu: VU) {
   const prompt = PROMPTS[(vu.id - 1) % PROMPTS.length]!;
   const res = await vu.chat({
     messages: [
-      { role: 'system', content: 'You generate xFrame5 screens: an XML layout followed by its JavaScript.' },
-      { role: 'user', content: prompt },
+      {
+        role: 'user',
+        content: `${prompt}\nAnswer with an xFrame5 XML layout, then its JavaScript.\n\nUse this list template:\n${TEMPLATE}`,
+      },
     ],
     max_tokens: 1600,
     temperature: 0,
