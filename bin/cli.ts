@@ -6,6 +6,8 @@
 import yargs from 'yargs';
 import { formatError } from '../core/outputs/format-error.js';
 import { ExitCode, isLlmloadError } from '../core/errors.js';
+import { compareCommand } from './commands/compare.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
 import type { CliIo } from './io.js';
@@ -24,7 +26,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .usage('$0 <command> [options]\n\nLoad tests for LLM inference servers (vLLM, SGLang, TGI, llama.cpp, Ollama).')
     .command(runCommand(io, setExit))
     .command(simCommand)
-    .demandCommand(1, 'name a command: run, sim')
+    .command(reportCommand(io))
+    .command(compareCommand(io))
+    .demandCommand(1, 'name a command: run, sim, report, compare')
     .strict()
     .recommendCommands()
     .help()

@@ -10,10 +10,14 @@
  * script are shared by the VUs of one worker.
  */
 import type { Checkers, MetricType, ScriptRuntime, VU } from '../core/workers/vu-api.js';
+import type { Dataset, DatasetItem, DatasetVu } from '../core/datasets/types.js';
+import type { DatasetOptions } from '../core/options/types.js';
 import type { RequestResult } from '../core/client/types.js';
 
 export type { Options, ScenarioOptions, Stage, ThresholdSpec, TargetOptions, RequestDefaults, SimulatorOptions, Duration } from '../core/options/types.js';
-export type { VU, Checkers } from '../core/workers/vu-api.js';
+export type { ArrivalDistribution, DatasetOptions, SloOptions } from '../core/options/types.js';
+export type { VU, Checkers, ChatConversation, ConversationOptions } from '../core/workers/vu-api.js';
+export type { Dataset, DatasetItem, DatasetVu } from '../core/datasets/types.js';
 export type { RequestResult, FailureClass, Usage } from '../core/client/types.js';
 export type { ChatBody, ChatMessage, CompletionBody, RequestOptions, RawStreamOptions } from '../core/client/request-types.js';
 
@@ -110,6 +114,46 @@ export class Rate extends CustomMetric {
 /** A distribution: avg, min, med, max, percentiles (k6 Trend). `isTime` marks milliseconds. */
 export class Trend extends CustomMetric {
   protected readonly type = 'trend' as const;
+}
+
+/**
+ * A dataset of prompts: from a file (JSONL, JSON array, ShareGPT, CSV), from a synthetic
+ * token-length distribution in genai-bench's notation, or the name of one in options.datasets.
+ *
+ *   const prompts = dataset({ synthetic: 'N(480,240)/(300,150)', seed: 1 });
+ *   export default async (vu: VU) => { await vu.completion(prompts.next(vu).completion()); };
+ *
+ * Call it at the top of the script: each worker thread opens the dataset when the script loads
+ * (a bad file stops the test before anything is sent, naming the file and line), and the VUs of
+ * a thread share it.
+ */
+export function dataset(spec: DatasetOptions | string): Dataset {
+  const rt = (globalThis as Record<symbol, ScriptRuntime | undefined>)[RUNTIME_SLOT];
+  // Named datasets are resolved on first use (options are read after the script loads); the
+  // controller, which loads the script only to read its options, has no runtime and no use for items.
+  if (rt !== undefined && typeof spec !== 'string') return rt.openDataset(spec);
+  return new LazyDataset(spec);
+}
+
+/** A dataset opened on first use, through the runtime of the thread that uses it. */
+class LazyDataset implements Dataset {
+  readonly #spec: DatasetOptions | string;
+  #opened: Dataset | undefined;
+  constructor(spec: DatasetOptions | string) {
+    this.#spec = spec;
+  }
+  get size(): number {
+    return this.#open().size;
+  }
+  next(vu?: DatasetVu): DatasetItem {
+    return this.#open().next(vu);
+  }
+  at(index: number): DatasetItem {
+    return this.#open().at(index);
+  }
+  #open(): Dataset {
+    return (this.#opened ??= runtime().openDataset(this.#spec));
+  }
 }
 
 /** The type of a request result, for scripts that annotate. */

@@ -1,5 +1,6 @@
 /** `llmload run <script>`: flags as k6 names them where they mean the same. */
 import type { Argv, CommandModule } from 'yargs';
+import { defaultReportDir } from '../../core/report/report-dir.js';
 import { runTest, type RunRequest } from '../../core/run/run-test.js';
 import type { CliIo } from '../io.js';
 
@@ -12,6 +13,8 @@ interface RunArgs {
   env?: string[];
   out?: string[];
   'summary-export'?: string;
+  /** A folder, '' for the default one, false for --no-report. */
+  report?: string | false;
   quiet: boolean;
   thresholds: boolean;
   url?: string;
@@ -43,7 +46,13 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
           alias: 'o',
           type: 'string',
           array: true,
-          describe: 'Raw results: json=FILE writes one NDJSON record per finished request, as they complete. Example: --out json=results.ndjson',
+          describe:
+            'Outputs: json=FILE (raw NDJSON, one record per finished request, as they complete), csv=FILE (one row per request), junit=FILE (thresholds and checks as JUnit test cases). Repeatable. Example: --out json=results.ndjson --out junit=llmload.xml',
+        })
+        .option('report', {
+          type: 'string',
+          describe:
+            'Report folder (report.md, report.html, report.json, charts/; results.ndjson too unless --out json is given). Default: llmload-results/<YYYYMMDD-HHMMSS>-<script>/; --no-report writes none. Example: --report reports/sweep',
         })
         .option('summary-export', { type: 'string', describe: 'Write the end-of-test summary as JSON (k6 handleSummary shape). Example: --summary-export summary.json' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress output. Example: --quiet' })
@@ -57,7 +66,8 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         .example('$0 run examples/quickstart.ts', 'Run against the built-in simulator')
         .example('$0 run script.ts --url http://127.0.0.1:8000 --vus 20 --duration 1m', '20 users for a minute against a server')
         .example('$0 run script.ts --stage 30s:10,1m:50,30s:0 --out json=results.ndjson', 'Ramp up and down, keep raw results')
-        .example('$0 run script.ts --summary-export summary.json --no-thresholds', 'Export the summary, ignore thresholds')) as unknown as Argv<RunArgs>,
+        .example('$0 run script.ts --summary-export summary.json --no-thresholds', 'Export the summary, ignore thresholds')
+        .example('$0 run script.ts --report reports/baseline --out junit=junit.xml', 'Report folder at a chosen place, JUnit for CI')) as unknown as Argv<RunArgs>,
     handler: async (args) => {
       const request: RunRequest = {
         scriptPath: args.script,
@@ -71,6 +81,10 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       if (args.duration !== undefined) request.duration = args.duration;
       if (args.iterations !== undefined) request.iterations = args.iterations;
       if (args['summary-export'] !== undefined) request.summaryExport = args['summary-export'];
+      if (args.report !== false && !request.outputs.some((o) => o.startsWith('report='))) {
+        const dir = args.report === undefined || args.report === '' ? defaultReportDir(io.cwd, args.script) : args.report;
+        if (dir !== null) request.outputs = [...request.outputs, `report=${dir}`];
+      }
       if (args.url !== undefined) request.url = args.url;
       if (args.model !== undefined) request.model = args.model;
       if (args['api-key-env'] !== undefined) request.apiKeyEnv = args['api-key-env'];

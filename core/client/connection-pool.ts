@@ -22,7 +22,26 @@
  * the pool up to its cap before measuring (warmUp) means nothing is opened
  * mid-test for that reason.
  */
-import { Client, Pool, type buildConnector, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { buildConnector, Client as UndiciClient, Dispatcher, Pool as UndiciPool } from 'undici';
+
+/**
+ * undici's Pool and Client, loaded from their own modules rather than from the
+ * package index: the index also loads fetch, WebSocket, cookies, caching and
+ * mocks (and through them Node's bundled copy of undici), ~28 ms of start-up
+ * per worker thread against ~14 ms for these two (test/bench, start-up case).
+ * The package has no `exports` map, so the paths resolve; if a release moves
+ * them, the index is used instead.
+ */
+const { Client, Pool } = ((): { Client: typeof UndiciClient; Pool: typeof UndiciPool } => {
+  const require = createRequire(import.meta.url);
+  try {
+    return { Client: require('undici/lib/dispatcher/client.js') as typeof UndiciClient, Pool: require('undici/lib/dispatcher/pool.js') as typeof UndiciPool };
+  } catch {
+    return require('undici') as { Client: typeof UndiciClient; Pool: typeof UndiciPool };
+  }
+})();
+type Pool = UndiciPool;
 
 /** Per-connection state shared between its connector and the requests written on it. */
 export interface ConnectionInfo {
@@ -65,7 +84,7 @@ export function createPool(origin: string, config: PoolConfig): Pool {
         callback(...args);
       });
     };
-    const client = new Client(url, { ...(options as Client.Options), connect });
+    const client = new Client(url, { ...(options as UndiciClient.Options), connect });
     const dispatch = client.dispatch;
     client.dispatch = function trackedDispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
       if (kConnection in opts) (opts as TrackedDispatchOptions)[kConnection] = info;

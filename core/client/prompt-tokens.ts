@@ -5,7 +5,8 @@
  * hash on the string, so a repeated prompt costs one Map lookup instead of a
  * regex pass over the whole text.
  */
-import { CHAT_TOKENS_PER_MESSAGE, CHAT_TOKENS_PER_PROMPT, contentText, estimateTextTokens } from '../tokens/estimate.js';
+import { countTextTokens } from '../tokens/counter.js';
+import { CHAT_TOKENS_PER_MESSAGE, CHAT_TOKENS_PER_PROMPT, contentText } from '../tokens/estimate.js';
 
 /** Texts remembered before the memo is cleared (bounds its memory). */
 const MEMO_LIMIT = 2048;
@@ -13,12 +14,12 @@ const MEMO_LIMIT = 2048;
 const MEMO_MIN_CHARS = 64;
 const memo = new Map<string, number>();
 
-/** estimateTextTokens, memoised. */
+/** countTextTokens (the thread's tokenizer, else the estimate), memoised. */
 export function textTokens(text: string): number {
-  if (text.length < MEMO_MIN_CHARS) return estimateTextTokens(text);
+  if (text.length < MEMO_MIN_CHARS) return countTextTokens(text);
   let tokens = memo.get(text);
   if (tokens === undefined) {
-    tokens = estimateTextTokens(text);
+    tokens = countTextTokens(text);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(text, tokens);
   }

@@ -3,7 +3,7 @@
  * timings relative to t_start, token counts from usage or the fallback
  * estimate, and the secret scrub of every string a server could have filled.
  */
-import { estimateTextTokens } from '../tokens/estimate.js';
+import { countSource, countTextTokens } from '../tokens/counter.js';
 import { scrubSecrets } from './failure.js';
 import type { Accumulator } from './openai-events.js';
 import type { FailureClass, RequestResult } from './types.js';
@@ -44,7 +44,7 @@ export function buildResult(o: Observed): RequestResult {
   const fromUsage = typeof completion === 'number';
   const outputTokens = fromUsage
     ? completion
-    : estimateTextTokens(o.acc.reasoning) + estimateTextTokens(o.acc.text) + estimateTextTokens(o.acc.toolArgs);
+    : countTextTokens(o.acc.reasoning) + countTextTokens(o.acc.text) + countTextTokens(o.acc.toolArgs);
   const cached = usage?.prompt_tokens_details?.cached_tokens;
   const secrets = o.secrets;
   const result: RequestResult = {
@@ -69,7 +69,7 @@ export function buildResult(o: Observed): RequestResult {
     inputTokens: typeof prompt === 'number' ? prompt : o.inputTokensClient,
     inputTokensClient: o.inputTokensClient,
     cachedTokens: typeof cached === 'number' ? cached : null,
-    tokensSource: fromUsage ? 'usage' : 'estimate',
+    tokensSource: fromUsage ? 'usage' : countSource(),
     chunks: o.chunks,
   };
   if (o.body !== undefined) result.body = o.body;

@@ -29,7 +29,7 @@ export type FailureClass =
 export type Api = 'chat' | 'completion' | 'stream';
 
 /** Where the output token count came from (METRICS.md `n_source`). */
-export type TokenSource = 'usage' | 'estimate';
+export type TokenSource = 'usage' | 'tokenizer' | 'estimate';
 
 export interface Usage {
   prompt_tokens?: number;
@@ -127,4 +127,12 @@ export interface RequestRecord extends RequestTimings {
    * can show what the model answered. Absent on every other record.
    */
   textSample?: string;
+  /**
+   * Open loop only: the 0-based number, in its phase's arrival schedule, of the arrival whose
+   * iteration sent this request. Its presence marks an open-loop request, whose TTFT and E2E are
+   * also reported from the intended send time (llm_ttft_sched, llm_e2e_sched).
+   */
+  arrival?: number;
+  /** Recorded but left out of every figure: started in the phase's warm-up or cool-down. */
+  excluded?: 'warmup' | 'cooldown';
 }

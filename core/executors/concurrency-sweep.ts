@@ -12,7 +12,7 @@ import { msOrDefault } from '../options/duration.js';
 import { countSchema, durationSchema } from '../options/schema-parts.js';
 import type { ExecutorModule, ResolvedScenarioBase } from './executor.js';
 import { closedPlan, requirePositiveDuration, resolveBase } from './executor.js';
-import type { PhasePlan, ScenarioPlan } from './types.js';
+import type { PhasePlan, ClosedScenarioPlan } from './types.js';
 
 /** How long each level runs: for a time, or for a number of requests. */
 export type SweepLevelLimit =
@@ -29,7 +29,7 @@ export interface ResolvedConcurrencySweepScenario extends ResolvedScenarioBase {
 }
 
 /** One phase per level, in order, each tagged { level: 'N' }. */
-export function planConcurrencySweep(name: string, s: ResolvedConcurrencySweepScenario): ScenarioPlan {
+export function planConcurrencySweep(name: string, s: ResolvedConcurrencySweepScenario): ClosedScenarioPlan {
   const phases = s.levels.map(
     (level): PhasePlan => ({
       tags: { level: String(level) },

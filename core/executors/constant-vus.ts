@@ -3,7 +3,7 @@ import { msOrDefault } from '../options/duration.js';
 import { countSchema, durationSchema } from '../options/schema-parts.js';
 import type { ExecutorModule, ResolvedScenarioBase } from './executor.js';
 import { closedPlan, requirePositiveDuration, requireSomeVus, resolveBase } from './executor.js';
-import type { ScenarioPlan } from './types.js';
+import type { ClosedScenarioPlan } from './types.js';
 
 export interface ResolvedConstantVusScenario extends ResolvedScenarioBase {
   readonly executor: 'constant-vus';
@@ -14,7 +14,7 @@ export interface ResolvedConstantVusScenario extends ResolvedScenarioBase {
 export const CONSTANT_VUS_DEFAULTS = { vus: 1 } as const;
 
 /** One phase: `vus` VUs from the start until `duration`, no iteration limit. */
-export function planConstantVus(name: string, s: ResolvedConstantVusScenario): ScenarioPlan {
+export function planConstantVus(name: string, s: ResolvedConstantVusScenario): ClosedScenarioPlan {
   return closedPlan(name, s.executor, s, [
     {
       tags: {},

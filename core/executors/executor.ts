@@ -13,12 +13,12 @@ import { DEFAULTS } from '../options/defaults.js';
 import { msOrDefault, tryParseDuration } from '../options/duration.js';
 import type { JsonSchema } from '../options/schema-parts.js';
 import type { Duration, ScenarioOptions } from '../options/types.js';
-import type { PhasePlan, ScenarioPlan } from './types.js';
+import type { ClosedScenarioPlan, MeasureWindow, PhasePlan, ScenarioPlan } from './types.js';
 
 /**
  * Closed executors run a number of looping VUs (k6's VU-based executors and
- * concurrency-sweep). Open executors (the arrival-rate ones, to come) start
- * iterations on a schedule whatever the VUs are doing.
+ * concurrency-sweep). Open executors (the arrival-rate ones and rate-sweep)
+ * start iterations on a schedule whatever the VUs are doing.
  */
 export type ExecutorKind = 'closed' | 'open';
 
@@ -41,6 +41,8 @@ export interface ResolvedScenarioBase {
   readonly exec: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, string>>;
+  /** Warm-up and cool-down of each phase; absent when the scenario sets none. */
+  readonly measure?: MeasureWindow;
 }
 
 export interface ExecutorModule<K extends string, R extends ResolvedScenarioBase & { readonly executor: K }> {
@@ -61,13 +63,36 @@ export interface ExecutorModule<K extends string, R extends ResolvedScenarioBase
 
 /** The fields every scenario shares, with their defaults applied. */
 export function resolveBase(raw: ScenarioOptions): ResolvedScenarioBase {
-  return {
+  const base = {
     startTimeMs: msOrDefault(raw.startTime, DEFAULTS.scenario.startTimeMs),
     gracefulStopMs: msOrDefault(raw.gracefulStop, DEFAULTS.scenario.gracefulStopMs),
     exec: raw.exec ?? DEFAULTS.scenario.exec,
     tags: { ...raw.tags },
     env: { ...raw.env },
   };
+  if (raw.warmup === undefined && raw.warmupIterations === undefined && raw.cooldown === undefined) return base;
+  return {
+    ...base,
+    measure: {
+      warmupMs: msOrDefault(raw.warmup, 0),
+      warmupIterations: raw.warmupIterations ?? 0,
+      cooldownMs: msOrDefault(raw.cooldown, 0),
+    },
+  };
+}
+
+/** `measure` as an optional field to spread into a phase: `{ ...measureOf(s) }`. */
+export function measureOf(scenario: ResolvedScenarioBase): { measure?: MeasureWindow } {
+  return scenario.measure === undefined ? {} : { measure: { ...scenario.measure } };
+}
+
+/** Problem text when warm-up plus cool-down leave nothing of a phase of `phaseMs` to measure. */
+export function requireMeasuredTime(raw: ScenarioOptions, phaseMs: number, at: FieldPath, problems: string[]): void {
+  const warmup = tryParseDuration(raw.warmup ?? 0) ?? 0;
+  const cooldown = tryParseDuration(raw.cooldown ?? 0) ?? 0;
+  if (warmup + cooldown > 0 && phaseMs > 0 && warmup + cooldown >= phaseMs) {
+    problems.push(`${at(raw.warmup !== undefined ? 'warmup' : 'cooldown')}: warm-up plus cool-down (${warmup + cooldown} ms) leave nothing of each ${phaseMs} ms phase to measure`);
+  }
 }
 
 /** Problem text when a duration that must be positive is 0 (the schema already refused negatives). */
@@ -86,8 +111,9 @@ export function closedPlan(
   executor: string,
   scenario: ResolvedScenarioBase,
   phases: PhasePlan[],
-): ScenarioPlan {
+): ClosedScenarioPlan {
   const phasesMs = phases.reduce((sum, phase) => sum + phase.durationMs + phase.gracefulStopMs, 0);
+  if (scenario.measure !== undefined) phases = phases.map((phase) => ({ ...phase, ...measureOf(scenario) }));
   return {
     kind: 'closed',
     name,

@@ -7,7 +7,27 @@ import type { ResolvedScenario } from './registry.js';
 import { executorOf } from './registry.js';
 import type { ScenarioPlan } from './types.js';
 
-export type { ClosedScenarioPlan, IterationLimit, PhasePlan, ScenarioPlan, VuStep } from './types.js';
+export type {
+  AnyPhasePlan,
+  ClosedScenarioPlan,
+  IterationLimit,
+  MeasureWindow,
+  OpenPhasePlan,
+  OpenScenarioPlan,
+  PhasePlan,
+  RateSweepScenarioPlan,
+  RateSweepSpec,
+  ScenarioPlan,
+  VuStep,
+} from './types.js';
+export { isOpenPhase } from './types.js';
+export type { ArrivalProcess, InterArrival, RateSegment } from './arrival-process.js';
+export { ArrivalSequence, arrivalOffsets, expectedArrivals, scheduleMs } from './arrival-process.js';
+export type { ResolvedConstantArrivalRateScenario } from './constant-arrival-rate.js';
+export type { ResolvedRampingArrivalRateScenario, ResolvedRateStage } from './ramping-arrival-rate.js';
+export { rateSegments } from './ramping-arrival-rate.js';
+export type { ResolvedRateSweepScenario } from './rate-sweep.js';
+export { SYNCHRONOUS_RATE, THROUGHPUT_RATE, rateSweepPhase, rateSweepPhases, rateSweepRates, roundRate } from './rate-sweep.js';
 export type { ExecutorKind, ExecutorModule, FieldPath, ResolvedScenarioBase } from './executor.js';
 export type { ResolvedScenario } from './registry.js';
 export { EXECUTORS, EXECUTOR_NAMES, UPCOMING_EXECUTORS, isExecutorName } from './registry.js';

@@ -7,7 +7,7 @@ import { msOrDefault } from '../options/duration.js';
 import { countSchema, durationSchema } from '../options/schema-parts.js';
 import type { ExecutorModule, ResolvedScenarioBase } from './executor.js';
 import { closedPlan, requirePositiveDuration, requireSomeVus, resolveBase } from './executor.js';
-import type { ScenarioPlan } from './types.js';
+import type { ClosedScenarioPlan } from './types.js';
 
 export interface ResolvedPerVuIterationsScenario extends ResolvedScenarioBase {
   readonly executor: 'per-vu-iterations';
@@ -20,7 +20,7 @@ export interface ResolvedPerVuIterationsScenario extends ResolvedScenarioBase {
 export const PER_VU_ITERATIONS_DEFAULTS = { vus: 1, iterations: 1 } as const;
 
 /** One phase: `vus` VUs from the start, `iterations` each, cut at maxDuration. */
-export function planPerVuIterations(name: string, s: ResolvedPerVuIterationsScenario): ScenarioPlan {
+export function planPerVuIterations(name: string, s: ResolvedPerVuIterationsScenario): ClosedScenarioPlan {
   return closedPlan(name, s.executor, s, [
     {
       tags: {},

@@ -28,7 +28,7 @@ import { msOrDefault } from '../options/duration.js';
 import { countSchema, durationSchema, stagesSchema } from '../options/schema-parts.js';
 import type { ExecutorModule, ResolvedScenarioBase } from './executor.js';
 import { closedPlan, resolveBase } from './executor.js';
-import type { ScenarioPlan, VuStep } from './types.js';
+import type { ClosedScenarioPlan, VuStep } from './types.js';
 
 export interface ResolvedStage {
   readonly durationMs: number;
@@ -80,7 +80,7 @@ export function rampingVusSteps(startVUs: number, stages: readonly ResolvedStage
 }
 
 /** One phase lasting Σ stage durations, with a step at every change of the VU count. */
-export function planRampingVus(name: string, s: ResolvedRampingVusScenario): ScenarioPlan {
+export function planRampingVus(name: string, s: ResolvedRampingVusScenario): ClosedScenarioPlan {
   const steps = rampingVusSteps(s.startVUs, s.stages);
   return closedPlan(name, s.executor, s, [
     {

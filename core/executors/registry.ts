@@ -6,9 +6,12 @@
 import type { ExecutorName } from '../options/types.js';
 import type { ExecutorModule } from './executor.js';
 import { concurrencySweep, type ResolvedConcurrencySweepScenario } from './concurrency-sweep.js';
+import { constantArrivalRate, type ResolvedConstantArrivalRateScenario } from './constant-arrival-rate.js';
 import { constantVus, type ResolvedConstantVusScenario } from './constant-vus.js';
 import { perVuIterations, type ResolvedPerVuIterationsScenario } from './per-vu-iterations.js';
+import { rampingArrivalRate, type ResolvedRampingArrivalRateScenario } from './ramping-arrival-rate.js';
 import { rampingVus, type ResolvedRampingVusScenario } from './ramping-vus.js';
+import { rateSweep, type ResolvedRateSweepScenario } from './rate-sweep.js';
 import { sharedIterations, type ResolvedSharedIterationsScenario } from './shared-iterations.js';
 
 /** A scenario after validation: defaults applied, durations in milliseconds. */
@@ -17,7 +20,10 @@ export type ResolvedScenario =
   | ResolvedPerVuIterationsScenario
   | ResolvedConstantVusScenario
   | ResolvedRampingVusScenario
-  | ResolvedConcurrencySweepScenario;
+  | ResolvedConcurrencySweepScenario
+  | ResolvedConstantArrivalRateScenario
+  | ResolvedRampingArrivalRateScenario
+  | ResolvedRateSweepScenario;
 
 type ModuleFor<K extends ExecutorName> = ExecutorModule<K, Extract<ResolvedScenario, { executor: K }>>;
 
@@ -27,13 +33,16 @@ export const EXECUTORS: { readonly [K in ExecutorName]: ModuleFor<K> } = {
   'constant-vus': constantVus,
   'ramping-vus': rampingVus,
   'concurrency-sweep': concurrencySweep,
+  'constant-arrival-rate': constantArrivalRate,
+  'ramping-arrival-rate': rampingArrivalRate,
+  'rate-sweep': rateSweep,
 };
 
 /** Names of the executors that run today, in the order they are listed to users. */
 export const EXECUTOR_NAMES = Object.keys(EXECUTORS) as readonly ExecutorName[];
 
 /** k6 executors that are planned but not available yet; naming one gets "not supported yet". */
-export const UPCOMING_EXECUTORS: readonly string[] = ['constant-arrival-rate', 'ramping-arrival-rate'];
+export const UPCOMING_EXECUTORS: readonly string[] = ['externally-controlled'];
 
 /** True when `name` is an executor that runs today. */
 export function isExecutorName(name: unknown): name is ExecutorName {

@@ -9,7 +9,7 @@ import { msOrDefault } from '../options/duration.js';
 import { countSchema, durationSchema } from '../options/schema-parts.js';
 import type { ExecutorModule, ResolvedScenarioBase } from './executor.js';
 import { closedPlan, requirePositiveDuration, requireSomeVus, resolveBase } from './executor.js';
-import type { ScenarioPlan } from './types.js';
+import type { ClosedScenarioPlan } from './types.js';
 
 export interface ResolvedSharedIterationsScenario extends ResolvedScenarioBase {
   readonly executor: 'shared-iterations';
@@ -22,7 +22,7 @@ export interface ResolvedSharedIterationsScenario extends ResolvedScenarioBase {
 export const SHARED_ITERATIONS_DEFAULTS = { vus: 1, iterations: 1 } as const;
 
 /** One phase: `vus` VUs from the start, `iterations` shared, cut at maxDuration. */
-export function planSharedIterations(name: string, s: ResolvedSharedIterationsScenario): ScenarioPlan {
+export function planSharedIterations(name: string, s: ResolvedSharedIterationsScenario): ClosedScenarioPlan {
   return closedPlan(name, s.executor, s, [
     {
       tags: {},

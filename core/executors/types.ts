@@ -6,6 +6,7 @@
  * executors, one per level for concurrency-sweep). Within a phase, `steps`
  * say how many VUs should be running from each instant on.
  */
+import type { ArrivalProcess, InterArrival } from './arrival-process.js';
 
 /** A change of the VU target at `atMs` (relative to the phase start). */
 export interface VuStep {
@@ -34,15 +35,102 @@ export interface PhasePlan {
   iterations: IterationLimit | null;
   /** Largest VU count the phase reaches (for pre-allocation and connection warm-up). */
   maxVus: number;
+  /** Only when the scenario sets warmup, warmupIterations or cooldown. */
+  measure?: MeasureWindow;
 }
 
 /**
- * The plan of one scenario. Every executor today is closed-loop (`kind:
- * 'closed'`: looping VUs). The arrival-rate executors will add an open-loop
- * plan to this union, with `kind: 'open'` and an arrival schedule per phase
- * instead of VU steps, so a `switch (plan.kind)` in the engine stays exhaustive.
+ * Which requests of a phase count in its figures. Requests of iterations that
+ * start in the first `warmupMs` of the phase, or among its first
+ * `warmupIterations` iterations, or in its last `cooldownMs`, are recorded
+ * (results.ndjson) but excluded from every metric and row: the phase is
+ * measured at steady load, and the requests that finish while the load drains
+ * away are left out. Absent on a phase when none is set.
  */
-export type ScenarioPlan = ClosedScenarioPlan;
+export interface MeasureWindow {
+  warmupMs: number;
+  warmupIterations: number;
+  cooldownMs: number;
+}
+
+/**
+ * An open-loop phase (arrival-rate executors, rate-sweep levels): iterations
+ * start on the arrival schedule whatever the VUs are doing; an arrival that
+ * finds every VU busy (and maxVus reached) is dropped and counted.
+ */
+export interface OpenPhasePlan {
+  kind: 'open';
+  /** Tags added to every sample of the phase, e.g. { rate: '12.5' }. */
+  tags: Record<string, string>;
+  arrivals: ArrivalProcess;
+  /** When the phase stops starting iterations: the end of the arrival schedule. */
+  durationMs: number;
+  gracefulStopMs: number;
+  /** VUs created when the phase starts (k6 preAllocatedVUs). */
+  preAllocatedVus: number;
+  /** Most VUs the phase may run at once (k6 maxVUs). */
+  maxVus: number;
+  /** Tag each request with `stage: i`, the 0-based stage (rate segment) its arrival fell in. */
+  stageTags: boolean;
+  measure?: MeasureWindow;
+}
+
+/** Either kind of phase. Closed phases (PhasePlan) carry no `kind` field. */
+export type AnyPhasePlan = PhasePlan | OpenPhasePlan;
+
+/** True for an open-loop phase. */
+export function isOpenPhase(phase: AnyPhasePlan): phase is OpenPhasePlan {
+  return (phase as { kind?: unknown }).kind === 'open';
+}
+
+/**
+ * The plan of one scenario, by kind: closed-loop (looping VUs), open-loop
+ * (arrival schedules) or rate-sweep (two closed measurement phases, then
+ * open phases whose rates the engine computes from those measurements with
+ * `rateSweepPhases()`). A `switch (plan.kind)` in the engine stays exhaustive.
+ */
+export type ScenarioPlan = ClosedScenarioPlan | OpenScenarioPlan | RateSweepScenarioPlan;
+
+interface ScenarioPlanBase {
+  name: string;
+  executor: string;
+  /** Offset of the scenario's first phase from the test start. */
+  startMs: number;
+  /** Exported function each iteration calls. */
+  exec: string;
+  tags: Record<string, string>;
+  env: Record<string, string>;
+  /** Offset from the test start by which the scenario has certainly ended. */
+  maxTotalMs: number;
+}
+
+export interface OpenScenarioPlan extends ScenarioPlanBase {
+  kind: 'open';
+  phases: OpenPhasePlan[];
+}
+
+/** What a rate-sweep's open phases share; their rates come from the measurement phases. */
+export interface RateSweepSpec {
+  /** Number of rates between the synchronous rate and the maximum throughput (the last is the maximum). */
+  rates: number;
+  durationMs: number;
+  gracefulStopMs: number;
+  preAllocatedVus: number;
+  maxVus: number;
+  distribution: InterArrival;
+  burstiness: number;
+  seed: number;
+  stopOnSaturation: boolean;
+  stopOnThresholdFail: boolean;
+  measure?: MeasureWindow;
+}
+
+export interface RateSweepScenarioPlan extends ScenarioPlanBase {
+  kind: 'rate-sweep';
+  /** The measurement phases: synchronous (1 VU, tagged rate:synchronous), then throughput (maxVus VUs, rate:throughput). */
+  phases: PhasePlan[];
+  sweep: RateSweepSpec;
+}
 
 export interface ClosedScenarioPlan {
   kind: 'closed';

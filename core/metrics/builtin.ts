@@ -31,6 +31,16 @@ export const LLM_REQUESTS = 'llm_requests';
 export const LLM_REQUEST_FAILED = 'llm_request_failed';
 /** Requests cut off by llmload itself (gracefulStop, ramp-down, Ctrl-C). */
 export const LLM_REQUESTS_INTERRUPTED = 'llm_requests_interrupted';
+/** Requests recorded but left out of every figure: started in a phase's warm-up or cool-down (tag `window`). */
+export const LLM_REQUESTS_EXCLUDED = 'llm_requests_excluded';
+/** Open loop: intended send time (t_sched) → first token-bearing event (METRICS.md TTFT_sched). */
+export const LLM_TTFT_SCHED = 'llm_ttft_sched';
+/** Open loop: intended send time (t_sched) → last data event (METRICS.md E2EL_sched). */
+export const LLM_E2E_SCHED = 'llm_e2e_sched';
+/** Open loop: actual send − intended send (t_start − t_sched): how late the load generator was. */
+export const LLM_DISPATCH_LAG = 'llm_dispatch_lag';
+/** With options.slo: 1 for a counted request that succeeded and met every SLO, 0 for any other counted request. */
+export const LLM_GOODPUT_RATIO = 'llm_goodput_ratio';
 
 /** Successful requests / window (derived from the request window, not from samples). */
 export const LLM_REQUEST_THROUGHPUT = 'llm_request_throughput';
@@ -52,6 +62,10 @@ export const DROPPED_ITERATIONS = 'dropped_iterations';
 export const TAG_SCENARIO = 'scenario';
 export const TAG_LEVEL = 'level';
 export const TAG_STAGE = 'stage';
+/** Rate of a rate-sweep phase (requests/s), or 'synchronous' / 'throughput' for its measurement phases. */
+export const TAG_RATE = 'rate';
+/** Why a request was excluded from the figures: 'warmup' or 'cooldown' (on llm_requests_excluded). */
+export const TAG_WINDOW = 'window';
 export const TAG_NAME = 'name';
 /** Group path, k6-style: '' at the root, '::outer::inner' inside groups. */
 export const TAG_GROUP = 'group';
@@ -82,6 +96,9 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = Object.free
   [LLM_TTFT]: info('trend', 'time', 'llm', 'time to first token'),
   [LLM_TTFC]: info('trend', 'time', 'llm', 'time to first content (non-reasoning)'),
   [LLM_TTFB]: info('trend', 'time', 'llm', 'time to response headers'),
+  [LLM_TTFT_SCHED]: info('trend', 'time', 'llm', 'time to first token from the intended send time (open loop)'),
+  [LLM_E2E_SCHED]: info('trend', 'time', 'llm', 'intended send time to last data event (open loop)'),
+  [LLM_DISPATCH_LAG]: info('trend', 'time', 'llm', 'actual send minus intended send time (open loop)'),
   [LLM_ITL]: info('trend', 'time', 'llm', 'inter-token latency, one sample per gap'),
   [LLM_TPOT]: info('trend', 'time', 'llm', 'time per output token after the first'),
   [LLM_CONNECTING]: info('trend', 'time', 'llm', 'connection set-up time'),
@@ -91,6 +108,8 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = Object.free
   [LLM_REQUESTS]: info('counter', 'default', 'llm', 'finished requests'),
   [LLM_REQUEST_FAILED]: info('rate', 'default', 'llm', 'share of finished requests that failed'),
   [LLM_REQUESTS_INTERRUPTED]: info('counter', 'default', 'llm', 'requests interrupted by llmload'),
+  [LLM_REQUESTS_EXCLUDED]: info('counter', 'default', 'llm', 'requests left out: started in a warm-up or cool-down'),
+  [LLM_GOODPUT_RATIO]: info('rate', 'default', 'llm', 'share of requests meeting every SLO'),
   [LLM_REQUEST_THROUGHPUT]: info('gauge', 'default', 'throughput', 'successful requests per second over the window', true),
   [LLM_OUTPUT_TOKEN_THROUGHPUT]: info('gauge', 'default', 'throughput', 'output tokens per second over the window', true),
   [LLM_TOTAL_TOKEN_THROUGHPUT]: info('gauge', 'default', 'throughput', 'input + output tokens per second over the window', true),

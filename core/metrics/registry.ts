@@ -17,13 +17,13 @@
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { aggregateSink, type AggregationMethod } from './aggregate.js';
-import { BUILTIN_METRICS, builtinMetric, CHECKS, TAG_CHECK, TAG_FAILURE } from './builtin.js';
+import { BUILTIN_METRICS, builtinMetric, CHECKS, LLM_REQUESTS_EXCLUDED, TAG_CHECK, TAG_FAILURE, TAG_WINDOW } from './builtin.js';
 import { CheckTable, type CheckRecord } from './check-table.js';
 import { derivedValue } from './derived.js';
 import { Metric, Submetric } from './metric.js';
 import { connectingMs, failureClassOf, outcomeOf, outputTokensPerSecond, tpotMs } from './record-values.js';
 import { DEFAULT_GROUPS, RequestGroups, type EncodedGroups, type GroupDefinition } from './request-groups.js';
-import { RequestStats, type EncodedRequestStats, type GoodputSlo, type InputTokenBasis, type RequestStatsRow } from './request-stats.js';
+import { meetsSlo, RequestStats, type EncodedRequestStats, type GoodputSlo, type InputTokenBasis, type RequestStatsRow } from './request-stats.js';
 import { buildRoute, type Route } from './route.js';
 import { createSink, decodeSink, mergeSink, type EncodedSink, type Sink } from './sinks.js';
 import { matchesFilter, parseMetricKey, tagSetKey, type MetricKey, type TagFilter } from './tags.js';
@@ -249,6 +249,12 @@ export class MetricsRegistry {
   /** Account one finished request in every builtin LLM metric, the request statistics and the time series. */
   addRecord(record: RequestRecord): void {
     const outcome = outcomeOf(record);
+    if (record.excluded !== undefined) {
+      // Warm-up / cool-down: in the raw results and the live series, in no figure.
+      this.series.addRecord(record);
+      this.addSample(LLM_REQUESTS_EXCLUDED, 'counter', 1, { ...record.tags, [TAG_WINDOW]: record.excluded });
+      return;
+    }
     const route = this.#route(record.tags, outcome === 'failure' ? failureClassOf(record) : '');
     const stats = route.stats;
     for (let i = 0; i < stats.length; i++) stats[i]!.add(record);
@@ -261,6 +267,11 @@ export class MetricsRegistry {
     addAll(route.failed, outcome === 'failure' ? 1 : 0);
     const connecting = connectingMs(record);
     if (connecting !== null) addAll(route.connecting, connecting);
+    const open = record.arrival !== undefined;
+    const lag = record.startedAt - record.scheduledAt;
+    if (open) addAll(route.dispatchLag, lag);
+    const tpot = tpotMs(record);
+    if (this.#goodput !== null) addAll(route.goodputRatio, outcome === 'success' && meetsSlo(this.#goodput, record, tpot) ? 1 : 0);
     if (outcome === 'failure') {
       this.#keepFailureExample(failureClassOf(record), record.error);
       return;
@@ -270,18 +281,19 @@ export class MetricsRegistry {
     if (record.ttftMs !== null) addAll(route.ttft, record.ttftMs);
     if (record.ttfcMs !== null) addAll(route.ttfc, record.ttfcMs);
     if (record.ttfbMs !== null) addAll(route.ttfb, record.ttfbMs);
+    if (open) {
+      // Coordinated-omission-corrected: measured from when the schedule wanted the request sent.
+      if (record.ttftMs !== null) addAll(route.ttftSched, record.ttftMs + lag);
+      if (record.e2eMs !== null) addAll(route.e2eSched, record.e2eMs + lag);
+    }
     addAll(route.outputTokens, record.outputTokens);
     addAll(route.inputTokens, record.inputTokens);
     const tps = outputTokensPerSecond(record);
     if (tps !== null) addAll(route.outputTps, tps);
-    const tpot = tpotMs(record);
     if (tpot !== null) addAll(route.tpot, tpot);
     const itl = record.itlMs;
     const itlSinks = route.itl;
-    for (let s = 0; s < itlSinks.length; s++) {
-      const sink = itlSinks[s]!;
-      for (let i = 0; i < itl.length; i++) sink.add(itl[i]!);
-    }
+    for (let s = 0; s < itlSinks.length; s++) itlSinks[s]!.addMany(itl);
   }
 
   /**

@@ -3,7 +3,7 @@
  * per scenario, per stage. A definition names the tags whose values key a
  * row; a request joins a definition's row only when it carries all of them.
  */
-import { TAG_LEVEL, TAG_SCENARIO, TAG_NAME, TAG_STAGE } from './builtin.js';
+import { TAG_LEVEL, TAG_SCENARIO, TAG_NAME, TAG_RATE, TAG_STAGE } from './builtin.js';
 import type { EncodedRequestStats, RequestStats } from './request-stats.js';
 import type { Tags } from './types.js';
 
@@ -13,12 +13,13 @@ export interface GroupDefinition {
   tags: readonly string[];
 }
 
-/** Per scenario, per sweep level, per stage and per request name (each within its scenario). */
+/** Per scenario, per sweep level, per stage, per request name and per rate-sweep rate (each within its scenario). */
 export const DEFAULT_GROUPS: readonly GroupDefinition[] = Object.freeze([
   { name: 'scenario', tags: [TAG_SCENARIO] },
   { name: 'level', tags: [TAG_SCENARIO, TAG_LEVEL] },
   { name: 'stage', tags: [TAG_SCENARIO, TAG_STAGE] },
   { name: 'name', tags: [TAG_SCENARIO, TAG_NAME] },
+  { name: 'rate', tags: [TAG_SCENARIO, TAG_RATE] },
 ]);
 
 export interface EncodedGroups {

@@ -21,6 +21,8 @@ export interface GoodputSlo {
   /** A request with N ≤ 1 has TPOT 0 for this purpose. */
   tpotMs?: number;
   e2eMs?: number;
+  /** Measure ttft and e2e from the intended send time (t_sched) instead of t_start. */
+  fromSchedule?: boolean;
 }
 
 /** Which input token count total throughput uses: the server's usage (default) or the client's estimate (vLLM bench). */
@@ -175,9 +177,7 @@ export class RequestStats {
     if (record.tokensSource === 'estimate') this.estimated++;
     if (record.e2eMs !== null) this.e2e.add(record.e2eMs);
     if (record.ttftMs !== null) this.ttft.add(record.ttftMs);
-    const itl = record.itlMs;
-    const itlSink = this.itl;
-    for (let i = 0; i < itl.length; i++) itlSink.add(itl[i]!);
+    this.itl.addMany(record.itlMs);
     const tpot = tpotMs(record);
     if (tpot !== null) this.tpot.add(tpot);
     if (this.#goodput !== null && meetsSlo(this.#goodput, record, tpot)) this.good++;
@@ -329,9 +329,11 @@ function fromEncoded(encoded: EncodedRequestStats, options: RequestStatsOptions)
   return stats;
 }
 
-function meetsSlo(slo: GoodputSlo, record: RequestRecord, tpot: number | null): boolean {
-  if (slo.ttftMs !== undefined && (record.ttftMs === null || record.ttftMs > slo.ttftMs)) return false;
-  if (slo.e2eMs !== undefined && (record.e2eMs === null || record.e2eMs > slo.e2eMs)) return false;
+/** Whether a successful request meets every SLO (≤ each bound; vLLM --goodput). */
+export function meetsSlo(slo: GoodputSlo, record: RequestRecord, tpot: number | null): boolean {
+  const lag = slo.fromSchedule === true ? Math.max(0, record.startedAt - record.scheduledAt) : 0;
+  if (slo.ttftMs !== undefined && (record.ttftMs === null || record.ttftMs + lag > slo.ttftMs)) return false;
+  if (slo.e2eMs !== undefined && (record.e2eMs === null || record.e2eMs + lag > slo.e2eMs)) return false;
   if (slo.tpotMs !== undefined && (tpot ?? 0) > slo.tpotMs) return false;
   return true;
 }

@@ -5,18 +5,23 @@
  */
 import {
   LLM_CONNECTING,
+  LLM_DISPATCH_LAG,
   LLM_E2E,
+  LLM_E2E_SCHED,
+  LLM_GOODPUT_RATIO,
   LLM_INPUT_TOKENS,
   LLM_ITL,
   LLM_OUTPUT_TOKENS,
   LLM_OUTPUT_TPS,
   LLM_REQUEST_FAILED,
   LLM_REQUESTS,
+  LLM_REQUESTS_EXCLUDED,
   LLM_REQUESTS_INTERRUPTED,
   LLM_TPOT,
   LLM_TTFB,
   LLM_TTFC,
   LLM_TTFT,
+  LLM_TTFT_SCHED,
 } from './builtin.js';
 import type { Metric } from './metric.js';
 import type { RequestStats } from './request-stats.js';
@@ -40,6 +45,11 @@ export interface Route {
   requests: CounterSink[];
   failed: RateSink[];
   interrupted: CounterSink[];
+  excluded: CounterSink[];
+  ttftSched: TrendSink[];
+  e2eSched: TrendSink[];
+  dispatchLag: TrendSink[];
+  goodputRatio: RateSink[];
   /** The run, the groups the request belongs to, and filtered throughput submetrics that match. */
   stats: RequestStats[];
 }
@@ -66,6 +76,11 @@ export function buildRoute(tags: Tags, metric: (name: string) => Metric, stats: 
     requests: sinks(LLM_REQUESTS),
     failed: sinks(LLM_REQUEST_FAILED),
     interrupted: sinks(LLM_REQUESTS_INTERRUPTED),
+    excluded: sinks(LLM_REQUESTS_EXCLUDED),
+    ttftSched: sinks(LLM_TTFT_SCHED),
+    e2eSched: sinks(LLM_E2E_SCHED),
+    dispatchLag: sinks(LLM_DISPATCH_LAG),
+    goodputRatio: sinks(LLM_GOODPUT_RATIO),
     stats,
   };
 }

@@ -119,6 +119,55 @@ export class TrendSink {
     if (this.#stagedLength === STAGED) this.#flush();
   }
 
+  /**
+   * Add values[0 … n) (finite numbers), with the same result as n calls of
+   * `add`: one request's ITL gaps arrive as one array, and one call per array
+   * (one pass for count/sum/min/max, one copy) costs a fraction of one call per
+   * value (test/bench/metrics-ingest.ts).
+   */
+  addMany(values: ArrayLike<number>, n: number = values.length): void {
+    if (n <= 0) return;
+    let sum = this.#sum;
+    let min = this.#min;
+    let max = this.#max;
+    for (let i = 0; i < n; i++) {
+      const value = values[i]!;
+      sum += value;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    this.#count += n;
+    this.#sum = sum;
+    this.#min = min;
+    this.#max = max;
+    let i = 0;
+    if (this.#raw !== null) {
+      const take = Math.min(n, this.rawCap - this.#rawLength);
+      if (take > 0) {
+        this.#ensureRawCapacity(this.#rawLength + take);
+        const raw = this.#raw;
+        let length = this.#rawLength;
+        for (; i < take; i++) raw[length++] = values[i]!;
+        this.#rawLength = length;
+        this.#sorted = null;
+      }
+      if (i === n) return;
+      // Past the cap: from here on, the histogram.
+      this.#spill();
+    }
+    const staged = this.#staged!;
+    let length = this.#stagedLength;
+    for (; i < n; i++) {
+      staged[length++] = values[i]!;
+      if (length === STAGED) {
+        this.#stagedLength = length;
+        this.#flush();
+        length = 0;
+      }
+    }
+    this.#stagedLength = length;
+  }
+
   get count(): number {
     return this.#count;
   }

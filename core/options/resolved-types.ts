@@ -5,6 +5,8 @@
  * the raw `export const options`.
  */
 import type { ResolvedScenario } from '../executors/registry.js';
+import type { GoodputSlo } from '../metrics/request-stats.js';
+import type { DatasetOptions } from './types.js';
 
 export interface ResolvedTarget {
   /** undefined: run against the built-in simulator. */
@@ -52,6 +54,12 @@ export interface ResolvedOptions {
   readonly teardownTimeoutMs: number;
   /** null: one worker per CPU core (decided by the worker pool). */
   readonly workers: number | null;
+  /** Goodput SLOs in ms; null when options.slo is not set. */
+  readonly slo: Readonly<GoodputSlo> | null;
+  /** Path of a tokenizer.json for client-side token counts; null: the estimate rule. */
+  readonly tokenizer: string | null;
+  /** options.datasets as written (each opened by the worker threads). */
+  readonly datasets: Readonly<Record<string, DatasetOptions>>;
 }
 
 /** What validateOptions() returns: the resolved options. */

@@ -47,6 +47,8 @@ export function formatSchemaError(error: ErrorObject, root: unknown, source: str
     case 'exclusiveMinimum':
       if (schema.format === DURATION_FORMAT) return `${at}: ${durationProblem(error.data)}`;
       return `${at}: expected ${expected}, got ${describeValue(error.data)}`;
+    case 'enum':
+    case 'maximum':
     case 'minItems':
     case 'minLength':
       return `${at}: expected ${expected}, got ${describeValue(error.data)}`;

@@ -19,7 +19,10 @@ export interface JsonSchema {
   minItems?: number;
   uniqueItems?: boolean;
   minimum?: number;
+  maximum?: number;
   exclusiveMinimum?: number;
+  enum?: readonly unknown[];
+  anyOf?: readonly JsonSchema[];
   minLength?: number;
   format?: string;
   const?: unknown;
@@ -81,4 +84,7 @@ export const scenarioBaseProperties: Readonly<Record<string, JsonSchema>> = {
   exec: { type: 'string', minLength: 1, expected: 'the name of an exported function' },
   tags: stringMapSchema,
   env: stringMapSchema,
+  warmup: durationSchema,
+  warmupIterations: countSchema(0),
+  cooldown: durationSchema,
 };

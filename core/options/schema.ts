@@ -120,9 +120,52 @@ export function buildOptionsSchema(): JsonSchema {
       setupTimeout: durationSchema,
       teardownTimeout: durationSchema,
       workers: countSchema(1),
+      slo: {
+        type: 'object',
+        expected: 'an object like { ttft: 500, tpot: 50, e2e: 10000 } (ms)',
+        additionalProperties: false,
+        properties: { ttft: durationSchema, tpot: durationSchema, e2e: durationSchema, fromSchedule: booleanSchema },
+      },
+      tokenizer: { ...nonEmptyStringSchema, expected: 'the path of a tokenizer.json' },
+      datasets: {
+        type: 'object',
+        expected: 'an object of named datasets, like { prompts: { synthetic: "D(100,100)" } }',
+        additionalProperties: datasetSchema,
+      },
     },
   };
 }
+
+/** One dataset: a file or a synthetic distribution (checked further in ./validate.ts). */
+const datasetSchema: JsonSchema = {
+  type: 'object',
+  expected: 'a dataset like { file: "prompts.jsonl" } or { synthetic: "N(480,240)/(300,150)" }',
+  additionalProperties: false,
+  properties: {
+    file: nonEmptyStringSchema,
+    format: { type: 'string', enum: ['jsonl', 'json', 'sharegpt', 'csv'], expected: 'one of "jsonl", "json", "sharegpt", "csv"' },
+    promptField: nonEmptyStringSchema,
+    outputTokensField: nonEmptyStringSchema,
+    synthetic: { ...nonEmptyStringSchema, expected: 'a token-length distribution like "N(480,240)/(300,150)"' },
+    sharedPrefix: {
+      type: ['integer', 'object'],
+      expected: 'a number of tokens, or { tokens, fraction }',
+      if: { type: 'object' },
+      then: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['tokens'],
+        properties: {
+          tokens: countSchema(1),
+          fraction: { type: 'number', minimum: 0, maximum: 1, expected: 'a share of prompts from 0 to 1' },
+        },
+      },
+    },
+    sampling: { type: 'string', enum: ['sequential', 'random', 'per-vu'], expected: 'one of "sequential", "random", "per-vu"' },
+    seed: { type: 'integer', minimum: 0, expected: 'a whole number ≥ 0' },
+    outputTokens: countSchema(1),
+  },
+};
 
 let compiled: ValidateFunction | undefined;
 

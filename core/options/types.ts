@@ -53,6 +53,18 @@ interface ScenarioBase {
   exec?: string;
   tags?: Record<string, string>;
   env?: Record<string, string>;
+  /**
+   * Warm-up of each phase (each level, rate or the whole scenario): requests of iterations that
+   * start in this first part are recorded in the raw results but left out of every figure.
+   */
+  warmup?: Duration;
+  /** Also leave out the phase's first N iterations (across all workers). */
+  warmupIterations?: number;
+  /**
+   * Cool-down of each phase: requests of iterations that start in this last part are recorded but
+   * left out, so every measured request finishes under the full load, not while it drains away.
+   */
+  cooldown?: Duration;
 }
 
 export interface SharedIterationsScenario extends ScenarioBase {
@@ -96,12 +108,78 @@ export interface ConcurrencySweepScenario extends ScenarioBase {
   maxDuration?: Duration;
 }
 
+/** How the gaps between arrivals are drawn (open-loop executors). */
+export type ArrivalDistribution = 'uniform' | 'poisson' | 'gamma';
+
+interface ArrivalFields {
+  /**
+   * Gaps between arrivals: 'uniform' (k6: evenly spaced, the default), 'poisson' (exponential
+   * gaps) or 'gamma' (gamma gaps with shape `burstiness`, as `vllm bench serve --burstiness`).
+   */
+  distribution?: ArrivalDistribution;
+  /** Gamma shape for distribution 'gamma' (default 1 = Poisson; < 1 burstier, > 1 more even). */
+  burstiness?: number;
+  /** Seed of the arrival schedule (default 0): same seed, same schedule. */
+  seed?: number;
+}
+
+/** k6 constant-arrival-rate: `rate` iterations per `timeUnit` for `duration`, whatever the VUs are doing. */
+export interface ConstantArrivalRateScenario extends ScenarioBase, ArrivalFields {
+  executor: 'constant-arrival-rate';
+  /** Iterations started per timeUnit. */
+  rate: number;
+  /** Period of `rate` (default '1s'). */
+  timeUnit?: Duration;
+  duration: Duration;
+  /** VUs created before the test starts. */
+  preAllocatedVUs: number;
+  /** Most VUs (default preAllocatedVUs); an arrival finding them all busy is a dropped iteration. */
+  maxVUs?: number;
+}
+
+/** k6 ramping-arrival-rate: the rate ramps linearly through `stages` (targets are rates per timeUnit). */
+export interface RampingArrivalRateScenario extends ScenarioBase, ArrivalFields {
+  executor: 'ramping-arrival-rate';
+  /** Rate at the start, per timeUnit (default 0). */
+  startRate?: number;
+  timeUnit?: Duration;
+  stages: Stage[];
+  preAllocatedVUs: number;
+  maxVUs?: number;
+}
+
+/**
+ * GuideLLM's sweep: measure the synchronous rate (one request at a time) and the maximum
+ * throughput (maxVUs at once), then run `rates` open-loop rates evenly spaced between them, each
+ * tagged `rate:R` and reported as one row.
+ */
+export interface RateSweepScenario extends ScenarioBase, ArrivalFields {
+  executor: 'rate-sweep';
+  /** Rates between the synchronous rate and the maximum throughput; the last is the maximum (default 5). */
+  rates?: number;
+  /** Time at each rate. */
+  duration: Duration;
+  /** Time of the synchronous and the throughput measurement (default `duration`). */
+  measureDuration?: Duration;
+  /** VU cap of the open-loop rates, and the concurrency of the throughput measurement. */
+  maxVUs: number;
+  /** VUs created when each rate starts (default maxVUs). */
+  preAllocatedVUs?: number;
+  /** Stop the sweep after a rate at which the server was over-saturated (queueing grew without bound). */
+  stopOnSaturation?: boolean;
+  /** Stop the sweep after a rate at which a threshold failed. */
+  stopOnThresholdFail?: boolean;
+}
+
 export type ScenarioOptions =
   | SharedIterationsScenario
   | PerVuIterationsScenario
   | ConstantVusScenario
   | RampingVusScenario
-  | ConcurrencySweepScenario;
+  | ConcurrencySweepScenario
+  | ConstantArrivalRateScenario
+  | RampingArrivalRateScenario
+  | RateSweepScenario;
 
 export type ExecutorName = ScenarioOptions['executor'];
 
@@ -141,4 +219,56 @@ export interface Options {
   teardownTimeout?: Duration;
   /** Worker threads hosting VUs (default: one per core). */
   workers?: number | undefined;
+  /**
+   * Service-level objectives (ms) a successful request must meet to count towards goodput
+   * (`llm_goodput`, requests/s) and `llm_goodput_ratio` (share of requests), as `vllm bench
+   * serve --goodput`. `tpot` of a one-token answer counts as 0.
+   */
+  slo?: SloOptions;
+  /**
+   * A Hugging Face tokenizer.json on disk, used to count tokens when the server reports no usage
+   * (needs the optional package @huggingface/tokenizers; nothing is downloaded).
+   */
+  tokenizer?: string;
+  /** Datasets by name, for `dataset('name')` in the script. */
+  datasets?: Record<string, DatasetOptions>;
+}
+
+export interface SloOptions {
+  /** Time to first token, ms or a duration. */
+  ttft?: Duration;
+  /** Time per output token, ms or a duration. */
+  tpot?: Duration;
+  /** End-to-end latency, ms or a duration. */
+  e2e?: Duration;
+  /** Measure ttft and e2e from the intended send time (open loop: coordinated-omission-corrected). Default false. */
+  fromSchedule?: boolean;
+}
+
+/**
+ * Where prompts come from: a file (JSONL, JSON array, ShareGPT, CSV) or a synthetic token-length
+ * distribution in genai-bench's notation.
+ */
+export interface DatasetOptions {
+  /** Path of a data file, relative to the working directory. */
+  file?: string;
+  /** File format; default from the extension (.jsonl, .json, .csv; ShareGPT is detected in JSON). */
+  format?: 'jsonl' | 'json' | 'sharegpt' | 'csv';
+  /** Field holding the prompt text (default: prompt, then text, input, question). */
+  promptField?: string;
+  /** Field holding the wanted output length in tokens (default: output_tokens, then max_tokens). */
+  outputTokensField?: string;
+  /**
+   * Synthetic prompts: 'D(in,out)' fixed, 'N(mean,std)/(mean,std)' normal, 'U(min,max)/(min,max)'
+   * uniform, input then output tokens (genai-bench's notation).
+   */
+  synthetic?: string;
+  /** A prefix of this many tokens shared by the prompts (or an object with the share of prompts that get it). */
+  sharedPrefix?: number | { tokens: number; fraction?: number };
+  /** Order of items: 'sequential' (default: each call takes the next), 'random' (seeded) or 'per-vu' (VU k always gets item k). */
+  sampling?: 'sequential' | 'random' | 'per-vu';
+  /** Seed of synthetic prompts and of random sampling (default 0). */
+  seed?: number;
+  /** Output tokens for items that do not say (file datasets); requests then set max_tokens and ignore_eos. */
+  outputTokens?: number;
 }

@@ -15,14 +15,16 @@ import { executorOf } from '../executors/registry.js';
 import { DEFAULTS } from './defaults.js';
 import { describeValue } from './describe.js';
 import { msOrDefault, tryParseDuration } from './duration.js';
-import { propertyPath } from './option-path.js';
+import { tryParseTokenLengths } from '../datasets/token-lengths.js';
+import type { GoodputSlo } from '../metrics/request-stats.js';
+import { childPointer, propertyPath } from './option-path.js';
 import { deepFreeze, isPlainObject } from './plain-object.js';
 import { isHttpUrl } from './url.js';
 import type { ResolvedOptions, ResolvedThreshold } from './resolved-types.js';
 import { optionsValidator } from './schema.js';
 import { formatSchemaError } from './schema-errors.js';
 import { scenarioSources, shortcutConflicts, type ScenarioSource } from './shortcuts.js';
-import type { Options, ThresholdSpec } from './types.js';
+import type { DatasetOptions, Options, ThresholdSpec } from './types.js';
 
 /** k6's scenario name rule (lib/executor/base_config.go). */
 const SCENARIO_NAME = /^[0-9a-zA-Z_-]+$/;
@@ -105,6 +107,24 @@ function checkTopLevel(options: Options, source: string, faulted: (pointer: stri
     });
   }
 
+  if (isPlainObject(options.slo) && !faulted('/slo') && ['ttft', 'tpot', 'e2e'].every((key) => (options.slo as Record<string, unknown>)[key] === undefined)) {
+    problems.push(`${source}.slo: set at least one of ttft, tpot, e2e (ms)`);
+  }
+  if (isPlainObject(options.datasets)) {
+    for (const [name, spec] of Object.entries(options.datasets)) {
+      if (!isPlainObject(spec) || faulted(childPointer('/datasets', name))) continue;
+      const { file, synthetic, sharedPrefix } = spec as DatasetOptions;
+      const path = propertyPath(`${source}.datasets`, name);
+      const sources = [file, synthetic].filter((v) => v !== undefined).length;
+      if (sources !== 1) problems.push(`${path}: needs exactly one of file (a data file) or synthetic (a token-length distribution)`);
+      if (typeof synthetic === 'string') {
+        const parsed = tryParseTokenLengths(synthetic);
+        if (typeof parsed === 'string') problems.push(`${path}.synthetic: ${parsed}`);
+      }
+      if (sharedPrefix !== undefined && synthetic === undefined) problems.push(`${path}.sharedPrefix: only applies to synthetic datasets`);
+    }
+  }
+
   const config = options.simulator?.config;
   if (isPlainObject(config) && !isCloneable(config)) {
     problems.push(`${source}.simulator.config: must hold plain data only (numbers, strings, booleans, lists, objects)`);
@@ -155,7 +175,21 @@ function resolveOptions(options: Options, sources: readonly ScenarioSource[]): R
     setupTimeoutMs: msOrDefault(options.setupTimeout, DEFAULTS.setupTimeoutMs),
     teardownTimeoutMs: msOrDefault(options.teardownTimeout, DEFAULTS.teardownTimeoutMs),
     workers: options.workers ?? null,
+    slo: resolveSlo(options.slo),
+    tokenizer: options.tokenizer ?? null,
+    datasets: structuredClone(options.datasets ?? {}),
   };
+}
+
+/** options.slo in ms, each key only when set; null without SLOs. */
+function resolveSlo(slo: Options['slo']): GoodputSlo | null {
+  if (slo === undefined) return null;
+  const resolved: GoodputSlo = {};
+  if (slo.ttft !== undefined) resolved.ttftMs = msOrDefault(slo.ttft, 0);
+  if (slo.tpot !== undefined) resolved.tpotMs = msOrDefault(slo.tpot, 0);
+  if (slo.e2e !== undefined) resolved.e2eMs = msOrDefault(slo.e2e, 0);
+  if (slo.fromSchedule === true) resolved.fromSchedule = true;
+  return resolved;
 }
 
 function resolveThreshold(spec: ThresholdSpec): ResolvedThreshold {

@@ -12,7 +12,7 @@ export interface GroupTableOptions {
   /** 'text' (aligned columns) or 'markdown'. Default 'text'. */
   format?: 'text' | 'markdown';
   /** What identifies a row: the level's users (default), the stage, or the scenario. */
-  key?: 'level' | 'stage' | 'scenario' | 'name';
+  key?: 'level' | 'stage' | 'scenario' | 'name' | 'rate';
 }
 
 interface Column {
@@ -37,6 +37,7 @@ export function renderGroupTable(rows: readonly RequestStatsRow[], options: Grou
   if (key === 'level') columns.push({ title: 'users', align: 'right', cell: (r) => (r.users === null ? (r.tags['level'] ?? '-') : String(r.users)) });
   if (key === 'stage') columns.push({ title: 'stage', align: 'right', cell: (r) => r.tags['stage'] ?? '-' });
   if (key === 'name') columns.push({ title: 'name', align: 'left', cell: (r) => r.tags['name'] ?? '-' });
+  if (key === 'rate') columns.push({ title: 'target rate', align: 'right', cell: (r) => r.tags['rate'] ?? '-' });
   columns.push(
     { title: 'requests', align: 'right', cell: (r) => String(r.requests) },
     { title: 'success', align: 'right', cell: (r) => (r.successRate === null ? '-' : shortPercent(r.successRate)) },

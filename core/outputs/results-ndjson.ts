@@ -54,8 +54,8 @@ export class ResultsWriter {
   }
 
   /** Append the closing `{"type":"end",…}` line (once, just before close). */
-  writeEnd(end: Record<string, unknown>): void {
-    this.#stream.write(JSON.stringify({ ...end, type: 'end' }) + '\n');
+  writeEnd(end: Record<string, unknown>, redact: (text: string) => string = (text) => text): void {
+    this.#stream.write(redact(JSON.stringify({ ...end, type: 'end' })) + '\n');
   }
 
   /** Flush and close; throws LL_ERR_OUTPUT if any write failed. */

@@ -73,6 +73,8 @@ export interface LlmloadSummary {
   stages: RequestStatsRow[];
   /** One row per request name (the `name` tag, e.g. task kinds), within its scenario. */
   names: RequestStatsRow[];
+  /** One row per rate-sweep rate (tags scenario, rate: 'synchronous', 'throughput' or the target req/s). */
+  rates: RequestStatsRow[];
   failures: Record<string, number>;
   /** A few distinct error messages per failure class. */
   failureExamples: Record<string, string[]>;
@@ -147,6 +149,7 @@ export function summaryExport(data: SummaryData): SummaryExport {
       scenarioRows: registry.groupRows('scenario'),
       stages: registry.groupRows('stage'),
       names: registry.groupRows('name'),
+      rates: registry.groupRows('rate'),
       failures: { ...total.failures },
       failureExamples: Object.fromEntries(registry.failureExamples),
       throughput: {

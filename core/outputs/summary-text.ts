@@ -64,8 +64,9 @@ export function renderSummary(input: SummaryData | SummaryExport, options: Rende
     out.push(`${INDENT}~ percentiles from an HDR histogram (≤ 0.1 % relative error): ${data.llmload.approximate.join(', ')}`, '');
   }
 
-  const tables: ReadonlyArray<readonly [string, 'level' | 'stage' | 'scenario' | 'name', SummaryExport['llmload']['levels']]> = [
+  const tables: ReadonlyArray<readonly [string, 'level' | 'stage' | 'scenario' | 'name' | 'rate', SummaryExport['llmload']['levels']]> = [
     ['LEVELS', 'level', data.llmload.levels],
+    ['RATES', 'rate', data.llmload.rates ?? []],
     ['STAGES', 'stage', data.llmload.stages],
     ['SCENARIOS', 'scenario', data.llmload.scenarioRows.length > 1 ? data.llmload.scenarioRows : []],
     ['REQUESTS BY NAME', 'name', data.llmload.names ?? []],

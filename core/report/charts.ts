@@ -206,8 +206,8 @@ export function timelineChart(data: ReportData): ChartSpec {
       }),
       panel(`Failed requests ${per}`, {
         data: { values: points.map((p) => ({ t: p.t, value: round2(p.failuresPerSec) })) },
-        mark: { type: 'bar', color: '#d62728' },
-        encoding: { x, y: { field: 'value', type: 'quantitative', title: 'failed/s' }, tooltip: [x, { field: 'value', type: 'quantitative', title: 'failed/s' }] },
+        mark: { type: 'line', interpolate: 'step-after', color: '#d62728' },
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: 'failed/s', scale: yScale(points.map((p) => p.failuresPerSec)) }, tooltip: [x, { field: 'value', type: 'quantitative', title: 'failed/s' }] },
       }),
     ],
     resolve: { scale: { color: 'independent' } },
@@ -230,7 +230,7 @@ export function serverChart(data: ReportData): ChartSpec | null {
     title,
     data: { values },
     mark: { type: 'line', point: { size: 10 }, color },
-    encoding: { x, y: { field: 'value', type: 'quantitative', title: yTitle }, tooltip: [x, { field: 'value', type: 'quantitative', format: ',.2f' }] },
+    encoding: { x, y: { field: 'value', type: 'quantitative', title: yTitle, scale: yScale(values.map((v) => Number(v['value']))) }, tooltip: [x, { field: 'value', type: 'quantitative', format: ',.2f' }] },
   });
   if (queue.length > 0) {
     panels.push({
@@ -250,6 +250,11 @@ export function serverChart(data: ReportData): ChartSpec | null {
   if (gen.length > 0) panels.push(line('Generation tokens per second (server)', 'tok/s', gen, '#4c78a8'));
   if (panels.length === 0) return null;
   return { name: 'server', title: 'Server-side metrics over time', spec: base('Server-side metrics over time', { vconcat: panels, resolve: { scale: { color: 'independent' } } }) };
+}
+
+/** A y scale from 0 that still has a height when every value is 0. */
+function yScale(values: readonly number[]): Record<string, unknown> {
+  return values.some((v) => v > 0) ? { domainMin: 0 } : { domain: [0, 1] };
 }
 
 function round2(value: number): number {

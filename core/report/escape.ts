@@ -35,7 +35,14 @@ export function scriptSafe(source: string): string {
 
 /** Inline Markdown text: characters Markdown would act on are backslash-escaped, `<` written as an entity. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]#]/g, (ch) => `\\${ch}`).replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
+  return text
+    .replace(/[\\`*[\]_]/g, (ch: string, at: number, whole: string) =>
+      // An underscore between two word characters never starts emphasis in GFM; leave it readable.
+      ch === '_' && /\w/.test(whole[at - 1] ?? '') && /\w/.test(whole[at + 1] ?? '') ? ch : `\\${ch}`,
+    )
+    .replace(/^#/, '\\#')
+    .replace(/</g, '&lt;')
+    .replace(/\r?\n/g, ' ');
 }
 
 /** A Markdown table cell: pipes escaped, line breaks flattened, `<` written as an entity. */

@@ -44,7 +44,11 @@ function spans(list: readonly Span[]): string {
   return list
     .map((span) => {
       if (typeof span === 'string') return escapeMarkdown(span);
-      if ('strong' in span) return `**${escapeMarkdown(span.strong)}**`;
+      if ('strong' in span) {
+        // `**text **` is not bold in GFM: keep surrounding spaces outside the markers.
+        const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(span.strong)!;
+        return m[2] === '' ? span.strong : `${m[1]}**${escapeMarkdown(m[2]!)}**${m[3]}`;
+      }
       const text = span.code.replace(/\r?\n/g, ' ');
       let longest = 0;
       for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);

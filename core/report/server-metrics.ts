@@ -95,7 +95,8 @@ export function serverWindowStats(scrapes: readonly MetricsScrape[], startMs: nu
   before ??= scrapes[0];
   after ??= scrapes[scrapes.length - 1];
   const inside = scrapes.filter((s) => s.atMs >= startMs && s.atMs <= endMs);
-  const gauges = inside.length > 0 ? inside : [before, after].filter((s): s is MetricsScrape => s !== undefined);
+  // Gauges only from scrapes inside the window: one taken in a neighbouring level would describe that level.
+  const gauges = inside;
   const hits = delta(before, after, 'prefixHits');
   const queries = delta(before, after, 'prefixQueries');
   let hitRate = hits !== null && queries !== null && queries > 0 ? hits / queries : null;

@@ -51,6 +51,8 @@ export interface ServerProbeOptions {
 
 /** Most scrapes kept before thinning. */
 const MAX_SCRAPES = 2000;
+/** Unanswered scrapes in a row after which scraping stops. */
+const MAX_MISSES = 5;
 
 export class ServerProbe {
   readonly #target: WorkerTarget;
@@ -63,6 +65,8 @@ export class ServerProbe {
   #version: string | null = null;
   #metrics = true;
   #timer: NodeJS.Timeout | undefined;
+  /** Scrapes in a row that got no answer; past MAX_MISSES the probe gives up (the target is gone). */
+  #misses = 0;
   #inFlight: Promise<void> | null = null;
 
   private constructor(target: WorkerTarget, options: ServerProbeOptions) {
@@ -93,7 +97,7 @@ export class ServerProbe {
     this.#timer = setTimeout(() => {
       this.#inFlight = this.#scrape().finally(() => {
         this.#inFlight = null;
-        if (this.#timer !== undefined && this.#metrics) this.#arm();
+        if (this.#timer !== undefined && this.#metrics && this.#misses < MAX_MISSES) this.#arm();
       });
     }, this.#intervalMs);
     this.#timer.unref();
@@ -101,6 +105,7 @@ export class ServerProbe {
 
   async #scrape(): Promise<void> {
     const text = await this.#get('/metrics');
+    this.#misses = text === null ? this.#misses + 1 : 0;
     if (text === null) {
       if (this.#scrapes.length === 0) {
         this.#metrics = false;

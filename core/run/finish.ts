@@ -21,6 +21,9 @@ import type { LiveMetrics } from './live-metrics.js';
 import type { LoadedScript } from './load-script.js';
 import { describe } from './load-script.js';
 import type { ResolvedTarget } from './target.js';
+import { buildRunEnd } from '../report/run-end.js';
+import { writeRunArtifacts, type RunOutputs } from '../report/run-outputs.js';
+import type { ServerProbe } from '../report/server-probe.js';
 
 export interface FinishInput {
   io: CliIo;
@@ -37,6 +40,10 @@ export interface FinishInput {
   /** Why the test stopped early, or null. */
   aborted: string | null;
   scenarios: ReadonlyArray<{ name: string; executor: string }>;
+  /** --out and --report destinations (junit, csv, report folder). */
+  outputs?: RunOutputs | undefined;
+  /** Scraping the target's /metrics since before the load; stopped here. */
+  probe?: ServerProbe | undefined;
 }
 
 export async function finishRun(input: FinishInput): Promise<boolean> {
@@ -65,6 +72,12 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
   // Raw results first: they are what a person needs most if anything below fails.
   let firstError: LlmloadError | undefined;
   try {
+    const server = input.probe === undefined ? null : await input.probe.stop();
+    // The end line: what `llmload report` needs beyond the records to rebuild the report.
+    input.results?.writeEnd(
+      buildRunEnd({ durationMs: input.durationMs, aborted: input.aborted, target: data.run.target, scenarios: input.scenarios, options, thresholds: evaluation?.results ?? null, server }) as unknown as Record<string, unknown>,
+      redact,
+    );
     await input.results?.close();
   } catch (error) {
     firstError = error as LlmloadError;
@@ -95,7 +108,25 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
   } else {
     io.stdout.write('\n' + redact(renderSummary(exported, { color: shouldUseColor(io.stdout, io.env) })));
   }
-  if (input.results !== undefined) io.stdout.write(`raw results: ${input.results.path} (${input.results.lines} requests)\n`);
+  if (input.results !== undefined && input.outputs?.jsonTemporary !== true) io.stdout.write(`raw results: ${input.results.path} (${input.results.lines} requests)\n`);
+  if (input.outputs !== undefined) {
+    try {
+      await writeRunArtifacts({
+        outputs: input.outputs,
+        resultsPath: input.results?.path,
+        thresholds: evaluation?.results ?? null,
+        checks: live.registry.checks(),
+        durationMs: input.durationMs,
+        scriptPath: input.scriptPath,
+        env: io.env,
+        cwd: io.cwd,
+        stdout: io.stdout,
+        redact,
+      });
+    } catch (error) {
+      firstError ??= error instanceof LlmloadError ? error : new LlmloadError(ErrorCode.OUTPUT, `cannot write the report: ${(error as Error).message}`, { cause: error });
+    }
+  }
   if (firstError) throw firstError;
   return evaluation?.ok ?? true;
 }

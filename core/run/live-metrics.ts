@@ -3,7 +3,7 @@
  * the metrics registry, answers the progress line, and runs the thresholds
  * (live for abortOnFail, final for the exit code).
  */
-import { LLM_CONNECTING, VUS, VUS_MAX } from '../metrics/builtin.js';
+import { DROPPED_ITERATIONS, LLM_CONNECTING, TAG_RATE, TAG_SCENARIO, VUS, VUS_MAX } from '../metrics/builtin.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { ResolvedOptions } from '../options/index.js';
 import { abortMessage, ThresholdRunner } from '../thresholds/evaluate.js';
@@ -11,13 +11,16 @@ import { parseThresholds } from '../thresholds/parse-thresholds.js';
 import type { ThresholdEvaluation } from '../thresholds/types.js';
 import type { BatchMsg } from '../workers/messages.js';
 import type { ProgressSnapshot } from './progress.js';
-import type { PhaseEvent } from './scheduler.js';
+import { SaturationTracker } from './saturation.js';
+import type { PhaseEvent, PhaseMeasurement } from './scheduler.js';
 
 export class LiveMetrics {
   readonly registry: MetricsRegistry;
   readonly thresholds: ThresholdRunner | null;
   readonly #vusByWorker = new Map<number, number>();
   readonly #targetByScenario = new Map<string, number>();
+  /** Load of each rate-sweep phase, for its over-saturation verdict. */
+  readonly #saturation = new SaturationTracker();
   #label: string | null = null;
   #vusMax = 0;
   #lastAt = 0;
@@ -25,7 +28,7 @@ export class LiveMetrics {
   #lastTokens = 0;
 
   constructor(options: ResolvedOptions, thresholdsEnabled: boolean) {
-    this.registry = new MetricsRegistry();
+    this.registry = new MetricsRegistry({ goodput: options.slo === null ? null : { ...options.slo } });
     // Parse before any sample arrives: a bad expression is a config error (104) before anything is sent,
     // and the runner declares its submetrics, which only see samples that arrive after them.
     const parsed = parseThresholds(options.thresholds);
@@ -34,10 +37,22 @@ export class LiveMetrics {
 
   ingest(batch: BatchMsg): void {
     const registry = this.registry;
-    for (const record of batch.records) registry.addRecord(record);
+    for (const record of batch.records) {
+      registry.addRecord(record);
+      if (record.arrival !== undefined && record.excluded === undefined) {
+        const rate = record.tags[TAG_RATE];
+        if (rate !== undefined) {
+          const ttftSched = record.ttftMs === null ? null : record.ttftMs + record.startedAt - record.scheduledAt;
+          this.#saturation.request(SaturationTracker.key(record.scenario, rate), record.scheduledAt, ttftSched, record.failure === 'aborted');
+        }
+      }
+    }
     for (const [name, type, value, tags, isTime] of batch.samples) {
       if (name === 'checks') registry.addCheck(tags['check'] ?? '', value !== 0, tags);
       else registry.addSample(name, type, value, tags, isTime);
+      if (name === DROPPED_ITERATIONS && tags[TAG_RATE] !== undefined) {
+        this.#saturation.dropped(SaturationTracker.key(tags[TAG_SCENARIO] ?? '', tags[TAG_RATE]), value);
+      }
     }
     this.#vusByWorker.set(batch.workerIndex, batch.activeVus);
   }
@@ -79,6 +94,25 @@ export class LiveMetrics {
     this.#lastRequests = requests;
     this.#lastTokens = total.outputTokens;
     return snap;
+  }
+
+  /**
+   * What a finished rate-sweep phase measured (`tags`: its scenario and rate): request
+   * throughput over its window, the over-saturation verdict, and the thresholds failing now.
+   */
+  measure(tags: Record<string, string>, elapsedMs: number): PhaseMeasurement {
+    const scenario = tags[TAG_SCENARIO] ?? '';
+    const rate = tags[TAG_RATE] ?? '';
+    const stats = this.registry.groups('rate').find((g) => g.tags[TAG_SCENARIO] === scenario && g.tags[TAG_RATE] === rate);
+    const failedThresholds =
+      this.thresholds === null
+        ? []
+        : this.thresholds.evaluate(elapsedMs).results.filter((r) => !r.ok && !r.noData).map((r) => `${r.metric}: '${r.source}'`);
+    return {
+      requestsPerSec: stats?.requestThroughput() ?? null,
+      saturated: this.#saturation.verdict(SaturationTracker.key(scenario, rate)),
+      failedThresholds,
+    };
   }
 
   /** A threshold with abortOnFail that has failed (its message), or null. */

@@ -29,6 +29,8 @@ import { resolveTarget, type ResolvedTarget } from './target.js';
 import { LiveMetrics } from './live-metrics.js';
 import { runLifecycleHook } from './lifecycle.js';
 import { finishRun } from './finish.js';
+import { parseRunOutputs, probeIntervalMs, type RunOutputs } from '../report/run-outputs.js';
+import { ServerProbe } from '../report/server-probe.js';
 
 /** What the CLI asks for. */
 export interface RunRequest {
@@ -100,6 +102,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     progress.log(`llmload: ${bundle.scriptPath} → ${target.displayUrl}${target.simulator ? ` (built-in simulator, preset ${target.simulator.preset})` : ''}`);
 
     const results = outputs.json === undefined ? undefined : new ResultsWriter(outputs.json, { script: bundle.scriptPath, target: target.displayUrl, model: target.model ?? null, startedAt: new Date().toISOString() });
+    // What the server says about itself (/v1/models, /metrics before, during and after), for the report.
+    const probe = results === undefined ? undefined : await ServerProbe.start(target.worker, { intervalMs: probeIntervalMs(target.simulator) });
 
     const setupData = await runLifecycleHook('setup', script.setup, [], options.setupTimeoutMs);
     const workers = Math.max(1, options.workers ?? availableParallelism());
@@ -152,6 +156,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     scheduler = new Scheduler(pool, plans);
     scheduler.onPhaseStart = (event) => live.phaseStarted(event);
     scheduler.onVusTarget = (scenario, vus) => live.vusTarget(scenario, vus);
+    scheduler.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
+    scheduler.onNotice = (message) => progress.log(message);
 
     // Ctrl-C / SIGTERM: the first stops gracefully, the second at once.
     const signals = io.signals ?? process;
@@ -215,6 +221,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       secrets,
       aborted: stopReason === null ? null : STOP_REASONS[stopReason],
       scenarios: plans.map((p) => ({ name: p.name, executor: p.executor })),
+      outputs,
+      probe,
     });
     if (teardownError) io.stderr.write(formatError(teardownError, io.env) + '\n');
     if (engineError) return engineError.exitCode;
@@ -229,18 +237,9 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
   }
 }
 
-/** `--out json=FILE` flags. Unknown kinds are a usage error listing the known ones. */
-export function parseOutputs(flags: readonly string[]): { json?: string } {
-  const outputs: { json?: string } = {};
-  for (const flag of flags) {
-    const eq = flag.indexOf('=');
-    const kind = eq < 0 ? flag : flag.slice(0, eq);
-    const path = eq < 0 ? '' : flag.slice(eq + 1);
-    if (kind !== 'json') throw new LlmloadError(ErrorCode.USAGE, `--out "${flag}": unknown output "${kind}" (known: json=FILE)`);
-    if (path === '') throw new LlmloadError(ErrorCode.USAGE, `--out "${flag}": expected json=FILE`);
-    outputs.json = path;
-  }
-  return outputs;
+/** `--out KIND=PATH` flags: json, csv, junit, report (core/report/run-outputs.ts). Unknown kinds are a usage error listing the known ones. */
+export function parseOutputs(flags: readonly string[]): RunOutputs {
+  return parseRunOutputs(flags);
 }
 
 /** Every scenario's `exec` must name an exported function. */

@@ -5,8 +5,15 @@
  * accumulates. Phases of a scenario run one after another: the next phase
  * starts only when every worker has reported the previous one done (drained),
  * which is what a concurrency sweep needs to keep levels apart.
+ *
+ * Open-loop phases send no message per arrival: each worker generates the
+ * phase's arrival schedule itself and takes its share (see
+ * core/workers/open-phase.ts); the controller only starts and ends them. A
+ * rate-sweep's rates are decided here, between phases, from what the first
+ * two phases measured (`measure`).
  */
-import type { PhasePlan, ScenarioPlan } from '../executors/types.js';
+import { rateSweepPhases } from '../executors/rate-sweep.js';
+import { isOpenPhase, type AnyPhasePlan, type OpenPhasePlan, type PhasePlan, type RateSweepScenarioPlan, type ScenarioPlan } from '../executors/types.js';
 import type { WorkerPool } from './worker-pool.js';
 import { share } from './worker-pool.js';
 
@@ -19,9 +26,27 @@ export interface PhaseEvent {
   startedAt: number;
 }
 
+/** What the engine measured of a finished phase (a rate-sweep decides what follows from it). */
+export interface PhaseMeasurement {
+  /** Successful requests per second over the phase's window; null when none succeeded. */
+  requestsPerSec: number | null;
+  /** Why the server was over-saturated during the phase, or null. */
+  saturated: string | null;
+  /** Thresholds failing once the phase is over (their sources, e.g. 'p(95)<500'). */
+  failedThresholds: string[];
+}
+
+/** Lead time given to workers between START of an open phase and its first arrival, ms. */
+const OPEN_START_LEAD_MS = 20;
+/**
+ * END_PHASE of an open phase is sent this long after the schedule's end: workers stop the
+ * schedule themselves, and an arrival exactly at the end must not race the message, ms.
+ */
+const OPEN_END_SLACK_MS = 20;
+
 interface ActivePhase {
   id: number;
-  plan: PhasePlan;
+  plan: AnyPhasePlan;
   pendingWorkers: Set<number>;
   timers: NodeJS.Timeout[];
   done: () => void;
@@ -43,6 +68,10 @@ export class Scheduler {
   onPhaseStart: (event: PhaseEvent) => void = () => {};
   /** Called when the VU target of a phase changes (total across workers). */
   onVusTarget: (scenario: string, vus: number) => void = () => {};
+  /** Measures a finished phase by its tags (scenario + phase tags); rate-sweep needs it. */
+  measure: (tags: Record<string, string>, elapsedMs: number) => PhaseMeasurement = () => ({ requestsPerSec: null, saturated: null, failedThresholds: [] });
+  /** A line for the user about a decision the scheduler took (the sweep's rates, an early stop). */
+  onNotice: (message: string) => void = () => {};
 
   constructor(pool: WorkerPool, plans: ScenarioPlan[]) {
     this.#pool = pool;
@@ -81,9 +110,50 @@ export class Scheduler {
     if (plan.startMs > 0) {
       await this.#sleepUntil(this.#startedAt + plan.startMs);
     }
-    for (let i = 0; i < plan.phases.length && !this.#stopping; i++) {
-      await this.#runPhase(plan, i);
+    const phases: AnyPhasePlan[] = [...plan.phases];
+    for (let i = 0; i < phases.length && !this.#stopping; i++) {
+      const tags = await this.#runPhase(plan, phases[i]!, i);
+      if (plan.kind === 'rate-sweep' && !this.#stopping) {
+        const next = this.#sweepNext(plan, i, tags, phases.length - 1 - i);
+        if (next === null) break;
+        phases.push(...next);
+      }
     }
+  }
+
+  /**
+   * After phase i of a rate-sweep: the rates once both measurement phases are
+   * done, null to stop the sweep (nothing measured, saturation, a failed
+   * threshold), [] to go on.
+   */
+  #sweepNext(plan: RateSweepScenarioPlan, i: number, tags: Record<string, string>, remaining: number): OpenPhasePlan[] | null {
+    const elapsed = performance.now() - this.#startedAt;
+    const name = `rate-sweep "${plan.name}"`;
+    if (i === 0) return [];
+    if (i === 1) {
+      const sync = this.measure({ ...tags, rate: plan.phases[0]!.tags['rate'] ?? '' }, elapsed).requestsPerSec;
+      const max = this.measure(tags, elapsed).requestsPerSec;
+      if (sync === null || max === null || !(sync > 0) || !(max > 0)) {
+        this.onNotice(`${name}: no successful request in the ${sync === null || !(sync > 0) ? 'synchronous' : 'throughput'} phase; no rate to sweep`);
+        return null;
+      }
+      const phases = rateSweepPhases(plan.sweep, sync, max);
+      this.onNotice(
+        `${name}: synchronous ${sync.toFixed(3)} req/s, throughput ${max.toFixed(3)} req/s → rates ${phases.map((p) => p.tags['rate']).join(', ')} req/s`,
+      );
+      return phases;
+    }
+    const measured = this.measure(tags, elapsed);
+    const action = remaining > 0 ? `stopping after rate ${tags['rate']}` : `rate ${tags['rate']}`;
+    if (plan.sweep.stopOnSaturation && measured.saturated !== null) {
+      this.onNotice(`${name}: ${action}: over-saturated (${measured.saturated})`);
+      return null;
+    }
+    if (plan.sweep.stopOnThresholdFail && measured.failedThresholds.length > 0) {
+      this.onNotice(`${name}: ${action}: threshold ${measured.failedThresholds.join(', ')} failed`);
+      return null;
+    }
+    return [];
   }
 
   /** Resolve at `deadline` (performance.now() time), or as soon as stop() is called. */
@@ -99,17 +169,18 @@ export class Scheduler {
     });
   }
 
-  #runPhase(scenario: ScenarioPlan, phaseIndex: number): Promise<void> {
-    const plan = scenario.phases[phaseIndex]!;
-    const id = this.#nextPhaseId++;
-    const size = this.#pool.size;
-    const startedAt = performance.now();
-    const tags = { ...scenario.tags, ...plan.tags };
+  /** Run one phase; resolves with its tags (scenario included) once every worker has drained it. */
+  #runPhase(scenario: ScenarioPlan, plan: AnyPhasePlan, phaseIndex: number): Promise<Record<string, string>> {
+    return isOpenPhase(plan) ? this.#runOpenPhase(scenario, plan, phaseIndex) : this.#runClosedPhase(scenario, plan, phaseIndex);
+  }
+
+  /** Track a phase until every worker reports it done; `start` sends the start messages. */
+  #track(plan: AnyPhasePlan, id: number, start: (phase: ActivePhase) => void): Promise<void> {
     return new Promise<void>((resolve) => {
       const phase: ActivePhase = {
         id,
         plan,
-        pendingWorkers: new Set(Array.from({ length: size }, (_, w) => w)),
+        pendingWorkers: new Set(Array.from({ length: this.#pool.size }, (_, w) => w)),
         timers: [],
         ended: false,
         done: () => {
@@ -119,7 +190,62 @@ export class Scheduler {
         },
       };
       this.#active.set(id, phase);
+      start(phase);
+    });
+  }
+
+  async #runOpenPhase(scenario: ScenarioPlan, plan: OpenPhasePlan, phaseIndex: number): Promise<Record<string, string>> {
+    const id = this.#nextPhaseId++;
+    const size = this.#pool.size;
+    // Workers with no VU would only drop their arrivals: the schedule is split over at most maxVus workers.
+    const slots = Math.max(1, Math.min(size, plan.maxVus));
+    const startedAt = performance.now() + OPEN_START_LEAD_MS;
+    const tags = { ...scenario.tags, ...plan.tags };
+    await this.#track(plan, id, (phase) => {
+      this.onPhaseStart({ scenario: scenario.name, phaseIndex, phaseId: id, tags, startedAt });
+      this.onVusTarget(scenario.name, plan.preAllocatedVus);
+      for (let w = 0; w < size; w++) {
+        this.#pool.send(w, {
+          cmd: 'START_OPEN_PHASE',
+          phaseId: id,
+          scenario: scenario.name,
+          exec: scenario.exec,
+          tags,
+          env: scenario.env,
+          arrivals: plan.arrivals,
+          startEpochMs: performance.timeOrigin + startedAt,
+          durationMs: plan.durationMs,
+          slot: w < slots ? w : -1,
+          slots,
+          preAllocatedVus: w < slots ? share(plan.preAllocatedVus, slots, w) : 0,
+          maxVus: w < slots ? share(plan.maxVus, slots, w) : 0,
+          stageTags: plan.stageTags,
+          measure: plan.measure ?? null,
+        });
+      }
+      const endAt = startedAt + plan.durationMs + OPEN_END_SLACK_MS;
+      phase.timers.push(setTimeout(() => this.#endPhase(phase, plan.gracefulStopMs, false), Math.max(0, endAt - performance.now())));
+    });
+    return { ...tags, scenario: scenario.name };
+  }
+
+  async #runClosedPhase(scenario: ScenarioPlan, plan: PhasePlan, phaseIndex: number): Promise<Record<string, string>> {
+    const id = this.#nextPhaseId++;
+    const size = this.#pool.size;
+    const startedAt = performance.now();
+    const tags = { ...scenario.tags, ...plan.tags };
+    await this.#track(plan, id, (phase) => {
       const sharedCounter = plan.iterations?.mode === 'shared' ? new SharedArrayBuffer(4) : null;
+      const measure =
+        plan.measure === undefined
+          ? null
+          : {
+              window: plan.measure,
+              startEpochMs: performance.timeOrigin + startedAt,
+              durationMs: plan.durationMs,
+              // Iterations started in the phase, across workers, for warmupIterations.
+              counter: plan.measure.warmupIterations > 0 ? new SharedArrayBuffer(4) : null,
+            };
       const first = plan.steps[0]?.vus ?? 0;
       this.onPhaseStart({ scenario: scenario.name, phaseIndex, phaseId: id, tags, startedAt });
       this.onVusTarget(scenario.name, first);
@@ -134,6 +260,7 @@ export class Scheduler {
           sharedCounter,
           iterations: plan.iterations,
           vus: share(first, size, w),
+          ...(measure === null ? {} : { measure }),
         });
       }
       for (const step of plan.steps.slice(1)) {
@@ -148,6 +275,7 @@ export class Scheduler {
       }
       phase.timers.push(setTimeout(() => this.#endPhase(phase, plan.gracefulStopMs, false), Math.max(0, startedAt + plan.durationMs - performance.now())));
     });
+    return { ...tags, scenario: scenario.name };
   }
 
   #endPhase(phase: ActivePhase, gracefulStopMs: number, force: boolean): void {

@@ -4,7 +4,8 @@
  */
 import type { RequestRecord } from '../client/types.js';
 import type { ErrorRecord } from '../errors.js';
-import type { IterationLimit } from '../executors/types.js';
+import type { ArrivalProcess } from '../executors/arrival-process.js';
+import type { IterationLimit, MeasureWindow } from '../executors/types.js';
 import type { MetricType } from './vu-api.js';
 
 /** What the piscina task receives once per worker thread. */
@@ -57,6 +58,46 @@ export interface StartPhaseMsg {
   iterations: IterationLimit | null;
   /** The worker's share of the phase's first VU target. */
   vus: number;
+  /** Warm-up / cool-down of the phase; absent when the scenario sets none. */
+  measure?: ClosedMeasure;
+}
+
+/** What a worker needs to tell a closed phase's warm-up and cool-down iterations from the rest. */
+export interface ClosedMeasure {
+  window: MeasureWindow;
+  /** Epoch ms (performance.timeOrigin + performance.now()) of the phase start. */
+  startEpochMs: number;
+  durationMs: number;
+  /** Iterations started in the phase across workers (Int32Array over it), for warmupIterations; null without. */
+  counter: SharedArrayBuffer | null;
+}
+
+/**
+ * Start an open-loop phase. Every worker generates the same arrival schedule
+ * and runs arrival i when i % slots === slot, on its deadline
+ * startEpochMs + offset (epoch ms, comparable across threads).
+ */
+export interface StartOpenPhaseMsg {
+  cmd: 'START_OPEN_PHASE';
+  phaseId: number;
+  scenario: string;
+  exec: string;
+  tags: Record<string, string>;
+  env: Record<string, string>;
+  arrivals: ArrivalProcess;
+  /** Epoch ms at which offset 0 of the schedule falls. */
+  startEpochMs: number;
+  /** No arrival at or after this offset is started, ms. */
+  durationMs: number;
+  /** This worker's share of the arrivals: those with index % slots === slot; -1 for none. */
+  slot: number;
+  slots: number;
+  /** This worker's share of preAllocatedVUs and maxVUs. */
+  preAllocatedVus: number;
+  maxVus: number;
+  /** Tag requests with the 0-based stage of their arrival. */
+  stageTags: boolean;
+  measure: MeasureWindow | null;
 }
 
 export interface SetVusMsg {
@@ -78,7 +119,7 @@ export interface ShutdownMsg {
   cmd: 'SHUTDOWN';
 }
 
-export type ControllerMsg = StartPhaseMsg | SetVusMsg | EndPhaseMsg | ShutdownMsg;
+export type ControllerMsg = StartPhaseMsg | StartOpenPhaseMsg | SetVusMsg | EndPhaseMsg | ShutdownMsg;
 
 // worker → controller
 

@@ -2,6 +2,9 @@
  * The ScriptRuntime a thread registers for dsl/ (check, group, custom metrics).
  * One per thread; the worker host tells it which VU is running synchronously.
  */
+import { openDataset, type DatasetContext } from '../datasets/dataset.js';
+import type { Dataset } from '../datasets/types.js';
+import type { DatasetOptions } from '../options/types.js';
 import type { SampleTuple } from './messages.js';
 import { RUNTIME_SLOT, type MetricType, type ScriptRuntime, type VU } from './vu-api.js';
 import type { VirtualUser } from './vu.js';
@@ -9,6 +12,10 @@ import type { VirtualUser } from './vu.js';
 export class ThreadRuntime implements ScriptRuntime {
   /** The VU whose iteration function is executing synchronously right now. */
   current: VirtualUser | undefined;
+  /** Which worker this is (set by the worker host): datasets split their items by it. */
+  readonly datasetContext: DatasetContext = { workerIndex: 0, workerCount: 1 };
+  /** options.datasets by name, once the worker host has read the script's options. */
+  datasetSpecs: Readonly<Record<string, DatasetOptions>> = {};
   readonly #emit: (sample: SampleTuple) => void;
   readonly #abort: (reason: string) => void;
   readonly #baseTags: Record<string, string>;
@@ -37,6 +44,16 @@ export class ThreadRuntime implements ScriptRuntime {
 
   addCheck(name: string, ok: boolean, tags: Record<string, string> | undefined): void {
     this.#emit(['checks', 'rate', ok ? 1 : 0, { ...this.#baseTags, ...tags, check: name }, false]);
+  }
+
+  openDataset(spec: DatasetOptions | string): Dataset {
+    if (typeof spec !== 'string') return openDataset(spec, this.datasetContext);
+    const named = Object.hasOwn(this.datasetSpecs, spec) ? this.datasetSpecs[spec] : undefined;
+    if (named === undefined) {
+      const known = Object.keys(this.datasetSpecs);
+      throw new Error(`llmload: no dataset named "${spec}" in options.datasets${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`);
+    }
+    return openDataset(named, this.datasetContext);
   }
 
   abortTest(reason: string): never {

@@ -6,8 +6,10 @@
  * worker registers under `RUNTIME_SLOT` before the script's code runs; dsl never
  * imports engine code, and the engine never imports dsl.
  */
-import type { ChatBody, CompletionBody, RawStreamOptions, RequestOptions } from '../client/request-types.js';
+import type { ChatBody, ChatMessage, CompletionBody, RawStreamOptions, RequestOptions } from '../client/request-types.js';
 import type { RequestResult } from '../client/types.js';
+import type { Dataset } from '../datasets/types.js';
+import type { DatasetOptions } from '../options/types.js';
 
 export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
@@ -41,6 +43,41 @@ export interface VU {
   group<R>(name: string, fn: () => R | Promise<R>): Promise<R>;
   /** Pause this VU for `seconds` (think time); returns early when the iteration is interrupted. */
   sleep(seconds: number): Promise<void>;
+  /**
+   * A multi-turn chat: each `say()` sends the whole history plus the new user turn and appends the
+   * answer, after a think time from the second turn on.
+   */
+  conversation(options?: ConversationOptions): ChatConversation;
+}
+
+/** A duration: a string like '2s' or '500ms', or a number of milliseconds. */
+type DurationValue = string | number;
+
+export interface ConversationOptions {
+  /** System prompt, first in the history. */
+  system?: string;
+  /** Pause before every turn after the first: a duration, or [min, max] drawn uniformly per turn. */
+  thinkTime?: DurationValue | readonly [DurationValue, DurationValue];
+  /** Body fields sent with every turn (max_tokens, temperature, ignore_eos…). */
+  body?: Partial<ChatBody>;
+  /** Request options (tags, timeout…) for every turn. */
+  options?: RequestOptions;
+  /** Tag every request with `turn: N` (1-based), for one row or threshold per turn. Default false. */
+  tagTurns?: boolean;
+}
+
+export interface ChatConversation {
+  /** The history so far: system, then user and assistant turns. */
+  readonly messages: ChatMessage[];
+  /** User turns answered so far. */
+  readonly turns: number;
+  /**
+   * Send a user turn with the whole history. The answer is appended when the request succeeded;
+   * a failed turn is taken back out of the history. Waits the think time first, from the second turn on.
+   */
+  say(content: string, body?: Partial<ChatBody>): Promise<RequestResult>;
+  /** Say each of `turns` in order (e.g. a ShareGPT conversation's user turns); stops at a failed turn or an interrupt. */
+  replay(turns: readonly string[], body?: Partial<ChatBody>): Promise<RequestResult[]>;
 }
 
 /** What dsl/ reaches at run time. One per worker thread (and one in the controller for setup/teardown). */
@@ -53,6 +90,8 @@ export interface ScriptRuntime {
   addCheck(name: string, ok: boolean, tags: Record<string, string> | undefined): void;
   /** Stop the whole test (k6 `test.abort()`). */
   abortTest(reason: string): never;
+  /** Open a dataset in this thread: a spec, or the name of one in options.datasets. */
+  openDataset(spec: DatasetOptions | string): Dataset;
 }
 
 /** Global registry key under which the worker registers its ScriptRuntime. */

@@ -4,14 +4,22 @@
  */
 import type { ChatBody, CompletionBody, RawStreamOptions, RequestOptions } from '../client/request-types.js';
 import type { Api, RequestRecord, RequestResult } from '../client/types.js';
+import { Conversation } from './conversation.js';
 import type { SampleTuple } from './messages.js';
-import { RESULT_VU, type Checkers, type VU } from './vu-api.js';
+import { RESULT_VU, type Checkers, type ConversationOptions, type VU } from './vu-api.js';
+
+/** What the engine passes with each request: the interrupt signal and, in open loop, the intended send time. */
+export interface VuRequestContext {
+  signal?: AbortSignal;
+  /** Epoch ms of t_sched (the arrival's deadline); absent: t_sched = t_start. */
+  scheduledAt?: number;
+}
 
 /** What a VU needs of the HTTP client (core/client's LlmClient has this shape). */
 export interface VuClient {
-  chat(body: ChatBody, options: RequestOptions | undefined, ctx: { signal?: AbortSignal }): Promise<RequestResult>;
-  completion(body: CompletionBody, options: RequestOptions | undefined, ctx: { signal?: AbortSignal }): Promise<RequestResult>;
-  stream(path: string, body: unknown, options: RawStreamOptions | undefined, ctx: { signal?: AbortSignal }): Promise<RequestResult>;
+  chat(body: ChatBody, options: RequestOptions | undefined, ctx: VuRequestContext): Promise<RequestResult>;
+  completion(body: CompletionBody, options: RequestOptions | undefined, ctx: VuRequestContext): Promise<RequestResult>;
+  stream(path: string, body: unknown, options: RawStreamOptions | undefined, ctx: VuRequestContext): Promise<RequestResult>;
 }
 
 /** Where a VU sends what it measures. */
@@ -43,7 +51,14 @@ export class VirtualUser implements VU {
   iteration = 0;
   /** Set when a ramp-down or the phase's end asks this VU to stop after its iteration. */
   stopRequested = false;
+  /** Open loop: the arrival number of the running iteration (copied onto its records); undefined in closed loop. */
+  arrival: number | undefined;
+  /** The running iteration started in its phase's warm-up or cool-down: its records are excluded from the figures. */
+  excluded: 'warmup' | 'cooldown' | undefined;
+  /** Open loop: the arrival's deadline (epoch ms), t_sched of the iteration's first request; consumed by it. */
+  #scheduledAt: number | undefined;
   #tags: Record<string, string>;
+  readonly #baseTags: Record<string, string>;
   #controller = new AbortController();
   readonly #client: VuClient;
   readonly #sink: VuSink;
@@ -52,6 +67,7 @@ export class VirtualUser implements VU {
     this.id = id;
     this.scenario = scenario;
     this.#tags = { ...tags, scenario };
+    this.#baseTags = this.#tags;
     this.env = env;
     this.#client = client;
     this.#sink = sink;
@@ -75,18 +91,41 @@ export class VirtualUser implements VU {
     this.#controller.abort();
   }
 
+  /**
+   * Set up an open-loop iteration: its arrival number, the deadline its first request was
+   * scheduled for, and tags added for this iteration only (e.g. the stage), or none.
+   */
+  beginArrival(arrival: number, scheduledAt: number, extraTags: Record<string, string> | null): void {
+    this.arrival = arrival;
+    this.#scheduledAt = scheduledAt;
+    this.#tags = extraTags === null ? this.#baseTags : { ...this.#baseTags, ...extraTags };
+  }
+
+  /** A conversation whose history grows turn by turn, with think time between turns. */
+  conversation(options: ConversationOptions = {}): Conversation {
+    return new Conversation(this, options);
+  }
+
+  /** The context of the next request: the interrupt signal, and t_sched for the first request of an open-loop iteration. */
+  #context(): VuRequestContext {
+    const scheduledAt = this.#scheduledAt;
+    if (scheduledAt === undefined) return { signal: this.signal };
+    this.#scheduledAt = undefined;
+    return { signal: this.signal, scheduledAt };
+  }
+
   chat(body: ChatBody, options?: RequestOptions): Promise<RequestResult> {
-    return this.#client.chat(body, options, { signal: this.signal }).then((r) => this.#finish('chat', body.stream !== false, r, options?.tags));
+    return this.#client.chat(body, options, this.#context()).then((r) => this.#finish('chat', body.stream !== false, r, options?.tags));
   }
 
   completion(body: CompletionBody, options?: RequestOptions): Promise<RequestResult> {
     return this.#client
-      .completion(body, options, { signal: this.signal })
+      .completion(body, options, this.#context())
       .then((r) => this.#finish('completion', body.stream !== false, r, options?.tags));
   }
 
   stream(path: string, body: unknown, options?: RawStreamOptions): Promise<RequestResult> {
-    return this.#client.stream(path, body, options, { signal: this.signal }).then((r) => this.#finish('stream', true, r, options?.tags));
+    return this.#client.stream(path, body, options, this.#context()).then((r) => this.#finish('stream', true, r, options?.tags));
   }
 
   check<T>(value: T, checkers: Checkers<T>, tags?: Record<string, string>): boolean {
@@ -165,6 +204,8 @@ export class VirtualUser implements VU {
       chunks: result.chunks,
       outputChars: result.text.length,
     };
+    if (this.arrival !== undefined) record.arrival = this.arrival;
+    if (this.excluded !== undefined) record.excluded = this.excluded;
     if (takeTextSample(record.tags)) record.textSample = (result.text === '' ? result.reasoning : result.text).slice(0, TEXT_SAMPLE_CHARS);
     this.#sink.record(record);
     Object.defineProperty(result, RESULT_VU, { value: this, enumerable: false });

@@ -8,7 +8,10 @@
  */
 import type { RequestRecord } from '../client/types.js';
 import { toErrorRecord } from '../errors.js';
-import type { ControllerMsg, EndPhaseMsg, SampleTuple, SetVusMsg, StartPhaseMsg, WorkerMsg } from './messages.js';
+import type { ControllerMsg, EndPhaseMsg, SampleTuple, SetVusMsg, StartOpenPhaseMsg, StartPhaseMsg, WorkerMsg } from './messages.js';
+import type { DatasetOptions } from '../options/types.js';
+import { loadTokenizer, setTokenCounter } from '../tokens/counter.js';
+import { nowEpochMs, OpenPhase } from './open-phase.js';
 import { TestAbortedSignal, type ThreadRuntime } from './script-runtime.js';
 import { VirtualUser, type VuClient, type VuSink } from './vu.js';
 
@@ -18,6 +21,8 @@ interface PhaseState {
   msg: StartPhaseMsg;
   fn: IterationFn;
   counter: Int32Array | null;
+  /** Iterations started in the phase across workers, for warmupIterations; null without. */
+  started: Int32Array | null;
   /** VUs by local index; a slot stays allocated after a ramp-down for reuse. */
   vus: VirtualUser[];
   /** Local indexes whose loop is running. */
@@ -41,6 +46,7 @@ export class WorkerHost implements VuSink {
   readonly #setupData: unknown;
   readonly #env: Record<string, string>;
   readonly #phases = new Map<number, PhaseState>();
+  readonly #openPhases = new Map<number, OpenPhase>();
   #records: RequestRecord[] = [];
   #samples: SampleTuple[] = [];
   #activeVus = 0;
@@ -68,7 +74,25 @@ export class WorkerHost implements VuSink {
     this.#workerCount = options.workerCount;
     this.#setupData = options.setupData;
     this.#env = options.env;
+    this.#prepareScript(options.module['options']);
     this.#flushTimer = setInterval(() => this.flush(), options.flushIntervalMs);
+  }
+
+  /**
+   * The worker-side options of the script: its tokenizer and its named datasets, opened now so
+   * that a bad file fails the worker before it reports ready (LL_ERR_INPUT_FILE, exit 104).
+   */
+  #prepareScript(options: unknown): void {
+    const context = this.#runtime.datasetContext;
+    context.workerIndex = this.#workerIndex;
+    context.workerCount = this.#workerCount;
+    if (options === null || typeof options !== 'object') return;
+    const { tokenizer, datasets } = options as { tokenizer?: unknown; datasets?: unknown };
+    if (typeof tokenizer === 'string') setTokenCounter(loadTokenizer(tokenizer));
+    if (datasets !== null && typeof datasets === 'object') {
+      this.#runtime.datasetSpecs = datasets as Record<string, DatasetOptions>;
+      for (const name of Object.keys(datasets)) this.#runtime.openDataset(name);
+    }
   }
 
   get iterations(): number {
@@ -84,6 +108,8 @@ export class WorkerHost implements VuSink {
     switch (msg.cmd) {
       case 'START_PHASE':
         return this.#startPhase(msg);
+      case 'START_OPEN_PHASE':
+        return this.#startOpenPhase(msg);
       case 'SET_VUS':
         return this.#setVus(msg);
       case 'END_PHASE':
@@ -91,6 +117,7 @@ export class WorkerHost implements VuSink {
       case 'SHUTDOWN':
         clearInterval(this.#flushTimer);
         for (const phase of this.#phases.values()) this.#endPhase({ cmd: 'END_PHASE', phaseId: phase.msg.phaseId, gracefulStopMs: 0 });
+        for (const phase of this.#openPhases.values()) phase.end(0);
         this.flush();
         this.#onShutdown?.();
         return;
@@ -127,6 +154,7 @@ export class WorkerHost implements VuSink {
       msg,
       fn: exported as IterationFn,
       counter: msg.sharedCounter === null ? null : new Int32Array(msg.sharedCounter),
+      started: msg.measure?.counter ? new Int32Array(msg.measure.counter) : null,
       vus: [],
       running: new Set(),
       target: 0,
@@ -137,6 +165,37 @@ export class WorkerHost implements VuSink {
     this.#phases.set(msg.phaseId, phase);
     this.#applyTarget(phase, msg.vus, 0);
     this.#maybeDone(phase);
+  }
+
+  #startOpenPhase(msg: StartOpenPhaseMsg): void {
+    const exported = this.#module[msg.exec];
+    if (typeof exported !== 'function') {
+      this.#post({ cmd: 'LOG', level: 'error', message: `scenario "${msg.scenario}": the script exports no function "${msg.exec}"` });
+      this.#post({ cmd: 'PHASE_DONE', workerIndex: this.#workerIndex, phaseId: msg.phaseId });
+      return;
+    }
+    const fn = exported as IterationFn;
+    const env = { ...this.#env, ...msg.env };
+    const phase = new OpenPhase(msg, {
+      // VU k of the phase lives on worker k % workerCount: ids interleave across threads.
+      createVu: (local) => new VirtualUser(local * this.#workerCount + this.#workerIndex + 1, msg.scenario, msg.tags, env, this.#client, this),
+      iterate: async (vu) => {
+        this.#activeVus++;
+        try {
+          await this.#iterate(msg.scenario, fn, vu);
+        } finally {
+          this.#activeVus--;
+        }
+      },
+      sample: (sample) => this.sample(sample),
+      done: () => {
+        this.#openPhases.delete(msg.phaseId);
+        this.flush();
+        this.#post({ cmd: 'PHASE_DONE', workerIndex: this.#workerIndex, phaseId: msg.phaseId });
+      },
+    });
+    this.#openPhases.set(msg.phaseId, phase);
+    phase.start();
   }
 
   #setVus(msg: SetVusMsg): void {
@@ -177,6 +236,8 @@ export class WorkerHost implements VuSink {
   }
 
   #endPhase(msg: EndPhaseMsg): void {
+    const open = this.#openPhases.get(msg.phaseId);
+    if (open !== undefined) return open.end(msg.gracefulStopMs);
     const phase = this.#phases.get(msg.phaseId);
     if (phase === undefined) return;
     if (!phase.ending) {
@@ -207,31 +268,8 @@ export class WorkerHost implements VuSink {
     this.#activeVus++;
     try {
       while (!vu.stopRequested && !phase.ending && this.#claim(phase, vu)) {
-        vu.beginIteration();
-        const startedAt = performance.now();
-        let failed = false;
-        try {
-          this.#runtime.current = vu;
-          const pending = phase.fn(vu, this.#setupData);
-          this.#runtime.current = undefined;
-          await pending;
-        } catch (error) {
-          this.#runtime.current = undefined;
-          if (error instanceof TestAbortedSignal) return;
-          failed = true;
-          if (!vu.signal.aborted) this.#logIterationError(phase, error);
-        }
-        const durationMs = performance.now() - startedAt;
-        const interrupted = vu.signal.aborted;
-        vu.iteration++;
-        this.#iterations++;
-        if (!interrupted) {
-          vu.emit('iterations', 'counter', 1, false);
-          vu.emit('iteration_duration', 'trend', durationMs, true);
-        } else {
-          vu.emit('interrupted_iterations', 'counter', 1, false);
-        }
-        if (failed && !interrupted) vu.emit('iteration_errors', 'counter', 1, false);
+        vu.excluded = this.#exclusion(phase);
+        if (!(await this.#iterate(phase.msg.scenario, phase.fn, vu))) return;
       }
     } finally {
       phase.running.delete(local);
@@ -240,9 +278,51 @@ export class WorkerHost implements VuSink {
     }
   }
 
-  #logIterationError(phase: PhaseState, error: unknown): void {
+  /** Whether an iteration starting now falls in the phase's warm-up or cool-down. */
+  #exclusion(phase: PhaseState): 'warmup' | 'cooldown' | undefined {
+    const measure = phase.msg.measure;
+    if (measure === undefined) return undefined;
+    const { window } = measure;
+    if (phase.started !== null && Atomics.add(phase.started, 0, 1) < window.warmupIterations) return 'warmup';
+    const offset = nowEpochMs() - measure.startEpochMs;
+    if (offset < window.warmupMs) return 'warmup';
+    if (window.cooldownMs > 0 && offset >= measure.durationMs - window.cooldownMs) return 'cooldown';
+    return undefined;
+  }
+
+  /** Run one iteration of `fn` on `vu` and count it; false when the script aborted the test. */
+  async #iterate(scenario: string, fn: IterationFn, vu: VirtualUser): Promise<boolean> {
+    vu.beginIteration();
+    const startedAt = performance.now();
+    let failed = false;
+    try {
+      this.#runtime.current = vu;
+      const pending = fn(vu, this.#setupData);
+      this.#runtime.current = undefined;
+      await pending;
+    } catch (error) {
+      this.#runtime.current = undefined;
+      if (error instanceof TestAbortedSignal) return false;
+      failed = true;
+      if (!vu.signal.aborted) this.#logIterationError(scenario, error);
+    }
+    const durationMs = performance.now() - startedAt;
+    const interrupted = vu.signal.aborted;
+    vu.iteration++;
+    this.#iterations++;
+    if (!interrupted) {
+      vu.emit('iterations', 'counter', 1, false);
+      vu.emit('iteration_duration', 'trend', durationMs, true);
+    } else {
+      vu.emit('interrupted_iterations', 'counter', 1, false);
+    }
+    if (failed && !interrupted) vu.emit('iteration_errors', 'counter', 1, false);
+    return true;
+  }
+
+  #logIterationError(scenario: string, error: unknown): void {
     const record = toErrorRecord(error);
-    const message = `scenario "${phase.msg.scenario}": iteration failed: ${record.message}`;
+    const message = `scenario "${scenario}": iteration failed: ${record.message}`;
     if (this.#loggedErrors.has(message) || this.#loggedErrors.size >= MAX_LOGGED_ERRORS) return;
     this.#loggedErrors.add(message);
     const at = record.stack?.split('\n').find((line) => line.includes('script.mjs'))?.trim();

@@ -23,7 +23,9 @@ test('plans every scenario of validated options, in order, and estimates the tes
       { name: 'ramp', executor: 'ramping-vus', kind: 'closed', startMs: 10_000, phases: 1, maxTotalMs: 60_000 },
     ],
   );
-  assert.equal(plans[2]?.phases[0]?.steps, [
+  const ramp = plans[2];
+  assert.ok(ramp?.kind === 'closed');
+  assert.equal(ramp.phases[0]?.steps, [
     { atMs: 0, vus: 0 },
     { atMs: 5_000, vus: 1 },
     { atMs: 10_000, vus: 2 },
@@ -61,7 +63,16 @@ test('the shortcut scenario plans like any other', () => {
 });
 
 test('the registry and the schema agree on the executors', () => {
-  assert.equal(EXECUTOR_NAMES, ['shared-iterations', 'per-vu-iterations', 'constant-vus', 'ramping-vus', 'concurrency-sweep']);
+  assert.equal(EXECUTOR_NAMES, [
+    'shared-iterations',
+    'per-vu-iterations',
+    'constant-vus',
+    'ramping-vus',
+    'concurrency-sweep',
+    'constant-arrival-rate',
+    'ramping-arrival-rate',
+    'rate-sweep',
+  ]);
   for (const [name, module] of Object.entries(EXECUTORS)) assert.is(module.name, name);
   for (const upcoming of UPCOMING_EXECUTORS) assert.not.ok(Object.hasOwn(EXECUTORS, upcoming), upcoming);
   const branches = buildOptionsSchema().properties?.['scenarios']?.additionalProperties;

@@ -152,4 +152,22 @@ test('values outside the histogram range are clamped and counted, exact stats un
   assert.is(trend.sum, 5);
 });
 
+test('addMany gives the same trend as add, across the raw cap and in the histogram regime', () => {
+  const values = latencies(5_000, 11);
+  for (const rawCap of [0, 1_000, 100_000]) {
+    const one = new TrendSink({ rawCap });
+    const many = new TrendSink({ rawCap });
+    for (const v of values) one.add(v);
+    // Uneven slices, one of them crossing the cap, one empty.
+    for (const [from, to] of [[0, 0], [0, 700], [700, 1_300], [1_300, 1_300], [1_300, 5_000]] as const) many.addMany(values.slice(from, to));
+    assert.is(many.count, one.count);
+    assert.is(many.sum, one.sum);
+    assert.is(many.min, one.min);
+    assert.is(many.max, one.max);
+    assert.is(many.approximate, one.approximate);
+    assert.is(many.std, one.std);
+    for (const p of [0, 50, 90, 99, 100]) assert.is(many.percentile(p), one.percentile(p), `rawCap ${rawCap} p${p}`);
+  }
+});
+
 test.run();

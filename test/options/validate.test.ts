@@ -4,7 +4,8 @@ import { isLlmloadError } from '../../core/errors.js';
 import { DEFAULTS } from '../../core/options/defaults.js';
 import { validateOptions } from '../../core/options/validate.js';
 
-const VALID_EXECUTORS = 'shared-iterations, per-vu-iterations, constant-vus, ramping-vus, concurrency-sweep';
+const VALID_EXECUTORS =
+  'shared-iterations, per-vu-iterations, constant-vus, ramping-vus, concurrency-sweep, constant-arrival-rate, ramping-arrival-rate, rate-sweep';
 
 /** The error validateOptions throws for `raw`: its code, message and one line per problem. */
 function rejection(raw: unknown, source?: string): { code: string; exitCode: number; message: string; details: readonly string[] } {
@@ -85,19 +86,10 @@ test('unknown executor lists the valid ones and suggests the closest', () => {
   ]);
 });
 
-test('arrival-rate executors are not supported yet', () => {
-  assert.equal(
-    problems({
-      scenarios: {
-        open: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1m', preAllocatedVUs: 10 },
-        ramp: { executor: 'ramping-arrival-rate' },
-      },
-    }),
-    [
-      `options.scenarios.open.executor: executor "constant-arrival-rate" is not supported yet (valid: ${VALID_EXECUTORS})`,
-      `options.scenarios.ramp.executor: executor "ramping-arrival-rate" is not supported yet (valid: ${VALID_EXECUTORS})`,
-    ],
-  );
+test('an executor k6 has and llmload does not yet is "not supported yet"', () => {
+  assert.equal(problems({ scenarios: { ext: { executor: 'externally-controlled' } } }), [
+    `options.scenarios.ext.executor: executor "externally-controlled" is not supported yet (valid: ${VALID_EXECUTORS})`,
+  ]);
 });
 
 test('a scenario without executor, or not an object', () => {
@@ -305,6 +297,9 @@ test('no options: defaults everywhere and k6\'s 1 VU × 1 iteration', () => {
     setupTimeoutMs: 60_000,
     teardownTimeoutMs: 60_000,
     workers: null,
+    slo: null,
+    tokenizer: null,
+    datasets: {},
   });
   assert.equal(validateOptions({}), resolved);
   assert.equal(validateOptions({ scenarios: {} }), resolved);

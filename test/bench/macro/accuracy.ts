@@ -6,7 +6,8 @@
  * schedule plus its own lateness from GET /stats (first-token lateness for
  * TTFT; for ITL p99, the lateness p99 of any token). llmload's figures come
  * from its --summary-export. Target: llmload's p50 errors within 1 ms of the
- * floor's at 100 streams and within 5 ms at 1,000.
+ * floor's at 100 streams and within 5 ms at 1,000; an error smaller than the
+ * floor's passes too (|llmload error| ≤ |floor error| + tolerance).
  */
 import { runClient, type ClientName, type Load } from './clients.js';
 import { median } from './processes.js';
@@ -103,8 +104,9 @@ export function accuracyRows(caseLabel: string, measures: readonly AccuracyMeasu
         llmload: signed(mine, ' ms') + failed('llmload', streams),
         floor: signed(floor, ' ms') + failed('floor', streams),
         compare: signed(mine - floor, ' ms'),
-        target: tolerance === undefined ? '' : `within ±${tolerance} ms`,
-        verdict: tolerance === undefined ? '' : verdict(Math.abs(mine - floor) <= tolerance),
+        target: tolerance === undefined ? '' : `≤ floor's + ${tolerance} ms`,
+        // Within the tolerance of the floor, or closer to the truth than the floor.
+        verdict: tolerance === undefined ? '' : verdict(Math.abs(mine) <= Math.abs(floor) + tolerance),
       });
     }
   }

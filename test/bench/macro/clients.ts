@@ -6,7 +6,8 @@
  *
  * - llmload, through its CLI with everything a real run does: worker threads,
  *   metrics with a tagged threshold submetric, live progress (plain lines on
- *   a pipe), raw results (`--out json`) and `--summary-export`;
+ *   a pipe), raw results (`--out json`) and `--summary-export`; its report
+ *   folder (written at the end from the raw results) only where a case asks;
  * - the floor (floor-undici.ts): a bare undici loop.
  *
  * Both report the same figures, read back here into one shape.
@@ -34,6 +35,8 @@ export interface Load {
   raiseFdLimit?: boolean;
   /** Write raw results (--out json) and print progress; default true. */
   outputs?: boolean;
+  /** llmload only: also write its report folder (the default of `llmload run`); default false (--no-report). */
+  report?: boolean;
 }
 
 export interface ClientRun {
@@ -105,8 +108,11 @@ export function startLlmload(load: Load): { running: Running; result: Promise<Cl
   ];
   if (load.outputs !== false) args.push('--out', `json=${join(SCRATCH, `results-${n}.ndjson`)}`);
   else args.push('--quiet');
+  if (load.report === true) args.push('--report', join(SCRATCH, `report-${n}`));
+  else args.push('--no-report');
   if (load.workers !== undefined) args.push('--workers', String(load.workers));
-  const options: Parameters<typeof startNode>[2] = { timeoutMs: load.timeoutMs + 15_000, raiseFdLimit: load.raiseFdLimit ?? false };
+  // Run from the scratch folder: nothing a run writes by default lands in the repository.
+  const options: Parameters<typeof startNode>[2] = { timeoutMs: load.timeoutMs + 15_000, raiseFdLimit: load.raiseFdLimit ?? false, cwd: SCRATCH };
   if (load.nodeArgs !== undefined) options.nodeArgs = load.nodeArgs;
   const running = startNode(CLI, args, options);
   const result = running.done.then((proc): ClientRun => {

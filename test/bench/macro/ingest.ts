@@ -4,7 +4,10 @@
  * about 2M chunks per run (0.5M with --quick). Figures per client: CPU
  * seconds of the whole process (every thread, start-up included) per million
  * chunks, and chunks per second over its request window. llmload runs with 2
- * workers (the default here) and with 1; the floor is one thread.
+ * workers (the default here) and with 1, and once more with its report
+ * folder (what `llmload run` writes by default, built from the raw results
+ * after the load: a fixed cost per run plus one read of the results); the
+ * floor is one thread.
  * Repetitions rotate the order of the clients so drift in the machine's load
  * does not always hit the same one.
  */
@@ -21,12 +24,15 @@ interface Config {
   label: string;
   client: ClientName;
   workers?: number;
+  report?: boolean;
 }
 
 const CONFIGS: readonly Config[] = [
   { label: 'floor', client: 'floor' },
   { label: 'llmload', client: 'llmload', workers: 2 },
   { label: 'llmload-1w', client: 'llmload', workers: 1 },
+  // What `llmload run` does by default on top: the report folder, built from the raw results at the end.
+  { label: 'llmload+rep', client: 'llmload', workers: 2, report: true },
 ];
 
 export interface IngestMeasure {
@@ -43,7 +49,11 @@ export interface IngestMeasure {
 /** One run against the stub; chunks are the stub's own count of token chunks written. */
 async function measure(stub: Target<StubStats>, config: Config, load: Load, rep: number): Promise<IngestMeasure> {
   await stub.reset();
-  const run: ClientRun = await runClient(config.client, config.workers === undefined ? load : { ...load, workers: config.workers });
+  const run: ClientRun = await runClient(config.client, {
+    ...load,
+    ...(config.workers === undefined ? {} : { workers: config.workers }),
+    ...(config.report === undefined ? {} : { report: config.report }),
+  });
   const sent = (await stub.stats()).token_chunks;
   let problem = run.problem;
   if (problem === null && run.chunks !== sent) problem = `counted ${run.chunks} chunks of ${sent} sent`;
@@ -110,6 +120,16 @@ function rows(measures: readonly IngestMeasure[], levels: readonly number[]): Ro
       verdict: verdict(Number.isFinite(cpu / floorCpu) ? cpu / floorCpu <= CPU_TARGET : false),
     });
     out.push({ case: `1 ingest, ${streams} streams`, figure: 'chunks/s', llmload: fmt(rate, 0), floor: fmt(floorRate, 0), compare: ratio(rate, floorRate), target: '', verdict: '' });
+    const withReport = med('llmload+rep', streams, 'cpuPerMChunks');
+    out.push({
+      case: `1 ingest, ${streams} streams`,
+      figure: 'CPU-s per M chunks, with report folder',
+      llmload: fmt(withReport) + problems('llmload+rep', streams),
+      floor: fmt(floorCpu),
+      compare: ratio(withReport, floorCpu),
+      target: '',
+      verdict: '',
+    });
   }
   for (const streams of levels) {
     const floorCpu = med('floor', streams, 'cpuPerMChunks');

@@ -51,14 +51,14 @@ let counter = 0;
  * Start `node [nodeArgs] --import cpu-report.js script args…`. With `raiseFdLimit` it goes
  * through `bash -c 'ulimit -n <hard limit>; exec …'` (same pid) for runs holding thousands of sockets.
  */
-export function startNode(script: string, args: readonly string[], options: { timeoutMs: number; nodeArgs?: readonly string[]; env?: Record<string, string>; raiseFdLimit?: boolean }): Running {
+export function startNode(script: string, args: readonly string[], options: { timeoutMs: number; nodeArgs?: readonly string[]; env?: Record<string, string>; raiseFdLimit?: boolean; cwd?: string }): Running {
   const usageFile = join(SCRATCH, `usage-${++counter}.json`);
   const argv = [...(options.nodeArgs ?? []), '--import', CPU_REPORT, script, ...args];
   const env = { ...process.env, ...options.env, LLMLOAD_BENCH_USAGE: usageFile, FORCE_COLOR: '0', NO_COLOR: '1' };
   const spawnedAt = performance.now();
   const child = options.raiseFdLimit
-    ? spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...argv], { cwd: ROOT, env })
-    : spawn(process.execPath, argv, { cwd: ROOT, env });
+    ? spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...argv], { cwd: options.cwd ?? ROOT, env })
+    : spawn(process.execPath, argv, { cwd: options.cwd ?? ROOT, env });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout.length < 1 << 20 ? (stdout += d) : undefined));

@@ -87,6 +87,8 @@ export async function startStub(args: readonly string[]): Promise<Target<StubSta
 
 /** The simulator's GET /stats, the parts used here. */
 export interface SimStats {
+  /** Sequences in the running batch (streams being answered). */
+  running: number;
   requests: { received: number; completed: number; abandoned: number };
   stepLag: { p50Ms: number; p99Ms: number; maxMs: number; steps: number };
 }

@@ -1,0 +1,35 @@
+/** `llmload report <results.ndjson>`: rebuild a run's report folder from its raw results. */
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { redactSecrets } from '../../core/outputs/redact.js';
+import { writeReportFromResults } from '../../core/report/write-report.js';
+import type { CliIo } from '../io.js';
+
+interface ReportArgs {
+  results: string;
+  out?: string;
+}
+
+/** Where the report goes by default: beside a report folder's results.ndjson, else in FILE-report/ beside the file. */
+export function defaultReportOut(results: string): string {
+  return basename(results) === 'results.ndjson' ? dirname(results) : join(dirname(results), `${basename(results, extname(results))}-report`);
+}
+
+export function reportCommand(io: CliIo): CommandModule<object, ReportArgs> {
+  return {
+    command: 'report <results>',
+    describe: 'Build the report folder (Markdown, HTML, Vega-Lite charts) from a run\'s raw results, without re-running the load',
+    builder: (y) =>
+      (y
+        .positional('results', { type: 'string', demandOption: true, describe: 'Raw results of a run: results.ndjson from a report folder or from --out json=FILE' })
+        .option('out', { alias: 'o', type: 'string', describe: 'Report folder (default: the results file\'s folder when it is a report folder\'s results.ndjson, else FILE-report/ beside it). Example: --out reports/run1' })
+        .example('$0 report llmload-results/20260114-101500-sweep/results.ndjson', 'Re-make a run\'s report in place')
+        .example('$0 report results.ndjson --out reports/sweep', 'Build a report from --out json results')) as unknown as Argv<ReportArgs>,
+    handler: async (args) => {
+      const out = resolve(io.cwd, args.out ?? defaultReportOut(args.results));
+      const written = await writeReportFromResults(resolve(io.cwd, args.results), out, { redact: (text) => redactSecrets(text, io.env) });
+      const show = (path: string): string => relative(io.cwd, path) || '.';
+      io.stdout.write(`report: ${show(written.markdown)}\nhtml:   ${show(written.html)}\ndata:   ${show(written.json)}\ncharts: ${written.charts.filter((c) => c.endsWith('.svg')).length} in ${show(join(out, 'charts'))}\n`);
+    },
+  };
+}

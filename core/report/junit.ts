@@ -1,0 +1,66 @@
+/**
+ * `--out junit=FILE`: the run as a JUnit XML report for CI, one test case per
+ * threshold and per check. A failed threshold carries the value it observed;
+ * a check fails when any of its evaluations failed.
+ */
+import type { CheckRecord } from '../metrics/registry.js';
+import type { ThresholdResult } from '../thresholds/types.js';
+
+export interface JunitInput {
+  thresholds: readonly ThresholdResult[] | null;
+  checks: readonly CheckRecord[];
+  /** Test run time, ms. */
+  durationMs: number;
+  /** Suite name prefix, e.g. the script's file name. */
+  name: string;
+}
+
+export function renderJunit(input: JunitInput): string {
+  const thresholds = input.thresholds ?? [];
+  const seconds = (input.durationMs / 1000).toFixed(3);
+  const thresholdCases = thresholds.map((t) => {
+    const name = `${t.key} ${t.source}`;
+    const observed = t.observed === null ? 'no data' : `${t.aggregation}=${formatValue(t.metric, t.observed)}`;
+    if (t.ok) return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0">${t.noData ? `<system-out>${xml(`no data: ${observed}`)}</system-out>` : `<system-out>${xml(`observed ${observed}`)}</system-out>`}</testcase>`;
+    const message = t.error !== undefined ? `cannot evaluate: ${t.error}` : `observed ${observed}, expected ${t.source}`;
+    return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><failure type="threshold" message="${xml(message)}">${xml(`${t.key}: ${message}`)}</failure></testcase>`;
+  });
+  const checkCases = input.checks.map((check) => {
+    const group = check.group === '' ? '' : `${check.group.replace(/^::/, '').replaceAll('::', ' › ')} › `;
+    const name = `${group}${check.name}`;
+    const total = check.passes + check.fails;
+    if (check.fails === 0) return `    <testcase classname="llmload.checks" name="${xml(name)}" time="0"><system-out>${xml(`${check.passes} of ${total} passed`)}</system-out></testcase>`;
+    const message = `${check.fails} of ${total} failed (${((check.fails / Math.max(1, total)) * 100).toFixed(2)}%)`;
+    return `    <testcase classname="llmload.checks" name="${xml(name)}" time="0"><failure type="check" message="${xml(message)}">${xml(message)}</failure></testcase>`;
+  });
+  const failedThresholds = thresholds.filter((t) => !t.ok).length;
+  const failedChecks = input.checks.filter((c) => c.fails > 0).length;
+  const suite = (name: string, cases: string[], failures: number): string =>
+    `  <testsuite name="${xml(`${input.name} ${name}`)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds}">\n${cases.join('\n')}${cases.length > 0 ? '\n' : ''}  </testsuite>`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="llmload" tests="${thresholdCases.length + checkCases.length}" failures="${failedThresholds + failedChecks}" errors="0" time="${seconds}">`,
+    suite('thresholds', thresholdCases, failedThresholds),
+    suite('checks', checkCases, failedChecks),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function formatValue(metric: string, value: number): string {
+  const rounded = String(Number.parseFloat(value.toPrecision(6)));
+  if (/^llm_(ttft|ttfc|ttfb|itl|tpot|e2e|connecting)\b/.test(metric)) return `${rounded}ms`;
+  return rounded;
+}
+
+/** Text for an XML attribute or element; characters XML 1.0 forbids are dropped. */
+function xml(text: string): string {
+  return text
+    // eslint-disable-next-line no-control-regex -- XML 1.0 allows no C0 controls other than tab, LF and CR.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}

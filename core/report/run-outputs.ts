@@ -1,0 +1,130 @@
+/**
+ * The outputs of `llmload run` beyond the summary, and what the end of a run
+ * writes for them:
+ *
+ *   --out json=FILE    raw results (NDJSON), written as requests finish
+ *   --out csv=FILE     one row per request, converted from the raw results at the end
+ *   --out junit=FILE   thresholds and checks as JUnit test cases
+ *   --report DIR       (--out report=DIR) the report folder; by default
+ *                      llmload-results/<YYYYMMDD-HHMMSS>-<script>/
+ *   $GITHUB_STEP_SUMMARY, when set: a Markdown summary appended to it
+ *
+ * The report and the CSV are built from the raw results, so when --out json
+ * is not given they go to DIR/results.ndjson (or, for a CSV without a report,
+ * to a temporary file removed afterwards).
+ */
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ErrorCode, LlmloadError } from '../errors.js';
+import type { CheckRecord } from '../metrics/registry.js';
+import type { ThresholdResult } from '../thresholds/types.js';
+import { writeCsvFromResults } from './csv.js';
+import { appendGithubSummary, githubSummary } from './github-summary.js';
+import { renderJunit } from './junit.js';
+import { buildReportData } from './report-data.js';
+import { readResultsFile } from './results-file.js';
+import { ensureDir, write, writeReport } from './write-report.js';
+
+export interface RunOutputs {
+  json?: string;
+  csv?: string;
+  junit?: string;
+  report?: string;
+  /** `json` is a temporary file kept only to build the CSV. */
+  jsonTemporary?: boolean;
+}
+
+const KINDS = ['json', 'csv', 'junit', 'report'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** Parse `--out KIND=PATH` flags (json, csv, junit, report). Unknown kinds are a usage error listing the known ones. */
+export function parseRunOutputs(flags: readonly string[]): RunOutputs {
+  const outputs: RunOutputs = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    const kind = eq < 0 ? flag : flag.slice(0, eq);
+    const path = eq < 0 ? '' : flag.slice(eq + 1);
+    if (!(KINDS as readonly string[]).includes(kind)) {
+      throw new LlmloadError(ErrorCode.USAGE, `--out "${flag}": unknown output "${kind}" (known: json=FILE, csv=FILE, junit=FILE, report=DIR)`);
+    }
+    if (path === '') throw new LlmloadError(ErrorCode.USAGE, `--out "${flag}": expected ${kind}=${kind === 'report' ? 'DIR' : 'FILE'}`);
+    outputs[kind as Kind] = path;
+  }
+  if (outputs.json === undefined && outputs.report !== undefined) outputs.json = join(outputs.report, 'results.ndjson');
+  if (outputs.json === undefined && outputs.csv !== undefined) {
+    outputs.json = join(tmpdir(), `llmload-${process.pid}-${Date.now()}.ndjson`);
+    outputs.jsonTemporary = true;
+  }
+  return outputs;
+}
+
+/** How often /metrics is scraped during a run, ms: every second of the target's time (faster for a sped-up simulator). */
+export function probeIntervalMs(simulator: { timeScale: number } | undefined): number {
+  const scale = simulator === undefined ? 1 : Math.max(1, simulator.timeScale);
+  return Math.max(100, Math.round(1000 / scale));
+}
+
+export interface RunArtifactsInput {
+  outputs: RunOutputs;
+  /** The raw results file, closed (with its end line). */
+  resultsPath: string | undefined;
+  thresholds: readonly ThresholdResult[] | null;
+  checks: readonly CheckRecord[];
+  durationMs: number;
+  scriptPath: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: NodeJS.WritableStream;
+  redact: (text: string) => string;
+}
+
+/** Write junit, report, CSV and the GitHub step summary; every output is attempted, the first error is thrown after. */
+export async function writeRunArtifacts(input: RunArtifactsInput): Promise<void> {
+  const { outputs } = input;
+  const errors: unknown[] = [];
+  const attempt = async (fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (error) {
+      errors.push(error);
+    }
+  };
+  const show = (path: string): string => {
+    const rel = relative(input.cwd, resolve(input.cwd, path));
+    return rel.startsWith('..') ? resolve(path) : rel;
+  };
+  if (outputs.junit !== undefined) {
+    const junit = outputs.junit;
+    await attempt(async () => {
+      await ensureDir(dirname(resolve(junit)));
+      const name = input.scriptPath.split(/[\\/]/).pop() ?? 'llmload';
+      await write(junit, input.redact(renderJunit({ thresholds: input.thresholds, checks: input.checks, durationMs: input.durationMs, name })));
+      input.stdout.write(`junit: ${show(junit)}\n`);
+    });
+  }
+  const resultsPath = input.resultsPath;
+  const summaryFile = input.env['GITHUB_STEP_SUMMARY'];
+  if (resultsPath !== undefined && (outputs.report !== undefined || (summaryFile !== undefined && summaryFile !== ''))) {
+    await attempt(async () => {
+      const data = buildReportData(await readResultsFile(resultsPath));
+      let reportPath: string | null = null;
+      if (outputs.report !== undefined) {
+        const written = await writeReport(data, outputs.report, { redact: input.redact });
+        reportPath = show(written.markdown);
+        input.stdout.write(`report: ${reportPath} (also report.html, report.json, charts/)\n`);
+      }
+      if (summaryFile !== undefined && summaryFile !== '') await appendGithubSummary(summaryFile, input.redact(githubSummary(data, reportPath)));
+    });
+  }
+  if (outputs.csv !== undefined && resultsPath !== undefined) {
+    const csv = outputs.csv;
+    await attempt(async () => {
+      await ensureDir(dirname(resolve(csv)));
+      const rows = await writeCsvFromResults(resultsPath, csv);
+      input.stdout.write(`csv: ${show(csv)} (${rows} requests)\n`);
+    });
+  }
+  if (outputs.jsonTemporary === true && resultsPath !== undefined) await rm(resultsPath, { force: true });
+  if (errors.length > 0) throw errors[0];
+}

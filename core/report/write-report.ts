@@ -1,0 +1,82 @@
+/**
+ * Writes a report folder:
+ *
+ *   report.md            the report, charts as charts/NAME.svg images
+ *   report.html          the same content, one self-contained file, interactive charts
+ *   report.json          the data behind both (ReportData): what `llmload compare` reads
+ *   charts/NAME.vl.json  each chart's Vega-Lite spec, data inline
+ *   charts/NAME.svg      each chart rendered headless
+ *
+ * from a results.ndjson, the same way for a run that just ended and for
+ * `llmload report` later.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ErrorCode, LlmloadError } from '../errors.js';
+import { reportCharts, type ChartSpec } from './charts.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown } from './markdown.js';
+import { buildReportData, type ReportData } from './report-data.js';
+import { buildReportDocument } from './report-document.js';
+import { renderSvg } from './render-svg.js';
+import { readResultsFile } from './results-file.js';
+
+export interface WrittenReport {
+  dir: string;
+  markdown: string;
+  html: string;
+  json: string;
+  charts: string[];
+  data: ReportData;
+}
+
+export interface WriteReportOptions {
+  /** Applied to every text file written (removes secrets). */
+  redact?: (text: string) => string;
+}
+
+/** Read a results file and write its report into `dir`. */
+export async function writeReportFromResults(resultsPath: string, dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
+  const results = await readResultsFile(resultsPath);
+  return writeReport(buildReportData(results), dir, options);
+}
+
+export async function writeReport(data: ReportData, dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
+  const redact = options.redact ?? ((text: string): string => text);
+  const charts = reportCharts(data);
+  const doc = buildReportDocument(data, charts);
+  const chartsDir = join(dir, 'charts');
+  await ensureDir(chartsDir);
+  const written: string[] = [];
+  for (const chart of charts) written.push(...(await writeChart(chartsDir, chart, redact)));
+  const paths = { markdown: join(dir, 'report.md'), html: join(dir, 'report.html'), json: join(dir, 'report.json') };
+  await write(paths.markdown, redact(renderMarkdown(doc)));
+  await write(paths.html, redact(await renderHtml(doc, charts)));
+  await write(paths.json, redact(JSON.stringify(data, null, 2) + '\n'));
+  return { dir, ...paths, charts: written, data };
+}
+
+/** Write a chart's spec and its SVG; returns both paths. */
+export async function writeChart(chartsDir: string, chart: ChartSpec, redact: (text: string) => string = (t) => t): Promise<string[]> {
+  const specPath = join(chartsDir, `${chart.name}.vl.json`);
+  const svgPath = join(chartsDir, `${chart.name}.svg`);
+  await write(specPath, redact(JSON.stringify(chart.spec, null, 2) + '\n'));
+  await write(svgPath, redact(await renderSvg(chart.name, chart.spec)));
+  return [specPath, svgPath];
+}
+
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(resolve(dir), { recursive: true });
+  } catch (error) {
+    throw new LlmloadError(ErrorCode.OUTPUT, `cannot create ${dir}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export async function write(path: string, content: string): Promise<void> {
+  try {
+    await writeFile(path, content);
+  } catch (error) {
+    throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
