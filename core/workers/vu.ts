@@ -3,6 +3,7 @@
  * It turns the client's results into records and samples for the engine.
  */
 import type { ChatBody, CompletionBody, RawStreamOptions, RequestOptions } from '../client/request-types.js';
+import { toRecord } from '../client/record.js';
 import type { Api, RequestRecord, RequestResult } from '../client/types.js';
 import { Conversation } from './conversation.js';
 import type { SampleTuple } from './messages.js';
@@ -176,34 +177,14 @@ export class VirtualUser implements VU {
   }
 
   #finish(api: Api, stream: boolean, result: RequestResult, requestTags: Record<string, string> | undefined): RequestResult {
-    const record: RequestRecord = {
-      type: 'request',
+    const record = toRecord(result, {
       scenario: this.scenario,
       tags: requestTags === undefined ? this.#tags : { ...this.#tags, ...requestTags },
       vu: this.id,
       iteration: this.iteration,
       api,
       stream,
-      ok: result.ok,
-      failure: result.failure,
-      error: result.error,
-      status: result.status,
-      scheduledAt: result.scheduledAt,
-      startedAt: result.startedAt,
-      ttfbMs: result.ttfbMs,
-      ttftMs: result.ttftMs,
-      ttfcMs: result.ttfcMs,
-      e2eMs: result.e2eMs,
-      itlMs: result.itlMs,
-      finishReason: result.finishReason,
-      outputTokens: result.outputTokens,
-      inputTokens: result.inputTokens,
-      inputTokensClient: result.inputTokensClient,
-      cachedTokens: result.cachedTokens,
-      tokensSource: result.tokensSource,
-      chunks: result.chunks,
-      outputChars: result.text.length,
-    };
+    });
     if (this.arrival !== undefined) record.arrival = this.arrival;
     if (this.excluded !== undefined) record.excluded = this.excluded;
     if (takeTextSample(record.tags)) record.textSample = (result.text === '' ? result.reasoning : result.text).slice(0, TEXT_SAMPLE_CHARS);
