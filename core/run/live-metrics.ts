@@ -3,7 +3,7 @@
  * the metrics registry, answers the progress line, and runs the thresholds
  * (live for abortOnFail, final for the exit code).
  */
-import { DROPPED_ITERATIONS, LLM_CONNECTING, TAG_RATE, TAG_SCENARIO, VUS, VUS_MAX } from '../metrics/builtin.js';
+import { DROPPED_ITERATIONS, LLM_CONNECTING, TAG_RATE, TAG_SCENARIO, TAG_STAGE, VUS, VUS_MAX } from '../metrics/builtin.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { ResolvedOptions } from '../options/index.js';
 import { abortMessage, ThresholdRunner } from '../thresholds/evaluate.js';
@@ -21,6 +21,10 @@ export class LiveMetrics {
   readonly #targetByScenario = new Map<string, number>();
   /** Load of each rate-sweep phase, for its over-saturation verdict. */
   readonly #saturation = new SaturationTracker();
+  /** ramping-vus scenarios: where each stage ends (ms from the phase start), to tag requests `stage:i`. */
+  readonly #stageEnds = new Map<string, number[]>();
+  /** Epoch ms at which each ramping-vus scenario's phase started. */
+  readonly #stageOrigin = new Map<string, number>();
   #label: string | null = null;
   #vusMax = 0;
   #lastAt = 0;
@@ -33,11 +37,17 @@ export class LiveMetrics {
     // and the runner declares its submetrics, which only see samples that arrive after them.
     const parsed = parseThresholds(options.thresholds);
     this.thresholds = thresholdsEnabled && parsed.length > 0 ? new ThresholdRunner(parsed, this.registry) : null;
+    for (const [name, scenario] of Object.entries(options.scenarios)) {
+      if (scenario.executor !== 'ramping-vus') continue;
+      let end = 0;
+      this.#stageEnds.set(name, scenario.stages.map((stage) => (end += stage.durationMs)));
+    }
   }
 
   ingest(batch: BatchMsg): void {
     const registry = this.registry;
     for (const record of batch.records) {
+      if (this.#stageEnds.size > 0) this.#tagStage(record);
       registry.addRecord(record);
       if (record.arrival !== undefined && record.excluded === undefined) {
         const rate = record.tags[TAG_RATE];
@@ -61,7 +71,23 @@ export class LiveMetrics {
     for (const ms of connectMs) this.registry.addSample(LLM_CONNECTING, 'trend', ms, {}, true);
   }
 
+  /**
+   * Tag a ramping-vus request with the stage in which it started (METRICS.md: requests belong to
+   * the stage they started in), so the summary has one row per stage and thresholds can filter
+   * `{stage:N}`. The tags object is shared by a VU's records, so the record gets a copy.
+   */
+  #tagStage(record: BatchMsg['records'][number]): void {
+    const ends = this.#stageEnds.get(record.scenario);
+    const origin = this.#stageOrigin.get(record.scenario);
+    if (ends === undefined || origin === undefined || record.tags[TAG_STAGE] !== undefined) return;
+    const at = record.startedAt - origin;
+    let stage = ends.findIndex((end) => at < end);
+    if (stage < 0) stage = ends.length - 1;
+    record.tags = { ...record.tags, [TAG_STAGE]: String(stage) };
+  }
+
   phaseStarted(event: PhaseEvent): void {
+    if (this.#stageEnds.has(event.scenario)) this.#stageOrigin.set(event.scenario, performance.timeOrigin + event.startedAt);
     const level = event.tags['level'];
     this.#label = level !== undefined ? `${event.scenario} level ${level}` : null;
   }

@@ -113,4 +113,18 @@ test('Ctrl-C mid-run: exit 105, the summary is printed and every finished reques
   assert.ok(records.every((r) => r['ok'] === true || r['failure'] === 'aborted'));
 });
 
+test('ramping-vus requests are tagged with the stage they started in; the summary has one row per stage', async () => {
+  const out = join(tmp, 'stages.ndjson');
+  const exported = join(tmp, 'stages.json');
+  const run = await runCli(['run', fixture('ramping-stages.ts'), '--quiet', '--no-report', '--out', `json=${out}`, '--summary-export', exported]);
+  assert.is(run.code, 0, run.stderr);
+  assert.match(run.stdout, /█ STAGES/);
+  const records = readNdjson(out).filter((r) => r['type'] === 'request');
+  const stages = new Set(records.map((r) => (r['tags'] as Record<string, string>)['stage']));
+  assert.equal([...stages].sort(), ['0', '1', '2']);
+  const summary = readJson(exported) as unknown as { llmload: { stages: Array<{ tags: Record<string, string>; requests: number }> } };
+  assert.equal(summary.llmload.stages.map((s) => s.tags['stage']), ['0', '1', '2']);
+  assert.is(summary.llmload.stages.reduce((n, s) => n + s.requests, 0), records.length);
+});
+
 test.run();
