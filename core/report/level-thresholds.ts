@@ -13,7 +13,9 @@ import type { RequestStats } from '../metrics/request-stats.js';
 import { parseMetricKey } from '../metrics/tags.js';
 import type { TrendSink } from '../metrics/trend-sink.js';
 import { parseThresholdExpression } from '../thresholds/parse-expression.js';
-import type { ThresholdOperator, ThresholdResult } from '../thresholds/types.js';
+import { compare } from '../thresholds/parse-expression.js';
+import type { ThresholdResult } from '../thresholds/types.js';
+
 
 /** One threshold judged on one level. */
 export interface LevelThresholdCheck {
@@ -93,24 +95,5 @@ function trendOf(stats: RequestStats, name: string): TrendSink | undefined {
       return stats.tpot;
     default:
       return undefined;
-  }
-}
-
-/** k6's comparison of an observed value with a threshold's. */
-export function compare(observed: number, operator: ThresholdOperator, value: number): boolean {
-  switch (operator) {
-    case '<':
-      return observed < value;
-    case '<=':
-      return observed <= value;
-    case '>':
-      return observed > value;
-    case '>=':
-      return observed >= value;
-    case '==':
-    case '===':
-      return observed === value;
-    case '!=':
-      return observed !== value;
   }
 }
