@@ -5,14 +5,17 @@
  *
  *   npm run bench                          every case, 3 repetitions (about 6 minutes)
  *   npm run bench -- --quick               every case, 1 repetition, smaller runs (about 2 minutes)
- *   npm run bench -- ingest accuracy       only these cases (ingest, accuracy, memory, startup, sim)
+ *   npm run bench -- ingest accuracy       only these cases (startup, ingest, accuracy, memory, sim, micro;
+ *                                          and, only when named, sim-throughput and open-loop-rate)
  *   npm run bench -- --reps 5              more repetitions (figures are medians)
  *   npm run bench -- ingest --cpu-prof DIR also profile one llmload run per level (not counted)
  *   npm run bench -- --json FILE           where every measurement goes (default .cache/bench/last.json)
  *
  * Cases: 1 ingest cost (and 5 worker scaling, same runs), 2 timing accuracy,
- * 3 memory per stream and 10,000 streams, 4 start-up, and the ingest and
- * accuracy cases against llmload's simulator. Traffic stays on 127.0.0.1.
+ * 3 memory per stream and 10,000 streams, 4 start-up, the ingest and
+ * accuracy cases against llmload's simulator, and the micro benchmarks of the
+ * hot paths (SSE parser, metrics registry, the controller's per-request work),
+ * whose own tables follow the main one. Traffic stays on 127.0.0.1.
  * Benchmarks are not tests: the machine is shared and noisy, and `npm test`
  * never runs these.
  */
@@ -23,10 +26,32 @@ import { sseStubBinary } from '../helpers/sse-stub.js';
 import { accuracyCase } from './macro/accuracy.js';
 import { ingestCase } from './macro/ingest.js';
 import { memoryCase } from './macro/memory.js';
-import { cleanup, ROOT } from './macro/processes.js';
+import { cleanup, ROOT, startNode } from './macro/processes.js';
 import { table, type CaseOptions, type CaseResult, type Row } from './macro/report.js';
 import { simulatorCase } from './macro/simulator.js';
 import { startupCase } from './macro/startup.js';
+
+/** Micro benchmarks, one process each; their own output is printed after the table. */
+const MICRO = ['sse-parser', 'metrics-ingest', 'controller-ingest'] as const;
+/** Other benchmarks of test/bench, run only when named (they take a minute or more each). */
+const OPT_IN: Record<string, string[]> = { 'sim-throughput': ['sim-throughput.js'], 'open-loop-rate': ['open-loop-rate.js', '500', '20'] };
+
+/** Outputs of the micro and opt-in benchmarks, printed after the table. */
+const extraOutputs: string[] = [];
+
+/** Run bench files as child processes (bounded), keeping their output for after the table. */
+function scripts(list: ReadonlyArray<readonly string[]>): (options: CaseOptions) => Promise<CaseResult> {
+  return async (options) => {
+    for (const [file, ...args] of list) {
+      const running = startNode(join(ROOT, 'dist', 'test', 'bench', file!), args, { timeoutMs: 180_000 });
+      const result = await running.done;
+      const ok = result.code === 0 && !result.timedOut;
+      options.log(`${file} ${args.join(' ')}: ${(result.wallMs / 1000).toFixed(1)} s${ok ? '' : `, FAILED (exit ${result.code ?? result.signal})`}`);
+      extraOutputs.push(`$ node dist/test/bench/${[file, ...args].join(' ')}\n${result.stdout.trimEnd()}${ok ? '' : `\n${result.stderr.trimEnd()}`}`);
+    }
+    return { rows: [], raw: null };
+  };
+}
 
 const CASES: Record<string, (options: CaseOptions) => Promise<CaseResult>> = {
   startup: startupCase,
@@ -34,7 +59,11 @@ const CASES: Record<string, (options: CaseOptions) => Promise<CaseResult>> = {
   accuracy: accuracyCase,
   memory: memoryCase,
   sim: simulatorCase,
+  micro: scripts(MICRO.map((name) => [`${name}.js`])),
+  ...Object.fromEntries(Object.entries(OPT_IN).map(([name, command]) => [name, scripts([command])])),
 };
+/** What runs when no case is named. */
+const DEFAULT_CASES = ['startup', 'ingest', 'accuracy', 'memory', 'sim', 'micro'];
 
 interface Args {
   cases: string[];
@@ -66,7 +95,7 @@ function parseArgs(argv: readonly string[]): Args {
     else throw new Error(`unknown argument ${a} (cases: ${Object.keys(CASES).join(', ')}; flags: --quick, --reps N, --case a,b, --cpu-prof DIR, --json FILE)`);
   }
   for (const c of args.cases) if (!(c in CASES)) throw new Error(`unknown case ${c} (known: ${Object.keys(CASES).join(', ')})`);
-  if (args.cases.length === 0) args.cases = Object.keys(CASES);
+  if (args.cases.length === 0) args.cases = DEFAULT_CASES;
   if (args.quick && !repsGiven) args.reps = 1;
   return args;
 }
@@ -113,7 +142,8 @@ async function main(): Promise<void> {
     `\nllmload ${readVersion()} vs the floor (bare undici loop), ${args.reps} repetition${args.reps > 1 ? 's' : ''} (medians), ${startedAt.toISOString()}, ` +
       `${seconds.toFixed(0)} s; ${info['cpus']} CPUs (${info['cpu']}), Node ${info['node']}; load average ${load0.toFixed(2)} → ${load1.toFixed(2)}\n\n`,
   );
-  process.stdout.write(`${table(rows)}\n`);
+  if (rows.length > 0) process.stdout.write(`${table(rows)}\n`);
+  for (const output of extraOutputs) process.stdout.write(`\n${output}\n`);
   mkdirSync(dirname(args.json), { recursive: true });
   writeFileSync(args.json, JSON.stringify({ startedAt: startedAt.toISOString(), seconds, machine: info, args, rows, raw }, null, 2));
   process.stderr.write(`\nevery measurement: ${args.json}\n`);

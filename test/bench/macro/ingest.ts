@@ -9,7 +9,9 @@
  * after the load: a fixed cost per run plus one read of the results); the
  * floor is one thread.
  * Repetitions rotate the order of the clients so drift in the machine's load
- * does not always hit the same one.
+ * does not always hit the same one. After each floor and llmload run, a
+ * small run (one request per stream) gives the fixed part (start-up,
+ * connections, ramp), so that the cost per chunk past it can be shown too.
  */
 import { runClient, type ClientName, type ClientRun, type Load } from './clients.js';
 import { median } from './processes.js';
@@ -43,6 +45,11 @@ export interface IngestMeasure {
   cpuS: number;
   cpuPerMChunks: number;
   chunksPerS: number;
+  /**
+   * CPU per million chunks past the fixed cost: (CPU − CPU of a one-request-per-stream run) /
+   * (chunks − its chunks), from a second, small run right after (floor and llmload only; else NaN).
+   */
+  marginalPerMChunks: number;
   problem: string | null;
 }
 
@@ -57,6 +64,16 @@ async function measure(stub: Target<StubStats>, config: Config, load: Load, rep:
   const sent = (await stub.stats()).token_chunks;
   let problem = run.problem;
   if (problem === null && run.chunks !== sent) problem = `counted ${run.chunks} chunks of ${sent} sent`;
+  let marginalPerMChunks = Number.NaN;
+  if (config.label === 'floor' || config.label === 'llmload') {
+    await stub.reset();
+    const smallLoad: Load = { ...load, perStream: 1, ...(config.workers === undefined ? {} : { workers: config.workers }) };
+    delete smallLoad.nodeArgs; // never profiled
+    const small = await runClient(config.client, smallLoad);
+    const smallChunks = (await stub.stats()).token_chunks;
+    if (small.problem === null) marginalPerMChunks = (run.process.cpuS - small.process.cpuS) / ((sent - smallChunks) / 1e6);
+    else problem ??= `small run: ${small.problem}`;
+  }
   return {
     config: config.label,
     streams: load.streams,
@@ -65,6 +82,7 @@ async function measure(stub: Target<StubStats>, config: Config, load: Load, rep:
     cpuS: run.process.cpuS,
     cpuPerMChunks: run.process.cpuS / (sent / 1e6),
     chunksPerS: run.chunksPerS,
+    marginalPerMChunks,
     problem,
   };
 }
@@ -78,14 +96,17 @@ export async function ingestCase(options: CaseOptions, levels: readonly number[]
       const load: Load = { url: stub.url, streams, perStream: Math.ceil(requests / streams), maxTokens: TOKENS, timeoutMs: 120_000 };
       for (let rep = 0; rep < options.reps; rep++) {
         // Rotate the order each repetition.
-        const order = CONFIGS.map((_, i) => CONFIGS[(i + rep) % CONFIGS.length]!);
+        // The report folder's cost is mostly fixed: measured at the larger level only.
+        const configs = CONFIGS.filter((c) => c.report !== true || streams === levels[levels.length - 1]);
+        const order = configs.map((_, i) => configs[(i + rep) % configs.length]!);
         for (const config of order) {
           const profiled = options.cpuProfDir !== null && config.label === 'llmload' && rep === 0;
           const m = await measure(stub, config, profiled ? { ...load, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', `${options.cpuProfDir}/ingest-${streams}`] } : load, rep);
           // A profiled run is slower: keep it out of the figures.
           if (!profiled) measures.push(m);
           options.log(
-            `ingest ${streams} streams, ${m.config.padEnd(10)} rep ${rep + 1}: ${fmt(m.cpuPerMChunks)} CPU-s/M chunks, ${fmt(m.chunksPerS / 1000, 0)}k chunks/s` +
+            `ingest ${streams} streams, ${m.config.padEnd(11)} rep ${rep + 1}: ${fmt(m.cpuPerMChunks)} CPU-s/M chunks` +
+              `${Number.isNaN(m.marginalPerMChunks) ? '' : ` (${fmt(m.marginalPerMChunks)} past the fixed cost)`}, ${fmt(m.chunksPerS / 1000, 0)}k chunks/s` +
               `${profiled ? ' (profiled, not counted)' : ''}${m.problem ? `  PROBLEM: ${m.problem}` : ''}`,
           );
         }
@@ -99,7 +120,7 @@ export async function ingestCase(options: CaseOptions, levels: readonly number[]
 
 function rows(measures: readonly IngestMeasure[], levels: readonly number[]): Row[] {
   const out: Row[] = [];
-  const med = (config: string, streams: number, key: 'cpuPerMChunks' | 'chunksPerS'): number =>
+  const med = (config: string, streams: number, key: 'cpuPerMChunks' | 'chunksPerS' | 'marginalPerMChunks'): number =>
     median(measures.filter((m) => m.config === config && m.streams === streams && m.problem === null).map((m) => m[key]));
   const problems = (config: string, streams: number): string => {
     const bad = measures.filter((m) => m.config === config && m.streams === streams && m.problem !== null);
@@ -120,8 +141,19 @@ function rows(measures: readonly IngestMeasure[], levels: readonly number[]): Ro
       verdict: verdict(Number.isFinite(cpu / floorCpu) ? cpu / floorCpu <= CPU_TARGET : false),
     });
     out.push({ case: `1 ingest, ${streams} streams`, figure: 'chunks/s', llmload: fmt(rate, 0), floor: fmt(floorRate, 0), compare: ratio(rate, floorRate), target: '', verdict: '' });
-    const withReport = med('llmload+rep', streams, 'cpuPerMChunks');
+    const marginal = med('llmload', streams, 'marginalPerMChunks');
+    const floorMarginal = med('floor', streams, 'marginalPerMChunks');
     out.push({
+      case: `1 ingest, ${streams} streams`,
+      figure: 'CPU-s per M chunks past the fixed cost',
+      llmload: fmt(marginal),
+      floor: fmt(floorMarginal),
+      compare: ratio(marginal, floorMarginal),
+      target: '',
+      verdict: '',
+    });
+    const withReport = med('llmload+rep', streams, 'cpuPerMChunks');
+    if (!Number.isNaN(withReport)) out.push({
       case: `1 ingest, ${streams} streams`,
       figure: 'CPU-s per M chunks, with report folder',
       llmload: fmt(withReport) + problems('llmload+rep', streams),

@@ -1,11 +1,12 @@
 /**
  * Case 4, start-up: wall time from launching the client (just before
  * spawn()) to the first request reaching the server, on one clock: the
- * server is a tiny recorder in this process. A one-request script; llmload
- * first opens its connections with a GET (the "first request" figure), then
- * sends the measured POST (the "first POST" figure, which the target is
- * about). Also the CPU the whole one-request run costs (the fixed part of the
- * ingest figures).
+ * server is a tiny recorder in this process. A one-request script. llmload's
+ * first request is the controller's preflight GET /v1/models (before any
+ * worker starts); then the workers start, open their connections (more GETs)
+ * and send the measured POST: the "first POST" figure, which the target is
+ * about. The floor's first request is its connection-opening GET. Also the
+ * CPU the whole one-request run costs (the fixed part of the ingest figures).
  */
 import { startClient, type ClientName, type Load } from './clients.js';
 import { median } from './processes.js';
@@ -70,7 +71,7 @@ export async function startupCase(options: CaseOptions): Promise<CaseResult> {
   });
   const firstPost = med('llmload', 'firstPostMs');
   const rows: Row[] = [
-    row('launch → first request (warm-up GET)', 'firstMs', ' ms', 0, '', null),
+    row('launch → first request (a GET)', 'firstMs', ' ms', 0, '', null),
     row('launch → first POST', 'firstPostMs', ' ms', 0, `≤ ${STARTUP_TARGET_MS} ms`, firstPost <= STARTUP_TARGET_MS),
     row('launch → exit', 'wallMs', ' ms', 0, '', null),
     row('CPU of the whole run', 'cpuS', ' s', 3, '', null),
