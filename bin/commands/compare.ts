@@ -2,8 +2,6 @@
 import { join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { redactSecrets } from '../../core/outputs/redact.js';
-import { compareRuns, loadRuns } from '../../core/report/compare.js';
-import { writeComparison } from '../../core/report/compare-report.js';
 import { RESULTS_ROOT } from '../../core/report/report-dir.js';
 import type { CliIo } from '../io.js';
 
@@ -25,6 +23,8 @@ export function compareCommand(io: CliIo): CommandModule<object, CompareArgs> {
         .example('$0 compare llmload-results/baseline llmload-results/optimized', 'Baseline vs optimized, per level')
         .example('$0 compare a/summary.json b/summary.json --label fp16 --label fp8', 'Compare two --summary-export files')) as unknown as Argv<CompareArgs>,
     handler: async (args) => {
+      // The report modules load only for this command, not on every CLI start.
+      const [{ compareRuns, loadRuns }, { writeComparison }] = await Promise.all([import('../../core/report/compare.js'), import('../../core/report/compare-report.js')]);
       const runs = await loadRuns(args.runs.map((r) => resolve(io.cwd, r)), args.label ?? []);
       for (const run of runs) run.source = relative(io.cwd, run.source) || '.';
       const comparison = compareRuns(runs);

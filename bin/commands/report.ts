@@ -2,7 +2,6 @@
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { redactSecrets } from '../../core/outputs/redact.js';
-import { writeReportFromResults } from '../../core/report/write-report.js';
 import type { CliIo } from '../io.js';
 
 interface ReportArgs {
@@ -27,6 +26,8 @@ export function reportCommand(io: CliIo): CommandModule<object, ReportArgs> {
         .example('$0 report results.ndjson --out reports/sweep', 'Build a report from --out json results')) as unknown as Argv<ReportArgs>,
     handler: async (args) => {
       const out = resolve(io.cwd, args.out ?? defaultReportOut(args.results));
+      // The report modules load only for this command, not on every CLI start.
+      const { writeReportFromResults } = await import('../../core/report/write-report.js');
       const written = await writeReportFromResults(resolve(io.cwd, args.results), out, { redact: (text) => redactSecrets(text, io.env) });
       const show = (path: string): string => relative(io.cwd, path) || '.';
       io.stdout.write(`report: ${show(written.markdown)}\nhtml:   ${show(written.html)}\ndata:   ${show(written.json)}\ncharts: ${written.charts.filter((c) => c.endsWith('.svg')).length} in ${show(join(out, 'charts'))}\n`);

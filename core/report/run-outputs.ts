@@ -19,12 +19,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import type { CheckRecord } from '../metrics/registry.js';
 import type { ThresholdResult } from '../thresholds/types.js';
-import { writeCsvFromResults } from './csv.js';
-import { appendGithubSummary, githubSummary } from './github-summary.js';
-import { renderJunit } from './junit.js';
-import { buildReportData } from './report-data.js';
-import { readResultsFile } from './results-file.js';
-import { ensureDir, write, writeReport } from './write-report.js';
 
 export interface RunOutputs {
   json?: string;
@@ -81,6 +75,17 @@ export interface RunArtifactsInput {
 
 /** Write junit, report, CSV and the GitHub step summary; every output is attempted, the first error is thrown after. */
 export async function writeRunArtifacts(input: RunArtifactsInput): Promise<void> {
+  // Loaded here, at the end of a run, not when the CLI starts: the report modules (vega and
+  // friends) would add tens of milliseconds before the first request.
+  const [{ writeCsvFromResults }, { appendGithubSummary, githubSummary }, { renderJunit }, { buildReportData }, { readResultsFile }, { ensureDir, write, writeReport }] =
+    await Promise.all([
+      import('./csv.js'),
+      import('./github-summary.js'),
+      import('./junit.js'),
+      import('./report-data.js'),
+      import('./results-file.js'),
+      import('./write-report.js'),
+    ]);
   const { outputs } = input;
   const errors: unknown[] = [];
   const attempt = async (fn: () => Promise<void>): Promise<void> => {

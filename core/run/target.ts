@@ -4,8 +4,9 @@
  * (so it does not share the controller's event loop). Also resolves the API
  * key from the environment; the key stays in memory and is never printed.
  */
-import { request, type Dispatcher } from 'undici';
-import { startSimulatorThread } from '../sim/index.js';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { SimulatorOptions } from '../sim/index.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { stripCredentials } from '../outputs/redact.js';
 import type { ResolvedOptions } from '../options/index.js';
@@ -33,9 +34,11 @@ export async function resolveTarget(options: ResolvedOptions, env: NodeJS.Proces
   if (baseUrl === undefined) {
     const preset = options.simulator.preset;
     const timeScale = options.simulator.timeScale;
-    const simOptions: Parameters<typeof startSimulatorThread>[0] = { preset, timeScale, port: 0, host: '127.0.0.1' };
+    const simOptions: SimulatorOptions = { preset, timeScale, port: 0, host: '127.0.0.1' };
     if (options.target.model !== undefined) simOptions.model = options.target.model;
     if (options.simulator.config !== undefined) simOptions.config = options.simulator.config as never;
+    // Loaded only when needed: a run against a real server never pays for the simulator's modules.
+    const { startSimulatorThread } = await import('../sim/index.js');
     const sim = await startSimulatorThread(simOptions);
     baseUrl = sim.url;
     simulator = { preset, timeScale };
@@ -70,27 +73,47 @@ const PREFLIGHT_TIMEOUT_MS = 10_000;
  */
 async function preflight(baseUrl: string, headers: Record<string, string>): Promise<string[]> {
   const url = `${baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/models`;
-  let response: Dispatcher.ResponseData;
+  let response: IncomingMessage;
   try {
-    // undici.request, not fetch: fetch refuses the "bad ports" of browsers (e.g. 6000), which servers may use.
-    response = await request(url, { headers, signal: AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS) });
+    response = await get(url, headers, PREFLIGHT_TIMEOUT_MS);
   } catch (error) {
-    const err = error as { name?: string; code?: string; message?: string };
-    const reason = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s` : `${err.code ?? ''} ${err.message ?? ''}`.trim();
+    const err = error as { code?: string; message?: string };
+    const reason = err.code === 'ETIMEDOUT' ? `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s` : `${err.code ?? ''} ${err.message ?? ''}`.trim();
     throw new LlmloadError(ErrorCode.TARGET_UNREACHABLE, `cannot reach the target ${stripCredentials(baseUrl)}: ${reason}`, {
       hint: 'check --url / options.target.url and that the server is running; without a URL, llmload starts its built-in simulator',
     });
   }
+  const status = response.statusCode ?? 0;
+  let text = '';
   try {
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      await response.body.dump();
-      return [];
+    for await (const chunk of response) {
+      text += String(chunk);
+      if (text.length > 1 << 20) break; // a model list is small; never buffer a runaway body
     }
-    const body = (await response.body.json()) as { data?: Array<{ id?: unknown }> };
+  } catch {
+    return [];
+  }
+  if (status < 200 || status >= 300) return [];
+  try {
+    const body = JSON.parse(text) as { data?: Array<{ id?: unknown }> };
     return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
   } catch {
     return [];
   }
+}
+
+/**
+ * One GET with node:http(s): the preflight runs once, before any VU, and node's own client
+ * keeps undici's module graph off the start-up path (undici loads in the workers instead).
+ */
+function get(url: string, headers: Record<string, string>, timeoutMs: number): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'GET', headers, agent: false }, resolve);
+    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
