@@ -4,7 +4,7 @@ import { isLlmloadError } from '../../core/errors.js';
 import { TrendSink } from '../../core/metrics/trend-sink.js';
 import { CounterSink, GaugeSink, RateSink } from '../../core/metrics/sinks.js';
 import { MetricsRegistry } from '../../core/metrics/registry.js';
-import { makeFailure, makeRecord } from './record-fixture.js';
+import { makeFailure, makeRecord } from '../helpers/record-fixture.js';
 
 function trend(registry: MetricsRegistry, key: string): TrendSink {
   const target = registry.resolve(key);

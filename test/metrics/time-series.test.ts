@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TimeSeries } from '../../core/metrics/time-series.js';
-import { makeFailure, makeRecord } from './record-fixture.js';
+import { makeFailure, makeRecord } from '../helpers/record-fixture.js';
 
 test('requests land in the bucket where they end; tokens where their events arrive', () => {
   const series = new TimeSeries({ originMs: 0 });

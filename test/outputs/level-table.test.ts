@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MetricsRegistry } from '../../core/metrics/registry.js';
 import { renderGroupTable } from '../../core/outputs/level-table.js';
-import { makeRecord } from '../metrics/record-fixture.js';
+import { makeRecord } from '../helpers/record-fixture.js';
 
 /** A sweep shaped like seed 000: levels 1, 2, 5, 10, each request ~25-63 s. */
 function seedLikeRows(estimate = false) {

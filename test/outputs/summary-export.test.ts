@@ -4,8 +4,8 @@ import { MetricsRegistry } from '../../core/metrics/registry.js';
 import { normalizeHandleSummaryResult } from '../../core/outputs/handle-summary.js';
 import { isSummaryExport, summaryExport } from '../../core/outputs/summary-export.js';
 import { isLlmloadError } from '../../core/errors.js';
-import { makeRecord } from '../metrics/record-fixture.js';
-import { sweepSummaryData } from './summary-fixture.js';
+import { makeRecord } from '../helpers/record-fixture.js';
+import { sweepSummaryData } from '../helpers/summary-fixture.js';
 
 test("k6's handleSummary shape: root_group, options, state, metrics", () => {
   const data = summaryExport(sweepSummaryData({ isStdOutTTY: true }));

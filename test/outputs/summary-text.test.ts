@@ -5,8 +5,8 @@ import { summaryExport } from '../../core/outputs/summary-export.js';
 import { renderSummary } from '../../core/outputs/summary-text.js';
 import { ThresholdRunner } from '../../core/thresholds/evaluate.js';
 import { parseThresholds } from '../../core/thresholds/parse-thresholds.js';
-import { makeRecord } from '../metrics/record-fixture.js';
-import { sweepSummaryData } from './summary-fixture.js';
+import { makeRecord } from '../helpers/record-fixture.js';
+import { sweepSummaryData } from '../helpers/summary-fixture.js';
 
 function lines(text: string): string[] {
   return text.split('\n');

@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixture, runCli, type CliRun } from '../helpers/cli.js';
 import { DONE_EVENT, sseChunk, startHttpServer, usageChunk, type TestServer } from '../helpers/servers.js';
-import { countInkPixels, decodePng } from './png.js';
+import { countInkPixels, decodePng } from '../helpers/png.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const MODEL = '</script><script>window.__pwned = "model";</script>';

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { isLlmloadError } from '../../core/errors.js';
 import { FaultPlan, validateFaultConfig } from '../../core/sim/faults.js';
 import { FAULT_HEADER, startSimulator, type SimulatorHandle } from '../../core/sim/index.js';
-import { dataEvents, send } from './http-client.js';
+import { dataEvents, send } from '../helpers/sim-http-client.js';
 
 const wire = suite<{ sim: SimulatorHandle }>('faults on the wire', {} as { sim: SimulatorHandle });
 wire.before(async (ctx) => {

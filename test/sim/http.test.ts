@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { presets, simulateArrivals, startSimulator, type SimulatorHandle } from '../../core/sim/index.js';
 import { estimateChatPromptTokens, estimateTextTokens } from '../../core/tokens/estimate.js';
-import { dataEvents, jsonEvents, send } from './http-client.js';
+import { dataEvents, jsonEvents, send } from '../helpers/sim-http-client.js';
 
 const http = suite<{ sim: SimulatorHandle }>('http', {} as { sim: SimulatorHandle });
 

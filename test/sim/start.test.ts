@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { isLlmloadError } from '../../core/errors.js';
 import { resolveSimulatorOptions, startSimulator, startSimulatorThread } from '../../core/sim/index.js';
 import { runSim, simOptionsFromArgs, type SimArgs } from '../../bin/commands/sim.js';
-import { jsonEvents, send } from './http-client.js';
+import { jsonEvents, send } from '../helpers/sim-http-client.js';
 
 async function expectSimConfig(fn: () => unknown, message: RegExp): Promise<void> {
   try {

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { MetricsRegistry } from '../../core/metrics/registry.js';
 import { abortMessage, ThresholdRunner } from '../../core/thresholds/evaluate.js';
 import { parseThresholds } from '../../core/thresholds/parse-thresholds.js';
-import { makeFailure, makeRecord } from '../metrics/record-fixture.js';
+import { makeFailure, makeRecord } from '../helpers/record-fixture.js';
 
 function runner(spec: Parameters<typeof parseThresholds>[0], registry = new MetricsRegistry()): { registry: MetricsRegistry; runner: ThresholdRunner } {
   return { registry, runner: new ThresholdRunner(parseThresholds(spec), registry) };

@@ -6,7 +6,7 @@ import { MetricsRegistry } from '../../core/metrics/registry.js';
 import { ThresholdRunner } from '../../core/thresholds/evaluate.js';
 import { parseThresholds } from '../../core/thresholds/parse-thresholds.js';
 import type { SummaryData } from '../../core/outputs/summary-data.js';
-import { makeFailure, makeRecord } from '../metrics/record-fixture.js';
+import { makeFailure, makeRecord } from './record-fixture.js';
 
 export function sweepSummaryData(overrides: Partial<SummaryData['run']> = {}): SummaryData {
   const registry = new MetricsRegistry();
