@@ -10,9 +10,9 @@ import { compareCommand } from './commands/compare.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
-import type { CliIo } from './io.js';
+import type { CliIo } from '../core/run/io.js';
 
-export type { CliIo } from './io.js';
+export type { CliIo } from '../core/run/io.js';
 
 /** Run the CLI with `argv` (without node and script path); resolves to the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {

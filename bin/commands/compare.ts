@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { redactSecrets } from '../../core/outputs/redact.js';
 import { RESULTS_ROOT } from '../../core/report/report-dir.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../core/run/io.js';
 
 interface CompareArgs {
   runs: string[];

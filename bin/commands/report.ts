@@ -2,7 +2,7 @@
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { redactSecrets } from '../../core/outputs/redact.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../core/run/io.js';
 
 interface ReportArgs {
   results: string;

@@ -2,7 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { defaultReportDir } from '../../core/report/report-dir.js';
 import { runTest, type RunRequest } from '../../core/run/run-test.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../core/run/io.js';
 
 interface RunArgs {
   script: string;

@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ErrorCode, LlmloadError } from '../../core/errors.js';
 import { ENGINE_CONFIG_KEYS, FAULT_KINDS, PRESET_NAMES, startSimulator, type FaultConfig, type SimulatorOptions } from '../../core/sim/index.js';
 import { faultKindOf } from '../../core/sim/faults.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../core/run/io.js';
 
 export interface SimArgs {
   preset: string;

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { CliIo } from '../../bin/io.js';
+import type { CliIo } from './io.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import type { ResolvedOptions } from '../options/index.js';
 import { shouldUseColor } from '../outputs/color.js';

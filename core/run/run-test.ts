@@ -11,7 +11,7 @@
  * Ctrl-C, a worker dying).
  */
 import { availableParallelism } from 'node:os';
-import type { CliIo } from '../../bin/io.js';
+import type { CliIo } from './io.js';
 import { bundleScript } from '../bundle/bundle-script.js';
 import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord } from '../errors.js';
 import { planScenarios } from '../executors/index.js';

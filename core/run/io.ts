@@ -1,4 +1,4 @@
-/** What the CLI may touch of its process, passed in so tests run it in-process. */
+/** What a command may touch of its process (streams, env, cwd, signals), passed in so tests run the CLI in-process. */
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
