@@ -32,7 +32,7 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
     builder: (y) =>
       (y
         .positional('script', { type: 'string', demandOption: true, describe: 'Scenario script (.ts or .js), bundled with esbuild' })
-        .option('vus', { alias: 'u', type: 'number', describe: 'Virtual users (replaces the script\'s scenarios, as in k6). Example: --vus 10' })
+        .option('vus', { alias: 'u', type: 'number', describe: 'Virtual users, with --duration, --iterations or --stage (which replace the script\'s scenarios, as in k6). Example: --vus 10 --duration 30s' })
         .option('duration', { alias: 'd', type: 'string', describe: 'Test duration with --vus (constant-vus). Example: --duration 30s' })
         .option('iterations', { alias: 'i', type: 'number', describe: 'Iterations shared by the VUs (shared-iterations). Example: --iterations 100' })
         .option('stage', {
