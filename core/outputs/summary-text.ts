@@ -158,7 +158,9 @@ function resultBlocks(data: SummaryExport, trendStats: readonly string[], c: Pal
     if (estimated && TOKEN_METRICS.has(parent)) tail += ' (estimated)';
     if (approximate.has(key)) tail += ' ~';
     const list = bySection.get(section) ?? [];
-    list.push(empty.has(key) ? { label, kind: 'text', columns: ['no samples'], tail: '' } : metricLine(label, metric, trendStats, tail));
+    // A counter with no samples is a real zero (e.g. no dropped iterations); other kinds have no value.
+    const noValue = empty.has(key) && metric.type !== 'counter';
+    list.push(noValue ? { label, kind: 'text', columns: ['no samples'], tail: '' } : metricLine(label, metric, trendStats, tail));
     bySection.set(section, list);
   }
   const llm = bySection.get('llm');
