@@ -2,9 +2,9 @@
  * Macro benchmark of the simulator's HTTP server: can it pace many streams
  * on time, and how many tokens per second can it write?
  *
- * The simulator runs on its own worker thread (startSimulatorThread), the
- * reading clients on the main thread (raw node:http, counting SSE events
- * without parsing JSON, so the client costs as little as possible). The
+ * The simulator runs as its own process (`llmload sim`), the reading clients
+ * in this one (raw node:http, counting SSE events without parsing JSON, so the
+ * client costs as little as possible). The
  * simulator's own timing error comes from its GET /stats: step lag = how late
  * each step's tokens were written against their absolute deadline.
  *
@@ -14,17 +14,58 @@
  *
  *   npm run build && node dist/test/bench/sim-throughput.js [paced|firehose] [streams]
  *
- * Figures on a shared 2-vCPU AMD EPYC VM (Node 20.20; client and simulator
- * share the two cores): firehose 110,000-176,000 tok/s. paced, 2,000 streams:
- * 89,000-96,000 tok/s delivered, step lag p50 0.05 ms but p99 18-180 ms, so the
- * < 5 ms target is not met there; 500 streams: p99 2.7 ms on a quiet machine.
- * The server's cost is ~4.5 µs of CPU per streamed token, nearly all of it the
- * per-socket send syscall (one write per stream per step cannot be merged), so
+ * Figures (BENCHMARKS.md, 2026-11-24, 2-vCPU AMD EPYC, Node 20.20; simulator process and
+ * clients share the two cores): firehose 153,708 tok/s. paced: 2,000 streams step lag p99
+ * 49.6 ms (target < 5 ms missed; 92,376 tok/s delivered), 1,000 streams p99 0.65 ms, 500
+ * streams p99 0.15 ms. The server's cost is ~4.5 µs of CPU per streamed token, nearly all of
+ * it the per-socket send syscall (one write per stream per step cannot be merged), so
  * 100,000 tok/s of paced writes take most of a core.
  */
+import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { pathToFileURL } from 'node:url';
-import { startSimulatorThread, type SimulatorOptions } from '../../core/sim/index.js';
+import { createServer } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { SimStats, SimulatorOptions } from '../../core/sim/index.js';
+
+const CLI = fileURLToPath(new URL('../../../bin/llmload.js', import.meta.url));
+
+/** A free loopback port. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `llmload sim` in its own process, as a deployment would run it. */
+async function startSimProcess(options: SimulatorOptions): Promise<{ url: string; stats(): Promise<SimStats>; close(): Promise<void> }> {
+  const port = await freePort();
+  const args = [CLI, 'sim', '--preset', options.preset ?? 'fast', '--port', String(port)];
+  for (const [key, value] of Object.entries(options.config ?? {})) args.push('--config', `${key}=${JSON.stringify(value)}`);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`llmload sim exited with ${code}`)));
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('listening on')) resolve();
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    stats: async () => (await (await fetch(`${url}/stats`)).json()) as SimStats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      }),
+  };
+}
 
 interface Scenario {
   name: string;
@@ -91,7 +132,7 @@ function stream(url: string, agent: Agent, tokens: number, onFirst: () => void =
 }
 
 async function run(scenario: Scenario): Promise<Result> {
-  const sim = await startSimulatorThread(scenario.options);
+  const sim = await startSimProcess(scenario.options);
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   try {
     await stream(sim.url, agent, 5); // warm-up
