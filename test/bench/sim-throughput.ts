@@ -13,6 +13,7 @@
  *   firehose   the `fast` preset (1 ms steps), 200 streams: streamed tokens/s received (target >= 100,000).
  *
  *   npm run build && node dist/test/bench/sim-throughput.js [paced|firehose] [streams]
+ *   SIM_CPU_PROF=DIR … profiles the simulator process
  *
  * Figures (BENCHMARKS.md, 2026-11-24, 2-vCPU AMD EPYC, Node 20.20; simulator process and
  * clients share the two cores): firehose 153,708 tok/s. paced: 2,000 streams step lag p99
@@ -47,7 +48,9 @@ async function startSimProcess(options: SimulatorOptions): Promise<{ url: string
   const port = await freePort();
   const args = [CLI, 'sim', '--preset', options.preset ?? 'fast', '--port', String(port)];
   for (const [key, value] of Object.entries(options.config ?? {})) args.push('--config', `${key}=${JSON.stringify(value)}`);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // SIM_CPU_PROF=DIR profiles the simulator process (written when it exits).
+  const profile = process.env['SIM_CPU_PROF'];
+  const child = spawn(process.execPath, [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`llmload sim exited with ${code}`)));
     child.stdout.on('data', (d: Buffer) => {
