@@ -19,7 +19,10 @@ import type { Engine, ScheduledStep, Sequence, StepOutcome } from './engine.js';
 
 /** What the driver needs from a request's handle. */
 export interface DriverSink {
-  /** The request got a token (seq.generated is the new count; seq.status 'finished' on the last). */
+  /**
+   * The request got one or more tokens since the last call: seq.generated is the new count
+   * (more than one ahead when the driver merged late steps); seq.status is 'finished' after the last.
+   */
   onToken(seq: Sequence<DriverSink>): void;
 }
 
@@ -131,8 +134,9 @@ export class RealtimeDriver<T extends DriverSink> {
     }
   }
 
-  #planNext(): void {
-    if (this.#closed || this.engine.idle) return;
+  /** Plan the next step and its deadline; false when there is nothing to do. */
+  #plan(): boolean {
+    if (this.#closed || this.engine.idle) return false;
     // Busy: continue at the end of the last step. Idle until now: start at the oldest arrival.
     let start = this.engine.clockMs;
     if (this.engine.runningCount === 0) {
@@ -140,23 +144,53 @@ export class RealtimeDriver<T extends DriverSink> {
       if (arrival !== null && arrival > start) start = arrival;
     }
     const step = this.engine.schedule(start);
-    if (step === null) return;
+    if (step === null) return false;
     this.#step = step;
     this.#deadline = this.#t0 + step.endMs / this.timeScale;
+    return true;
+  }
+
+  /** Fire the planned step at its deadline; when late already, at once (after pending I/O). */
+  #arm(): void {
     const delay = this.#deadline - performance.now();
-    // Late already: run at once (after pending I/O), the next deadline stays absolute.
     this.#timer = delay <= 0 ? setImmediate(this.#fire) : setTimeout(this.#fire, delay);
   }
 
+  #planNext(): void {
+    if (this.#plan()) this.#arm();
+  }
+
+  /**
+   * Complete the step that is due, and every following step whose deadline has passed too, then
+   * hand out their tokens: a stream that got tokens from several steps sends them in one write.
+   * This is how a driver that fell behind (a burst of arrivals, a GC pause, a busy machine) catches
+   * up in one round of writes instead of one late round per missed step; vLLM's output collector
+   * likewise merges a request's outputs when its consumer falls behind the engine.
+   */
   readonly #fire = (): void => {
     this.#timer = null;
-    const step = this.#step;
+    let step = this.#step;
     if (step === null || this.#closed) return;
-    this.lag.record(performance.now() - this.#deadline);
-    this.#step = null;
-    const outcome = this.engine.complete(step);
-    this.#observe(outcome);
-    for (const seq of outcome.emitted) seq.request.tag.onToken(seq as unknown as Sequence<DriverSink>);
-    this.#planNext();
+    const now = performance.now();
+    let emitted: readonly Sequence<T>[] | null = null;
+    let merged: Set<Sequence<T>> | null = null;
+    for (;;) {
+      this.lag.record(now - this.#deadline);
+      this.#step = null;
+      const outcome = this.engine.complete(step);
+      this.#observe(outcome);
+      if (emitted === null) {
+        emitted = outcome.emitted;
+      } else {
+        merged ??= new Set(emitted);
+        for (const seq of outcome.emitted) merged.add(seq);
+      }
+      if (!this.#plan()) break;
+      if (this.#deadline > now) break;
+      step = this.#step as ScheduledStep<T> | null;
+      if (step === null) break;
+    }
+    for (const seq of merged ?? emitted) seq.request.tag.onToken(seq as unknown as Sequence<DriverSink>);
+    if (this.#step !== null && this.#timer === null && !this.#closed) this.#arm();
   };
 }

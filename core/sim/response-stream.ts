@@ -46,6 +46,8 @@ export class SimStream implements DriverSink {
   /** Mid-stream faults not yet fired, by firing point. */
   readonly #pendingFaults: Fault[];
   #seq: Sequence<SimStream> | null = null;
+  /** Tokens handed out so far (streamed, or added to the body). */
+  #sent = 0;
   /** Characters of the full answer generated so far. */
   #chars = 0;
   /** Escaped text waiting for the chunk to fill (tokensPerChunk > 1). */
@@ -109,44 +111,54 @@ export class SimStream implements DriverSink {
     });
   }
 
-  /** A token from the engine (seq.generated is its 1-based number). */
+  /**
+   * Tokens from the engine: those numbered after the last one sent, up to seq.generated (one,
+   * unless the driver merged late steps). Their events leave in one write.
+   */
   onToken(seq: Sequence<DriverSink>): void {
-    if (this.#done) return;
-    const n = seq.generated;
-    const last = seq.status === 'finished';
     const { request, templates } = this.#i;
-    // Faults fire at the step that would bring the token after their point, so the client has had
-    // a step's time to read what came before.
-    if (this.#pendingFaults.length > 0 && this.#fireFaults(n - 1)) return;
-    const token = this.#text.next();
-    const start = this.#chars;
-    this.#chars += token.length;
-    // Only the part before a stop string is ever sent.
-    const visible = start >= this.#visibleChars ? '' : this.#chars <= this.#visibleChars ? token : token.slice(0, this.#visibleChars - start);
-    if (!request.stream) {
-      this.#body += visible;
-      if (last) this.#finishBody(seq);
-      return;
+    const finished = seq.status === 'finished';
+    let out = '';
+    for (let n = this.#sent + 1; n <= seq.generated && !this.#done; n++) {
+      this.#sent = n;
+      // Faults fire when the token after their point is due, so the client has had a step's time
+      // to read what came before; the events before them leave first.
+      if (this.#pendingFaults.length > 0 && (this.#pendingFaults[0] as Fault).after <= n - 1) {
+        if (out !== '') this.#write(out);
+        out = '';
+        if (this.#fireFaults(n - 1)) return;
+      }
+      const last = finished && n === seq.generated;
+      const token = this.#text.next();
+      const start = this.#chars;
+      this.#chars += token.length;
+      // Only the part before a stop string is ever sent.
+      const visible = start >= this.#visibleChars ? '' : this.#chars <= this.#visibleChars ? token : token.slice(0, this.#visibleChars - start);
+      if (!request.stream) {
+        this.#body += visible;
+        if (last) this.#finishBody(seq);
+        continue;
+      }
+      // The role chunk travels with the first token, and the last events with each other: whole
+      // events, fewer send calls.
+      const role = n === 1 && request.api === 'chat' ? templates.role() : '';
+      this.#chunkText += jsonText(visible);
+      this.#chunkTokens++;
+      if (last) {
+        const usage = request.continuousUsage ? this.#usage(seq, n) : undefined;
+        const final = templates.final(this.#chunkText, this.finishReason, this.#i.plan.stopReason, usage);
+        this.#end(out + role + final + (request.includeUsage ? templates.usage(this.#usage(seq, n)) : '') + DONE_EVENT);
+        return;
+      }
+      if (this.#chunkTokens >= this.#i.tokensPerChunk) {
+        out += role + templates.token(this.#chunkText, request.continuousUsage ? this.#usage(seq, n) : undefined);
+        this.#chunkText = '';
+        this.#chunkTokens = 0;
+      } else if (role !== '') {
+        out += role;
+      }
     }
-    // The role chunk travels with the first token, and the last events with each other: whole
-    // events, fewer send calls.
-    const role = n === 1 && request.api === 'chat' ? templates.role() : '';
-    this.#chunkText += jsonText(visible);
-    this.#chunkTokens++;
-    if (last) {
-      const usage = request.continuousUsage ? this.#usage(seq) : undefined;
-      const final = templates.final(this.#chunkText, this.finishReason, this.#i.plan.stopReason, usage);
-      this.#write(role + final + (request.includeUsage ? templates.usage(this.#usage(seq)) : '') + DONE_EVENT);
-      this.#end();
-      return;
-    }
-    if (this.#chunkTokens >= this.#i.tokensPerChunk) {
-      this.#write(role + templates.token(this.#chunkText, request.continuousUsage ? this.#usage(seq) : undefined));
-      this.#chunkText = '';
-      this.#chunkTokens = 0;
-    } else if (role !== '') {
-      this.#write(role);
-    }
+    if (out !== '') this.#write(out);
   }
 
   /** True once the whole answer was handed to the socket (not cut short by a fault or the client). */
@@ -161,12 +173,13 @@ export class SimStream implements DriverSink {
     this.#onClose();
   }
 
-  #usage(seq: Sequence<DriverSink>): UsageFigures {
-    return { promptTokens: this.#i.request.prompt.count, completionTokens: seq.generated, cachedTokens: seq.cachedTokens };
+  /** Usage after `completionTokens` tokens. */
+  #usage(seq: Sequence<DriverSink>, completionTokens: number): UsageFigures {
+    return { promptTokens: this.#i.request.prompt.count, completionTokens, cachedTokens: seq.cachedTokens };
   }
 
   #finishBody(seq: Sequence<DriverSink>): void {
-    let body = this.#i.templates.body(this.#body, this.finishReason, this.#i.plan.stopReason, this.#usage(seq));
+    let body = this.#i.templates.body(this.#body, this.finishReason, this.#i.plan.stopReason, this.#usage(seq, seq.generated));
     if (this.#malformedBody) body = body.slice(0, Math.floor(body.length / 2));
     this.#run(() => {
       this.#res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': this.#i.templates.id });
@@ -268,8 +281,12 @@ export class SimStream implements DriverSink {
     else if (!this.#res.destroyed) op();
   }
 
-  #end(): void {
-    this.#run(() => this.#res.end());
+  /**
+   * End the answer with its last events: res.end(data) sends them and the terminating chunk in one
+   * send call (streams often finish together, and a second call per stream made those steps late).
+   */
+  #end(last: string): void {
+    this.#run(() => this.#res.end(last));
     this.#finish();
   }
 
