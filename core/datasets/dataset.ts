@@ -12,6 +12,7 @@ import type { ChatBody, ChatMessage, CompletionBody } from '../client/request-ty
 import { createRng, mixSeed, type Rng } from '../executors/random.js';
 import type { DatasetOptions } from '../options/types.js';
 import { countTextTokens } from '../tokens/counter.js';
+import { resolveInputPath } from './input-path.js';
 import { inputFileError, readRows, type FileRow } from './parse-file.js';
 import { SyntheticPrompts } from './synthetic.js';
 import { parseTokenLengths } from './token-lengths.js';
@@ -21,6 +22,8 @@ import type { Dataset, DatasetItem, DatasetVu } from './types.js';
 export interface DatasetContext {
   workerIndex: number;
   workerCount: number;
+  /** The script's directory: relative dataset paths are read from there (input-path.ts). */
+  scriptDir: string;
 }
 
 /** Fields looked for, in order, when the dataset names none. */
@@ -96,11 +99,12 @@ function syntheticSource(spec: DatasetOptions, synthetic: string): ItemSource {
 /** Parsed files, by path and settings: several dataset() calls on one file read it once per thread. */
 const fileCache = new Map<string, DatasetItem[]>();
 
-function fileSource(spec: DatasetOptions, file: string): ItemSource {
-  const key = JSON.stringify([file, spec.format, spec.promptField, spec.outputTokensField, spec.outputTokens]);
+function fileSource(spec: DatasetOptions, file: string, scriptDir: string): ItemSource {
+  const input = resolveInputPath(file, scriptDir);
+  const key = JSON.stringify([input.path, spec.format, spec.promptField, spec.outputTokensField, spec.outputTokens]);
   let items = fileCache.get(key);
   if (items === undefined) {
-    const { format, rows } = readRows(file, spec.format);
+    const { format, rows } = readRows(file, spec.format, input);
     items = format === 'sharegpt' ? sharegptItems(file, rows, spec) : rowItems(file, rows, spec);
     if (items.length === 0) throw inputFileError(file, null, 'the dataset has no usable item');
     fileCache.set(key, items);
@@ -201,7 +205,7 @@ export function openDataset(spec: DatasetOptions, context: DatasetContext): Data
   }
   let source: ItemSource;
   if (spec.synthetic !== undefined) source = syntheticSource(spec, spec.synthetic);
-  else if (spec.file !== undefined) source = fileSource(spec, spec.file);
+  else if (spec.file !== undefined) source = fileSource(spec, spec.file, context.scriptDir);
   else throw new Error('llmload: a dataset needs a file or a synthetic distribution, e.g. dataset({ synthetic: "N(480,240)/(300,150)" })');
   return new SampledDataset(source, spec, context);
 }

@@ -11,8 +11,9 @@
  * arrays, with the line when it can be told), as LL_ERR_INPUT_FILE.
  */
 import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
 import { ErrorCode, LlmloadError, type LlmloadErrorOptions } from '../errors.js';
+import { resolveInputPath, triedSuffix, type InputPath } from './input-path.js';
 
 export type DatasetFormat = 'jsonl' | 'json' | 'sharegpt' | 'csv';
 
@@ -42,14 +43,17 @@ export function formatOf(path: string, given: DatasetFormat | undefined): Datase
   return 'json-or-sharegpt';
 }
 
-/** Read and parse a dataset file. Throws LL_ERR_INPUT_FILE. */
-export function readRows(path: string, given: DatasetFormat | undefined): { format: DatasetFormat; rows: FileRow[] } {
-  const absolute = resolve(path);
+/**
+ * Read and parse a dataset file. `path` names the file in messages (as the script gave it);
+ * `input` says where it is read from. Throws LL_ERR_INPUT_FILE.
+ */
+export function readRows(path: string, given: DatasetFormat | undefined, input: InputPath = resolveInputPath(path, process.cwd())): { format: DatasetFormat; rows: FileRow[] } {
   let text: string;
   try {
-    text = readFileSync(absolute, 'utf8');
+    text = readFileSync(input.path, 'utf8');
   } catch (error) {
-    throw new LlmloadError(ErrorCode.INPUT_FILE, `${path}: cannot read the dataset file: ${(error as Error).message}`, { cause: error });
+    const cause = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file${triedSuffix(input)}` : (error as Error).message;
+    throw new LlmloadError(ErrorCode.INPUT_FILE, `${path}: cannot read the dataset file: ${cause}`, { cause: error });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const format = formatOf(path, given);

@@ -227,7 +227,8 @@ export interface Options {
   slo?: SloOptions;
   /**
    * A Hugging Face tokenizer.json on disk, used to count tokens when the server reports no usage
-   * (needs the optional package @huggingface/tokenizers; nothing is downloaded).
+   * (needs the optional package @huggingface/tokenizers; nothing is downloaded). A relative path
+   * is read next to the script, as dataset files are.
    */
   tokenizer?: string;
   /** Datasets by name, for `dataset('name')` in the script. */
@@ -250,7 +251,7 @@ export interface SloOptions {
  * distribution in genai-bench's notation.
  */
 export interface DatasetOptions {
-  /** Path of a data file, relative to the working directory. */
+  /** Path of a data file; a relative one is read next to the script (or, failing that, from the working directory). */
   file?: string;
   /** File format; default from the extension (.jsonl, .json, .csv; ShareGPT is detected in JSON). */
   format?: 'jsonl' | 'json' | 'sharegpt' | 'csv';

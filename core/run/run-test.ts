@@ -11,6 +11,7 @@
  * Ctrl-C, a worker dying).
  */
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import type { CliIo } from './io.js';
 import { bundleScript } from '../bundle/bundle-script.js';
 import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord } from '../errors.js';
@@ -145,6 +146,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const { pool, connectMs } = await WorkerPool.start({
       workers,
       bundleUrl: bundle.bundleUrl,
+      scriptDir: dirname(bundle.scriptPath),
       setupData,
       env,
       target: target.worker,

@@ -12,6 +12,8 @@ const workerEntry = new URL('../workers/worker-entry.js', import.meta.url).href;
 export interface PoolOptions {
   workers: number;
   bundleUrl: string;
+  /** Directory of the script: relative input files named in it are read from there. */
+  scriptDir: string;
   setupData: unknown;
   env: Record<string, string>;
   target: WorkerTarget;
@@ -80,6 +82,7 @@ export class WorkerPool {
         workerIndex: w,
         workerCount: size,
         bundleUrl: options.bundleUrl,
+        scriptDir: options.scriptDir,
         setupData: options.setupData,
         env: options.env,
         target: options.target,

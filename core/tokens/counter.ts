@@ -11,8 +11,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ErrorCode, LlmloadError } from '../errors.js';
+import { resolveInputPath, triedSuffix } from '../datasets/input-path.js';
 import { estimateTextTokens } from './estimate.js';
 
 export type CountSource = 'tokenizer' | 'estimate';
@@ -48,13 +49,15 @@ interface TokenizerModule {
  * Throws LL_ERR_INPUT_FILE for a missing or malformed file and
  * LL_ERR_INVALID_OPTIONS when the package is not installed.
  */
-export function loadTokenizer(path: string): (text: string) => number {
-  const file = resolve(path);
+export function loadTokenizer(path: string, scriptDir: string = process.cwd()): (text: string) => number {
+  const input = resolveInputPath(path, scriptDir);
+  const file = input.path;
   let json: object;
   try {
     json = JSON.parse(readFileSync(file, 'utf8')) as object;
   } catch (error) {
-    throw new LlmloadError(ErrorCode.INPUT_FILE, `${path}: cannot load the tokenizer: ${(error as Error).message}`, { cause: error });
+    const cause = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file${triedSuffix(input)}` : (error as Error).message;
+    throw new LlmloadError(ErrorCode.INPUT_FILE, `${path}: cannot load the tokenizer: ${cause}`, { cause: error });
   }
   const configFile = join(dirname(file), 'tokenizer_config.json');
   let config: object = {};

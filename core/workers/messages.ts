@@ -14,6 +14,8 @@ export interface WorkerTask {
   workerIndex: number;
   workerCount: number;
   bundleUrl: string;
+  /** Directory of the script (not of its bundle): relative dataset and tokenizer paths start there. */
+  scriptDir: string;
   /** Data returned by setup(), structured-cloned. */
   setupData: unknown;
   env: Record<string, string>;

@@ -12,8 +12,8 @@ import type { VirtualUser } from './vu.js';
 export class ThreadRuntime implements ScriptRuntime {
   /** The VU whose iteration function is executing synchronously right now. */
   current: VirtualUser | undefined;
-  /** Which worker this is (set by the worker host): datasets split their items by it. */
-  readonly datasetContext: DatasetContext = { workerIndex: 0, workerCount: 1 };
+  /** Which worker this is (set by the worker host), and the script's directory: datasets split their items by the one and read files from the other. */
+  readonly datasetContext: DatasetContext = { workerIndex: 0, workerCount: 1, scriptDir: process.cwd() };
   /** options.datasets by name, once the worker host has read the script's options. */
   datasetSpecs: Readonly<Record<string, DatasetOptions>> = {};
   readonly #emit: (sample: SampleTuple) => void;

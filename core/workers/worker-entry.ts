@@ -17,6 +17,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
     (sample) => host?.sample(sample),
     (reason) => post({ cmd: 'ABORT_TEST', reason }),
   );
+  runtime.datasetContext.scriptDir = task.scriptDir;
   runtime.install();
   let host: WorkerHost | undefined;
   const pending: ControllerMsg[] = [];

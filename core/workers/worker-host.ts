@@ -88,7 +88,7 @@ export class WorkerHost implements VuSink {
     context.workerCount = this.#workerCount;
     if (options === null || typeof options !== 'object') return;
     const { tokenizer, datasets } = options as { tokenizer?: unknown; datasets?: unknown };
-    if (typeof tokenizer === 'string') setTokenCounter(loadTokenizer(tokenizer));
+    if (typeof tokenizer === 'string') setTokenCounter(loadTokenizer(tokenizer, context.scriptDir));
     if (datasets !== null && typeof datasets === 'object') {
       this.#runtime.datasetSpecs = datasets as Record<string, DatasetOptions>;
       for (const name of Object.keys(datasets)) this.#runtime.openDataset(name);

@@ -9,7 +9,7 @@ import { isLlmloadError } from '../../core/errors.js';
 import { estimateChatPromptTokens, estimateTextTokens } from '../../core/tokens/estimate.js';
 import { fixture } from '../helpers/cli.js';
 
-const one = { workerIndex: 0, workerCount: 1 };
+const one = { workerIndex: 0, workerCount: 1, scriptDir: process.cwd() };
 
 test('genai-bench notation: D, N and U, input then output', () => {
   assert.equal(tryParseTokenLengths('D(100,100)'), { input: { kind: 'fixed', tokens: 100 }, output: { kind: 'fixed', tokens: 100 } });
@@ -61,8 +61,8 @@ test('synthetic dataset items: chat and completion bodies ask for exactly the ou
 
 test('sampling: sequential interleaves workers, per-vu pins one item per VU, random is seeded', () => {
   const spec = { file: fixture('datasets/prompts.jsonl') };
-  const w0 = openDataset(spec, { workerIndex: 0, workerCount: 2 });
-  const w1 = openDataset(spec, { workerIndex: 1, workerCount: 2 });
+  const w0 = openDataset(spec, { ...one, workerIndex: 0, workerCount: 2 });
+  const w1 = openDataset(spec, { ...one, workerIndex: 1, workerCount: 2 });
   assert.equal([w0.next().index, w0.next().index, w0.next().index], [0, 2, 1]);
   assert.equal([w1.next().index, w1.next().index], [1, 0]);
   const perVu = openDataset({ ...spec, sampling: 'per-vu' }, one);
@@ -103,6 +103,22 @@ test('a bad line names the file and the line (LL_ERR_INPUT_FILE)', () => {
     () => openDataset({ file: fixture('datasets/prompts.jsonl'), promptField: 'question' }, one),
     (e: Error) => e.message.endsWith('prompts.jsonl:1: no prompt: expected a string field "question"'),
   );
+});
+
+test('a relative file is read from the script\'s folder; a missing one names every place looked', () => {
+  const ds = openDataset({ file: 'datasets/prompts.jsonl' }, { ...one, scriptDir: fixture('.') });
+  assert.is(ds.size, 3);
+  // Found relative to the working directory when it is not next to the script (earlier versions' rule).
+  const fromCwd = openDataset({ file: 'test/fixtures/datasets/prompts.csv' }, { ...one, scriptDir: fixture('datasets') });
+  assert.is(fromCwd.size, 3);
+  try {
+    openDataset({ file: 'no-such-file.jsonl' }, { ...one, scriptDir: fixture('datasets') });
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.ok(isLlmloadError(error));
+    assert.is(error.code, 'LL_ERR_INPUT_FILE');
+    assert.match(error.message, `no-such-file.jsonl: cannot read the dataset file: no such file (looked for ${fixture('datasets/no-such-file.jsonl')} and `);
+  }
 });
 
 test('CSV: RFC 4180 quotes, escaped quotes and line breaks inside fields', () => {

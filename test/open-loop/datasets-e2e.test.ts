@@ -1,7 +1,11 @@
 /** Datasets in real runs: token-length distributions as the server counts them, prefix-cache hits on purpose, bad files. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSimulator } from '../../core/sim/index.js';
+import { estimateTextTokens } from '../../core/tokens/estimate.js';
 import { mean, runFixture, std } from './helpers.js';
 
 test('N(480,240)/(300,150): the server-counted input and output tokens have those means and deviations', async () => {
@@ -59,6 +63,24 @@ test('a dataset file with a bad line stops the run before anything is sent, nami
   assert.match(run.stderr, 'LL_ERR_INPUT_FILE');
   assert.match(run.stderr, 'test/fixtures/datasets/bad-third-line.jsonl:3: not valid JSON');
   assert.is(run.records.length, 0);
+});
+
+test('a relative dataset path is read next to the script, from any working directory', async () => {
+  const elsewhere = mkdtempSync(join(tmpdir(), 'llmload-cwd-'));
+  try {
+    const run = await runFixture('open-dataset-beside-script.ts', [], {}, true, elsewhere);
+    assert.is(run.code, 0, run.stderr + run.stdout);
+    assert.is(run.records.length, 3);
+    assert.ok(run.records.every((r) => r.ok));
+    const prompts = ['Summarize the plot of Hamlet', 'Write a haiku about rain', 'List three prime numbers'];
+    assert.equal(
+      run.records.map((r) => r.inputTokensClient).sort((a, b) => a - b),
+      prompts.map((p) => estimateTextTokens(p)).sort((a, b) => a - b),
+      'the three prompts of test/fixtures/datasets/prompts.jsonl were sent',
+    );
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
 });
 
 test.run();

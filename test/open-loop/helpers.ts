@@ -14,15 +14,17 @@ export interface OpenRun extends CliRun {
   samples: Array<{ metric: string; value: number; tags: Record<string, string> }>;
 }
 
-/** `llmload run test/fixtures/<name> …args` with a summary export and raw results in a temporary folder. */
-export async function runFixture(name: string, args: string[] = [], env: Record<string, string> = {}, quiet = true): Promise<OpenRun> {
+/**
+ * `llmload run test/fixtures/<name> …args` with a summary export and raw results in a temporary
+ * folder; run from the repository unless `cwd` says otherwise.
+ */
+export async function runFixture(name: string, args: string[] = [], env: Record<string, string> = {}, quiet = true, cwd = repoRoot): Promise<OpenRun> {
   const dir = mkdtempSync(join(tmpdir(), 'llmload-open-'));
   try {
     const summaryPath = join(dir, 'summary.json');
     const resultsPath = join(dir, 'results.ndjson');
     const flags = ['--no-report', ...(quiet ? ['--quiet'] : []), '--summary-export', summaryPath, '--out', `json=${resultsPath}`];
-    // Fixtures name their data files relative to the repository.
-    const run = await runCli(['run', fixture(name), ...flags, ...args], { env, cwd: repoRoot });
+    const run = await runCli(['run', fixture(name), ...flags, ...args], { env, cwd });
     let summary: SummaryExport | null = null;
     const records: RequestRecord[] = [];
     const samples: OpenRun['samples'] = [];
