@@ -122,6 +122,9 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
         case 'PHASE_DONE':
           scheduler?.phaseDone(msg.workerIndex, msg.phaseId);
           return;
+        case 'VUS_ALLOCATED':
+          scheduler?.vusAllocated(msg.workerIndex, msg.phaseId, msg.vus);
+          return;
         case 'LOG':
           progress.log(redactSecrets(`${msg.level}: ${msg.message}`, io.env, secrets));
           return;

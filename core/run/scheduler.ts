@@ -60,6 +60,8 @@ export class Scheduler {
   readonly #pool: WorkerPool;
   readonly #plans: ScenarioPlan[];
   readonly #active = new Map<number, ActivePhase>();
+  /** Open phases' VUs per worker, by phase id, for the `vus` gauge. */
+  readonly #openVus = new Map<number, { scenario: string; perWorker: number[] }>();
   readonly #sleepers = new Set<() => void>();
   #nextPhaseId = 1;
   #stopping = false;
@@ -89,6 +91,18 @@ export class Scheduler {
   }
 
   /** A worker reports a phase done. */
+  /**
+   * An open phase's worker holds `vus` VUs now: the `vus` gauge follows the VUs the arrival-rate
+   * executor has allocated (its preallocated ones plus those created when arrivals found all busy),
+   * as k6 reports it.
+   */
+  vusAllocated(workerIndex: number, phaseId: number, vus: number): void {
+    const open = this.#openVus.get(phaseId);
+    if (open === undefined || workerIndex >= open.perWorker.length) return;
+    open.perWorker[workerIndex] = vus;
+    this.onVusTarget(open.scenario, open.perWorker.reduce((a, b) => a + b, 0));
+  }
+
   phaseDone(workerIndex: number, phaseId: number): void {
     const phase = this.#active.get(phaseId);
     if (phase === undefined) return;
@@ -186,6 +200,7 @@ export class Scheduler {
         done: () => {
           for (const t of phase.timers) clearTimeout(t);
           this.#active.delete(id);
+          this.#openVus.delete(id);
           resolve();
         },
       };
@@ -204,6 +219,8 @@ export class Scheduler {
     await this.#track(plan, id, (phase) => {
       this.onPhaseStart({ scenario: scenario.name, phaseIndex, phaseId: id, tags, startedAt });
       this.onVusTarget(scenario.name, plan.preAllocatedVus);
+      const perWorker = Array.from({ length: size }, (_, w) => (w < slots ? share(plan.preAllocatedVus, slots, w) : 0));
+      this.#openVus.set(id, { scenario: scenario.name, perWorker });
       for (let w = 0; w < size; w++) {
         this.#pool.send(w, {
           cmd: 'START_OPEN_PHASE',
@@ -217,7 +234,7 @@ export class Scheduler {
           durationMs: plan.durationMs,
           slot: w < slots ? w : -1,
           slots,
-          preAllocatedVus: w < slots ? share(plan.preAllocatedVus, slots, w) : 0,
+          preAllocatedVus: perWorker[w] as number,
           maxVus: w < slots ? share(plan.maxVus, slots, w) : 0,
           stageTags: plan.stageTags,
           measure: plan.measure ?? null,

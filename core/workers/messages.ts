@@ -147,6 +147,15 @@ export interface PhaseDoneMsg {
   phaseId: number;
 }
 
+/** An open phase created a VU beyond its preallocated ones (arrivals found every VU busy). */
+export interface VusAllocatedMsg {
+  cmd: 'VUS_ALLOCATED';
+  workerIndex: number;
+  phaseId: number;
+  /** VUs the phase holds in this worker now. */
+  vus: number;
+}
+
 export interface LogMsg {
   cmd: 'LOG';
   level: 'warn' | 'error';
@@ -164,4 +173,4 @@ export interface WorkerErrorMsg {
   error: ErrorRecord;
 }
 
-export type WorkerMsg = ReadyMsg | BatchMsg | PhaseDoneMsg | LogMsg | AbortTestMsg | WorkerErrorMsg;
+export type WorkerMsg = ReadyMsg | BatchMsg | PhaseDoneMsg | VusAllocatedMsg | LogMsg | AbortTestMsg | WorkerErrorMsg;

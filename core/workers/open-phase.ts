@@ -39,6 +39,8 @@ export interface OpenPhaseHost {
   /** Run one iteration on `vu` (the caller has set its arrival); resolves when it is over. */
   iterate(vu: VirtualUser): Promise<void>;
   sample(sample: SampleTuple): void;
+  /** The phase holds `vus` VUs in this worker now, after it created one beyond the preallocated ones. */
+  vusAllocated(vus: number): void;
   /** The phase is over: ended by the controller, and no iteration runs. */
   done(): void;
 }
@@ -136,6 +138,7 @@ export class OpenPhase {
         return;
       }
       vu = this.#newVu();
+      this.#host.vusAllocated(this.#vus.length);
     }
     this.started++;
     const offset = deadline - this.msg.startEpochMs;

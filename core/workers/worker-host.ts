@@ -188,6 +188,7 @@ export class WorkerHost implements VuSink {
         }
       },
       sample: (sample) => this.sample(sample),
+      vusAllocated: (vus) => this.#post({ cmd: 'VUS_ALLOCATED', workerIndex: this.#workerIndex, phaseId: msg.phaseId, vus }),
       done: () => {
         this.#openPhases.delete(msg.phaseId);
         this.flush();

@@ -67,12 +67,16 @@ test('a slow server: the closed loop slows down with it, the open loop keeps the
     assert.ok(openE2e['max']! > 1600, `open e2e max ${openE2e['max']} ms`);
     assert.ok(openE2e['p(95)']! > 4 * closedE2e['p(95)']!, 'open-loop latency grows with the backlog');
     assert.not.ok('dropped_iterations' in open.summary!.metrics);
+    // The backlog needed VUs beyond the 4 preallocated: the vus gauges count every VU allocated.
+    assert.ok(values(open.summary, 'vus')['max']! > 4, `open vus max ${values(open.summary, 'vus')['max']}`);
+    assert.ok(values(open.summary, 'vus_max')['value']! > 4, `open vus_max ${values(open.summary, 'vus_max')['value']}`);
 
     // Open loop capped at 4 VUs: arrivals that find all 4 busy are dropped and counted, never skipped silently.
     const dropped = values(capped.summary, 'dropped_iterations')['count']!;
     assert.ok(dropped > 0, 'some arrivals were dropped');
     assert.is(capped.records.length + dropped, 40);
     assert.is(capped.samples.filter((s) => s.metric === 'dropped_iterations').length, dropped);
+    assert.is(values(capped.summary, 'vus')['max'], 4, 'a capped phase never holds more than maxVUs');
     // At most 4 in flight: each request waits for at most 3 others, so e2e stays under ≈ 400 ms.
     assert.ok(values(capped.summary, 'llm_e2e')['max']! < 500);
   } finally {
