@@ -109,6 +109,10 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const setupData = await runLifecycleHook('setup', script.setup, [], options.setupTimeoutMs);
     const workers = Math.max(1, options.workers ?? availableParallelism());
     const maxVus = plans.reduce((sum, plan) => sum + Math.max(0, ...plan.phases.map((p) => p.maxVus)), 0);
+    // Connections opened before the start: as many as VUs exist from the start. An open phase's VUs
+    // beyond preAllocatedVUs (maxVUs is a cap, often generous) connect when first needed, and their
+    // connect time is measured apart from TTFT like any other.
+    const warmVus = plans.reduce((sum, plan) => sum + Math.max(0, ...plan.phases.map((p) => ('kind' in p ? p.preAllocatedVus : p.maxVus))), 0);
 
     let scheduler: Scheduler | undefined;
     let stopReason: keyof typeof STOP_REASONS | null = null;
@@ -154,6 +158,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       env,
       target: target.worker,
       maxVus,
+      warmVus,
       flushIntervalMs: FLUSH_INTERVAL_MS,
       onMessage,
     });

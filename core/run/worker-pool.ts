@@ -19,6 +19,8 @@ export interface PoolOptions {
   target: WorkerTarget;
   /** Most VUs the test runs at once; split across workers for connection pools. */
   maxVus: number;
+  /** VUs that exist from the start; split across workers, their connections are opened before it. */
+  warmVus: number;
   flushIntervalMs: number;
   onMessage: (msg: WorkerMsg) => void;
 }
@@ -87,6 +89,7 @@ export class WorkerPool {
         env: options.env,
         target: options.target,
         maxVus: share(options.maxVus, size, w),
+        warmVus: share(options.warmVus, size, w),
         flushIntervalMs: options.flushIntervalMs,
       };
       const run = piscina.run(task, { transferList: [port2] }) as Promise<WorkerTaskResult>;

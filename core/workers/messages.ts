@@ -22,6 +22,8 @@ export interface WorkerTask {
   target: WorkerTarget;
   /** Most VUs this worker will ever run at once (connection pool size). */
   maxVus: number;
+  /** Connections to open before the test starts (this worker's VUs that exist from the start). */
+  warmVus: number;
   /** How often to ship batches to the controller. */
   flushIntervalMs: number;
 }

@@ -36,7 +36,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
     if (task.target.model !== undefined) clientConfig.model = task.target.model;
     if (task.target.apiKey !== undefined) clientConfig.apiKey = task.target.apiKey;
     client = new LlmClient(clientConfig);
-    const connectMs = task.maxVus > 0 ? await client.warmUp(task.maxVus) : [];
+    const connectMs = task.warmVus > 0 ? await client.warmUp(Math.min(task.warmVus, task.maxVus)) : [];
     host = new WorkerHost({
       post,
       module,
