@@ -11,11 +11,16 @@ export interface RecordMeta {
   vu: number;
   iteration: number;
   api: Api;
-  stream: boolean;
 }
 
-/** Build the record of a finished request. */
+/**
+ * Build the record of a finished request. An answer that came in one body has no first
+ * token apart from its end and no gaps between tokens: its record keeps E2E and the token
+ * counts, and says `stream: false` with TTFT, TTFC and ITL empty, so that no streaming
+ * figure is made up from it.
+ */
 export function toRecord(result: RequestResult, meta: RecordMeta): RequestRecord {
+  const streamed = result.streamed;
   const record: RequestRecord = {
     type: 'request',
     scenario: meta.scenario,
@@ -23,14 +28,14 @@ export function toRecord(result: RequestResult, meta: RecordMeta): RequestRecord
     vu: meta.vu,
     iteration: meta.iteration,
     api: meta.api,
-    stream: meta.stream,
+    stream: streamed,
     scheduledAt: result.scheduledAt,
     startedAt: result.startedAt,
     ttfbMs: result.ttfbMs,
-    ttftMs: result.ttftMs,
-    ttfcMs: result.ttfcMs,
+    ttftMs: streamed ? result.ttftMs : null,
+    ttfcMs: streamed ? result.ttfcMs : null,
     e2eMs: result.e2eMs,
-    itlMs: result.itlMs,
+    itlMs: streamed ? result.itlMs : [],
     ok: result.ok,
     failure: result.failure,
     error: result.error,

@@ -404,6 +404,8 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
         endAt: this.#endAt,
         itlMs: this.#itlMs,
         chunks: this.#chunks,
+        // Before headers nothing says otherwise: the request was sent asking for a stream or not.
+        streamed: setup.stream && this.#mode !== JSON_BODY,
         status: this.#status,
         failure: this.#failure,
         error: this.#error,

@@ -24,6 +24,8 @@ export interface Observed {
   endAt: number | null;
   itlMs: number[];
   chunks: number;
+  /** The answer was read as a stream (false: one JSON body). */
+  streamed: boolean;
   status: number;
   failure: FailureClass | null;
   error: string | null;
@@ -71,6 +73,7 @@ export function buildResult(o: Observed): RequestResult {
     cachedTokens: typeof cached === 'number' ? cached : null,
     tokensSource: fromUsage ? 'usage' : countSource(),
     chunks: o.chunks,
+    streamed: o.streamed,
   };
   if (o.body !== undefined) result.body = o.body;
   return result;

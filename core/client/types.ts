@@ -94,6 +94,11 @@ export interface RequestResult extends RequestTimings {
   tokensSource: TokenSource;
   /** Number of token-bearing events received. */
   chunks: number;
+  /**
+   * The answer came as a stream. False when it came as one JSON body (`stream: false`, or a
+   * server that ignored `stream: true`): its TTFT is then the whole answer's time, and it has no ITL.
+   */
+  streamed: boolean;
   /** For non-OpenAI `vu.stream()`: every parsed event payload is not kept; this is the raw body for non-stream calls. */
   body?: unknown;
 }
@@ -107,6 +112,10 @@ export interface RequestRecord extends RequestTimings {
   vu: number;
   iteration: number;
   api: Api;
+  /**
+   * The answer came as a stream. A request answered in one body (`stream: false`) has no
+   * TTFT, TTFC or ITL in its record (null, []) and gives no TTFT/ITL/TPOT samples.
+   */
   stream: boolean;
   ok: boolean;
   failure: FailureClass | null;

@@ -19,13 +19,41 @@ export function failureClassOf(record: RequestRecord): Exclude<FailureClass, 'ab
 }
 
 /**
- * TPOT = (E2EL − TTFT) / (N − 1) for N > 1 output tokens; null when N ≤ 1 or a
- * time is missing (such requests are left out of the TPOT distribution).
+ * Whether the answer came as a stream. One that came in one body has no TTFT, ITL or TPOT:
+ * its "first token" is the whole answer (TTFT = E2E, TPOT = 0 would only flatter the server).
+ * Records written before the field was kept truthfully count as streamed when they say so.
+ */
+export function isStreamed(record: RequestRecord): boolean {
+  return record.stream !== false;
+}
+
+/** TTFT of a streamed request; null for one answered in one body. */
+export function streamedTtftMs(record: RequestRecord): number | null {
+  return record.stream === false ? null : record.ttftMs;
+}
+
+/** TTFC of a streamed request; null for one answered in one body. */
+export function streamedTtfcMs(record: RequestRecord): number | null {
+  return record.stream === false ? null : record.ttfcMs;
+}
+
+const NO_ITL: readonly number[] = [];
+
+/** ITL samples of a streamed request; none for one answered in one body. */
+export function streamedItlMs(record: RequestRecord): readonly number[] {
+  return record.stream === false ? NO_ITL : record.itlMs;
+}
+
+/**
+ * TPOT = (E2EL − TTFT) / (N − 1) for N > 1 output tokens; null when N ≤ 1, a
+ * time is missing or the answer was not streamed (such requests are left out
+ * of the TPOT distribution).
  */
 export function tpotMs(record: RequestRecord): number | null {
   const n = record.outputTokens;
-  if (n <= 1 || record.e2eMs === null || record.ttftMs === null) return null;
-  return (record.e2eMs - record.ttftMs) / (n - 1);
+  const ttft = streamedTtftMs(record);
+  if (n <= 1 || record.e2eMs === null || ttft === null) return null;
+  return (record.e2eMs - ttft) / (n - 1);
 }
 
 /** Output tokens / E2EL seconds; null without an E2EL > 0. */

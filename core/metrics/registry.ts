@@ -21,7 +21,7 @@ import { BUILTIN_METRICS, builtinMetric, CHECKS, LLM_REQUESTS_EXCLUDED, TAG_CHEC
 import { CheckTable, type CheckRecord } from './check-table.js';
 import { derivedValue } from './derived.js';
 import { Metric, Submetric } from './metric.js';
-import { connectingMs, failureClassOf, outcomeOf, outputTokensPerSecond, tpotMs } from './record-values.js';
+import { connectingMs, failureClassOf, outcomeOf, outputTokensPerSecond, streamedItlMs, streamedTtfcMs, streamedTtftMs, tpotMs } from './record-values.js';
 import { DEFAULT_GROUPS, RequestGroups, type EncodedGroups, type GroupDefinition } from './request-groups.js';
 import { meetsSlo, RequestStats, type EncodedRequestStats, type GoodputSlo, type InputTokenBasis, type RequestStatsRow } from './request-stats.js';
 import { buildRoute, type Route } from './route.js';
@@ -277,13 +277,16 @@ export class MetricsRegistry {
       return;
     }
     // Latency and token metrics come from successful requests only, as vLLM's.
+    // A request answered in one body (not streamed) gives no TTFT, TTFC, ITL or TPOT sample.
+    const ttft = streamedTtftMs(record);
+    const ttfc = streamedTtfcMs(record);
     if (record.e2eMs !== null) addAll(route.e2e, record.e2eMs);
-    if (record.ttftMs !== null) addAll(route.ttft, record.ttftMs);
-    if (record.ttfcMs !== null) addAll(route.ttfc, record.ttfcMs);
+    if (ttft !== null) addAll(route.ttft, ttft);
+    if (ttfc !== null) addAll(route.ttfc, ttfc);
     if (record.ttfbMs !== null) addAll(route.ttfb, record.ttfbMs);
     if (open) {
       // Coordinated-omission-corrected: measured from when the schedule wanted the request sent.
-      if (record.ttftMs !== null) addAll(route.ttftSched, record.ttftMs + lag);
+      if (ttft !== null) addAll(route.ttftSched, ttft + lag);
       if (record.e2eMs !== null) addAll(route.e2eSched, record.e2eMs + lag);
     }
     addAll(route.outputTokens, record.outputTokens);
@@ -291,7 +294,7 @@ export class MetricsRegistry {
     const tps = outputTokensPerSecond(record);
     if (tps !== null) addAll(route.outputTps, tps);
     if (tpot !== null) addAll(route.tpot, tpot);
-    const itl = record.itlMs;
+    const itl = streamedItlMs(record);
     const itlSinks = route.itl;
     for (let s = 0; s < itlSinks.length; s++) itlSinks[s]!.addMany(itl);
   }

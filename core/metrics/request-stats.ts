@@ -12,7 +12,7 @@
  */
 import type { RequestRecord } from '../client/types.js';
 import { TAG_LEVEL } from './builtin.js';
-import { endedAtMs, failureClassOf, outcomeOf, tpotMs } from './record-values.js';
+import { endedAtMs, failureClassOf, isStreamed, outcomeOf, streamedItlMs, streamedTtftMs, tpotMs } from './record-values.js';
 import { TrendSink, type EncodedTrend, type TrendSinkOptions } from './trend-sink.js';
 
 /** SLOs a request must meet to count towards goodput (vLLM `--goodput`); absent keys are not checked. */
@@ -77,6 +77,11 @@ export interface RequestStatsRow {
   avgOutputChars: number | null;
   /** Some successful request's token counts were estimated rather than reported by the server. */
   tokensEstimated: boolean;
+  /**
+   * Counted requests answered in one body (not streamed): in E2E and tokens, not in TTFT, ITL
+   * or TPOT. Absent in rows written before it was counted.
+   */
+  notStreamed?: number;
   e2e: LatencySummary | null;
   ttft: LatencySummary | null;
   itl: LatencySummary | null;
@@ -100,6 +105,8 @@ export interface EncodedRequestStats {
   estimated: number;
   e2eSumMs: number;
   good: number;
+  /** Absent in encodings made before it was counted. */
+  notStreamed?: number;
   vus: number[];
   e2e: EncodedTrend;
   ttft: EncodedTrend;
@@ -130,6 +137,8 @@ export class RequestStats {
   e2eSumMs = 0;
   /** Successful requests meeting every goodput SLO. */
   good = 0;
+  /** Counted requests answered in one body: they have E2E and tokens but no TTFT, ITL or TPOT. */
+  notStreamed = 0;
   readonly vus = new Set<number>();
   readonly #goodput: GoodputSlo | null;
   readonly #inputBasis: InputTokenBasis;
@@ -162,6 +171,7 @@ export class RequestStats {
     if (end > this.lastEndMs) this.lastEndMs = end;
     this.vus.add(record.vu);
     if (record.e2eMs !== null) this.e2eSumMs += record.e2eMs;
+    if (!isStreamed(record)) this.notStreamed++;
     if (outcome === 'failure') {
       this.failed++;
       const failure = failureClassOf(record);
@@ -176,8 +186,9 @@ export class RequestStats {
     this.outputChars += record.outputChars;
     if (record.tokensSource === 'estimate') this.estimated++;
     if (record.e2eMs !== null) this.e2e.add(record.e2eMs);
-    if (record.ttftMs !== null) this.ttft.add(record.ttftMs);
-    this.itl.addMany(record.itlMs);
+    const ttft = streamedTtftMs(record);
+    if (ttft !== null) this.ttft.add(ttft);
+    this.itl.addMany(streamedItlMs(record));
     const tpot = tpotMs(record);
     if (tpot !== null) this.tpot.add(tpot);
     if (this.#goodput !== null && meetsSlo(this.#goodput, record, tpot)) this.good++;
@@ -198,6 +209,7 @@ export class RequestStats {
     this.estimated += other.estimated;
     this.e2eSumMs += other.e2eSumMs;
     this.good += other.good;
+    this.notStreamed += other.notStreamed;
     for (const vu of other.vus) this.vus.add(vu);
     this.e2e.merge(other.e2e);
     this.ttft.merge(other.ttft);
@@ -255,6 +267,7 @@ export class RequestStats {
       avgOutputTokens: this.successful === 0 ? null : this.outputTokens / this.successful,
       avgOutputChars: this.successful === 0 ? null : this.outputChars / this.successful,
       tokensEstimated: this.estimated > 0,
+      notStreamed: this.notStreamed,
       e2e: summarizeLatency(this.e2e),
       ttft: summarizeLatency(this.ttft),
       itl: summarizeLatency(this.itl),
@@ -280,6 +293,7 @@ export class RequestStats {
       estimated: this.estimated,
       e2eSumMs: this.e2eSumMs,
       good: this.good,
+      notStreamed: this.notStreamed,
       vus: [...this.vus],
       e2e: this.e2e.encode(),
       ttft: this.ttft.encode(),
@@ -321,6 +335,7 @@ function fromEncoded(encoded: EncodedRequestStats, options: RequestStatsOptions)
   stats.estimated = encoded.estimated;
   stats.e2eSumMs = encoded.e2eSumMs;
   stats.good = encoded.good;
+  stats.notStreamed = encoded.notStreamed ?? 0;
   for (const vu of encoded.vus) stats.vus.add(vu);
   stats.e2e.merge(TrendSink.decode(encoded.e2e));
   stats.ttft.merge(TrendSink.decode(encoded.ttft));
@@ -332,9 +347,11 @@ function fromEncoded(encoded: EncodedRequestStats, options: RequestStatsOptions)
 /** Whether a successful request meets every SLO (≤ each bound; vLLM --goodput). */
 export function meetsSlo(slo: GoodputSlo, record: RequestRecord, tpot: number | null): boolean {
   const lag = slo.fromSchedule === true ? Math.max(0, record.startedAt - record.scheduledAt) : 0;
-  if (slo.ttftMs !== undefined && (record.ttftMs === null || record.ttftMs + lag > slo.ttftMs)) return false;
+  const ttft = streamedTtftMs(record);
+  if (slo.ttftMs !== undefined && (ttft === null || ttft + lag > slo.ttftMs)) return false;
   if (slo.e2eMs !== undefined && (record.e2eMs === null || record.e2eMs + lag > slo.e2eMs)) return false;
-  if (slo.tpotMs !== undefined && (tpot ?? 0) > slo.tpotMs) return false;
+  // An answer in one body has no TPOT to check: it cannot be shown to meet a TPOT SLO.
+  if (slo.tpotMs !== undefined && (!isStreamed(record) || (tpot ?? 0) > slo.tpotMs)) return false;
   return true;
 }
 

@@ -14,7 +14,7 @@
  * run length while resolution degrades gracefully.
  */
 import type { RequestRecord } from '../client/types.js';
-import { endedAtMs, outcomeOf } from './record-values.js';
+import { endedAtMs, outcomeOf, streamedItlMs, streamedTtftMs } from './record-values.js';
 import { TrendSink, type EncodedTrend, type TrendSinkOptions } from './trend-sink.js';
 
 export interface TimeSeriesOptions {
@@ -89,7 +89,7 @@ export class TimeSeries {
       return;
     }
     this.#completed[end]! += 1;
-    const ttft = record.ttftMs;
+    const ttft = streamedTtftMs(record);
     if (ttft === null) {
       const at = this.#index(endedAtMs(record));
       this.#tokens[at]! += record.outputTokens;
@@ -99,7 +99,7 @@ export class TimeSeries {
     let bucket = this.#index(t);
     (this.#ttft[bucket] ??= new TrendSink(BUCKET_TREND)).add(ttft);
     // Events arrive in time order: stay in a bucket until an event passes its end.
-    const itl = record.itlMs;
+    const itl = streamedItlMs(record);
     const perEvent = record.outputTokens / (itl.length + 1);
     let bucketEnd = this.#origin! + (bucket + 1) * this.#bucketMs;
     let tokens = perEvent;

@@ -164,7 +164,7 @@ function resultBlocks(data: SummaryExport, trendStats: readonly string[], c: Pal
     bySection.set(section, list);
   }
   const llm = bySection.get('llm');
-  if (llm !== undefined) blocks.push({ title: 'LLM', lines: llm, after: [] });
+  if (llm !== undefined) blocks.push({ title: 'LLM', lines: llm, after: notStreamedLines(data) });
   const throughput = throughputBlock(data);
   if (throughput !== null) blocks.push(throughput);
   for (const [section, title] of SECTION_TITLES) {
@@ -173,6 +173,12 @@ function resultBlocks(data: SummaryExport, trendStats: readonly string[], c: Pal
     if (lines !== undefined) blocks.push({ title, lines, after: [] });
   }
   return blocks;
+}
+
+/** Requests answered in one body are in E2E and tokens but give no streaming figure: say how many. */
+function notStreamedLines(data: SummaryExport): string[] {
+  const n = data.llmload.requests.notStreamed ?? 0;
+  return n === 0 ? [] : [`${n} ${n === 1 ? 'request' : 'requests'} not streamed: no TTFT/ITL/TPOT for ${n === 1 ? 'it' : 'them'}`];
 }
 
 function metricLine(label: string, metric: K6Metric, trendStats: readonly string[], tail: string): Line {

@@ -218,6 +218,10 @@ export function buildReportData(results: RunResults): ReportData {
   const notes: string[] = [];
   if (end === null) notes.push('The results file has no end line: the run did not finish normally, so thresholds, options and server information are missing.');
   if (registry.tokensEstimated) notes.push('Some token counts are estimates: the server reported no usage for them.');
+  const notStreamed = registry.total.notStreamed;
+  if (notStreamed > 0) {
+    notes.push(`${notStreamed} ${notStreamed === 1 ? 'request was' : 'requests were'} not streamed (answered in one body): they are in E2E and token counts, not in TTFT, ITL or TPOT.`);
+  }
   const allRows = [total, ...sweeps.flatMap((s) => s.rows), ...stages];
   if (allRows.some((r) => [r.e2e, r.ttft, r.itl, r.tpot].some((l) => l?.approximate === true))) {
     notes.push('Some percentiles come from an HDR histogram (≤ 0.1 % relative error) because a metric passed 100,000 samples.');

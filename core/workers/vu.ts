@@ -116,17 +116,17 @@ export class VirtualUser implements VU {
   }
 
   chat(body: ChatBody, options?: RequestOptions): Promise<RequestResult> {
-    return this.#client.chat(body, options, this.#context()).then((r) => this.#finish('chat', body.stream !== false, r, options?.tags));
+    return this.#client.chat(body, options, this.#context()).then((r) => this.#finish('chat', r, options?.tags));
   }
 
   completion(body: CompletionBody, options?: RequestOptions): Promise<RequestResult> {
     return this.#client
       .completion(body, options, this.#context())
-      .then((r) => this.#finish('completion', body.stream !== false, r, options?.tags));
+      .then((r) => this.#finish('completion', r, options?.tags));
   }
 
   stream(path: string, body: unknown, options?: RawStreamOptions): Promise<RequestResult> {
-    return this.#client.stream(path, body, options, this.#context()).then((r) => this.#finish('stream', true, r, options?.tags));
+    return this.#client.stream(path, body, options, this.#context()).then((r) => this.#finish('stream', r, options?.tags));
   }
 
   check<T>(value: T, checkers: Checkers<T>, tags?: Record<string, string>): boolean {
@@ -176,14 +176,13 @@ export class VirtualUser implements VU {
     this.#sink.sample([name, type, value, tags === undefined ? this.#tags : { ...this.#tags, ...tags }, isTime]);
   }
 
-  #finish(api: Api, stream: boolean, result: RequestResult, requestTags: Record<string, string> | undefined): RequestResult {
+  #finish(api: Api, result: RequestResult, requestTags: Record<string, string> | undefined): RequestResult {
     const record = toRecord(result, {
       scenario: this.scenario,
       tags: requestTags === undefined ? this.#tags : { ...this.#tags, ...requestTags },
       vu: this.id,
       iteration: this.iteration,
       api,
-      stream,
     });
     if (this.arrival !== undefined) record.arrival = this.arrival;
     if (this.excluded !== undefined) record.excluded = this.excluded;

@@ -28,8 +28,9 @@ test('toRecord keeps the timings, counts and failure, drops the texts, adds who 
     cachedTokens: null,
     tokensSource: 'usage',
     chunks: 3,
+    streamed: true,
   };
-  const record = toRecord(result, { scenario: 's', tags: { scenario: 's', level: '2' }, vu: 7, iteration: 3, api: 'chat', stream: true });
+  const record = toRecord(result, { scenario: 's', tags: { scenario: 's', level: '2' }, vu: 7, iteration: 3, api: 'chat' });
   assert.equal(record, {
     type: 'request',
     scenario: 's',
@@ -60,6 +61,41 @@ test('toRecord keeps the timings, counts and failure, drops the texts, adds who 
     connectMs: 0,
     blockedMs: 0.2,
   });
+});
+
+test('a record of an answer that came in one body says stream: false and has no TTFT, TTFC or ITL', () => {
+  const result = {
+    scheduledAt: 1000,
+    startedAt: 1000,
+    ttfbMs: 90,
+    ttftMs: 100,
+    ttfcMs: 100,
+    e2eMs: 100,
+    itlMs: [],
+    ok: true,
+    failure: null,
+    error: null,
+    status: 200,
+    text: 'hello',
+    reasoning: '',
+    finishReason: 'stop',
+    usage: { prompt_tokens: 5, completion_tokens: 12 },
+    outputTokens: 12,
+    inputTokens: 5,
+    inputTokensClient: 4,
+    cachedTokens: null,
+    tokensSource: 'usage',
+    chunks: 1,
+    streamed: false,
+  } satisfies RequestResult;
+  const record = toRecord(result, { scenario: 's', tags: {}, vu: 1, iteration: 0, api: 'chat' });
+  assert.is(record.stream, false);
+  assert.is(record.ttftMs, null);
+  assert.is(record.ttfcMs, null);
+  assert.equal(record.itlMs, []);
+  assert.is(record.e2eMs, 100);
+  assert.is(record.ttfbMs, 90);
+  assert.is(record.outputTokens, 12);
 });
 
 test.run();

@@ -120,6 +120,28 @@ test('goodput counts successful requests meeting every SLO (TPOT undefined count
   assert.is(registry.aggregate('llm_goodput', 'value', 0, 0), 1, '2 good / 2 s window');
 });
 
+test('a record marked not streamed gives no TTFT, TTFC, ITL or TPOT sample even if it carries times (older results files)', () => {
+  const registry = new MetricsRegistry();
+  registry.addRecord(makeRecord({ stream: false, ttftMs: 500, ttfcMs: 500, e2eMs: 500, itlMs: [0, 0] }));
+  registry.addRecord(makeRecord());
+  for (const key of ['llm_ttft', 'llm_ttfc', 'llm_tpot']) assert.is(trend(registry, key).count, 1, key);
+  assert.is(trend(registry, 'llm_itl').count, 4);
+  assert.is(trend(registry, 'llm_e2e').count, 2);
+  assert.is(trend(registry, 'llm_output_tps').count, 2);
+  const row = registry.total.row();
+  assert.is(row.notStreamed, 1);
+  assert.equal([row.ttft?.count, row.itl?.count, row.tpot?.count, row.e2e?.count], [1, 4, 1, 2]);
+  assert.is(registry.series.buckets().reduce((n, b) => n + b.outputTokens, 0), 10, 'its tokens still land in the series');
+});
+
+test('goodput: a request answered in one body cannot be shown to meet a TTFT or TPOT SLO, but can meet an E2E one', () => {
+  for (const [slo, good] of [[{ ttftMs: 1000 }, 0], [{ tpotMs: 1000 }, 0], [{ e2eMs: 1000 }, 1]] as const) {
+    const registry = new MetricsRegistry({ goodput: slo });
+    registry.addRecord(makeRecord({ stream: false, ttftMs: null, ttfcMs: null, itlMs: [], e2eMs: 500 }));
+    assert.is(registry.total.good, good, JSON.stringify(slo));
+  }
+});
+
 test('submetrics take only samples whose tags match; tag order does not matter', () => {
   const registry = new MetricsRegistry();
   registry.addSubmetric('llm_ttft{level:10}');
