@@ -11,7 +11,7 @@ import { parseDuration } from '../options/duration.js';
 import { createPool, kConnection, type TrackedDispatchOptions } from './connection-pool.js';
 import { chatPromptTokens, completionPromptTokens, rawPromptTokens } from './prompt-tokens.js';
 import type { ChatBody, CompletionBody, RawStreamOptions, RequestOptions } from './request-types.js';
-import { ResponseHandler, type HandlerSetup } from './response-handler.js';
+import { ResponseHandler, type HandlerSetup, type TokenTally } from './response-handler.js';
 import { StallWatchdog } from './stall-watchdog.js';
 import type { Api, RequestResult } from './types.js';
 import { warmUpPool } from './warm-up.js';
@@ -80,6 +80,7 @@ export class LlmClient {
   readonly #pools = new Map<string, Pool>();
   readonly #retired: Pool[] = [];
   readonly #watchdog = new StallWatchdog<ResponseHandler>();
+  readonly #tally: TokenTally = { tokens: 0 };
   #closed = false;
 
   constructor(config: ClientConfig) {
@@ -96,6 +97,13 @@ export class LlmClient {
     this.#headersWithoutBody = headers;
     this.#headersWithBody = { ...headers, 'content-type': 'application/json' };
     this.#secrets = config.apiKey ? [config.apiKey] : [];
+  }
+
+  /** Output tokens received since the last call, as they streamed in (see TokenTally); resets the count. */
+  takeTokens(): number {
+    const tokens = this.#tally.tokens;
+    this.#tally.tokens = 0;
+    return tokens;
   }
 
   /**
@@ -233,6 +241,7 @@ export class LlmClient {
       secrets: this.#secrets,
       signal,
       onSettled: this.#settled,
+      tally: this.#tally,
     });
     if (signal?.aborted === true || this.#closed) {
       handler.abort();

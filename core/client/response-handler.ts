@@ -39,6 +39,17 @@ import { DONE, SseParser, type SseSink } from './sse-parser.js';
 import type { Watched } from './stall-watchdog.js';
 import type { Api, FailureClass, RequestResult } from './types.js';
 
+/**
+ * Output tokens as they arrive, across a client's requests: one per token-bearing event of a
+ * stream, and at a request's end what its final count says beyond the events (a whole body's
+ * tokens, several tokens per event), so that over time it sums to the results' output tokens.
+ * The owner reads and resets it (the live progress line's tokens/s); a plain integer field, so
+ * counting costs no allocation on the per-event path.
+ */
+export interface TokenTally {
+  tokens: number;
+}
+
 /** How a request is read, fixed before it is sent. */
 export interface HandlerSetup {
   api: Api;
@@ -58,6 +69,8 @@ export interface HandlerSetup {
   signal: AbortSignal | null;
   /** Called once when the request has settled (to stop watching it). */
   onSettled: (handler: ResponseHandler) => void;
+  /** The client's running count of output tokens received. */
+  tally: TokenTally;
 }
 
 /** What the body is read as: not yet known (before headers), a stream, one JSON body, an HTTP error body. */
@@ -270,6 +283,7 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
       else this.#itlMs.push(Math.round((now - this.#lastTokenAt) * 1000) / 1000);
       this.#lastTokenAt = now;
       this.#chunks++;
+      this.#setup.tally.tokens++;
       if (kind === CONTENT_TOKEN && this.#firstContentAt === null) this.#firstContentAt = now;
     }
   }
@@ -392,28 +406,29 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
     }
     const setup = this.#setup;
     setup.onSettled(this);
-    this.#resolve(
-      buildResult({
-        dispatchedAt: this.#dispatchedAt,
-        startedAt: this.#startedAt,
-        scheduledAt: setup.scheduledAt,
-        connectMs: this.#connectMs,
-        headersAt: this.#headersAt,
-        firstTokenAt: this.#firstTokenAt,
-        firstContentAt: this.#firstContentAt,
-        endAt: this.#endAt,
-        itlMs: this.#itlMs,
-        chunks: this.#chunks,
-        // Before headers nothing says otherwise: the request was sent asking for a stream or not.
-        streamed: setup.stream && this.#mode !== JSON_BODY,
-        status: this.#status,
-        failure: this.#failure,
-        error: this.#error,
-        acc: this.#acc,
-        inputTokensClient: setup.inputTokensClient,
-        body: this.#body,
-        secrets: setup.secrets,
-      }),
-    );
+    const result = buildResult({
+      dispatchedAt: this.#dispatchedAt,
+      startedAt: this.#startedAt,
+      scheduledAt: setup.scheduledAt,
+      connectMs: this.#connectMs,
+      headersAt: this.#headersAt,
+      firstTokenAt: this.#firstTokenAt,
+      firstContentAt: this.#firstContentAt,
+      endAt: this.#endAt,
+      itlMs: this.#itlMs,
+      chunks: this.#chunks,
+      // Before headers nothing says otherwise: the request was sent asking for a stream or not.
+      streamed: setup.stream && this.#mode !== JSON_BODY,
+      status: this.#status,
+      failure: this.#failure,
+      error: this.#error,
+      acc: this.#acc,
+      inputTokensClient: setup.inputTokensClient,
+      body: this.#body,
+      secrets: setup.secrets,
+    });
+    // Stream events were tallied as they came; the final count settles the difference.
+    if (result.ok) setup.tally.tokens += result.outputTokens - (this.#mode === STREAM ? this.#chunks : 0);
+    this.#resolve(result);
   }
 }

@@ -3,21 +3,24 @@
  * the metrics registry, answers the progress line, and runs the thresholds
  * (live for abortOnFail, final for the exit code).
  */
-import { DROPPED_ITERATIONS, LLM_CONNECTING, TAG_RATE, TAG_SCENARIO, TAG_STAGE, VUS, VUS_MAX } from '../metrics/builtin.js';
+import { DROPPED_ITERATIONS, ITERATIONS, LLM_CONNECTING, TAG_RATE, TAG_SCENARIO, TAG_STAGE, VUS, VUS_MAX } from '../metrics/builtin.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { ResolvedOptions } from '../options/index.js';
 import { abortMessage, ThresholdRunner } from '../thresholds/evaluate.js';
 import { parseThresholds } from '../thresholds/parse-thresholds.js';
 import type { ThresholdEvaluation } from '../thresholds/types.js';
 import type { BatchMsg } from '../workers/messages.js';
+import type { ProgressPlan } from './progress-plan.js';
 import type { ProgressSnapshot } from './progress.js';
 import { SaturationTracker } from './saturation.js';
 import type { PhaseEvent, PhaseMeasurement } from './scheduler.js';
 
+/** The progress line's rates are over about this recent window, ms. */
+const RATE_WINDOW_MS = 5_000;
+
 export class LiveMetrics {
   readonly registry: MetricsRegistry;
   readonly thresholds: ThresholdRunner | null;
-  readonly #vusByWorker = new Map<number, number>();
   readonly #targetByScenario = new Map<string, number>();
   /** Load of each rate-sweep phase, for its over-saturation verdict. */
   readonly #saturation = new SaturationTracker();
@@ -27,9 +30,15 @@ export class LiveMetrics {
   readonly #stageOrigin = new Map<string, number>();
   #label: string | null = null;
   #vusMax = 0;
-  #lastAt = 0;
-  #lastRequests = 0;
-  #lastTokens = 0;
+  /** VU target of each scenario running now (the progress line's VUs; the scheduler's plan, not the workers' reports). */
+  readonly #runningVus = new Map<string, number>();
+  /** Output tokens received so far, finished requests or not (workers' streamed-token counts). */
+  #streamedTokens = 0;
+  /** Iterations finished by the scenarios that iterations bound, when the progress plan has any. */
+  #iterationScenarios: ReadonlySet<string> = new Set();
+  #iterationsDone = 0;
+  /** Earlier snapshots' [elapsed ms, requests, tokens], oldest first, covering the rate window. */
+  readonly #history: Array<[number, number, number]> = [[0, 0, 0]];
 
   constructor(options: ResolvedOptions, thresholdsEnabled: boolean) {
     this.registry = new MetricsRegistry({ goodput: options.slo === null ? null : { ...options.slo } });
@@ -60,11 +69,12 @@ export class LiveMetrics {
     for (const [name, type, value, tags, isTime] of batch.samples) {
       if (name === 'checks') registry.addCheck(tags['check'] ?? '', value !== 0, tags);
       else registry.addSample(name, type, value, tags, isTime);
+      if (name === ITERATIONS && this.#iterationScenarios.has(tags[TAG_SCENARIO] ?? '')) this.#iterationsDone += value;
       if (name === DROPPED_ITERATIONS && tags[TAG_RATE] !== undefined) {
         this.#saturation.dropped(SaturationTracker.key(tags[TAG_SCENARIO] ?? '', tags[TAG_RATE]), value);
       }
     }
-    this.#vusByWorker.set(batch.workerIndex, batch.activeVus);
+    this.#streamedTokens += batch.streamedTokens;
   }
 
   addConnectTimes(connectMs: readonly number[]): void {
@@ -89,10 +99,22 @@ export class LiveMetrics {
   phaseStarted(event: PhaseEvent): void {
     if (this.#stageEnds.has(event.scenario)) this.#stageOrigin.set(event.scenario, performance.timeOrigin + event.startedAt);
     const level = event.tags['level'];
-    this.#label = level !== undefined ? `${event.scenario} level ${level}` : null;
+    const rate = event.tags[TAG_RATE];
+    this.#label =
+      level !== undefined
+        ? `${event.scenario} level ${level}`
+        : rate !== undefined
+          ? `${event.scenario} rate ${rate}${Number.isFinite(Number(rate)) ? ' req/s' : ''}`
+          : null;
+  }
+
+  /** A scenario has run all its phases: its VUs leave the progress line. */
+  scenarioEnded(scenario: string): void {
+    this.#runningVus.delete(scenario);
   }
 
   vusTarget(scenario: string, vus: number): void {
+    this.#runningVus.set(scenario, vus);
     this.#targetByScenario.set(scenario, vus);
     let total = 0;
     for (const v of this.#targetByScenario.values()) total += v;
@@ -101,24 +123,39 @@ export class LiveMetrics {
     this.registry.addSample(VUS_MAX, 'gauge', this.#vusMax, {}, false);
   }
 
-  snapshot(elapsedMs: number, plannedMs: number | null): ProgressSnapshot {
+  /** Count the iterations of these scenarios for the progress line (iteration-bound ones). */
+  countIterations(scenarios: readonly string[]): void {
+    this.#iterationScenarios = new Set(scenarios);
+  }
+
+  /**
+   * The progress line's figures now. Rates are over the last RATE_WINDOW_MS (since the start
+   * before that): requests as they finish, output tokens as they arrive.
+   */
+  snapshot(elapsedMs: number, plan: ProgressPlan): ProgressSnapshot {
     const total = this.registry.total;
     const requests = total.successful + total.failed;
-    const dt = Math.max(1, elapsedMs - this.#lastAt) / 1000;
+    const tokens = this.#streamedTokens;
+    const history = this.#history;
+    // Keep one snapshot at or before the window's start as the base of the rates.
+    while (history.length > 1 && history[1]![0] <= elapsedMs - RATE_WINDOW_MS) history.shift();
+    const [baseAt, baseRequests, baseTokens] = history[0]!;
+    const dt = Math.max(1, elapsedMs - baseAt) / 1000;
+    let vus = 0;
+    for (const v of this.#runningVus.values()) vus += v;
     const snap: ProgressSnapshot = {
       elapsedMs,
-      plannedMs,
-      vus: [...this.#vusByWorker.values()].reduce((a, b) => a + b, 0),
-      reqPerSec: (requests - this.#lastRequests) / dt,
-      outputTokPerSec: (total.outputTokens - this.#lastTokens) / dt,
+      plannedMs: plan.totalMs,
+      iterations: plan.iterations === null ? null : { done: this.#iterationsDone, total: plan.iterations },
+      vus,
+      reqPerSec: (requests - baseRequests) / dt,
+      outputTokPerSec: Math.max(0, tokens - baseTokens) / dt,
       ttftP95Ms: this.#recentTtftP95(),
       requests,
       failures: total.failed,
       label: this.#label,
     };
-    this.#lastAt = elapsedMs;
-    this.#lastRequests = requests;
-    this.#lastTokens = total.outputTokens;
+    history.push([elapsedMs, requests, tokens]);
     return snap;
   }
 

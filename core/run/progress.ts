@@ -5,11 +5,15 @@
 
 export interface ProgressSnapshot {
   elapsedMs: number;
-  /** Planned length of the test, when known. */
+  /** Planned length of the test (startTime offsets included); null when iterations decide its end. */
   plannedMs: number | null;
+  /** Iterations done out of those planned, when iteration-bound scenarios decide the end; else null. */
+  iterations: { done: number; total: number } | null;
+  /** VUs the running scenarios target now (the plan's, from the start). */
   vus: number;
-  /** Requests finished in the last interval, per second. */
+  /** Requests finished per second over the last few seconds. */
   reqPerSec: number;
+  /** Output tokens received per second over the last few seconds, in-flight requests included. */
   outputTokPerSec: number;
   /** p95 of TTFT over the last interval, ms (null before the first token). */
   ttftP95Ms: number | null;
@@ -65,10 +69,16 @@ export class ProgressPrinter {
   }
 }
 
+/**
+ * The progress line of a snapshot, e.g.
+ * `running 0m21s/1m00s · 10 VUs · 3.0 req/s · 400 out tok/s · p95 TTFT 120ms · 30 reqs · 0 failed`;
+ * with iteration-bound scenarios `running 0m08s · 12/40 iterations · …` (no planned length).
+ */
 export function formatProgress(s: ProgressSnapshot): string {
   const elapsed = formatClock(s.elapsedMs) + (s.plannedMs !== null ? `/${formatClock(s.plannedMs)}` : '');
   const parts = [
     `running ${elapsed}`,
+    s.iterations === null ? '' : `${s.iterations.done}/${s.iterations.total} iterations`,
     s.label ?? '',
     `${s.vus} VUs`,
     `${s.reqPerSec.toFixed(1)} req/s`,

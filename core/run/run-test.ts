@@ -22,6 +22,7 @@ import { formatError } from '../outputs/format-error.js';
 import { redactSecrets } from '../outputs/redact.js';
 import { applyCliOverrides, parseEnvFlags, validateOptions } from '../options/index.js';
 import type { WorkerMsg } from '../workers/messages.js';
+import { progressPlan } from './progress-plan.js';
 import { ProgressPrinter } from './progress.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerPool } from './worker-pool.js';
@@ -166,6 +167,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     scheduler = new Scheduler(pool, plans);
     scheduler.onPhaseStart = (event) => live.phaseStarted(event);
     scheduler.onVusTarget = (scenario, vus) => live.vusTarget(scenario, vus);
+    scheduler.onScenarioEnd = (scenario) => live.scenarioEnded(scenario);
     scheduler.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
     scheduler.onNotice = (message) => progress.log(message);
 
@@ -186,9 +188,11 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     signals.on('SIGINT', onSignal);
     signals.on('SIGTERM', onSignal);
 
-    // Shown in progress: the planned run time without graceful stops (which only apply when needed).
-    const plannedMs = Math.max(0, ...plans.map((p) => p.startMs + p.phases.reduce((sum, phase) => sum + phase.durationMs, 0)));
-    const ticker = setInterval(() => progress.update(live.snapshot(performance.now() - scheduler!.startedAt, plannedMs)), PROGRESS_INTERVAL_MS);
+    // Shown in progress: the planned run time without graceful stops (which only apply when needed),
+    // or the iterations done when iterations decide the end.
+    const plan = progressPlan(plans);
+    live.countIterations(plan.iterationScenarios);
+    const ticker = setInterval(() => progress.update(live.snapshot(performance.now() - scheduler!.startedAt, plan)), PROGRESS_INTERVAL_MS);
     const thresholdTicker = setInterval(() => {
       const elapsed = performance.now() - scheduler!.startedAt;
       const abort = live.checkAbort(elapsed);

@@ -70,6 +70,8 @@ export class Scheduler {
   onPhaseStart: (event: PhaseEvent) => void = () => {};
   /** Called when the VU target of a phase changes (total across workers). */
   onVusTarget: (scenario: string, vus: number) => void = () => {};
+  /** Called when a scenario has run (or stopped) all its phases. */
+  onScenarioEnd: (scenario: string) => void = () => {};
   /** Measures a finished phase by its tags (scenario + phase tags); rate-sweep needs it. */
   measure: (tags: Record<string, string>, elapsedMs: number) => PhaseMeasurement = () => ({ requestsPerSec: null, saturated: null, failedThresholds: [] });
   /** A line for the user about a decision the scheduler took (the sweep's rates, an early stop). */
@@ -133,6 +135,7 @@ export class Scheduler {
         phases.push(...next);
       }
     }
+    this.onScenarioEnd(plan.name);
   }
 
   /**

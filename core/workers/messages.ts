@@ -141,6 +141,8 @@ export interface BatchMsg {
   samples: SampleTuple[];
   /** VUs running in this worker right now. */
   activeVus: number;
+  /** Output tokens received since the previous batch, finished requests or not (the live tokens/s). */
+  streamedTokens: number;
 }
 
 export interface PhaseDoneMsg {

@@ -35,18 +35,20 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
     };
     if (task.target.model !== undefined) clientConfig.model = task.target.model;
     if (task.target.apiKey !== undefined) clientConfig.apiKey = task.target.apiKey;
-    client = new LlmClient(clientConfig);
-    const connectMs = task.warmVus > 0 ? await client.warmUp(Math.min(task.warmVus, task.maxVus)) : [];
+    const llm = new LlmClient(clientConfig);
+    client = llm;
+    const connectMs = task.warmVus > 0 ? await llm.warmUp(Math.min(task.warmVus, task.maxVus)) : [];
     host = new WorkerHost({
       post,
       module,
-      client,
+      client: llm,
       runtime,
       workerIndex: task.workerIndex,
       workerCount: task.workerCount,
       setupData: task.setupData,
       env: task.env,
       flushIntervalMs: task.flushIntervalMs,
+      takeTokens: () => llm.takeTokens(),
     });
     const shutdown = host.untilShutdown();
     post({ cmd: 'READY', workerIndex: task.workerIndex, connectMs });

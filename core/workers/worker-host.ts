@@ -36,6 +36,8 @@ interface PhaseState {
 /** Most distinct iteration-error messages forwarded per thread (the rest are counted only). */
 const MAX_LOGGED_ERRORS = 20;
 
+const noTokens = (): number => 0;
+
 export class WorkerHost implements VuSink {
   readonly #post: (msg: WorkerMsg) => void;
   readonly #module: Record<string, unknown>;
@@ -53,6 +55,7 @@ export class WorkerHost implements VuSink {
   #iterations = 0;
   #loggedErrors = new Set<string>();
   #flushTimer: NodeJS.Timeout;
+  readonly #takeTokens: () => number;
   #onShutdown: (() => void) | undefined;
 
   constructor(options: {
@@ -65,6 +68,8 @@ export class WorkerHost implements VuSink {
     setupData: unknown;
     env: Record<string, string>;
     flushIntervalMs: number;
+    /** Output tokens received since the last call (the client's TokenTally); none when absent. */
+    takeTokens?: () => number;
   }) {
     this.#post = options.post;
     this.#module = options.module;
@@ -74,6 +79,7 @@ export class WorkerHost implements VuSink {
     this.#workerCount = options.workerCount;
     this.#setupData = options.setupData;
     this.#env = options.env;
+    this.#takeTokens = options.takeTokens ?? noTokens;
     this.#prepareScript(options.module['options']);
     this.#flushTimer = setInterval(() => this.flush(), options.flushIntervalMs);
   }
@@ -136,8 +142,9 @@ export class WorkerHost implements VuSink {
 
   /** Ship everything measured so far to the controller. */
   flush(): void {
-    if (this.#records.length === 0 && this.#samples.length === 0) return;
-    this.#post({ cmd: 'BATCH', workerIndex: this.#workerIndex, records: this.#records, samples: this.#samples, activeVus: this.#activeVus });
+    const streamedTokens = this.#takeTokens();
+    if (this.#records.length === 0 && this.#samples.length === 0 && streamedTokens === 0) return;
+    this.#post({ cmd: 'BATCH', workerIndex: this.#workerIndex, records: this.#records, samples: this.#samples, activeVus: this.#activeVus, streamedTokens });
     this.#records = [];
     this.#samples = [];
   }

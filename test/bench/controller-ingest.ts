@@ -69,7 +69,7 @@ function makeBatch(b: number): BatchMsg {
     });
     samples.push(['iterations', 'counter', 1, tags, false], ['iteration_duration', 'trend', e2eMs + 0.3, tags, true]);
   }
-  return { cmd: 'BATCH', workerIndex: b % 2, records, samples, activeVus: 512 };
+  return { cmd: 'BATCH', workerIndex: b % 2, records, samples, activeVus: 512, streamedTokens: 0 };
 }
 
 function median(values: number[]): number {

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LlmClient, type ClientConfig } from '../../core/client/index.js';
 import { estimateTextTokens } from '../../core/tokens/estimate.js';
-import { startJsonServer, startSseServer, type TestServer } from '../helpers/servers.js';
+import { DONE_EVENT, sseChunk, startHttpServer, startJsonServer, startSseServer, usageChunk, type TestServer } from '../helpers/servers.js';
 
 function client(url: string, extra: Partial<ClientConfig> = {}): LlmClient {
   return new LlmClient({ baseUrl: url, model: 'm', timeoutMs: 5000, stallTimeoutMs: 2000, connections: 2, ...extra });
@@ -44,6 +44,43 @@ test('non-stream chat: JSON body, usage, TTFT = time to the whole body, one chun
     const sent = JSON.parse(server.requests[0]!.body);
     assert.is(sent.stream, false);
     assert.is(sent.stream_options, undefined);
+  });
+});
+
+test('takeTokens counts stream events as they arrive, then settles to the final counts; a whole body counts at its end', async () => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const server = startHttpServer(async (req, res) => {
+    if (JSON.parse(req.body).stream === false) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ index: 0, message: { content: 'seven' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 7 } }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(sseChunk({ content: 'a' }) + sseChunk({ content: 'b' }));
+    await released;
+    // Two events, but the server counts 6 tokens in all (several tokens per event).
+    res.end(sseChunk({ content: 'c' }) + sseChunk({ content: 'd' }, 'stop') + usageChunk(3, 6) + DONE_EVENT);
+  });
+  await withServer(server, async (s) => {
+    const c = client(s.url);
+    const pending = c.chat({ messages: [{ role: 'user', content: 'hi' }] }, undefined, {});
+    let seen = 0;
+    for (let i = 0; i < 500 && seen < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      seen += c.takeTokens();
+    }
+    assert.is(seen, 2, 'the two events before the pause, with the request still in flight');
+    release();
+    const r = await pending;
+    assert.is(r.ok, true, r.error ?? '');
+    assert.is(r.outputTokens, 6);
+    assert.is(c.takeTokens(), 4, 'two more events and the 2 tokens the usage adds');
+    assert.is(c.takeTokens(), 0);
+    const whole = await c.chat({ messages: [{ role: 'user', content: 'hi' }], stream: false }, undefined, {});
+    await c.close();
+    assert.is(whole.streamed, false);
+    assert.is(c.takeTokens(), 7);
   });
 });
 
