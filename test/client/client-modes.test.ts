@@ -84,6 +84,19 @@ test('takeTokens counts stream events as they arrive, then settles to the final 
   });
 });
 
+test('a server that answers stream: true with one JSON body: the result says it was not streamed', async () => {
+  const response = { choices: [{ index: 0, message: { content: 'whole' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 5 } };
+  await withServer(startJsonServer(response), async (server) => {
+    const c = client(server.url);
+    const r = await c.chat({ messages: [{ role: 'user', content: 'hi' }] }, undefined, {});
+    await c.close();
+    assert.is(r.ok, true, r.error ?? '');
+    assert.is(JSON.parse(server.requests[0]!.body).stream, true);
+    assert.is(r.streamed, false);
+    assert.is(r.outputTokens, 5);
+  });
+});
+
 test('non-stream by client default (stream: false in config) for completions', async () => {
   await withServer(startJsonServer({ choices: [{ index: 0, text: 'forty-two', finish_reason: 'length' }] }), async (server) => {
     const c = client(server.url, { stream: false });
