@@ -6,12 +6,15 @@
  * never writes files and never decides timing on its own: the controller owns
  * the schedule, the host follows its messages.
  */
+import type { ScriptLocator } from '../bundle/script-location.js';
 import type { RequestRecord } from '../client/types.js';
 import { toErrorRecord } from '../errors.js';
 import type { ControllerMsg, EndPhaseMsg, SampleTuple, SetVusMsg, StartOpenPhaseMsg, StartPhaseMsg, WorkerMsg } from './messages.js';
 import type { DatasetOptions } from '../options/types.js';
 import { loadTokenizer, setTokenCounter } from '../tokens/counter.js';
+import { scriptFrames } from './iteration-context.js';
 import { nowEpochMs, OpenPhase } from './open-phase.js';
+import type { PendingOp } from './pending-work.js';
 import { TestAbortedSignal, type ThreadRuntime } from './script-runtime.js';
 import { VirtualUser, type VuClient, type VuSink } from './vu.js';
 
@@ -35,6 +38,11 @@ interface PhaseState {
 
 /** Most distinct iteration-error messages forwarded per thread (the rest are counted only). */
 const MAX_LOGGED_ERRORS = 20;
+/** Most distinct script locations warned about for un-awaited calls, per thread. */
+const MAX_UNAWAITED_WARNINGS = 20;
+
+/** How a warning names an un-awaited call. */
+const CALL_NAMES: Record<PendingOp['kind'], string> = { request: 'a request', sleep: 'sleep()', group: 'group()' };
 
 export class WorkerHost implements VuSink {
   readonly #post: (msg: WorkerMsg) => void;
@@ -52,6 +60,9 @@ export class WorkerHost implements VuSink {
   #activeVus = 0;
   #iterations = 0;
   #loggedErrors = new Set<string>();
+  /** Script locations already warned about for an un-awaited call. */
+  #unawaitedWarned = new Set<string>();
+  readonly #locator: ScriptLocator | undefined;
   #flushTimer: NodeJS.Timeout;
   #onShutdown: (() => void) | undefined;
 
@@ -65,7 +76,10 @@ export class WorkerHost implements VuSink {
     setupData: unknown;
     env: Record<string, string>;
     flushIntervalMs: number;
+    /** Maps stack frames to the script's own lines, for warnings; without it they name the bundle's. */
+    locator?: ScriptLocator;
   }) {
+    this.#locator = options.locator;
     this.#post = options.post;
     this.#module = options.module;
     this.#client = options.client;
@@ -297,15 +311,25 @@ export class WorkerHost implements VuSink {
     const startedAt = performance.now();
     let failed = false;
     try {
-      this.#runtime.current = vu;
-      const pending = fn(vu, this.#setupData);
-      this.#runtime.current = undefined;
-      await pending;
+      // The frame goes with every await of the iteration: module-level check(), group(), sleep() and
+      // custom metrics find this VU (and the group they run in) through it.
+      await scriptFrames.run(vu.rootFrame(), fn, vu, this.#setupData);
     } catch (error) {
-      this.#runtime.current = undefined;
       if (error instanceof TestAbortedSignal) return false;
       failed = true;
       if (!vu.signal.aborted) this.#logIterationError(scenario, error);
+    }
+    const work = vu.work;
+    if (work.size > 0) {
+      // The iteration returned with requests, sleeps or groups still running (a missing await): wait
+      // for them, so that the VU's next iteration does not overlap them and a closed loop stays closed.
+      this.#warnUnawaited(scenario, work.unawaited());
+      const error = await work.drain(vu.signal);
+      if (error instanceof TestAbortedSignal) return false;
+      if (error !== undefined && !failed) {
+        failed = true;
+        if (!vu.signal.aborted) this.#logIterationError(scenario, error);
+      }
     }
     const durationMs = performance.now() - startedAt;
     const interrupted = vu.signal.aborted;
@@ -319,6 +343,25 @@ export class WorkerHost implements VuSink {
     }
     if (failed && !interrupted) vu.emit('iteration_errors', 'counter', 1, false);
     return true;
+  }
+
+  /** Warn once per script location about calls the iteration did not await (the controller dedupes across workers). */
+  #warnUnawaited(scenario: string, ops: PendingOp[]): void {
+    for (const op of ops) {
+      if (this.#unawaitedWarned.size >= MAX_UNAWAITED_WARNINGS) return;
+      const where = this.#locator?.locate(op.site.stack);
+      const key = `unawaited ${where ?? `${scenario} ${op.kind}`}`;
+      if (this.#unawaitedWarned.has(key)) continue;
+      this.#unawaitedWarned.add(key);
+      this.#post({
+        cmd: 'LOG',
+        level: 'warn',
+        once: key,
+        message:
+          `scenario "${scenario}": ${CALL_NAMES[op.kind]} ${where === undefined ? '' : `at ${where} `}was not awaited: ` +
+          'the iteration returned while it was still running; each VU waits for it before its next iteration (add await)',
+      });
+    }
   }
 
   #logIterationError(scenario: string, error: unknown): void {
