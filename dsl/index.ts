@@ -68,10 +68,16 @@ export function check<T>(value: T, checkers: Checkers<T>, tags?: Record<string, 
  * groups of one VU each tag their own). Await it: an iteration that returns while a group runs
  * is held until the group ends, with a warning.
  */
-export async function group<R>(name: string, fn: () => R | Promise<R>): Promise<R> {
+export function group<R>(name: string, fn: () => R | Promise<R>): Promise<R> {
   const vu = runtime().currentVu();
-  if (vu === undefined) return fn();
-  return vu.group(name, fn);
+  // The VU's own promise, not a wrapper: the VU tracks it, and a rejection the script leaves
+  // unhandled stays unhandled rather than being duplicated into a second promise.
+  if (vu !== undefined) return vu.group(name, fn);
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /**

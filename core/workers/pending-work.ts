@@ -42,14 +42,19 @@ export class PendingWork {
     return op;
   }
 
-  /** Attach the call's promise: the op is pending until it settles. */
+  /** The call has ended. */
+  close(op: PendingOp): void {
+    this.#pending.delete(op);
+  }
+
+  /**
+   * Attach the call's promise: the op is pending until it settles. Only for promises that never
+   * reject (requests, sleeps): the reaction added here marks a promise handled, which would hide a
+   * rejection the script left unhandled. Groups close themselves when their body ends.
+   */
   settleWith<T>(op: PendingOp, promise: Promise<T>): Promise<T> {
     op.promise = promise;
-    const done = (): void => {
-      this.#pending.delete(op);
-    };
-    // The tracker's reaction marks the promise handled: a rejected group that the script did not
-    // await is then reported by the host (as the iteration's error), not as an unhandled rejection.
+    const done = (): void => this.close(op);
     promise.then(done, done);
     return promise;
   }

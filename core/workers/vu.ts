@@ -7,7 +7,7 @@ import { toRecord } from '../client/record.js';
 import type { Api, RequestRecord, RequestResult } from '../client/types.js';
 import { Conversation } from './conversation.js';
 import { scriptFrames, type ScriptFrame } from './iteration-context.js';
-import { PendingWork, type PendingKind } from './pending-work.js';
+import { PendingWork, type PendingKind, type PendingOp } from './pending-work.js';
 import type { SampleTuple } from './messages.js';
 import { RESULT_VU, type Checkers, type ConversationOptions, type VU } from './vu-api.js';
 
@@ -192,7 +192,9 @@ export class VirtualUser implements VU {
     const work = this.#work;
     const op = work.open('group', frame?.op ?? null, VirtualUser.prototype.group);
     const inner: ScriptFrame = { vu: this, tags: { ...outer, group: `${outer['group'] ?? ''}::${name}` }, op };
-    return work.settleWith(op, scriptFrames.run(inner, runBody, fn));
+    const promise = scriptFrames.run(inner, runBody, fn, work, op);
+    op.promise = promise;
+    return promise;
   }
 
   sleep(seconds: number): Promise<void> {
@@ -237,7 +239,11 @@ export class VirtualUser implements VU {
   }
 }
 
-/** A group's body, as a promise whatever it returns or throws. */
-async function runBody<R>(fn: () => R | Promise<R>): Promise<R> {
-  return await fn();
+/** A group's body, as a promise whatever it returns or throws; its op stays pending until the body ends. */
+async function runBody<R>(fn: () => R | Promise<R>, work: PendingWork, op: PendingOp): Promise<R> {
+  try {
+    return await fn();
+  } finally {
+    work.close(op);
+  }
 }

@@ -369,8 +369,11 @@ export class WorkerHost implements VuSink {
     const message = `scenario "${scenario}": iteration failed: ${record.message}`;
     if (this.#loggedErrors.has(message) || this.#loggedErrors.size >= MAX_LOGGED_ERRORS) return;
     this.#loggedErrors.add(message);
-    const at = record.stack?.split('\n').find((line) => line.includes('script.mjs'))?.trim();
-    this.#post({ cmd: 'LOG', level: 'warn', message: at ? `${message}\n    ${at}` : message });
+    // The script's own file and line (through the bundle's source map) when the locator has them.
+    const mapped = this.#locator?.locate(record.stack);
+    const at = mapped !== undefined ? `at ${mapped}` : record.stack?.split('\n').find((line) => line.includes('script.mjs'))?.trim();
+    const text = at ? `${message}\n    ${at}` : message;
+    this.#post({ cmd: 'LOG', level: 'warn', message: text, once: text });
   }
 
   /** Report the phase done once it is over (ended, or out of iterations) and no loop runs. */

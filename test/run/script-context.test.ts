@@ -102,6 +102,21 @@ test('un-awaited group() and sleep(): warned about once per call site, waited fo
   assert.ok(summary.metrics['iteration_duration']!.values['min']! >= 49, `min iteration ${summary.metrics['iteration_duration']!.values['min']} ms`);
 });
 
+test('an un-awaited group that fails after its iteration returned fails that iteration, located in the script', async () => {
+  const exported = join(tmp, 'throw.json');
+  const run = await runCli(['run', fixture('unawaited-throw.ts'), '--no-report', '--workers', '2', '--summary-export', exported]);
+  assert.is(run.code, 0, run.stderr + run.stdout);
+  const output = run.stdout + run.stderr;
+  const line = lineOf('unawaited-throw.ts', "throw new Error('failed after the iteration returned')");
+  // Printed once for the run, though both workers' VUs fail the same way, at the script's own line.
+  const failure = new RegExp(`iteration failed: failed after the iteration returned\\n\\s+at \\S*test/fixtures/unawaited-throw\\.ts:${line}:11`, 'g');
+  assert.is(output.match(failure)?.length, 1, output);
+  assert.is(output.match(/was not awaited/g)?.length, 1, output);
+  const summary = JSON.parse(readFileSync(exported, 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
+  assert.is(summary.metrics['iteration_errors']?.values['count'], 4);
+  assert.is(summary.metrics['llm_requests']?.values['count'], 4);
+});
+
 test('an un-awaited request still running at gracefulStop is aborted with its iteration and recorded as interrupted', async () => {
   const out = join(tmp, 'interrupt.ndjson');
   const exported = join(tmp, 'interrupt.json');
