@@ -350,7 +350,7 @@ export class WorkerHost implements VuSink {
     for (const op of ops) {
       if (this.#unawaitedWarned.size >= MAX_UNAWAITED_WARNINGS) return;
       const where = this.#locator?.locate(op.site.stack);
-      const key = `unawaited ${where ?? `${scenario} ${op.kind}`}`;
+      const key = `unawaited ${op.kind} at ${where ?? `an unknown place in scenario ${scenario}`}`;
       if (this.#unawaitedWarned.has(key)) continue;
       this.#unawaitedWarned.add(key);
       this.#post({
