@@ -41,9 +41,9 @@ function vuOf(value: unknown): VU | undefined {
 
 /**
  * Run named checks on a value; each pass/fail is recorded in the `checks` rate
- * metric, tagged with the VU's tags and `check:<name>`. Returns true when all passed.
- * The VU is taken from the checked request result; for other values, from the
- * VU whose code is running (use `vu.check` after an `await` on non-result values).
+ * metric, tagged with the VU's tags (and group) and `check:<name>`. Returns true
+ * when all passed. The VU is the one whose iteration calls it, after any number
+ * of awaits.
  */
 export function check<T>(value: T, checkers: Checkers<T>, tags?: Record<string, string>): boolean {
   const rt = runtime();
@@ -63,14 +63,27 @@ export function check<T>(value: T, checkers: Checkers<T>, tags?: Record<string, 
   return all;
 }
 
-/** Run fn with a `group` tag on the samples the current VU emits. */
-export async function group<R>(name: string, fn: () => R | Promise<R>): Promise<R> {
+/**
+ * Run fn with a `group` tag on the requests and samples it makes, across its awaits (concurrent
+ * groups of one VU each tag their own). Await it: an iteration that returns while a group runs
+ * is held until the group ends, with a warning.
+ */
+export function group<R>(name: string, fn: () => R | Promise<R>): Promise<R> {
   const vu = runtime().currentVu();
-  if (vu === undefined) return fn();
-  return vu.group(name, fn);
+  // The VU's own promise, not a wrapper: the VU tracks it, and a rejection the script leaves
+  // unhandled stays unhandled rather than being duplicated into a second promise.
+  if (vu !== undefined) return vu.group(name, fn);
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
-/** Pause for `seconds`. Prefer `vu.sleep`, which wakes early when the iteration is interrupted. */
+/**
+ * Pause the calling VU for `seconds`; wakes early when its iteration is interrupted. Await it: an
+ * un-awaited sleep still delays the VU's next iteration, with a warning.
+ */
 export function sleep(seconds: number): Promise<void> {
   const vu = runtime().currentVu();
   if (vu !== undefined) return vu.sleep(seconds);

@@ -118,6 +118,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     let scheduler: Scheduler | undefined;
     let stopReason: keyof typeof STOP_REASONS | null = null;
     let engineError: LlmloadError | undefined;
+    /** Keys of the LOG messages to print once per run, already printed. */
+    const loggedOnce = new Set<string>();
     const onMessage = (msg: WorkerMsg): void => {
       switch (msg.cmd) {
         case 'BATCH':
@@ -131,6 +133,10 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
           scheduler?.vusAllocated(msg.workerIndex, msg.phaseId, msg.vus);
           return;
         case 'LOG':
+          if (msg.once !== undefined) {
+            if (loggedOnce.has(msg.once)) return;
+            loggedOnce.add(msg.once);
+          }
           progress.log(redactSecrets(`${msg.level}: ${msg.message}`, io.env, secrets));
           return;
         case 'ABORT_TEST':

@@ -164,6 +164,8 @@ export interface LogMsg {
   cmd: 'LOG';
   level: 'warn' | 'error';
   message: string;
+  /** Print only the first message with this key in the run (the same warning from every worker and iteration). */
+  once?: string;
 }
 
 export interface AbortTestMsg {

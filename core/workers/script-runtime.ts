@@ -1,17 +1,16 @@
 /**
  * The ScriptRuntime a thread registers for dsl/ (check, group, custom metrics).
- * One per thread; the worker host tells it which VU is running synchronously.
+ * One per thread. The VU whose code is running comes from the script frame
+ * (iteration-context.ts), which the iteration's awaits carry along.
  */
 import { openDataset, type DatasetContext } from '../datasets/dataset.js';
 import type { Dataset } from '../datasets/types.js';
 import type { DatasetOptions } from '../options/types.js';
+import { scriptFrames } from './iteration-context.js';
 import type { SampleTuple } from './messages.js';
 import { RUNTIME_SLOT, type MetricType, type ScriptRuntime, type VU } from './vu-api.js';
-import type { VirtualUser } from './vu.js';
 
 export class ThreadRuntime implements ScriptRuntime {
-  /** The VU whose iteration function is executing synchronously right now. */
-  current: VirtualUser | undefined;
   /** Which worker this is (set by the worker host), and the script's directory: datasets split their items by the one and read files from the other. */
   readonly datasetContext: DatasetContext = { workerIndex: 0, workerCount: 1, scriptDir: process.cwd() };
   /** options.datasets by name, once the worker host has read the script's options. */
@@ -33,13 +32,13 @@ export class ThreadRuntime implements ScriptRuntime {
 
   addSample(name: string, type: MetricType, value: number, tags: Record<string, string> | undefined, isTime: boolean): void {
     if (!Number.isFinite(value)) return;
-    const vu = this.current;
+    const vu = scriptFrames.getStore()?.vu;
     if (vu !== undefined) vu.emit(name, type, value, isTime, tags);
     else this.#emit([name, type, value, { ...this.#baseTags, ...tags }, isTime]);
   }
 
   currentVu(): VU | undefined {
-    return this.current;
+    return scriptFrames.getStore()?.vu;
   }
 
   addCheck(name: string, ok: boolean, tags: Record<string, string> | undefined): void {

@@ -84,7 +84,7 @@ export interface ChatConversation {
 export interface ScriptRuntime {
   /** Record one sample of a custom metric. */
   addSample(name: string, type: MetricType, value: number, tags: Record<string, string> | undefined, isTime: boolean): void;
-  /** The VU whose code ran most recently without awaiting, if any: used by module-level check()/group(). */
+  /** The VU whose iteration the calling code belongs to (across awaits), if any: used by module-level check()/group()/sleep(). */
   currentVu(): VU | undefined;
   /** Record a check result with explicit tags (used when no VU is current, e.g. in setup). */
   addCheck(name: string, ok: boolean, tags: Record<string, string> | undefined): void;

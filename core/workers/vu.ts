@@ -6,6 +6,8 @@ import type { ChatBody, CompletionBody, RawStreamOptions, RequestOptions } from 
 import { toRecord } from '../client/record.js';
 import type { Api, RequestRecord, RequestResult } from '../client/types.js';
 import { Conversation } from './conversation.js';
+import { scriptFrames, type ScriptFrame } from './iteration-context.js';
+import { PendingWork, type PendingKind, type PendingOp } from './pending-work.js';
 import type { SampleTuple } from './messages.js';
 import { RESULT_VU, type Checkers, type ConversationOptions, type VU } from './vu-api.js';
 
@@ -61,6 +63,8 @@ export class VirtualUser implements VU {
   #tags: Record<string, string>;
   readonly #baseTags: Record<string, string>;
   #controller = new AbortController();
+  /** What the running iteration started and has not ended: requests, sleeps, groups. */
+  #work = new PendingWork();
   readonly #client: VuClient;
   readonly #sink: VuSink;
 
@@ -74,17 +78,35 @@ export class VirtualUser implements VU {
     this.#sink = sink;
   }
 
+  /** The tags of the code running now: inside a group, the group's (with its `group` tag). */
   get tags(): Record<string, string> {
-    return this.#tags;
+    return this.#frame()?.tags ?? this.#tags;
+  }
+
+  /** The running iteration's pending requests, sleeps and groups. */
+  get work(): PendingWork {
+    return this.#work;
+  }
+
+  /** The context an iteration starts in: this VU, its tags, no group. */
+  rootFrame(): ScriptFrame {
+    return { vu: this, tags: this.#tags, op: null };
+  }
+
+  /** The frame of the code running now, when that code is this VU's. */
+  #frame(): ScriptFrame | undefined {
+    const frame = scriptFrames.getStore();
+    return frame !== undefined && frame.vu === this ? frame : undefined;
   }
 
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
-  /** Arm a fresh abort signal for the next iteration. */
+  /** Arm a fresh abort signal and pending-work tracker for the next iteration. */
   beginIteration(): void {
     if (this.#controller.signal.aborted) this.#controller = new AbortController();
+    if (this.#work.size > 0) this.#work = new PendingWork();
   }
 
   /** Interrupt the running iteration: in-flight requests end as 'aborted'. */
@@ -116,20 +138,36 @@ export class VirtualUser implements VU {
   }
 
   chat(body: ChatBody, options?: RequestOptions): Promise<RequestResult> {
-    return this.#client.chat(body, options, this.#context()).then((r) => this.#finish('chat', r, options?.tags));
+    const frame = this.#frame();
+    const tags = frame?.tags ?? this.#tags;
+    const promise = this.#client.chat(body, options, this.#context()).then((r) => this.#finish('chat', r, tags, options?.tags));
+    return this.#track('request', frame, promise, VirtualUser.prototype.chat);
   }
 
   completion(body: CompletionBody, options?: RequestOptions): Promise<RequestResult> {
-    return this.#client
+    const frame = this.#frame();
+    const tags = frame?.tags ?? this.#tags;
+    const promise = this.#client
       .completion(body, options, this.#context())
-      .then((r) => this.#finish('completion', r, options?.tags));
+      .then((r) => this.#finish('completion', r, tags, options?.tags));
+    return this.#track('request', frame, promise, VirtualUser.prototype.completion);
   }
 
   stream(path: string, body: unknown, options?: RawStreamOptions): Promise<RequestResult> {
-    return this.#client.stream(path, body, options, this.#context()).then((r) => this.#finish('stream', r, options?.tags));
+    const frame = this.#frame();
+    const tags = frame?.tags ?? this.#tags;
+    const promise = this.#client.stream(path, body, options, this.#context()).then((r) => this.#finish('stream', r, tags, options?.tags));
+    return this.#track('request', frame, promise, VirtualUser.prototype.stream);
+  }
+
+  /** Count `promise` as pending work of the running iteration until it settles. */
+  #track<T>(kind: PendingKind, frame: ScriptFrame | undefined, promise: Promise<T>, caller: Function): Promise<T> {
+    const work = this.#work;
+    return work.settleWith(work.open(kind, frame?.op ?? null, caller), promise);
   }
 
   check<T>(value: T, checkers: Checkers<T>, tags?: Record<string, string>): boolean {
+    const current = this.tags;
     let all = true;
     for (const name of Object.keys(checkers)) {
       let ok: boolean;
@@ -139,26 +177,30 @@ export class VirtualUser implements VU {
         ok = false;
       }
       if (!ok) all = false;
-      this.#sink.sample(['checks', 'rate', ok ? 1 : 0, { ...this.#tags, ...tags, check: name }, false]);
+      this.#sink.sample(['checks', 'rate', ok ? 1 : 0, { ...current, ...tags, check: name }, false]);
     }
     return all;
   }
 
-  async group<R>(name: string, fn: () => R | Promise<R>): Promise<R> {
-    const outer = this.#tags;
-    const path = `${outer['group'] ?? ''}::${name}`;
-    this.#tags = { ...outer, group: path };
-    try {
-      return await fn();
-    } finally {
-      this.#tags = outer;
-    }
+  /**
+   * The group's body runs in a frame of its own, which its awaits keep: concurrent groups of one
+   * VU (`Promise.all([group('a', …), group('b', …)])`) each tag their own requests.
+   */
+  group<R>(name: string, fn: () => R | Promise<R>): Promise<R> {
+    const frame = this.#frame();
+    const outer = frame?.tags ?? this.#tags;
+    const work = this.#work;
+    const op = work.open('group', frame?.op ?? null, VirtualUser.prototype.group);
+    const inner: ScriptFrame = { vu: this, tags: { ...outer, group: `${outer['group'] ?? ''}::${name}` }, op };
+    const promise = scriptFrames.run(inner, runBody, fn, work, op);
+    op.promise = promise;
+    return promise;
   }
 
   sleep(seconds: number): Promise<void> {
     const signal = this.signal;
     if (signal.aborted || !(seconds > 0)) return Promise.resolve();
-    return new Promise((resolve) => {
+    const promise = new Promise<void>((resolve) => {
       const onAbort = (): void => {
         clearTimeout(timer);
         resolve();
@@ -169,17 +211,20 @@ export class VirtualUser implements VU {
       }, seconds * 1000);
       signal.addEventListener('abort', onAbort, { once: true });
     });
+    return this.#track('sleep', this.#frame(), promise, VirtualUser.prototype.sleep);
   }
 
-  /** Emit a sample tagged with this VU's tags. */
+  /** Emit a sample tagged with the tags of the code running now (this VU's, and its group's). */
   emit(name: string, type: SampleTuple[1], value: number, isTime: boolean, tags?: Record<string, string>): void {
-    this.#sink.sample([name, type, value, tags === undefined ? this.#tags : { ...this.#tags, ...tags }, isTime]);
+    const current = this.tags;
+    this.#sink.sample([name, type, value, tags === undefined ? current : { ...current, ...tags }, isTime]);
   }
 
-  #finish(api: Api, result: RequestResult, requestTags: Record<string, string> | undefined): RequestResult {
+  /** The record of a finished request, tagged as the code that sent it was (`tags`: its group's). */
+  #finish(api: Api, result: RequestResult, tags: Record<string, string>, requestTags: Record<string, string> | undefined): RequestResult {
     const record = toRecord(result, {
       scenario: this.scenario,
-      tags: requestTags === undefined ? this.#tags : { ...this.#tags, ...requestTags },
+      tags: requestTags === undefined ? tags : { ...tags, ...requestTags },
       vu: this.id,
       iteration: this.iteration,
       api,
@@ -190,5 +235,14 @@ export class VirtualUser implements VU {
     this.#sink.record(record);
     Object.defineProperty(result, RESULT_VU, { value: this, enumerable: false });
     return result;
+  }
+}
+
+/** A group's body, as a promise whatever it returns or throws; its op stays pending until the body ends. */
+async function runBody<R>(fn: () => R | Promise<R>, work: PendingWork, op: PendingOp): Promise<R> {
+  try {
+    return await fn();
+  } finally {
+    work.close(op);
   }
 }

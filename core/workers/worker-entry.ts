@@ -4,6 +4,7 @@
  * then host VUs until the controller sends SHUTDOWN.
  */
 import type { MessagePort } from 'node:worker_threads';
+import { ScriptLocator } from '../bundle/script-location.js';
 import { LlmClient } from '../client/index.js';
 import { toErrorRecord } from '../errors.js';
 import type { ControllerMsg, WorkerMsg, WorkerTask, WorkerTaskResult } from './messages.js';
@@ -49,6 +50,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
       env: task.env,
       flushIntervalMs: task.flushIntervalMs,
       takeTokens: () => llm.takeTokens(),
+      locator: new ScriptLocator(task.bundleUrl),
     });
     const shutdown = host.untilShutdown();
     post({ cmd: 'READY', workerIndex: task.workerIndex, connectMs });

@@ -6,12 +6,15 @@
  * never writes files and never decides timing on its own: the controller owns
  * the schedule, the host follows its messages.
  */
+import type { ScriptLocator } from '../bundle/script-location.js';
 import type { RequestRecord } from '../client/types.js';
 import { toErrorRecord } from '../errors.js';
 import type { ControllerMsg, EndPhaseMsg, SampleTuple, SetVusMsg, StartOpenPhaseMsg, StartPhaseMsg, WorkerMsg } from './messages.js';
 import type { DatasetOptions } from '../options/types.js';
 import { loadTokenizer, setTokenCounter } from '../tokens/counter.js';
+import { scriptFrames } from './iteration-context.js';
 import { nowEpochMs, OpenPhase } from './open-phase.js';
+import type { PendingOp } from './pending-work.js';
 import { TestAbortedSignal, type ThreadRuntime } from './script-runtime.js';
 import { VirtualUser, type VuClient, type VuSink } from './vu.js';
 
@@ -35,6 +38,11 @@ interface PhaseState {
 
 /** Most distinct iteration-error messages forwarded per thread (the rest are counted only). */
 const MAX_LOGGED_ERRORS = 20;
+/** Most distinct script locations warned about for un-awaited calls, per thread. */
+const MAX_UNAWAITED_WARNINGS = 20;
+
+/** How a warning names an un-awaited call. */
+const CALL_NAMES: Record<PendingOp['kind'], string> = { request: 'a request', sleep: 'sleep()', group: 'group()' };
 
 const noTokens = (): number => 0;
 
@@ -54,6 +62,9 @@ export class WorkerHost implements VuSink {
   #activeVus = 0;
   #iterations = 0;
   #loggedErrors = new Set<string>();
+  /** Script locations already warned about for an un-awaited call. */
+  #unawaitedWarned = new Set<string>();
+  readonly #locator: ScriptLocator | undefined;
   #flushTimer: NodeJS.Timeout;
   readonly #takeTokens: () => number;
   #onShutdown: (() => void) | undefined;
@@ -70,7 +81,10 @@ export class WorkerHost implements VuSink {
     flushIntervalMs: number;
     /** Output tokens received since the last call (the client's TokenTally); none when absent. */
     takeTokens?: () => number;
+    /** Maps stack frames to the script's own lines, for warnings; without it they name the bundle's. */
+    locator?: ScriptLocator;
   }) {
+    this.#locator = options.locator;
     this.#post = options.post;
     this.#module = options.module;
     this.#client = options.client;
@@ -304,15 +318,25 @@ export class WorkerHost implements VuSink {
     const startedAt = performance.now();
     let failed = false;
     try {
-      this.#runtime.current = vu;
-      const pending = fn(vu, this.#setupData);
-      this.#runtime.current = undefined;
-      await pending;
+      // The frame goes with every await of the iteration: module-level check(), group(), sleep() and
+      // custom metrics find this VU (and the group they run in) through it.
+      await scriptFrames.run(vu.rootFrame(), fn, vu, this.#setupData);
     } catch (error) {
-      this.#runtime.current = undefined;
       if (error instanceof TestAbortedSignal) return false;
       failed = true;
       if (!vu.signal.aborted) this.#logIterationError(scenario, error);
+    }
+    const work = vu.work;
+    if (work.size > 0) {
+      // The iteration returned with requests, sleeps or groups still running (a missing await): wait
+      // for them, so that the VU's next iteration does not overlap them and a closed loop stays closed.
+      this.#warnUnawaited(scenario, work.unawaited());
+      const error = await work.drain(vu.signal);
+      if (error instanceof TestAbortedSignal) return false;
+      if (error !== undefined && !failed) {
+        failed = true;
+        if (!vu.signal.aborted) this.#logIterationError(scenario, error);
+      }
     }
     const durationMs = performance.now() - startedAt;
     const interrupted = vu.signal.aborted;
@@ -328,13 +352,35 @@ export class WorkerHost implements VuSink {
     return true;
   }
 
+  /** Warn once per script location about calls the iteration did not await (the controller dedupes across workers). */
+  #warnUnawaited(scenario: string, ops: PendingOp[]): void {
+    for (const op of ops) {
+      if (this.#unawaitedWarned.size >= MAX_UNAWAITED_WARNINGS) return;
+      const where = this.#locator?.locate(op.site.stack);
+      const key = `unawaited ${op.kind} at ${where ?? `an unknown place in scenario ${scenario}`}`;
+      if (this.#unawaitedWarned.has(key)) continue;
+      this.#unawaitedWarned.add(key);
+      this.#post({
+        cmd: 'LOG',
+        level: 'warn',
+        once: key,
+        message:
+          `scenario "${scenario}": ${CALL_NAMES[op.kind]} ${where === undefined ? '' : `at ${where} `}was not awaited: ` +
+          'the iteration returned while it was still running; each VU waits for it before its next iteration (add await)',
+      });
+    }
+  }
+
   #logIterationError(scenario: string, error: unknown): void {
     const record = toErrorRecord(error);
     const message = `scenario "${scenario}": iteration failed: ${record.message}`;
     if (this.#loggedErrors.has(message) || this.#loggedErrors.size >= MAX_LOGGED_ERRORS) return;
     this.#loggedErrors.add(message);
-    const at = record.stack?.split('\n').find((line) => line.includes('script.mjs'))?.trim();
-    this.#post({ cmd: 'LOG', level: 'warn', message: at ? `${message}\n    ${at}` : message });
+    // The script's own file and line (through the bundle's source map) when the locator has them.
+    const mapped = this.#locator?.locate(record.stack);
+    const at = mapped !== undefined ? `at ${mapped}` : record.stack?.split('\n').find((line) => line.includes('script.mjs'))?.trim();
+    const text = at ? `${message}\n    ${at}` : message;
+    this.#post({ cmd: 'LOG', level: 'warn', message: text, once: text });
   }
 
   /** Report the phase done once it is over (ended, or out of iterations) and no loop runs. */
