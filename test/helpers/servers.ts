@@ -245,7 +245,7 @@ function streamedAnswerChunks(tokens: number): string[] {
  */
 export function startClosesAfterStreamServer(options: { tokens?: number; idleCloseMs?: number } = {}): Promise<TestServer> {
   const tokens = options.tokens ?? 3;
-  const idleCloseMs = options.idleCloseMs ?? 500;
+  const idleCloseMs = options.idleCloseMs ?? 2000;
   return startRawHttpServer((req, socket, next) => {
     if (req.method === 'GET') {
       const body = JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model', owned_by: 'llamacpp' }] });
