@@ -89,6 +89,12 @@ export function classifyError(error: unknown): { failure: FailureClass; message:
   const err = error instanceof Error ? error : new Error(String(error));
   const code = (err as { code?: unknown }).code;
   const text = err.message;
+  // llhttp's "Invalid EOF state" (undici 7 gives it no code): the connection ended inside the body,
+  // e.g. a chunked one from a server that said it would close after. The server went away mid-answer;
+  // nothing malformed came.
+  if (code === 'HPE_INVALID_EOF_STATE' || (err.name === 'HTTPParserError' && text.includes('Invalid EOF state'))) {
+    return { failure: 'disconnect', message: 'connection closed in the middle of the response body' };
+  }
   if (typeof code === 'string') {
     const what = DISCONNECT_CODES[code];
     if (what !== undefined) {

@@ -8,7 +8,7 @@
 import type { Pool } from 'undici';
 import { LlmloadError, ErrorCode } from '../errors.js';
 import { parseDuration } from '../options/duration.js';
-import { createPool, kConnection, type TrackedDispatchOptions } from './connection-pool.js';
+import { createPool, kConnection, ReusePolicy, type TrackedDispatchOptions } from './connection-pool.js';
 import { chatPromptTokens, completionPromptTokens, rawPromptTokens } from './prompt-tokens.js';
 import type { ChatBody, CompletionBody, RawStreamOptions, RequestOptions } from './request-types.js';
 import { ResponseHandler, type HandlerSetup, type TokenTally } from './response-handler.js';
@@ -79,6 +79,10 @@ export class LlmClient {
   #connections: number;
   readonly #pools = new Map<string, Pool>();
   readonly #retired: Pool[] = [];
+  /** What each origin's server was seen to do with kept-alive connections (outlives pool replacement). */
+  readonly #policies = new Map<string, ReusePolicy>();
+  /** One-connection pools of requests sent again on a fresh connection, until they end. */
+  readonly #fresh = new Set<Pool>();
   readonly #watchdog = new StallWatchdog<ResponseHandler>();
   readonly #tally: TokenTally = { tokens: 0 };
   #closed = false;
@@ -175,8 +179,9 @@ export class LlmClient {
     this.#closed = true;
     for (const handler of [...this.#watchdog.items]) handler.abort();
     this.#watchdog.close();
-    const pools = [...this.#pools.values(), ...this.#retired];
+    const pools = [...this.#pools.values(), ...this.#retired, ...this.#fresh];
     this.#pools.clear();
+    this.#fresh.clear();
     this.#retired.length = 0;
     await Promise.all(pools.map((pool) => pool.destroy().catch(() => {})));
   }
@@ -194,11 +199,47 @@ export class LlmClient {
   #pool(origin: string): Pool {
     let pool = this.#pools.get(origin);
     if (pool === undefined) {
-      pool = createPool(origin, { connections: this.#connections, connectTimeoutMs: this.#timeoutMs });
+      pool = createPool(origin, { connections: this.#connections, connectTimeoutMs: this.#timeoutMs, policy: this.#policy(origin) });
       this.#pools.set(origin, pool);
     }
     return pool;
   }
+
+  #policy(origin: string): ReusePolicy {
+    let policy = this.#policies.get(origin);
+    if (policy === undefined) {
+      policy = new ReusePolicy();
+      this.#policies.set(origin, policy);
+    }
+    return policy;
+  }
+
+  /**
+   * Send a request whose reused connection turned out dead again, on a connection opened for
+   * it alone (a pool of its own, closed once the request ends): another pooled connection could
+   * be just as dead. It is sent with `Connection: close`, as its pool is not reused.
+   */
+  #resend = (handler: ResponseHandler): void => {
+    const opts = handler.opts;
+    if (this.#closed) {
+      handler.abort();
+      return;
+    }
+    opts[kConnection] = null;
+    opts.reset = true;
+    const origin = opts.origin as string;
+    const pool = createPool(origin, { connections: 1, connectTimeoutMs: this.#timeoutMs, policy: this.#policy(origin) });
+    this.#fresh.add(pool);
+    try {
+      pool.dispatch(opts, handler);
+    } catch (error) {
+      handler.onResponseError(undefined, error instanceof Error ? error : new Error(String(error)));
+    }
+    void pool
+      .close()
+      .catch(() => {})
+      .finally(() => this.#fresh.delete(pool));
+  };
 
   #settled = (handler: ResponseHandler): void => {
     this.#watchdog.delete(handler);
@@ -228,6 +269,8 @@ export class LlmClient {
     }
     const opts: TrackedDispatchOptions = { origin, path, method, headers, [kConnection]: null };
     if (body !== undefined) opts.body = body;
+    // The server closes after every streamed response anyway: say so, and get a fresh connection each time.
+    if (this.#policies.get(origin)?.closeEach === true) opts.reset = true;
     const signal = ctx.signal ?? null;
     const handler = new ResponseHandler(opts, {
       api,
@@ -242,6 +285,7 @@ export class LlmClient {
       signal,
       onSettled: this.#settled,
       tally: this.#tally,
+      onRetry: this.#resend,
     });
     if (signal?.aborted === true || this.#closed) {
       handler.abort();

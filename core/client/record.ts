@@ -51,5 +51,6 @@ export function toRecord(result: RequestResult, meta: RecordMeta): RequestRecord
   };
   if (result.connectMs !== undefined) record.connectMs = result.connectMs;
   if (result.blockedMs !== undefined) record.blockedMs = result.blockedMs;
+  if (result.reconnects !== undefined) record.reconnects = result.reconnects;
   return record;
 }

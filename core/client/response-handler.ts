@@ -19,9 +19,10 @@
  * timer, closure or promise is created per chunk or per event; deadlines are
  * checked by the client's shared StallWatchdog through `check()`.
  */
+import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { BodyCollector } from './body-collector.js';
-import { claimConnectMs, type TrackedDispatchOptions } from './connection-pool.js';
+import { claimConnectMs, isPeerClose, kConnection, type TrackedDispatchOptions } from './connection-pool.js';
 import { classifyError, ERROR_BODY_LIMIT, httpErrorMessage, httpFailureClass, quote } from './failure.js';
 import { NdjsonParser } from './ndjson-parser.js';
 import {
@@ -71,6 +72,8 @@ export interface HandlerSetup {
   onSettled: (handler: ResponseHandler) => void;
   /** The client's running count of output tokens received. */
   tally: TokenTally;
+  /** Sends the request again on a fresh connection (see #neverArrived). */
+  onRetry: (handler: ResponseHandler) => void;
 }
 
 /** What the body is read as: not yet known (before headers), a stream, one JSON body, an HTTP error body. */
@@ -113,6 +116,11 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
   #itlMs: number[] = [];
   #chunks = 0;
   #connectMs = 0;
+  /** The connection's socket and its bytesRead when this request was written on it (0: a fresh connection). */
+  #socket: Socket | null = null;
+  #readBefore = 0;
+  /** Times the request was sent again because its connection was dead (0 or 1). */
+  #reconnects = 0;
 
   #status = 0;
   #statusText = '';
@@ -147,6 +155,9 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
     this.#startedAt = now;
     this.#lastByteAt = now;
     this.#connectMs = claimConnectMs(this.opts) ?? 0;
+    const socket = this.opts[kConnection]?.socket ?? null;
+    this.#socket = socket;
+    this.#readBefore = socket === null ? 0 : socket.bytesRead;
   }
 
   onResponseStart(
@@ -157,6 +168,11 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
   ): void {
     const now = performance.now();
     this.#lastByteAt = now;
+    const info = this.opts[kConnection];
+    if (info !== null && info.streamEndedAt !== null) {
+      info.streamEndedAt = null;
+      info.policy.keptAlive();
+    }
     if (this.#settled) return;
     this.#headersAt = now;
     this.#status = statusCode;
@@ -227,6 +243,8 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
       if (this.#failure === null && !this.#done && !this.#endedNormally()) {
         this.#fail('protocol', 'stream ended without [DONE] or a finish_reason');
       }
+      const info = this.opts[kConnection];
+      if (info !== null) info.streamEndedAt = now;
     } else if (this.#mode === JSON_BODY) {
       this.#endAt = now;
       this.#readJsonBody((this.#collector as BodyCollector).text(), now);
@@ -240,12 +258,48 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     this.#complete = true;
     if (this.#settled) return;
+    if (this.#neverArrived(error)) {
+      this.#retry();
+      return;
+    }
     // Tokens that arrived before the error still count.
     this.#flush();
     this.#endAt = performance.now();
     const { failure, message } = classifyError(error);
     this.#fail(failure, message);
     this.#settle();
+  }
+
+  /**
+   * The request provably never reached the server: it was written (or about to be) on a reused
+   * connection that the server had closed, and not one byte of a response came back on it. A
+   * request that failed so is sent once more, on a fresh connection, rather than counted as the
+   * server's failure (undici does this for idempotent requests only; these are POSTs).
+   */
+  #neverArrived(error: Error): boolean {
+    const socket = this.#socket;
+    return (
+      this.#reconnects === 0 &&
+      this.#startedAt !== null &&
+      this.#headersAt === null &&
+      this.#readBefore > 0 &&
+      socket !== null &&
+      socket.bytesRead === this.#readBefore &&
+      isPeerClose(error) &&
+      this.#setup.signal?.aborted !== true
+    );
+  }
+
+  /** Back to "not sent yet", and out again on a fresh connection. */
+  #retry(): void {
+    this.#reconnects++;
+    this.#complete = false;
+    this.#controller = null;
+    this.#startedAt = null;
+    this.#connectMs = 0;
+    this.#socket = null;
+    this.#readBefore = 0;
+    this.#setup.onRetry(this);
   }
 
   // ----------------------------------------------------------------- events
@@ -426,6 +480,7 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
       inputTokensClient: setup.inputTokensClient,
       body: this.#body,
       secrets: setup.secrets,
+      reconnects: this.#reconnects,
     });
     // Stream events were tallied as they came; the final count settles the difference.
     if (result.ok) setup.tally.tokens += result.outputTokens - (this.#mode === STREAM ? this.#chunks : 0);

@@ -33,6 +33,8 @@ export interface Observed {
   inputTokensClient: number;
   body: unknown;
   secrets: readonly string[];
+  /** Times the request was sent again on a fresh connection because its reused one was dead. */
+  reconnects: number;
 }
 
 /** Build the result object of a finished request. */
@@ -76,6 +78,7 @@ export function buildResult(o: Observed): RequestResult {
     streamed: o.streamed,
   };
   if (o.body !== undefined) result.body = o.body;
+  if (o.reconnects > 0) result.reconnects = o.reconnects;
   return result;
 }
 

@@ -69,6 +69,12 @@ export interface RequestTimings {
    * connecting included (k6 http_req_blocked). About 0 on a warm pool.
    */
   blockedMs?: number;
+  /**
+   * 1 when the request was first written on a reused connection the server
+   * had already closed (no byte of it reached the server) and was sent again
+   * on a fresh one; absent otherwise. Timings are the second attempt's.
+   */
+  reconnects?: number;
 }
 
 /** What `vu.chat()`, `vu.completion()` and `vu.stream()` resolve to. Never rejects for a failed request. */

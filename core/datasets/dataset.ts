@@ -3,10 +3,12 @@
  * which VUs take them.
  *
  * A dataset is opened in every worker thread on its own (each reads the file
- * or generates the same synthetic items), so nothing crosses threads.
- * Sequential sampling interleaves the workers: worker w of W takes items
- * w, w + W, w + 2W…, so the whole test sends each item once before any
- * repeats (the first arrivals' items then follow the arrival order).
+ * or generates the same synthetic items). Sequential sampling takes the next
+ * item number from a counter shared by every VU of every worker
+ * (shared-sequence.ts), so the test sends the items in file order, each once
+ * per pass, whatever the number of VUs and workers. Without the shared table
+ * (a dataset opened outside a run's workers) it interleaves by worker: worker
+ * w of W takes items w, w + W, w + 2W….
  */
 import type { ChatBody, ChatMessage, CompletionBody } from '../client/request-types.js';
 import { createRng, mixSeed, type Rng } from '../executors/random.js';
@@ -15,6 +17,7 @@ import { countTextTokens } from '../tokens/counter.js';
 import { resolveInputPath } from './input-path.js';
 import { inputFileError, readRows, type FileRow } from './parse-file.js';
 import { SyntheticPrompts } from './synthetic.js';
+import { sharedSequence } from './shared-sequence.js';
 import { parseTokenLengths } from './token-lengths.js';
 import type { Dataset, DatasetItem, DatasetVu } from './types.js';
 
@@ -24,6 +27,8 @@ export interface DatasetContext {
   workerCount: number;
   /** The script's directory: relative dataset paths are read from there (input-path.ts). */
   scriptDir: string;
+  /** The run's table of sequential-sampling counters, shared by every worker (absent outside a run's workers). */
+  sequence?: SharedArrayBuffer;
 }
 
 /** Fields looked for, in order, when the dataset names none. */
@@ -215,14 +220,19 @@ class SampledDataset implements Dataset {
   readonly #sampling: NonNullable<DatasetOptions['sampling']>;
   readonly #seed: number;
   readonly #context: DatasetContext;
+  /** What identifies this dataset in every thread: its spec as the script wrote it. */
+  readonly #key: string;
   #taken = 0;
   #rng: Rng | null = null;
+  /** The shared counter of sequential sampling, found on first use (null: none, split by worker). */
+  #sequence: (() => number) | null | undefined = undefined;
 
   constructor(source: ItemSource, spec: DatasetOptions, context: DatasetContext) {
     this.#source = source;
     this.#sampling = spec.sampling ?? 'sequential';
     this.#seed = spec.seed ?? 0;
     this.#context = context;
+    this.#key = JSON.stringify(spec);
   }
 
   get size(): number {
@@ -245,6 +255,11 @@ class SampledDataset implements Dataset {
         return this.at(Math.floor(rng() * (Number.isFinite(size) ? size : 2 ** 31)));
       }
       case 'sequential': {
+        if (this.#sequence === undefined) {
+          const table = this.#context.sequence;
+          this.#sequence = table === undefined ? null : sharedSequence(table, this.#key);
+        }
+        if (this.#sequence !== null) return this.at(this.#sequence());
         const { workerIndex, workerCount } = this.#context;
         return this.at(workerIndex + workerCount * this.#taken++);
       }

@@ -31,6 +31,8 @@ export const LLM_REQUESTS = 'llm_requests';
 export const LLM_REQUEST_FAILED = 'llm_request_failed';
 /** Requests cut off by llmload itself (gracefulStop, ramp-down, Ctrl-C). */
 export const LLM_REQUESTS_INTERRUPTED = 'llm_requests_interrupted';
+/** Requests sent again on a fresh connection: first written on a kept-alive one the server had already closed. */
+export const LLM_RECONNECTS = 'llm_reconnects';
 /** Requests recorded but left out of every figure: started in a phase's warm-up or cool-down (tag `window`). */
 export const LLM_REQUESTS_EXCLUDED = 'llm_requests_excluded';
 /** Open loop: intended send time (t_sched) → first token-bearing event (METRICS.md TTFT_sched). */
@@ -108,6 +110,7 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = Object.free
   [LLM_REQUESTS]: info('counter', 'default', 'llm', 'finished requests'),
   [LLM_REQUEST_FAILED]: info('rate', 'default', 'llm', 'share of finished requests that failed'),
   [LLM_REQUESTS_INTERRUPTED]: info('counter', 'default', 'llm', 'requests interrupted by llmload'),
+  [LLM_RECONNECTS]: info('counter', 'default', 'llm', 'requests resent on a fresh connection: the kept-alive one was closed'),
   [LLM_REQUESTS_EXCLUDED]: info('counter', 'default', 'llm', 'requests left out: started in a warm-up or cool-down'),
   [LLM_GOODPUT_RATIO]: info('rate', 'default', 'llm', 'share of requests meeting every SLO'),
   [LLM_REQUEST_THROUGHPUT]: info('gauge', 'default', 'throughput', 'successful requests per second over the window', true),

@@ -17,7 +17,7 @@
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { aggregateSink, type AggregationMethod } from './aggregate.js';
-import { BUILTIN_METRICS, builtinMetric, CHECKS, LLM_REQUESTS_EXCLUDED, TAG_CHECK, TAG_FAILURE, TAG_WINDOW } from './builtin.js';
+import { BUILTIN_METRICS, builtinMetric, CHECKS, LLM_RECONNECTS, LLM_REQUESTS_EXCLUDED, TAG_CHECK, TAG_FAILURE, TAG_WINDOW } from './builtin.js';
 import { CheckTable, type CheckRecord } from './check-table.js';
 import { derivedValue } from './derived.js';
 import { Metric, Submetric } from './metric.js';
@@ -249,6 +249,8 @@ export class MetricsRegistry {
   /** Account one finished request in every builtin LLM metric, the request statistics and the time series. */
   addRecord(record: RequestRecord): void {
     const outcome = outcomeOf(record);
+    // A connection event, not a request outcome: counted wherever the request is.
+    if (record.reconnects !== undefined) this.addSample(LLM_RECONNECTS, 'counter', record.reconnects, record.tags);
     if (record.excluded !== undefined) {
       // Warm-up / cool-down: in the raw results and the live series, in no figure.
       this.series.addRecord(record);

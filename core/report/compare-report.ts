@@ -11,6 +11,7 @@ import { b, h, note, p, table, ul, type Block, type ReportDocument } from './doc
 import { fmtCount, fmtRate } from './format.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { shortModelName } from './model-name.js';
 import { ensureDir, write, writeChart } from './write-report.js';
 
 /** A value with its unit, precise enough that a reader's own % change agrees with the table's. */
@@ -63,7 +64,7 @@ export function buildCompareDocument(comparison: Comparison, charts: readonly Ch
     p(`Baseline: ${runs[0]!.label}. Change = (candidate − baseline) ÷ baseline × 100; throughput, goodput and success are better higher, latencies better lower.`),
   );
   blocks.push(h(2, 'Runs'));
-  blocks.push(table(['Run', 'Source', 'Script', 'Model'], runs.map((r) => [r.label, r.source, r.script ?? '-', r.model ?? '-']), ['left', 'left', 'left', 'left']));
+  blocks.push(table(['Run', 'Source', 'Script', 'Model'], runs.map((r) => [r.label, r.source, r.script ?? '-', r.model === null ? '-' : shortModelName(r.model)]), ['left', 'left', 'left', 'left']));
   blocks.push(h(2, 'Improvement summary'));
   blocks.push(table(header(comparison, 'Scope'), comparison.headline.map((row) => cells(row, row.group)), header(comparison, '').map((_, i) => (i < 2 ? 'left' : 'right'))));
   const tally: string[][] = [];

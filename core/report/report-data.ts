@@ -15,6 +15,7 @@ import type { ThresholdOperator, ThresholdResult } from '../thresholds/types.js'
 import { computeFindings, DEFAULT_FAILURE_LIMIT, type Findings } from './findings.js';
 import { compare } from '../thresholds/parse-expression.js';
 import { checkLevelThresholds, type LevelThresholdCheck } from './level-thresholds.js';
+import { shortModelName } from './model-name.js';
 import type { FailureExample, TextSample } from './record-digest.js';
 import type { RunResults } from './results-file.js';
 import type { MachineInfo, OptionsDigest } from './run-end.js';
@@ -229,7 +230,8 @@ export function buildReportData(results: RunResults): ReportData {
 
   const script = typeof meta?.script === 'string' ? meta.script : null;
   const target: TargetInfo = end?.target ?? { url: typeof meta?.target === 'string' ? meta.target : null, model: typeof meta?.model === 'string' ? meta.model : null, simulator: null };
-  const modelName = target.model ?? end?.server?.models?.[0]?.id ?? null;
+  const modelId = target.model ?? end?.server?.models?.[0]?.id ?? null;
+  const modelName = modelId === null ? null : shortModelName(modelId);
   const scriptName = script === null ? basename(results.path) : basename(script);
   return {
     format: 'llmload-report',

@@ -4,6 +4,7 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { createSequenceTable } from '../datasets/shared-sequence.js';
 import { ErrorCode, LlmloadError, fromErrorRecord } from '../errors.js';
 import type { ControllerMsg, WorkerMsg, WorkerTarget, WorkerTask, WorkerTaskResult } from '../workers/messages.js';
 
@@ -64,6 +65,7 @@ export class WorkerPool {
       resolveReady = resolve;
       rejectReady = reject;
     });
+    const datasetSequence = createSequenceTable();
     for (let w = 0; w < size; w++) {
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (msg: WorkerMsg) => {
@@ -91,6 +93,7 @@ export class WorkerPool {
         maxVus: share(options.maxVus, size, w),
         warmVus: share(options.warmVus, size, w),
         flushIntervalMs: options.flushIntervalMs,
+        datasetSequence,
       };
       const run = piscina.run(task, { transferList: [port2] }) as Promise<WorkerTaskResult>;
       run.catch((error: unknown) => {

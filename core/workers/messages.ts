@@ -26,6 +26,8 @@ export interface WorkerTask {
   warmVus: number;
   /** How often to ship batches to the controller. */
   flushIntervalMs: number;
+  /** Sequential-sampling counters of the run's datasets, shared by every worker (core/datasets/shared-sequence.ts). */
+  datasetSequence: SharedArrayBuffer;
 }
 
 export interface WorkerTarget {

@@ -19,6 +19,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
     (reason) => post({ cmd: 'ABORT_TEST', reason }),
   );
   runtime.datasetContext.scriptDir = task.scriptDir;
+  runtime.datasetContext.sequence = task.datasetSequence;
   runtime.install();
   let host: WorkerHost | undefined;
   const pending: ControllerMsg[] = [];
