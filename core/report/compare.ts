@@ -244,14 +244,14 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
       for (const metric of LOAD_METRICS) {
         const values = group.load.map((l) => (l === null ? null : metric.get(l)));
         if (values.every((v) => v === null)) continue;
-        rows.push(row(group.group, metric.name, metric.unit, metric.direction, values));
+        rows.push(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn));
       }
       continue;
     }
     for (const metric of COMPARE_METRICS) {
       const values = group.rows.map((row) => (row === null ? null : metric.get(row)));
       if (values.every((v) => v === null)) continue;
-      rows.push(row(group.group, metric.name, metric.unit, metric.direction, values));
+      rows.push(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn));
     }
   }
 
@@ -288,8 +288,10 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
   };
 }
 
-function row(group: string, metric: string, unit: Unit, direction: Direction, values: Array<number | null>): CompareRow {
-  const reasons = values.map((v, i) => (i === 0 ? null : notComparable(metric, unit, values[0] ?? null, v)));
+/** `present`: which runs have the matched row at all; a run without it is a gap ('—'), not a figure to judge. */
+function row(group: string, metric: string, unit: Unit, direction: Direction, values: Array<number | null>, present?: readonly boolean[]): CompareRow {
+  const has = (i: number): boolean => present?.[i] ?? true;
+  const reasons = values.map((v, i) => (i === 0 || !has(0) || !has(i) ? null : notComparable(metric, unit, values[0] ?? null, v)));
   const out: CompareRow = {
     group,
     metric,
