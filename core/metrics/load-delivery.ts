@@ -64,7 +64,10 @@ export function rowShortfall(row: Omit<OpenLoadRow, 'shortfall'>): string | null
  */
 export function loadShortfall(rows: readonly OpenLoadRow[]): string | null {
   const cause = loadShortfallCause(rows);
-  return cause === null ? null : `${cause}: the figures describe a lighter load than planned`;
+  if (cause === null) return null;
+  // Every arrival started, only late: the load was not lighter, it came off its schedule.
+  const dropped = rows.some((r) => r.shortfall !== null && r.dropped > 0);
+  return `${cause}: the figures describe ${dropped ? 'a lighter load than planned' : 'a load sent later and more bunched than planned'}`;
 }
 
 /** What loadShortfall says before its conclusion: only the causes ("88 of 297 arrivals … dropped …"). */

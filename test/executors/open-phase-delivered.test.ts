@@ -13,9 +13,9 @@ test('arrivals that came due while the event loop was blocked, and the phase the
     exec: 'default',
     tags: { team: 'a' },
     env: {},
-    // 10 arrivals 10 ms apart, the first 20 ms from now.
+    // 10 arrivals 10 ms apart, the first 500 ms from now (so none is due yet when start() runs, even on a busy machine).
     arrivals: { segments: [{ durationMs: 100, fromPerSec: 100, toPerSec: 100 }], distribution: 'uniform', burstiness: 1, seed: 0, uniformFirst: 'start' },
-    startEpochMs: nowEpochMs() + 20,
+    startEpochMs: nowEpochMs() + 500,
     durationMs: 100,
     slot: 0,
     slots: 1,
@@ -36,7 +36,7 @@ test('arrivals that came due while the event loop was blocked, and the phase the
   });
   phase.start();
   // Block the event loop past the schedule's end: the timer never fires before END_PHASE.
-  const until = nowEpochMs() + 200;
+  const until = msg.startEpochMs + 150;
   while (nowEpochMs() < until) {
     /* blocked */
   }

@@ -72,6 +72,7 @@ test('constant-rate and rate-sweep rows are keyed by scenario and rate; requests
   const [row] = ledger.rows(2000);
   assert.equal([row!.label, row!.tags, row!.planned, row!.started, row!.dropped, row!.dispatchLagP95Ms], ['rate 4', { rate: '4' }, 4, 4, 0, 250]);
   assert.match(row!.shortfall ?? '', `arrivals were sent late: dispatch lag p95 250 ms (limit ${MAX_DISPATCH_LAG_P95_MS} ms)`);
+  assert.is(loadShortfall([row!]), `arrivals were sent late (dispatch lag p95 up to 250 ms, limit ${MAX_DISPATCH_LAG_P95_MS} ms): the figures describe a load sent later and more bunched than planned`);
 });
 
 test('the tolerance: 1 % dropped is delivered, more is not', () => {
