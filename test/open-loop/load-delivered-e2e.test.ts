@@ -33,14 +33,17 @@ test('dropped arrivals: the summary headline, the load table, report.md/json, a 
   assert.is(summary.metrics['dropped_iterations']!.values['count'], dropped, 'the same drops as dropped_iterations');
   assert.is(summary.metrics['llm_load_delivered']!.values['rate'], started / 35);
   for (const r of rows) assert.is(r.achievedPerSec, r.started / (r.windowMs / 1000));
-  const headline = `LOAD NOT DELIVERED — ${dropped} of 35 arrivals (${Math.round((dropped / 35) * 100)} %) were dropped (maxVUs 2 reached): the figures describe a lighter load than planned`;
+  // On a very busy machine the late dispatch may be named too, between the drops and the conclusion.
+  const headline = `LOAD NOT DELIVERED — ${dropped} of 35 arrivals (${Math.round((dropped / 35) * 100)} %) were dropped (maxVUs 2 reached)`;
   assert.match(output, headline);
+  assert.match(output, 'the figures describe a lighter load than planned');
   assert.match(output, '█ OPEN-LOOP LOAD');
   assert.match(output, /open {6}stage 1 {6}20\.00 +\d+\.\d\d +20 +\d+ +\d+ .* NOT DELIVERED/);
   assert.match(output, 'open stage 1: did not hold the offered rate:');
 
   const md = readFileSync(join(short, 'report.md'), 'utf8');
-  assert.match(md, `> **LOAD NOT DELIVERED** — ${headline.slice('LOAD NOT DELIVERED — '.length)}.`);
+  assert.match(md, `> **LOAD NOT DELIVERED** — ${headline.slice('LOAD NOT DELIVERED — '.length)}`);
+  assert.match(md, 'the figures describe a lighter load than planned.');
   assert.match(md, '| scenario | row | offered/s | achieved/s | planned | started | dropped | delivered | lag p95 | load |');
   assert.match(md, /\| open \| stage 0 \| 15\.00 \| \d+\.\d\d \| 15 \|/);
   assert.match(md, '**No capacity figure:**');
