@@ -59,6 +59,8 @@ export const ITERATION_DURATION = 'iteration_duration';
 export const VUS = 'vus';
 export const VUS_MAX = 'vus_max';
 export const DROPPED_ITERATIONS = 'dropped_iterations';
+/** Open loop: 1 for each arrival of the schedule that was started, 0 for each one dropped (tags as its requests'). */
+export const LLM_LOAD_DELIVERED = 'llm_load_delivered';
 
 /** Tag names with a meaning to the engine. */
 export const TAG_SCENARIO = 'scenario';
@@ -121,6 +123,7 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = Object.free
   [ITERATION_DURATION]: info('trend', 'time', 'execution', 'time of one iteration of the scenario function'),
   [ITERATIONS]: info('counter', 'default', 'execution', 'iterations completed'),
   [DROPPED_ITERATIONS]: info('counter', 'default', 'execution', 'schedule slots that could not start'),
+  [LLM_LOAD_DELIVERED]: info('rate', 'default', 'execution', 'share of planned open-loop arrivals that were started'),
   [VUS]: info('gauge', 'default', 'execution', 'active virtual users'),
   [VUS_MAX]: info('gauge', 'default', 'execution', 'allocated virtual users'),
 });

@@ -15,7 +15,8 @@ import { ErrorCode, LlmloadError } from '../errors.js';
 import { llmloadVersion } from '../report/version.js';
 import type { SampleTuple } from '../workers/messages.js';
 
-const ENGINE_SAMPLES = new Set(['iterations', 'iteration_duration', 'interrupted_iterations', 'iteration_errors']);
+// llm_load_delivered is one sample per arrival; its per-row sums go in the end line (`load`) instead.
+const ENGINE_SAMPLES = new Set(['iterations', 'iteration_duration', 'interrupted_iterations', 'iteration_errors', 'llm_load_delivered']);
 
 export class ResultsWriter {
   readonly path: string;

@@ -4,6 +4,7 @@
  * into k6's handleSummary shape (what scripts and summary.json get),
  * `renderSummary()` into the text printed on stdout.
  */
+import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { ThresholdEvaluation } from '../thresholds/types.js';
 
@@ -33,6 +34,8 @@ export interface RunInfo {
   noColor?: boolean;
   /** Why the test stopped before its end (abortOnFail, Ctrl-C, abortTest()), or null. */
   aborted?: string | null;
+  /** Offered, achieved and dropped arrivals of each open-loop row; absent or [] without open-loop scenarios. */
+  load?: readonly OpenLoadRow[];
 }
 
 export interface SummaryData {

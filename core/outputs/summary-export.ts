@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { builtinMetric } from '../metrics/builtin.js';
 import { derivedValue } from '../metrics/derived.js';
+import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import { parsePercentileName } from '../metrics/percentile.js';
 import type { CheckRecord } from '../metrics/registry.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
@@ -90,6 +91,8 @@ export interface LlmloadSummary {
   series: TimeBucket[];
   /** Samples dropped for a non-finite value. */
   droppedSamples: number;
+  /** One row per open-loop scenario, stage or rate: offered and achieved arrival rates, dropped arrivals (core/metrics/load-delivery.ts). */
+  load?: OpenLoadRow[];
 }
 
 export interface SummaryExport {
@@ -167,6 +170,7 @@ export function summaryExport(data: SummaryData): SummaryExport {
       empty,
       series: registry.series.buckets(),
       droppedSamples: registry.droppedSamples,
+      load: (run.load ?? []).map((row) => ({ ...row, tags: { ...row.tags } })),
     },
   };
 }

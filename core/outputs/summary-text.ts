@@ -12,7 +12,9 @@ import { builtinMetric, DERIVED_METRICS, LLM_INPUT_TOKENS, LLM_OUTPUT_TOKENS, LL
 import type { ThresholdResult } from '../thresholds/types.js';
 import { palette, visibleLength, type Palette } from './color.js';
 import { formatNumber, formatPercent, humanizeDuration } from './humanize.js';
+import { loadShortfall } from '../metrics/load-delivery.js';
 import { renderGroupTable } from './level-table.js';
+import { renderLoadTable } from './load-table.js';
 import type { SummaryData } from './summary-data.js';
 import { isSummaryExport, sectionOf, summaryExport, type K6Group, type K6Metric, type SummaryExport } from './summary-export.js';
 
@@ -76,6 +78,8 @@ export function renderSummary(input: SummaryData | SummaryExport, options: Rende
     if (lines.length === 0) continue;
     out.push(`  ${c.bold(`█ ${title}`)}`, '', ...lines.map((l) => (l === '' ? '' : `${INDENT}${l}`)), '');
   }
+  const load = renderLoadTable(data.llmload.load ?? []);
+  if (load.length > 0) out.push(`  ${c.bold('█ OPEN-LOOP LOAD')}`, '', ...load.map((l) => (l === '' ? '' : `${INDENT}${l}`)), '');
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
@@ -91,6 +95,8 @@ function headerLines(data: SummaryExport, c: Palette): string[] {
   }
   const lines = [`  target: ${where}${target.model === null ? '' : ` · model ${target.model}`}`];
   if (aborted !== null) lines.push(`  ${c.red('stopped early')}: ${aborted}`);
+  const shortfall = loadShortfall(data.llmload.load ?? []);
+  if (shortfall !== null) lines.push(`  ${c.red('LOAD NOT DELIVERED')} — ${shortfall}`);
   return lines;
 }
 

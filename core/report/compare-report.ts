@@ -28,11 +28,14 @@ export function formatValue(value: number | null, unit: Unit): string {
       return `${value.toFixed(2)}%`;
     case 'req/h':
       return `${fmtCount(value)} req/h`;
+    case 'count':
+      return fmtCount(value);
   }
 }
 
-/** `+104.5% (better)`, `-30.3% (better)`, `0.0% (same)`; '—' without a change. */
-export function formatChange(change: Change | null): string {
+/** `+104.5% (better)`, `-30.3% (better)`, `0.0% (same)`; `not comparable (0 ms: coalesced reads)`; '—' without a change. */
+export function formatChange(change: Change | null, notComparable: string | null = null): string {
+  if (notComparable !== null) return `not comparable (${notComparable})`;
   if (change === null) return '—';
   const text = Math.abs(change.percent) < 0.05 ? '0.0%' : `${change.percent > 0 ? '+' : '-'}${Math.abs(change.percent).toFixed(1)}%`;
   return `${text} (${change.verdict})`;
@@ -47,7 +50,7 @@ function header(comparison: Comparison, first: string): string[] {
 
 function cells(row: CompareRow, first: string): string[] {
   const out = [first, row.metric, withNote(formatValue(row.values[0] ?? null, row.unit), row.notes?.[0] ?? null)];
-  for (let i = 1; i < row.values.length; i++) out.push(withNote(formatValue(row.values[i] ?? null, row.unit), row.notes?.[i] ?? null), formatChange(row.changes[i] ?? null));
+  for (let i = 1; i < row.values.length; i++) out.push(withNote(formatValue(row.values[i] ?? null, row.unit), row.notes?.[i] ?? null), formatChange(row.changes[i] ?? null, row.notComparable?.[i] ?? null));
   return out;
 }
 
@@ -70,7 +73,10 @@ export function buildCompareDocument(comparison: Comparison, charts: readonly Ch
   const tally: string[][] = [];
   for (let i = 1; i < runs.length; i++) {
     const changes = comparison.rows.map((r) => r.changes[i]).filter((c): c is Change => c !== null && c !== undefined);
-    tally.push([`${runs[i]!.label}: ${changes.filter((c) => c.verdict === 'better').length} better, ${changes.filter((c) => c.verdict === 'worse').length} worse, ${changes.filter((c) => c.verdict === 'same').length} unchanged of ${changes.length} matched figures`]);
+    const apart = comparison.rows.filter((r) => (r.notComparable?.[i] ?? null) !== null).length;
+    tally.push([
+      `${runs[i]!.label}: ${changes.filter((c) => c.verdict === 'better').length} better, ${changes.filter((c) => c.verdict === 'worse').length} worse, ${changes.filter((c) => c.verdict === 'same').length} unchanged of ${changes.length} matched figures${apart > 0 ? `; ${apart} not comparable (a 0 or missing latency)` : ''}`,
+    ]);
   }
   blocks.push(ul(tally));
   blocks.push(h(2, 'Per level'));

@@ -6,11 +6,17 @@
  * is the baseline: % change = (candidate − baseline) / baseline × 100,
  * labelled better or worse by each metric's direction (throughput, goodput and
  * success higher-better; latencies lower-better), as METRICS.md defines it.
+ * A latency of 0 (or none) on either side is not comparable: 0 ms ITL means
+ * the tokens came coalesced in one read, not an infinitely fast server, so it
+ * is shown with its reason, never as a −100 % improvement. Open-loop rows add
+ * offered and achieved arrival rates and dropped arrivals, and a run whose
+ * planned load was not delivered gets a warning.
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { ErrorCode, LlmloadError } from '../errors.js';
+import { loadShortfall, type OpenLoadRow } from '../metrics/load-delivery.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
 import { buildReportData, type ReportData } from './report-data.js';
 import { readResultsFile } from './results-file.js';
@@ -27,10 +33,13 @@ export interface CompareRun {
   total: RequestStatsRow;
   saturation: string | null;
   capacityPerHour: number | null;
+  /** Open-loop rows: offered, achieved, dropped (absent in inputs written before they existed). */
+  load?: OpenLoadRow[];
 }
 
-export type Direction = 'higher' | 'lower';
-export type Unit = 'req/s' | 'tok/s' | 'ms' | '%' | 'req/h';
+/** 'none': a figure that is neither better nor worse when it changes (the offered rate is the plan's). */
+export type Direction = 'higher' | 'lower' | 'none';
+export type Unit = 'req/s' | 'tok/s' | 'ms' | '%' | 'req/h' | 'count';
 
 export interface MetricDef {
   name: string;
@@ -57,7 +66,7 @@ export const COMPARE_METRICS: readonly MetricDef[] = [
   { name: 'TPOT p50', unit: 'ms', direction: 'lower', get: (r) => r.tpot?.p50 ?? null },
 ];
 
-export type Verdict = 'better' | 'worse' | 'same';
+export type Verdict = 'better' | 'worse' | 'same' | 'changed';
 
 export interface Change {
   /** (candidate − baseline) / baseline × 100. */
@@ -77,6 +86,8 @@ export interface CompareRow {
   changes: Array<Change | null>;
   /** Extra per-run text, e.g. the level a peak was reached at. */
   notes?: Array<string | null>;
+  /** Per run, why its change is not comparable (e.g. '0 ms: coalesced reads', 'no data'); null where it is. */
+  notComparable?: Array<string | null>;
 }
 
 export interface Comparison {
@@ -85,7 +96,7 @@ export interface Comparison {
   runs: Array<{ label: string; source: string; script: string | null; model: string | null }>;
   warnings: string[];
   /** Groups in order, and which runs have each. */
-  groups: Array<{ group: string; kind: 'level' | 'stage' | 'total'; level: number | null; presentIn: boolean[] }>;
+  groups: Array<{ group: string; kind: 'level' | 'stage' | 'load' | 'total'; level: number | null; presentIn: boolean[] }>;
   /** Peak throughput and lowest-level latency across each run (seed 004's max-throughput and min-latency rows). */
   headline: CompareRow[];
   rows: CompareRow[];
@@ -96,6 +107,7 @@ export function percentChange(baseline: number | null, candidate: number | null,
   if (baseline === null || candidate === null || !Number.isFinite(baseline) || !Number.isFinite(candidate) || baseline === 0) return null;
   const percent = ((candidate - baseline) / baseline) * 100;
   if (Math.abs(percent) < 0.05) return { percent, verdict: 'same' };
+  if (direction === 'none') return { percent, verdict: 'changed' };
   const up = percent > 0;
   return { percent, verdict: up === (direction === 'higher') ? 'better' : 'worse' };
 }
@@ -162,6 +174,7 @@ function fromReport(data: ReportData, label: string, source: string): CompareRun
     total: data.total,
     saturation: first === null ? null : first.saturation.reached ? first.saturation.label : null,
     capacityPerHour: first?.capacity?.requestsPerHour ?? null,
+    load: data.load ?? [],
   };
 }
 
@@ -179,6 +192,7 @@ function fromSummaryExport(extras: Record<string, unknown>, label: string, sourc
     total: extras['requests'] as RequestStatsRow,
     saturation: null,
     capacityPerHour: null,
+    load: Array.isArray(extras['load']) ? (extras['load'] as OpenLoadRow[]) : [],
   };
 }
 
@@ -190,25 +204,34 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
   if (scripts.size > 1) warnings.push(`The runs come from different scripts (${[...scripts].join(', ')}): the workloads may differ, so differences are not only the server's.`);
   const models = new Set(runs.map((r) => r.model).filter((m): m is string => m !== null));
   if (models.size > 1) warnings.push(`The runs target different models (${[...models].join(', ')}).`);
+  for (const run of runs) {
+    const shortfall = loadShortfall(run.load ?? []);
+    if (shortfall !== null) warnings.push(`${run.label}: LOAD NOT DELIVERED — ${shortfall}.`);
+  }
 
   // Levels match on their value; the scenario joins the key only when a run sweeps in several scenarios.
   const multiScenario = runs.some((r) => new Set(r.levels.map((l) => l.scenario)).size > 1);
   const levelKey = (l: { scenario: string; label: string }): string => (multiScenario ? `${l.scenario} level ${l.label}` : `level ${l.label}`);
   const stageKey = (s: { scenario: string; label: string }): string => `${s.scenario} stage ${s.label}`;
-  type Group = Comparison['groups'][number] & { rows: Array<RequestStatsRow | null> };
+  const loadKey = (l: OpenLoadRow): string => (l.label === l.scenario ? `${l.scenario} load` : `${l.scenario} ${l.label} load`);
+  type Group = Comparison['groups'][number] & { rows: Array<RequestStatsRow | null>; load: Array<OpenLoadRow | null> };
   const groups = new Map<string, Group>();
-  const add = (key: string, kind: Group['kind'], level: number | null, runIndex: number, row: RequestStatsRow): void => {
+  const add = (key: string, kind: Group['kind'], level: number | null, runIndex: number, row: RequestStatsRow | null): void => {
     let group = groups.get(key);
     if (group === undefined) {
-      group = { group: key, kind, level, presentIn: runs.map(() => false), rows: runs.map(() => null) };
+      group = { group: key, kind, level, presentIn: runs.map(() => false), rows: runs.map(() => null), load: runs.map(() => null) };
       groups.set(key, group);
     }
     group.presentIn[runIndex] = true;
-    group.rows[runIndex] = row;
+    if (row !== null) group.rows[runIndex] = row;
   };
   runs.forEach((run, i) => {
     for (const l of run.levels) add(levelKey(l), 'level', l.users ?? (Number.isFinite(Number(l.label)) ? Number(l.label) : null), i, l.row);
     if (run.levels.length === 0) for (const s of run.stages) add(stageKey(s), 'stage', null, i, s.row);
+    for (const l of run.load ?? []) {
+      add(loadKey(l), 'load', null, i, null);
+      groups.get(loadKey(l))!.load[i] = l;
+    }
     add('whole run', 'total', null, i, run.total);
   });
   const ordered = [...groups.values()].sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || (a.level ?? Infinity) - (b.level ?? Infinity) || a.group.localeCompare(b.group));
@@ -217,10 +240,18 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
 
   const rows: CompareRow[] = [];
   for (const group of ordered) {
+    if (group.kind === 'load') {
+      for (const metric of LOAD_METRICS) {
+        const values = group.load.map((l) => (l === null ? null : metric.get(l)));
+        if (values.every((v) => v === null)) continue;
+        rows.push(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn));
+      }
+      continue;
+    }
     for (const metric of COMPARE_METRICS) {
       const values = group.rows.map((row) => (row === null ? null : metric.get(row)));
       if (values.every((v) => v === null)) continue;
-      rows.push(row(group.group, metric.name, metric.unit, metric.direction, values));
+      rows.push(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn));
     }
   }
 
@@ -251,16 +282,56 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
     version: 1,
     runs: runs.map((r) => ({ label: r.label, source: r.source, script: r.script, model: r.model })),
     warnings,
-    groups: ordered.map(({ rows: _rows, ...g }) => g),
+    groups: ordered.map(({ rows: _rows, load: _load, ...g }) => g),
     headline,
     rows,
   };
 }
 
-function row(group: string, metric: string, unit: Unit, direction: Direction, values: Array<number | null>): CompareRow {
-  return { group, metric, unit, direction, values, changes: values.map((v, i) => (i === 0 ? null : percentChange(values[0] ?? null, v, direction))) };
+/** `present`: which runs have the matched row at all; a run without it is a gap ('—'), not a figure to judge. */
+function row(group: string, metric: string, unit: Unit, direction: Direction, values: Array<number | null>, present?: readonly boolean[]): CompareRow {
+  const has = (i: number): boolean => present?.[i] ?? true;
+  const reasons = values.map((v, i) => (i === 0 || !has(0) || !has(i) ? null : notComparable(metric, unit, values[0] ?? null, v)));
+  const out: CompareRow = {
+    group,
+    metric,
+    unit,
+    direction,
+    values,
+    changes: values.map((v, i) => (i === 0 || reasons[i] !== null ? null : percentChange(values[0] ?? null, v, direction))),
+  };
+  if (reasons.some((r) => r !== null)) out.notComparable = reasons;
+  return out;
 }
 
-function kindOrder(kind: 'level' | 'stage' | 'total'): number {
-  return kind === 'level' ? 0 : kind === 'stage' ? 1 : 2;
+/**
+ * Why a latency change cannot be scored, or null: a 0 or missing figure on either side. A 0 ms
+ * ITL means every token of the stream came in the same read (the server or a proxy coalesced
+ * them), so there was no gap to measure; a ratio against it is meaningless, not −100 %.
+ */
+export function notComparable(metric: string, unit: Unit, baseline: number | null, candidate: number | null): string | null {
+  if (unit !== 'ms') return null;
+  const why = (value: number | null): string | null => {
+    if (value === null || !Number.isFinite(value)) return 'no data';
+    if (value === 0) return metric.startsWith('ITL') ? '0 ms: coalesced reads' : '0 ms';
+    return null;
+  };
+  const base = why(baseline);
+  const cand = why(candidate);
+  if (base === null && cand === null) return null;
+  // A row one run lacks is already a gap ('—'), not a comparability problem.
+  if (baseline === null && candidate === null) return null;
+  return base !== null ? (cand !== null && cand !== base ? `baseline ${base}, candidate ${cand}` : `baseline ${base}`) : cand;
+}
+
+/** The figures compared per open-loop row. */
+const LOAD_METRICS: ReadonlyArray<{ name: string; unit: Unit; direction: Direction; get(row: OpenLoadRow): number | null }> = [
+  { name: 'Offered rate', unit: 'req/s', direction: 'none', get: (r) => r.offeredPerSec },
+  { name: 'Achieved rate', unit: 'req/s', direction: 'higher', get: (r) => r.achievedPerSec },
+  { name: 'Delivered', unit: '%', direction: 'higher', get: (r) => (r.delivered === null ? null : r.delivered * 100) },
+  { name: 'Dropped arrivals', unit: 'count', direction: 'lower', get: (r) => r.dropped },
+];
+
+function kindOrder(kind: 'level' | 'stage' | 'load' | 'total'): number {
+  return kind === 'level' ? 0 : kind === 'stage' ? 1 : kind === 'load' ? 2 : 3;
 }

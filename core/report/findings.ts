@@ -11,7 +11,9 @@
  *   less than `saturationGain` while E2E p50 keeps growing;
  * - the breaking point: the first level that fails a threshold applicable to
  *   it (level-thresholds.ts) or, without a failure-rate threshold, whose
- *   failure share exceeds `failureLimit`;
+ *   failure share exceeds `failureLimit`, or an open-loop level that did not
+ *   hold its offered rate (arrivals dropped or sent late: its figures describe
+ *   a lighter load than the level's, so it is no evidence of capacity);
  * - capacity: requests (and output tokens) per hour at the highest level that
  *   met every threshold;
  * - what each level feels like to a user (expected wait, which use it suits).
@@ -45,6 +47,8 @@ export interface LevelInput {
   row: RequestStatsRow;
   /** Thresholds applicable to this level, judged on it. */
   checks: readonly LevelThresholdCheck[];
+  /** Open loop: why the level's load was not delivered (core/metrics/load-delivery.ts); null or absent when it was. */
+  undelivered?: string | null;
 }
 
 export interface ScalingPoint {
@@ -230,6 +234,7 @@ export function computeFindings(levels: readonly LevelInput[], options: Findings
 /** Why a level is broken (empty when it is not). */
 function judgeLevel(level: LevelInput, failureThreshold: boolean, failureLimit: number): string[] {
   const reasons = level.checks.filter((c) => !c.ok).map((c) => `${c.key} ${c.source} (observed ${formatObserved(c.observed)})`);
+  if (level.undelivered !== undefined && level.undelivered !== null) reasons.push(`did not hold the offered rate: ${level.undelivered}`);
   if (!failureThreshold && level.row.requests > 0) {
     const share = level.row.failed / level.row.requests;
     if (share > failureLimit) reasons.push(`failures ${percent(share)} > ${percent(failureLimit)}`);

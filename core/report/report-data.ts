@@ -4,7 +4,8 @@
  * and HTML, by charts.ts into Vega-Lite specs, and read back by `compare`.
  */
 import { basename } from 'node:path';
-import { LLM_REQUEST_FAILED, TAG_LEVEL, TAG_SCENARIO } from '../metrics/builtin.js';
+import { LLM_REQUEST_FAILED, TAG_LEVEL, TAG_RATE, TAG_SCENARIO } from '../metrics/builtin.js';
+import { loadShortfall, type OpenLoadRow } from '../metrics/load-delivery.js';
 import type { CheckRecord } from '../metrics/registry.js';
 import type { RequestStats, RequestStatsRow } from '../metrics/request-stats.js';
 import { parseMetricKey } from '../metrics/tags.js';
@@ -120,6 +121,10 @@ export interface ReportData {
   distributions: Distribution[];
   /** Caveats to print under the tables. */
   notes: string[];
+  /** Offered, achieved and dropped arrivals per open-loop row (from the end line); [] without open loop. */
+  load: OpenLoadRow[];
+  /** Why the planned open-loop load was not delivered (core/metrics/load-delivery.ts), or null. */
+  loadShortfall: string | null;
 }
 
 /** Most groups given a distribution chart. */
@@ -130,6 +135,7 @@ export function buildReportData(results: RunResults): ReportData {
   const thresholds = end?.thresholds ?? null;
   const scenarios = end?.scenarios ?? [];
   const scrapes = end?.server?.scrapes ?? [];
+  const load = (end?.load ?? []).map((row) => ({ ...row, tags: { ...row.tags } }));
   const serverScraped = scrapes.length > 0 && hasServerFigures(scrapes);
   const toRow = (stats: RequestStats, label: string, checks: LevelThresholdCheck[]): ReportRow => {
     const row = stats.row();
@@ -153,7 +159,7 @@ export function buildReportData(results: RunResults): ReportData {
     const sorted = [...members].sort((a, b) => levelNumber(a.tags[TAG_LEVEL]) - levelNumber(b.tags[TAG_LEVEL]));
     const rows = sorted.map((stats) => toRow(stats, stats.tags[TAG_LEVEL] ?? '', thresholds === null ? [] : checkLevelThresholds(stats, stats.tags, thresholds)));
     const findings = computeFindings(
-      rows.map((row) => ({ label: row.label, users: row.users ?? levelNumber(row.label), row, checks: row.thresholdChecks })),
+      rows.map((row) => ({ label: row.label, users: row.users ?? levelNumber(row.label), row, checks: row.thresholdChecks, undelivered: undeliveredOf(load, row) })),
     );
     sweeps.push({ scenario, executor, axis: executor !== null && executor.includes('rate') ? 'rate' : 'users', rows, findings });
   }
@@ -283,7 +289,18 @@ export function buildReportData(results: RunResults): ReportData {
     series: { bucketMs: series.bucketMs, originMs: origin, points, phases },
     distributions,
     notes,
+    load,
+    loadShortfall: loadShortfall(load),
   };
+}
+
+/** Why the open-loop load of a sweep row was not delivered: its rate's row, or its scenario's single row. */
+function undeliveredOf(load: readonly OpenLoadRow[], row: RequestStatsRow): string | null {
+  const scenario = row.tags[TAG_SCENARIO] ?? '';
+  const own = load.filter((l) => l.scenario === scenario);
+  const rate = row.tags[TAG_RATE] ?? row.tags[TAG_LEVEL];
+  const match = own.find((l) => l.tags[TAG_RATE] !== undefined && l.tags[TAG_RATE] === rate) ?? (own.length === 1 && Object.keys(own[0]!.tags).length === 0 ? own[0] : undefined);
+  return match?.shortfall ?? null;
 }
 
 /** The failure share limit: an unfiltered llm_request_failed rate threshold, else "rate <= 1 %". */

@@ -7,6 +7,8 @@
  * and the rule behind each judgement is stated next to it.
  */
 import type { RequestStatsRow } from '../metrics/request-stats.js';
+import { loadShortfallCause } from '../metrics/load-delivery.js';
+import { LOAD_TABLE_ALIGN, LOAD_TABLE_HEADER, loadTableCells } from '../outputs/load-table.js';
 import type { ChartSpec } from './charts.js';
 import { b, c, code, h, note, ol, p, table, ul, type Block, type ReportDocument, type Span } from './document.js';
 import { BATCH_E2E_P95_MS, INTERACTIVE_E2E_P95_MS, INTERACTIVE_TTFT_P95_MS, type ExperienceClass, type Findings } from './findings.js';
@@ -57,6 +59,7 @@ export function verdict(data: ReportData): Block[] {
   spans.push(`${fmtCount(t.requests)} requests, ${fmtShare(t.successRate)} successful, ${fmtRate(t.requestsPerSec)} req/s and ${fmtTokens(t.outputTokensPerSec)} output tok/s over ${fmtMs(t.window?.durationMs ?? null)}.`);
   const out: Block[] = [p(...spans)];
   if (data.run.aborted !== null) out.push(note(b('Stopped early: '), data.run.aborted, '.'));
+  if (data.loadShortfall !== null) out.push(note(b('LOAD NOT DELIVERED'), ` — ${data.loadShortfall}.`));
   return out;
 }
 
@@ -132,6 +135,16 @@ export function summaryCells(row: RequestStatsRow): string[] {
   ];
 }
 
+/** Open loop: what each row's schedule offered, what was started and dropped, and whether the load was delivered. */
+function loadTable(data: ReportData): Block[] {
+  if (data.load.length === 0) return [];
+  const out: Block[] = [p('Open-loop load per row:'), table([...LOAD_TABLE_HEADER], data.load.map(loadTableCells), [...LOAD_TABLE_ALIGN])];
+  const short = data.load.filter((r) => r.shortfall !== null);
+  if (short.length > 0) out.push(ul(short.map((r) => [b(`${r.scenario}${r.label === r.scenario ? '' : ` ${r.label}`}`), ` did not hold the offered rate: ${r.shortfall}.`])));
+  out.push(p('Offered = arrivals the schedule planned in the row ÷ its window; achieved = arrivals started ÷ the same window; delivered = started ÷ (started + dropped), the llm_load_delivered metric; lag p95 = p95 of llm_dispatch_lag.'));
+  return out;
+}
+
 export function summaryTables(data: ReportData): Block[] {
   const out: Block[] = [h(2, 'Summary')];
   for (const sweep of data.sweeps) {
@@ -149,6 +162,7 @@ export function summaryTables(data: ReportData): Block[] {
   out.push(p('Whole run:'));
   out.push(table(['', ...SUMMARY_HEADER], [['all', ...summaryCells(data.total)]]));
   out.push(p('Throughput is counted over each row\'s window (first request start → last request end); latency percentiles cover successful requests; TTFT = time to the first token, ITL = gap between tokens, TPOT = (E2E − TTFT) / (output tokens − 1).'));
+  out.push(...loadTable(data));
   return out;
 }
 
@@ -317,7 +331,9 @@ function recommendations(data: ReportData): Block[] {
     const t = data.total;
     out.push(
       ul([
-        [`Observed capacity at this load: ${fmtRate(t.requestsPerSec)} req/s (~${fmtCount((t.requestsPerSec ?? 0) * 3600)} requests/hour, ${fmtCount((t.outputTokensPerSec ?? 0) * 3600)} output tokens/hour).`],
+        data.loadShortfall !== null
+          ? [b('No capacity figure: '), `the planned load was not delivered (${loadShortfallCause(data.load) ?? ''}), so the ${fmtRate(t.requestsPerSec)} req/s measured came from a lighter load than planned and is not what the server can sustain. Raise maxVUs (or lower the rate) and run again.`]
+          : [`Observed capacity at this load: ${fmtRate(t.requestsPerSec)} req/s (~${fmtCount((t.requestsPerSec ?? 0) * 3600)} requests/hour, ${fmtCount((t.outputTokensPerSec ?? 0) * 3600)} output tokens/hour).`],
         ['Run a concurrency sweep (executor concurrency-sweep) to find the saturation and breaking points.'],
       ]),
     );

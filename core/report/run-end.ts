@@ -9,6 +9,7 @@
  * the serialized line through redactSecrets as every other output.
  */
 import { cpus, freemem, platform, release, arch, totalmem } from 'node:os';
+import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import type { ResolvedOptions } from '../options/index.js';
 import { stripCredentials } from '../outputs/redact.js';
 import type { ScenarioInfo, TargetInfo } from '../outputs/summary-data.js';
@@ -59,6 +60,8 @@ export interface RunEnd {
   thresholds: ThresholdResult[] | null;
   server: ServerSnapshot | null;
   machine: MachineInfo;
+  /** Offered, achieved and dropped arrivals per open-loop row; absent in files written before it existed. */
+  load?: OpenLoadRow[];
 }
 
 export interface RunEndInput {
@@ -69,6 +72,7 @@ export interface RunEndInput {
   options: ResolvedOptions;
   thresholds: readonly ThresholdResult[] | null;
   server: ServerSnapshot | null;
+  load?: readonly OpenLoadRow[];
 }
 
 export function buildRunEnd(input: RunEndInput): RunEnd {
@@ -85,6 +89,7 @@ export function buildRunEnd(input: RunEndInput): RunEnd {
     thresholds: input.thresholds === null ? null : input.thresholds.map((t) => ({ ...t })),
     server: input.server,
     machine: machineInfo(),
+    load: (input.load ?? []).map((row) => ({ ...row, tags: { ...row.tags } })),
   };
 }
 

@@ -65,6 +65,7 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
       isStdErrTTY: io.stderr.isTTY === true,
       noColor: !shouldUseColor(io.stdout, io.env),
       aborted: input.aborted,
+      load: live.loadRows(),
     },
   };
   const redact = (text: string): string => redactSecrets(text, io.env, input.secrets);
@@ -75,7 +76,7 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
     const server = input.probe === undefined ? null : await input.probe.stop();
     // The end line: what `llmload report` needs beyond the records to rebuild the report.
     input.results?.writeEnd(
-      buildRunEnd({ durationMs: input.durationMs, aborted: input.aborted, target: data.run.target, scenarios: input.scenarios, options, thresholds: evaluation?.results ?? null, server }) as unknown as Record<string, unknown>,
+      buildRunEnd({ durationMs: input.durationMs, aborted: input.aborted, target: data.run.target, scenarios: input.scenarios, options, thresholds: evaluation?.results ?? null, server, load: data.run.load ?? [] }) as unknown as Record<string, unknown>,
       redact,
     );
     await input.results?.close();

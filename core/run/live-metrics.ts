@@ -3,7 +3,7 @@
  * the metrics registry, answers the progress line, and runs the thresholds
  * (live for abortOnFail, final for the exit code).
  */
-import { DROPPED_ITERATIONS, ITERATIONS, LLM_CONNECTING, TAG_RATE, TAG_SCENARIO, TAG_STAGE, VUS, VUS_MAX } from '../metrics/builtin.js';
+import { DROPPED_ITERATIONS, ITERATIONS, LLM_CONNECTING, LLM_LOAD_DELIVERED, TAG_RATE, TAG_SCENARIO, TAG_STAGE, VUS, VUS_MAX } from '../metrics/builtin.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { ResolvedOptions } from '../options/index.js';
 import { abortMessage, ThresholdRunner } from '../thresholds/evaluate.js';
@@ -12,7 +12,9 @@ import type { ThresholdEvaluation } from '../thresholds/types.js';
 import type { BatchMsg } from '../workers/messages.js';
 import type { ProgressPlan } from './progress-plan.js';
 import type { ProgressSnapshot } from './progress.js';
+import { LoadLedger } from './load-ledger.js';
 import { SaturationTracker } from './saturation.js';
+import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import type { PhaseEvent, PhaseMeasurement } from './scheduler.js';
 
 /** The progress line's rates are over about this recent window, ms. */
@@ -24,6 +26,8 @@ export class LiveMetrics {
   readonly #targetByScenario = new Map<string, number>();
   /** Load of each rate-sweep phase, for its over-saturation verdict. */
   readonly #saturation = new SaturationTracker();
+  /** Planned, started and dropped arrivals of each open-loop row. */
+  readonly #load = new LoadLedger();
   /** ramping-vus scenarios: where each stage ends (ms from the phase start), to tag requests `stage:i`. */
   readonly #stageEnds = new Map<string, number[]>();
   /** Epoch ms at which each ramping-vus scenario's phase started. */
@@ -59,6 +63,7 @@ export class LiveMetrics {
       if (this.#stageEnds.size > 0) this.#tagStage(record);
       registry.addRecord(record);
       if (record.arrival !== undefined && record.excluded === undefined) {
+        this.#load.request(record);
         const rate = record.tags[TAG_RATE];
         if (rate !== undefined) {
           const ttftSched = record.ttftMs === null ? null : record.ttftMs + record.startedAt - record.scheduledAt;
@@ -70,7 +75,8 @@ export class LiveMetrics {
       if (name === 'checks') registry.addCheck(tags['check'] ?? '', value !== 0, tags);
       else registry.addSample(name, type, value, tags, isTime);
       if (name === ITERATIONS && this.#iterationScenarios.has(tags[TAG_SCENARIO] ?? '')) this.#iterationsDone += value;
-      if (name === DROPPED_ITERATIONS && tags[TAG_RATE] !== undefined) {
+      else if (name === LLM_LOAD_DELIVERED) this.#load.arrival(tags, value);
+      else if (name === DROPPED_ITERATIONS && tags[TAG_RATE] !== undefined) {
         this.#saturation.dropped(SaturationTracker.key(tags[TAG_SCENARIO] ?? '', tags[TAG_RATE]), value);
       }
     }
@@ -97,6 +103,7 @@ export class LiveMetrics {
   }
 
   phaseStarted(event: PhaseEvent): void {
+    if (event.open !== undefined) this.#load.phaseStarted(event.phaseId, event.scenario, event.tags, event.open, performance.timeOrigin + event.startedAt);
     if (this.#stageEnds.has(event.scenario)) this.#stageOrigin.set(event.scenario, performance.timeOrigin + event.startedAt);
     const level = event.tags['level'];
     const rate = event.tags[TAG_RATE];
@@ -111,6 +118,16 @@ export class LiveMetrics {
   /** A scenario has run all its phases: its VUs leave the progress line. */
   scenarioEnded(scenario: string): void {
     this.#runningVus.delete(scenario);
+  }
+
+  /** An open phase stopped starting arrivals (scheduler.onOpenPhaseEnd). */
+  openPhaseEnded(phaseId: number, atEpochMs: number): void {
+    this.#load.phaseEnded(phaseId, atEpochMs);
+  }
+
+  /** Offered, achieved and dropped arrivals of every open-loop row (core/metrics/load-delivery.ts). */
+  loadRows(): OpenLoadRow[] {
+    return this.#load.rows(performance.timeOrigin + performance.now());
   }
 
   vusTarget(scenario: string, vus: number): void {

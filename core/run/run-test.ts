@@ -174,6 +174,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     scheduler.onPhaseStart = (event) => live.phaseStarted(event);
     scheduler.onVusTarget = (scenario, vus) => live.vusTarget(scenario, vus);
     scheduler.onScenarioEnd = (scenario) => live.scenarioEnded(scenario);
+    scheduler.onOpenPhaseEnd = (phaseId, atEpochMs) => live.openPhaseEnded(phaseId, atEpochMs);
     scheduler.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
     scheduler.onNotice = (message) => progress.log(message);
 

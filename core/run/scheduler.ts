@@ -24,6 +24,8 @@ export interface PhaseEvent {
   tags: Record<string, string>;
   /** performance.now() of the phase start. */
   startedAt: number;
+  /** The plan of an open-loop phase (its arrival schedule starts at startedAt); absent for closed phases. */
+  open?: OpenPhasePlan;
 }
 
 /** What the engine measured of a finished phase (a rate-sweep decides what follows from it). */
@@ -74,6 +76,8 @@ export class Scheduler {
   onScenarioEnd: (scenario: string) => void = () => {};
   /** Measures a finished phase by its tags (scenario + phase tags); rate-sweep needs it. */
   measure: (tags: Record<string, string>, elapsedMs: number) => PhaseMeasurement = () => ({ requestsPerSec: null, saturated: null, failedThresholds: [] });
+  /** An open phase stopped starting arrivals (its schedule ended, or a stop cut it) at `atEpochMs`. */
+  onOpenPhaseEnd: (phaseId: number, atEpochMs: number) => void = () => {};
   /** A line for the user about a decision the scheduler took (the sweep's rates, an early stop). */
   onNotice: (message: string) => void = () => {};
 
@@ -220,7 +224,7 @@ export class Scheduler {
     const startedAt = performance.now() + OPEN_START_LEAD_MS;
     const tags = { ...scenario.tags, ...plan.tags };
     await this.#track(plan, id, (phase) => {
-      this.onPhaseStart({ scenario: scenario.name, phaseIndex, phaseId: id, tags, startedAt });
+      this.onPhaseStart({ scenario: scenario.name, phaseIndex, phaseId: id, tags, startedAt, open: plan });
       this.onVusTarget(scenario.name, plan.preAllocatedVus);
       const perWorker = Array.from({ length: size }, (_, w) => (w < slots ? share(plan.preAllocatedVus, slots, w) : 0));
       this.#openVus.set(id, { scenario: scenario.name, perWorker });
@@ -300,6 +304,7 @@ export class Scheduler {
 
   #endPhase(phase: ActivePhase, gracefulStopMs: number, force: boolean): void {
     if (phase.ended && !force) return;
+    if (!phase.ended && isOpenPhase(phase.plan)) this.onOpenPhaseEnd(phase.id, performance.timeOrigin + performance.now());
     phase.ended = true;
     this.#pool.broadcast({ cmd: 'END_PHASE', phaseId: phase.id, gracefulStopMs });
     // If a worker never answers (it died), do not wait forever.

@@ -17,10 +17,16 @@
  * starts and more up to maxVus on demand (a VU here is a cheap object, unlike
  * a k6 VU with its own JS runtime, so no arrival waits for one to be
  * initialised). An arrival that finds maxVus VUs busy is not started: it is a
- * `dropped_iterations` sample, never a silent skip.
+ * `dropped_iterations` sample, never a silent skip. Every arrival also gives
+ * one `llm_load_delivered` sample (1 started, 0 dropped), tagged as the drop:
+ * the share of the schedule the load generator delivered, exact by
+ * construction, live for thresholds, and counted where the schedule is walked
+ * so the controller needs no per-arrival bookkeeping of its own. An arrival
+ * that came due but was never reached before the phase ended (the event loop
+ * was blocked past the end) counts as dropped too.
  */
 import { ArrivalSequence } from '../executors/arrival-process.js';
-import { DROPPED_ITERATIONS } from '../metrics/builtin.js';
+import { DROPPED_ITERATIONS, LLM_LOAD_DELIVERED } from '../metrics/builtin.js';
 import type { SampleTuple, StartOpenPhaseMsg } from './messages.js';
 import type { VirtualUser } from './vu.js';
 
@@ -84,6 +90,7 @@ export class OpenPhase {
 
   /** Stop starting iterations; interrupt the running ones after `gracefulStopMs`. */
   end(gracefulStopMs: number): void {
+    if (!this.#ending) this.#dropOverdue();
     this.#ending = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -129,18 +136,35 @@ export class OpenPhase {
     }
   };
 
+  /** Arrivals already due that the timer never got to (the phase ends now): not started, so dropped. */
+  #dropOverdue(): void {
+    if (this.#finished) return;
+    const now = nowEpochMs();
+    while (this.#hasNext && this.msg.startEpochMs + this.#seq.atMs <= now) {
+      this.#drop(this.#seq.segment);
+      this.#hasNext = this.#advance();
+    }
+  }
+
+  #drop(segment: number): void {
+    this.dropped++;
+    const tags = this.#tagsOfDrop(segment);
+    this.#host.sample([DROPPED_ITERATIONS, 'counter', 1, tags, false]);
+    this.#host.sample([LLM_LOAD_DELIVERED, 'rate', 0, tags, false]);
+  }
+
   #dispatch(index: number, deadline: number, segment: number): void {
     let vu = this.#idle.pop();
     if (vu === undefined) {
       if (this.#vus.length >= this.msg.maxVus) {
-        this.dropped++;
-        this.#host.sample([DROPPED_ITERATIONS, 'counter', 1, this.#tagsOfDrop(segment), false]);
+        this.#drop(segment);
         return;
       }
       vu = this.#newVu();
       this.#host.vusAllocated(this.#vus.length);
     }
     this.started++;
+    this.#host.sample([LLM_LOAD_DELIVERED, 'rate', 1, this.#tagsOfDrop(segment), false]);
     const offset = deadline - this.msg.startEpochMs;
     const window = this.msg.measure;
     vu.excluded =

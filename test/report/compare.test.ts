@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { OpenLoadRow } from '../../core/metrics/load-delivery.js';
 import type { RequestStatsRow } from '../../core/metrics/request-stats.js';
-import { compareRuns, percentChange, type CompareRun } from '../../core/report/compare.js';
+import { compareRuns, notComparable, percentChange, type CompareRun } from '../../core/report/compare.js';
 import { buildCompareDocument, formatChange, formatValue } from '../../core/report/compare-report.js';
 import { renderMarkdown } from '../../core/report/markdown.js';
 
@@ -101,6 +102,61 @@ test('different scripts or models are allowed, with a warning; three runs compar
   assert.match(md, '| Level | Metric | a | b | Change (b) | c | Change (c) |');
   assert.match(md, '**Warning:** The runs come from different scripts');
   assert.throws(() => compareRuns([run('a', [])]), /at least two runs/);
+});
+
+function withItl(r: RequestStatsRow, itlMs: number | null): RequestStatsRow {
+  const lat = itlMs === null ? null : { count: 10, avg: itlMs, min: itlMs, max: itlMs, std: 0, p50: itlMs, p90: itlMs, p95: itlMs, p99: itlMs, approximate: false };
+  return { ...r, itl: lat };
+}
+
+test('an ITL of 0 (coalesced reads) or a missing latency is not comparable, never a −100 % improvement', () => {
+  const base = run('streamed', [[1, 10, 100]]);
+  const coalesced = run('coalesced', [[1, 10, 100]]);
+  base.levels[0]!.row = withItl(base.levels[0]!.row, 12);
+  coalesced.levels[0]!.row = withItl(coalesced.levels[0]!.row, 0);
+  const comparison = compareRuns([base, coalesced]);
+  const itl = comparison.rows.find((r) => r.group === 'level 1' && r.metric === 'ITL p50')!;
+  assert.equal(itl.values, [12, 0]);
+  assert.is(itl.changes[1], null, 'no % change against a 0 ms ITL');
+  assert.equal(itl.notComparable, [null, '0 ms: coalesced reads']);
+  const md = renderMarkdown(buildCompareDocument(comparison, []));
+  assert.match(md, '| level 1 | ITL p50 | 12.00 ms | 0.00 ms | not comparable (0 ms: coalesced reads) |');
+  assert.not.match(md, '-100.0%');
+  assert.match(md, '2 not comparable (a 0 or missing latency)');
+  // The other way round, and a figure one run lacks while it has the row.
+  const reverse = compareRuns([coalesced, base]).rows.find((r) => r.group === 'level 1' && r.metric === 'ITL p99')!;
+  assert.equal(reverse.notComparable, [null, 'baseline 0 ms: coalesced reads']);
+  const none = run('no-itl', [[1, 10, 100]]);
+  const missing = compareRuns([base, none]).rows.find((r) => r.group === 'level 1' && r.metric === 'ITL p50')!;
+  assert.equal(missing.values, [12, null]);
+  assert.equal(missing.notComparable, [null, 'no data']);
+  assert.is(notComparable('E2E p50', 'ms', 0, 100), 'baseline 0 ms');
+  // Throughput figures are not latencies: a 0 there is a real change.
+  assert.is(notComparable('Request throughput', 'req/s', 10, 0), null);
+  assert.is(formatChange(percentChange(10, 0, 'higher')), '-100.0% (worse)');
+});
+
+function load(label: string, started: number, dropped: number, shortfall: string | null): OpenLoadRow {
+  return { scenario: 'open', tags: { stage: '0' }, label, windowMs: 10_000, planned: started + dropped, started, dropped, offeredPerSec: (started + dropped) / 10, achievedPerSec: started / 10, delivered: started / (started + dropped), maxVus: 20, dispatchLagP95Ms: 2, shortfall };
+}
+
+test('open-loop rows compare offered and achieved rates and drops; a run that did not deliver its load is a warning', () => {
+  const full = { ...run('full', [[1, 10, 100]]), load: [load('stage 0', 297, 0, null)] };
+  const short = { ...run('short', [[1, 10, 100]]), load: [load('stage 0', 209, 88, '88 of 297 arrivals (30 %) were dropped (maxVUs 20 reached)')] };
+  const comparison = compareRuns([full, short]);
+  assert.ok(comparison.groups.some((g) => g.group === 'open stage 0 load' && g.kind === 'load'));
+  const get = (metric: string) => comparison.rows.find((r) => r.group === 'open stage 0 load' && r.metric === metric)!;
+  assert.equal(get('Offered rate').values, [29.7, 29.7]);
+  assert.is(get('Offered rate').changes[1]!.verdict, 'same');
+  assert.equal(get('Achieved rate').values, [29.7, 20.9]);
+  assert.is(get('Achieved rate').changes[1]!.verdict, 'worse');
+  assert.equal(get('Dropped arrivals').values, [0, 88]);
+  assert.match(comparison.warnings.join('\n'), 'short: LOAD NOT DELIVERED — 88 of 297 arrivals (30 %) were dropped (maxVUs 20 reached): the figures describe a lighter load than planned');
+  const md = renderMarkdown(buildCompareDocument(comparison, []));
+  assert.match(md, '| open stage 0 load | Dropped arrivals | 0 | 88 | — |');
+  // A changed plan is neither better nor worse.
+  const faster = { ...run('faster', [[1, 10, 100]]), load: [{ ...load('stage 0', 400, 0, null), offeredPerSec: 40 }] };
+  assert.is(compareRuns([full, faster]).rows.find((r) => r.metric === 'Offered rate')!.changes[1]!.verdict, 'changed');
 });
 
 test.run();

@@ -114,6 +114,14 @@ test('breaking point and capacity follow the thresholds that apply per level', (
   assert.equal([f.capacity!.label, f.capacity!.basis, f.capacity!.requestsPerHour], ['5', 'thresholds', 14_400]);
 });
 
+test('an open-loop level that did not hold its offered rate is a breaking point, never the capacity', () => {
+  const short = { ...level(20, 15.09, 300), undelivered: '88 of 297 arrivals (30 %) were dropped (maxVUs 20 reached)' };
+  const f = computeFindings([level(5, 5, 100), level(10, 10, 150), short])!;
+  assert.equal(f.breaking, { label: '20', users: 20, reasons: ['did not hold the offered rate: 88 of 297 arrivals (30 %) were dropped (maxVUs 20 reached)'] });
+  assert.is(f.capacity!.label, '10', 'capacity comes from the highest level whose load was delivered');
+  assert.is(computeFindings([{ ...level(5, 5, 100), undelivered: null }])!.capacity!.label, '5');
+});
+
 test('user experience classes: interactive, batch, background', () => {
   assert.is(classifyExperience(300, 25_000), 'interactive');
   assert.is(classifyExperience(1_500, 25_000), 'batch', 'a slow first token is not interactive');
