@@ -4,6 +4,7 @@
  * into k6's handleSummary shape (what scripts and summary.json get),
  * `renderSummary()` into the text printed on stdout.
  */
+import type { LoadGeneratorSummary } from '../metrics/load-generator.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { ThresholdEvaluation } from '../thresholds/types.js';
 
@@ -40,6 +41,8 @@ export interface SummaryData {
   /** The final evaluation (ThresholdRunner.evaluate(duration, { final: true })); null without thresholds. */
   thresholds: ThresholdEvaluation | null;
   run: RunInfo;
+  /** The load generator's health (LiveMetrics.loadGenerator.summary()); absent or null without readings. */
+  loadGenerator?: LoadGeneratorSummary | null;
 }
 
 /** k6's default summaryTrendStats. */

@@ -6,6 +6,7 @@
  * per-level table, failures by class, throughput, target) sit under `llmload`.
  * Everything is plain JSON data.
  */
+import type { LoadGeneratorSummary } from '../metrics/load-generator.js';
 import { createHash } from 'node:crypto';
 import { builtinMetric } from '../metrics/builtin.js';
 import { derivedValue } from '../metrics/derived.js';
@@ -90,6 +91,8 @@ export interface LlmloadSummary {
   series: TimeBucket[];
   /** Samples dropped for a non-finite value. */
   droppedSamples: number;
+  /** The load generator's own health and whether it was the bottleneck (core/metrics/load-generator.ts); null without readings. */
+  loadGenerator?: LoadGeneratorSummary | null;
 }
 
 export interface SummaryExport {
@@ -167,6 +170,7 @@ export function summaryExport(data: SummaryData): SummaryExport {
       empty,
       series: registry.series.buckets(),
       droppedSamples: registry.droppedSamples,
+      loadGenerator: data.loadGenerator ?? null,
     },
   };
 }

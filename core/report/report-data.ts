@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import { LLM_REQUEST_FAILED, TAG_LEVEL, TAG_SCENARIO } from '../metrics/builtin.js';
+import type { LoadGeneratorSummary } from '../metrics/load-generator.js';
 import type { CheckRecord } from '../metrics/registry.js';
 import type { RequestStats, RequestStatsRow } from '../metrics/request-stats.js';
 import { parseMetricKey } from '../metrics/tags.js';
@@ -119,6 +120,8 @@ export interface ReportData {
   distributions: Distribution[];
   /** Caveats to print under the tables. */
   notes: string[];
+  /** The load generator's health per run and row, and whether it was the bottleneck; null without health lines. */
+  loadGenerator: LoadGeneratorSummary | null;
 }
 
 /** Most groups given a distribution chart. */
@@ -277,6 +280,7 @@ export function buildReportData(results: RunResults): ReportData {
     series: { bucketMs: series.bucketMs, originMs: origin, points, phases },
     distributions,
     notes,
+    loadGenerator: results.loadGenerator.summary(),
   };
 }
 

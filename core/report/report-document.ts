@@ -6,6 +6,7 @@
  * "Recommendations" are the model; every figure is computed from the data,
  * and the rule behind each judgement is stated next to it.
  */
+import { loadGeneratorHeadline } from '../metrics/load-generator.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
 import type { ChartSpec } from './charts.js';
 import { b, c, code, h, note, ol, p, table, ul, type Block, type ReportDocument, type Span } from './document.js';
@@ -57,6 +58,8 @@ export function verdict(data: ReportData): Block[] {
   spans.push(`${fmtCount(t.requests)} requests, ${fmtShare(t.successRate)} successful, ${fmtRate(t.requestsPerSec)} req/s and ${fmtTokens(t.outputTokensPerSec)} output tok/s over ${fmtMs(t.window?.durationMs ?? null)}.`);
   const out: Block[] = [p(...spans)];
   if (data.run.aborted !== null) out.push(note(b('Stopped early: '), data.run.aborted, '.'));
+  const saturated = data.loadGenerator === null ? null : loadGeneratorHeadline(data.loadGenerator);
+  if (saturated !== null) out.push(note(b('Load generator: '), `${saturated}.`));
   return out;
 }
 

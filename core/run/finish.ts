@@ -66,6 +66,7 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
       noColor: !shouldUseColor(io.stdout, io.env),
       aborted: input.aborted,
     },
+    loadGenerator: live.loadGenerator.summary(),
   };
   const redact = (text: string): string => redactSecrets(text, io.env, input.secrets);
 

@@ -4,6 +4,7 @@
  * (live for abortOnFail, final for the exit code).
  */
 import { DROPPED_ITERATIONS, LLM_CONNECTING, TAG_RATE, TAG_SCENARIO, TAG_STAGE, VUS, VUS_MAX } from '../metrics/builtin.js';
+import { addHealthToRegistry, LoadGeneratorTracker, type HealthReading } from '../metrics/load-generator.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { ResolvedOptions } from '../options/index.js';
 import { abortMessage, ThresholdRunner } from '../thresholds/evaluate.js';
@@ -26,6 +27,11 @@ export class LiveMetrics {
   /** Epoch ms at which each ramping-vus scenario's phase started. */
   readonly #stageOrigin = new Map<string, number>();
   #label: string | null = null;
+  /** The load generator's health, per row (core/metrics/load-generator.ts). */
+  readonly loadGenerator = new LoadGeneratorTracker();
+  /** Tags of the phase that started last, for the controller's readings; null with several scenarios (no single row). */
+  #phaseTags: Record<string, string> | null = null;
+  readonly #singleScenario: boolean;
   #vusMax = 0;
   #lastAt = 0;
   #lastRequests = 0;
@@ -37,6 +43,7 @@ export class LiveMetrics {
     // and the runner declares its submetrics, which only see samples that arrive after them.
     const parsed = parseThresholds(options.thresholds);
     this.thresholds = thresholdsEnabled && parsed.length > 0 ? new ThresholdRunner(parsed, this.registry) : null;
+    this.#singleScenario = Object.keys(options.scenarios).length === 1;
     for (const [name, scenario] of Object.entries(options.scenarios)) {
       if (scenario.executor !== 'ramping-vus') continue;
       let end = 0;
@@ -65,6 +72,30 @@ export class LiveMetrics {
       }
     }
     this.#vusByWorker.set(batch.workerIndex, batch.activeVus);
+    if (batch.health !== undefined) this.addHealth(batch.health);
+  }
+
+  /**
+   * One health reading of a worker or of the controller, into the llmload_* metrics and the
+   * per-row tracker. The controller's own readings belong to the phase that started last (when
+   * the test has one scenario); ramping-vus readings get the stage their interval ended in.
+   * Returns the reading as tagged, which is what results.ndjson keeps.
+   */
+  addHealth(reading: HealthReading): HealthReading {
+    if (reading.source === 'controller' && Object.keys(reading.tags).length === 0 && this.#phaseTags !== null) reading.tags = { ...this.#phaseTags };
+    const scenario = reading.tags[TAG_SCENARIO];
+    if (scenario !== undefined && reading.tags[TAG_STAGE] === undefined) {
+      const ends = this.#stageEnds.get(scenario);
+      const origin = this.#stageOrigin.get(scenario);
+      if (ends !== undefined && origin !== undefined) {
+        let stage = ends.findIndex((end) => reading.at - origin < end);
+        if (stage < 0) stage = ends.length - 1;
+        reading.tags = { ...reading.tags, [TAG_STAGE]: String(stage) };
+      }
+    }
+    addHealthToRegistry(this.registry, reading);
+    this.loadGenerator.add(reading);
+    return reading;
   }
 
   addConnectTimes(connectMs: readonly number[]): void {
@@ -88,6 +119,7 @@ export class LiveMetrics {
 
   phaseStarted(event: PhaseEvent): void {
     if (this.#stageEnds.has(event.scenario)) this.#stageOrigin.set(event.scenario, performance.timeOrigin + event.startedAt);
+    if (this.#singleScenario) this.#phaseTags = { ...event.tags, [TAG_SCENARIO]: event.scenario };
     const level = event.tags['level'];
     this.#label = level !== undefined ? `${event.scenario} level ${level}` : null;
   }

@@ -4,6 +4,7 @@
  */
 import type { RequestRecord } from '../client/types.js';
 import type { ErrorRecord } from '../errors.js';
+import type { HealthReading } from '../metrics/load-generator.js';
 import type { ArrivalProcess } from '../executors/arrival-process.js';
 import type { IterationLimit, MeasureWindow } from '../executors/types.js';
 import type { MetricType } from './vu-api.js';
@@ -141,6 +142,8 @@ export interface BatchMsg {
   samples: SampleTuple[];
   /** VUs running in this worker right now. */
   activeVus: number;
+  /** The thread's health since its previous reading (core/workers/client-health.ts); absent when too recent. */
+  health?: HealthReading;
 }
 
 export interface PhaseDoneMsg {
