@@ -28,6 +28,9 @@
  *    coalescing counts against the client only when its loop was late too.
  *  - llmload's CPU use at 90 % of the available cores or more, averaged over
  *    the row: no headroom left to read sockets on time.
+ *  - open loop: llm_dispatch_lag (actual − intended send time) above 20 ms
+ *    for more than 1 % of at least 100 requests, i.e. its p99 above the same
+ *    limit as the event loop's: the schedule was not kept by the client.
  */
 import { LLMLOAD_COALESCED_READS, LLMLOAD_CPU, LLMLOAD_EVENT_LOOP_DELAY, LLMLOAD_EVENT_LOOP_UTILIZATION, LLMLOAD_MACHINE_CPU, TAG_LEVEL, TAG_RATE, TAG_SCENARIO, TAG_STAGE } from './builtin.js';
 import type { MetricsRegistry } from './registry.js';
@@ -37,6 +40,9 @@ export const COALESCED_SHARE_LIMIT = 0.5;
 export const COALESCED_MIN_GAPS = 200;
 export const COALESCED_DELAY_P99_MS = 5;
 export const CPU_LIMIT = 0.9;
+/** Open loop: more than 1 % of arrivals sent over DELAY_P99_LIMIT_MS late (dispatch lag p99 above it). */
+export const DISPATCH_LATE_SHARE = 0.01;
+export const DISPATCH_MIN_REQUESTS = 100;
 
 /** What one thread went through over one interval. */
 export interface HealthReading {
@@ -79,6 +85,9 @@ export interface LoadGeneratorFigures {
   coalesced: number;
   /** coalesced / tokenGaps; null without gaps. */
   coalescedShare: number | null;
+  /** Open loop: requests with a dispatch lag, and those sent more than DELAY_P99_LIMIT_MS late. */
+  dispatched: number;
+  dispatchedLate: number;
 }
 
 /** What the summary and the report show. */
@@ -110,11 +119,14 @@ export function judgeLoadGenerator(f: LoadGeneratorFigures): string | null {
     f.delayP99Ms !== null &&
     f.delayP99Ms > COALESCED_DELAY_P99_MS;
   const cpuBound = f.cpu !== null && f.cpu >= CPU_LIMIT;
-  if (!delayed && !coalescing && !cpuBound) return null;
+  const lateShare = f.dispatched === 0 ? 0 : f.dispatchedLate / f.dispatched;
+  const lateDispatch = f.dispatched >= DISPATCH_MIN_REQUESTS && lateShare > DISPATCH_LATE_SHARE;
+  if (!delayed && !coalescing && !cpuBound && !lateDispatch) return null;
   const parts: string[] = [];
   if (f.delayP99Ms !== null && (delayed || coalescing)) parts.push(`event-loop delay p99 ${fmtMs(f.delayP99Ms)}`);
   if (f.coalescedShare !== null && f.tokenGaps >= COALESCED_MIN_GAPS && f.coalescedShare >= 0.1) parts.push(`${fmtPercent(f.coalescedShare)} of token reads coalesced`);
   if (cpuBound) parts.push(`CPU ${fmtPercent(f.cpu!)} of the cores`);
+  if (lateDispatch) parts.push(`${fmtPercent(lateShare)} of requests sent over ${DELAY_P99_LIMIT_MS} ms late`);
   return parts.join(', ');
 }
 
@@ -173,6 +185,13 @@ class FiguresBuilder {
   machineN = 0;
   gaps = 0;
   coalesced = 0;
+  dispatched = 0;
+  dispatchedLate = 0;
+
+  addDispatchLag(lagMs: number): void {
+    this.dispatched++;
+    if (lagMs > DELAY_P99_LIMIT_MS) this.dispatchedLate++;
+  }
 
   add(r: HealthReading): void {
     this.readings++;
@@ -212,6 +231,8 @@ class FiguresBuilder {
       tokenGaps: this.gaps,
       coalesced: this.coalesced,
       coalescedShare: this.gaps === 0 ? null : round3(this.coalesced / this.gaps),
+      dispatched: this.dispatched,
+      dispatchedLate: this.dispatchedLate,
     };
   }
 }
@@ -248,21 +269,31 @@ export class LoadGeneratorTracker {
 
   add(r: HealthReading): void {
     this.#overall.add(r);
-    const row = rowOf(r.tags);
-    if (row === null) return;
+    this.#row(r.tags)?.add(r);
+  }
+
+  /** One open-loop request's dispatch lag (actual − intended send time), with the request's tags. */
+  addDispatchLag(tags: Record<string, string>, lagMs: number): void {
+    this.#overall.addDispatchLag(lagMs);
+    this.#row(tags)?.addDispatchLag(lagMs);
+  }
+
+  #row(tags: Record<string, string>): FiguresBuilder | null {
+    const row = rowOf(tags);
+    if (row === null) return null;
     const key = `${row.scenario}\u0001${row.axis}\u0001${row.value}`;
     let entry = this.#rows.get(key);
     if (entry === undefined) {
       entry = { ...row, builder: new FiguresBuilder() };
       this.#rows.set(key, entry);
     }
-    entry.builder.add(r);
+    return entry.builder;
   }
 
   /** Figures and verdicts; null when no reading arrived (a results file from before health lines). */
   summary(): LoadGeneratorSummary | null {
     const overall = this.#overall.figures();
-    if (overall.readings === 0) return null;
+    if (overall.readings === 0 && overall.dispatched === 0) return null;
     const rows = [...this.#rows.values()].map((e) => {
       const figures = e.builder.figures();
       return { scenario: e.scenario, axis: e.axis, value: e.value, figures, verdict: saturationSentence(judgeLoadGenerator(figures)) };

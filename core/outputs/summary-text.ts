@@ -9,7 +9,7 @@
  * print the same text from the data it receives.
  */
 import { builtinMetric, DERIVED_METRICS, LLM_INPUT_TOKENS, LLM_OUTPUT_TOKENS, LLM_OUTPUT_TPS } from '../metrics/builtin.js';
-import { loadGeneratorHeadline, type LoadGeneratorSummary } from '../metrics/load-generator.js';
+import { DELAY_P99_LIMIT_MS, loadGeneratorHeadline, type LoadGeneratorSummary } from '../metrics/load-generator.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import { palette, visibleLength, type Palette } from './color.js';
 import { formatNumber, formatPercent, humanizeDuration } from './humanize.js';
@@ -111,6 +111,7 @@ function loadGeneratorLines(summary: LoadGeneratorSummary, c: Palette): string[]
   if (f.utilization !== null) parts.push(`busiest thread ${formatPercent(f.utilization)} busy`);
   if (f.cpu !== null) parts.push(`llmload CPU ${formatPercent(f.cpu)} of the cores${f.machineCpu === null ? '' : `, machine ${formatPercent(f.machineCpu)}`}`);
   if (f.coalescedShare !== null) parts.push(`token reads coalesced ${formatPercent(f.coalescedShare)} of ${f.tokenGaps}`);
+  if (f.dispatched > 0) parts.push(`sent over ${DELAY_P99_LIMIT_MS} ms late ${formatPercent(f.dispatchedLate / f.dispatched)} of ${f.dispatched}`);
   const lines = [`${INDENT}${parts.join(' · ')}`];
   for (const row of summary.rows) {
     if (row.verdict !== null) lines.push(`${INDENT}${c.red('✗')} ${row.scenario === '' ? '' : `${row.scenario} `}${row.axis} ${row.value}: ${row.verdict}`);

@@ -86,6 +86,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           }
           registry.addRecord(record);
           digest.add(record);
+          if (record.arrival !== undefined && record.excluded === undefined) loadGenerator.addDispatchLag(record.tags, record.startedAt - record.scheduledAt);
           requests++;
           break;
         }

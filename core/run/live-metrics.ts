@@ -57,6 +57,7 @@ export class LiveMetrics {
       if (this.#stageEnds.size > 0) this.#tagStage(record);
       registry.addRecord(record);
       if (record.arrival !== undefined && record.excluded === undefined) {
+        this.loadGenerator.addDispatchLag(record.tags, record.startedAt - record.scheduledAt);
         const rate = record.tags[TAG_RATE];
         if (rate !== undefined) {
           const ttftSched = record.ttftMs === null ? null : record.ttftMs + record.startedAt - record.scheduledAt;

@@ -27,6 +27,8 @@ function figures(over: Partial<LoadGeneratorFigures> = {}): LoadGeneratorFigures
     tokenGaps: 10_000,
     coalesced: 10,
     coalescedShare: 0.001,
+    dispatched: 0,
+    dispatchedLate: 0,
     ...over,
   };
 }
@@ -75,6 +77,18 @@ test('coalesced reads count only with a late event loop and enough gaps', () => 
 test('CPU at 90 % of the cores: saturated', () => {
   assert.is(judgeLoadGenerator(figures({ cpu: 0.9 })), 'CPU 90 % of the cores');
   assert.is(judgeLoadGenerator(figures({ cpu: null })), null);
+});
+
+test('open loop: more than 1 % of at least 100 requests sent over 20 ms late is saturation', () => {
+  assert.is(judgeLoadGenerator(figures({ dispatched: 1000, dispatchedLate: 10 })), null);
+  assert.is(judgeLoadGenerator(figures({ dispatched: 1000, dispatchedLate: 11 })), '1 % of requests sent over 20 ms late');
+  assert.is(judgeLoadGenerator(figures({ dispatched: 99, dispatchedLate: 50 })), null);
+  const tracker = new LoadGeneratorTracker();
+  for (let i = 0; i < 100; i++) tracker.addDispatchLag({ scenario: 'open', rate: '50' }, i < 7 ? 35 : 0.2);
+  const summary = tracker.summary()!;
+  assert.is(summary.rows[0]!.axis, 'rate');
+  assert.is(summary.rows[0]!.figures.dispatchedLate, 7);
+  assert.is(loadGeneratorHeadline(summary), 'the load generator was saturated (7 % of requests sent over 20 ms late): latency figures are inflated (at rate 50)');
 });
 
 test('the tracker takes the p99 over every delay sample, and keeps rows apart', () => {
