@@ -38,6 +38,7 @@ import { isDoneMarker, readRawEvent, type TextOf } from './raw-events.js';
 import { buildResult } from './result.js';
 import { DONE, SseParser, type SseSink } from './sse-parser.js';
 import type { Watched } from './stall-watchdog.js';
+import { tokenReads } from './token-reads.js';
 import type { Api, FailureClass, RequestResult } from './types.js';
 
 /**
@@ -332,9 +333,14 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
     const kind = this.#setup.api === 'stream' ? this.#rawEvent(event) : readStreamChunk(event, this.#acc);
     if (kind !== NO_TOKEN) {
       if (this.#firstTokenAt === null) this.#firstTokenAt = now;
-      // Kept to the microsecond: finer digits are clock noise, and short numbers make the
-      // results file 2.7× smaller and its JSON formatting ~40 % cheaper (BENCHMARKS.md).
-      else this.#itlMs.push(Math.round((now - this.#lastTokenAt) * 1000) / 1000);
+      else {
+        // Kept to the microsecond: finer digits are clock noise, and short numbers make the
+        // results file 2.7× smaller and its JSON formatting ~40 % cheaper (BENCHMARKS.md).
+        this.#itlMs.push(Math.round((now - this.#lastTokenAt) * 1000) / 1000);
+        // Same clock reading: both events came out of one socket read (token-reads.ts).
+        tokenReads.gaps++;
+        if (now === this.#lastTokenAt) tokenReads.coalesced++;
+      }
       this.#lastTokenAt = now;
       this.#chunks++;
       this.#setup.tally.tokens++;

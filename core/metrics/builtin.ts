@@ -53,6 +53,17 @@ export const LLM_TOTAL_TOKEN_THROUGHPUT = 'llm_total_token_throughput';
 /** Successful requests meeting every goodput SLO / window. */
 export const LLM_GOODPUT = 'llm_goodput';
 
+/** The load generator's own health (core/metrics/load-generator.ts): how late its event loops ran, per thread and interval. */
+export const LLMLOAD_EVENT_LOOP_DELAY = 'llmload_event_loop_delay';
+/** Share of an interval a load generator thread spent running JavaScript. */
+export const LLMLOAD_EVENT_LOOP_UTILIZATION = 'llmload_event_loop_utilization';
+/** CPU time of the llmload process / (wall time × available cores), per interval. */
+export const LLMLOAD_CPU = 'llmload_cpu';
+/** Busy share of the whole machine's CPUs (every process), per interval. */
+export const LLMLOAD_MACHINE_CPU = 'llmload_machine_cpu';
+/** Share of token gaps whose two events arrived in the same socket read (ITL 0 that says nothing of the server). */
+export const LLMLOAD_COALESCED_READS = 'llmload_coalesced_reads';
+
 export const CHECKS = 'checks';
 export const ITERATIONS = 'iterations';
 export const ITERATION_DURATION = 'iteration_duration';
@@ -79,7 +90,7 @@ export const TAG_CHECK = 'check';
 export const TAG_FAILURE = 'failure';
 
 /** Where the end-of-test summary lists a metric. */
-export type MetricSection = 'llm' | 'throughput' | 'checks' | 'execution' | 'custom';
+export type MetricSection = 'llm' | 'throughput' | 'checks' | 'execution' | 'custom' | 'load-generator';
 
 export interface MetricInfo {
   type: MetricType;
@@ -126,6 +137,11 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = Object.free
   [LLM_LOAD_DELIVERED]: info('rate', 'default', 'execution', 'share of planned open-loop arrivals that were started'),
   [VUS]: info('gauge', 'default', 'execution', 'active virtual users'),
   [VUS_MAX]: info('gauge', 'default', 'execution', 'allocated virtual users'),
+  [LLMLOAD_EVENT_LOOP_DELAY]: info('trend', 'time', 'load-generator', "load generator event-loop delay: each thread's p99 per interval"),
+  [LLMLOAD_EVENT_LOOP_UTILIZATION]: info('trend', 'default', 'load-generator', 'share of each interval a load generator thread was busy'),
+  [LLMLOAD_CPU]: info('trend', 'default', 'load-generator', "llmload's CPU use as a share of the available cores, per interval"),
+  [LLMLOAD_MACHINE_CPU]: info('trend', 'default', 'load-generator', "the machine's CPU use (every process) as a share of its cores, per interval"),
+  [LLMLOAD_COALESCED_READS]: info('rate', 'default', 'load-generator', 'share of token gaps read in the same socket read (ITL 0 from client lag)'),
 });
 
 /** The builtin metric's definition, or undefined for a custom metric name. */

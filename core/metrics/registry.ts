@@ -323,6 +323,24 @@ export class MetricsRegistry {
     if (name === CHECKS) this.#checks.count(tags, value !== 0);
   }
 
+  /**
+   * `passes` out of `total` events of a rate metric at once: counts a thread summed over an
+   * interval (llmload_coalesced_reads) rather than one 0/1 sample per event.
+   */
+  addRateCounts(name: string, passes: number, total: number, tags?: Tags): void {
+    if (!(total > 0) || !(passes >= 0) || passes > total) return;
+    const metric = this.define(name, 'rate');
+    const add = (sink: unknown): void => {
+      const rate = sink as { passes: number; total: number };
+      rate.passes += passes;
+      rate.total += total;
+    };
+    add(metric.sink);
+    const subs = metric.submetrics;
+    const sampleTags = tags ?? {};
+    for (let i = 0; i < subs.length; i++) if (matchesFilter(subs[i]!.filter, sampleTags)) add(subs[i]!.sink);
+  }
+
   /** Record a check result: a `checks` sample tagged with the check's name. */
   addCheck(name: string, ok: boolean, tags?: Tags): void {
     this.addSample(CHECKS, 'rate', ok ? 1 : 0, { ...tags, [TAG_CHECK]: name });

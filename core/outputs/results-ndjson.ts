@@ -2,7 +2,7 @@
  * Writes raw results as NDJSON (one JSON object per line) as they arrive, so a
  * crash or Ctrl-C loses nothing that finished. Lines: `{"type":"request",…}`
  * per request (RequestRecord), `{"type":"sample",…}` per custom-metric or check
- * sample, one `{"type":"meta",…}` line first describing the run, and, when
+ * sample, `{"type":"health",…}` per load generator thread and interval, one `{"type":"meta",…}` line first describing the run, and, when
  * the run got to its end, one `{"type":"end",…}` line last with what the
  * report needs beyond the records (threshold results, options, server info:
  * core/report/run-end.ts), so `llmload report` can rebuild the whole report.
@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { llmloadVersion } from '../report/version.js';
+import type { HealthReading } from '../metrics/load-generator.js';
 import type { SampleTuple } from '../workers/messages.js';
 
 // llm_load_delivered is one sample per arrival; its per-row sums go in the end line (`load`) instead.
@@ -52,6 +53,11 @@ export class ResultsWriter {
     }
     this.#lines += records.length;
     if (chunk.length > 0) this.#stream.write(chunk);
+  }
+
+  /** Append one `{"type":"health",…}` line: a load generator thread's reading (core/metrics/load-generator.ts). */
+  writeHealth(reading: HealthReading): void {
+    this.#stream.write(JSON.stringify({ type: 'health', ...reading }) + '\n');
   }
 
   /** Append the closing `{"type":"end",…}` line (once, just before close). */

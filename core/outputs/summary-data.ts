@@ -5,6 +5,7 @@
  * `renderSummary()` into the text printed on stdout.
  */
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
+import type { LoadGeneratorSummary } from '../metrics/load-generator.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { ThresholdEvaluation } from '../thresholds/types.js';
 
@@ -43,6 +44,8 @@ export interface SummaryData {
   /** The final evaluation (ThresholdRunner.evaluate(duration, { final: true })); null without thresholds. */
   thresholds: ThresholdEvaluation | null;
   run: RunInfo;
+  /** The load generator's health (LiveMetrics.loadGenerator.summary()); absent or null without readings. */
+  loadGenerator?: LoadGeneratorSummary | null;
 }
 
 /** k6's default summaryTrendStats. */

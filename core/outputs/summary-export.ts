@@ -6,6 +6,7 @@
  * per-level table, failures by class, throughput, target) sit under `llmload`.
  * Everything is plain JSON data.
  */
+import type { LoadGeneratorSummary } from '../metrics/load-generator.js';
 import { createHash } from 'node:crypto';
 import { builtinMetric } from '../metrics/builtin.js';
 import { derivedValue } from '../metrics/derived.js';
@@ -93,6 +94,8 @@ export interface LlmloadSummary {
   droppedSamples: number;
   /** One row per open-loop scenario, stage or rate: offered and achieved arrival rates, dropped arrivals (core/metrics/load-delivery.ts). */
   load?: OpenLoadRow[];
+  /** The load generator's own health and whether it was the bottleneck (core/metrics/load-generator.ts); null without readings. */
+  loadGenerator?: LoadGeneratorSummary | null;
 }
 
 export interface SummaryExport {
@@ -171,6 +174,7 @@ export function summaryExport(data: SummaryData): SummaryExport {
       series: registry.series.buckets(),
       droppedSamples: registry.droppedSamples,
       load: (run.load ?? []).map((row) => ({ ...row, tags: { ...row.tags } })),
+      loadGenerator: data.loadGenerator ?? null,
     },
   };
 }

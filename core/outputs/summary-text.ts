@@ -9,6 +9,7 @@
  * print the same text from the data it receives.
  */
 import { builtinMetric, DERIVED_METRICS, LLM_INPUT_TOKENS, LLM_OUTPUT_TOKENS, LLM_OUTPUT_TPS } from '../metrics/builtin.js';
+import { DELAY_P99_LIMIT_MS, loadGeneratorHeadline, type LoadGeneratorSummary } from '../metrics/load-generator.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import { palette, visibleLength, type Palette } from './color.js';
 import { formatNumber, formatPercent, humanizeDuration } from './humanize.js';
@@ -62,6 +63,8 @@ export function renderSummary(input: SummaryData | SummaryExport, options: Rende
     if (block.after.length > 0) out.push(...block.after.map((l) => (l === '' ? '' : `${INDENT}${l}`)));
     out.push('');
   }
+  const loadGenerator = data.llmload.loadGenerator;
+  if (loadGenerator !== undefined && loadGenerator !== null) out.push(`  ${c.bold('█ LOAD GENERATOR')}`, '', ...loadGeneratorLines(loadGenerator, c), '');
   if (data.llmload.approximate.length > 0) {
     out.push(`${INDENT}~ percentiles from an HDR histogram (≤ 0.1 % relative error): ${data.llmload.approximate.join(', ')}`, '');
   }
@@ -97,6 +100,28 @@ function headerLines(data: SummaryExport, c: Palette): string[] {
   if (aborted !== null) lines.push(`  ${c.red('stopped early')}: ${aborted}`);
   const shortfall = loadShortfall(data.llmload.load ?? []);
   if (shortfall !== null) lines.push(`  ${c.red('LOAD NOT DELIVERED')} — ${shortfall}`);
+  const loadGenerator = data.llmload.loadGenerator;
+  const saturated = loadGenerator === undefined || loadGenerator === null ? null : loadGeneratorHeadline(loadGenerator);
+  if (saturated !== null) lines.push(`  ${c.red('⚠')} ${saturated}`);
+  return lines;
+}
+
+/**
+ * █ LOAD GENERATOR: one line of figures for the whole run, then the rows (levels, rates, stages)
+ * where the load generator was saturated.
+ */
+function loadGeneratorLines(summary: LoadGeneratorSummary, c: Palette): string[] {
+  const f = summary.overall;
+  const parts: string[] = [];
+  if (f.delayP99Ms !== null) parts.push(`event-loop delay p99 ${humanizeDuration(f.delayP99Ms)}${f.delayMaxMs === null ? '' : ` (max ${humanizeDuration(f.delayMaxMs)})`}`);
+  if (f.utilization !== null) parts.push(`busiest thread ${formatPercent(f.utilization)} busy`);
+  if (f.cpu !== null) parts.push(`llmload CPU ${formatPercent(f.cpu)} of the cores${f.machineCpu === null ? '' : `, machine ${formatPercent(f.machineCpu)}`}`);
+  if (f.coalescedShare !== null) parts.push(`token reads coalesced ${formatPercent(f.coalescedShare)} of ${f.tokenGaps}`);
+  if (f.dispatched > 0) parts.push(`sent over ${DELAY_P99_LIMIT_MS} ms late ${formatPercent(f.dispatchedLate / f.dispatched)} of ${f.dispatched}`);
+  const lines = [`${INDENT}${parts.join(' · ')}`];
+  for (const row of summary.rows) {
+    if (row.verdict !== null) lines.push(`${INDENT}${c.red('✗')} ${row.scenario === '' ? '' : `${row.scenario} `}${row.axis} ${row.value}: ${row.verdict}`);
+  }
   return lines;
 }
 

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { LLM_REQUEST_FAILED, TAG_LEVEL, TAG_RATE, TAG_SCENARIO } from '../metrics/builtin.js';
 import { loadShortfall, type OpenLoadRow } from '../metrics/load-delivery.js';
+import type { LoadGeneratorSummary } from '../metrics/load-generator.js';
 import type { CheckRecord } from '../metrics/registry.js';
 import type { RequestStats, RequestStatsRow } from '../metrics/request-stats.js';
 import { parseMetricKey } from '../metrics/tags.js';
@@ -125,6 +126,8 @@ export interface ReportData {
   load: OpenLoadRow[];
   /** Why the planned open-loop load was not delivered (core/metrics/load-delivery.ts), or null. */
   loadShortfall: string | null;
+  /** The load generator's health per run and row, and whether it was the bottleneck; null without health lines. */
+  loadGenerator: LoadGeneratorSummary | null;
 }
 
 /** Most groups given a distribution chart. */
@@ -291,6 +294,7 @@ export function buildReportData(results: RunResults): ReportData {
     notes,
     load,
     loadShortfall: loadShortfall(load),
+    loadGenerator: results.loadGenerator.summary(),
   };
 }
 

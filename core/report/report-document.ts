@@ -6,6 +6,7 @@
  * "Recommendations" are the model; every figure is computed from the data,
  * and the rule behind each judgement is stated next to it.
  */
+import { loadGeneratorHeadline } from '../metrics/load-generator.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
 import { loadShortfallCause } from '../metrics/load-delivery.js';
 import { LOAD_TABLE_ALIGN, LOAD_TABLE_HEADER, loadTableCells } from '../outputs/load-table.js';
@@ -60,6 +61,8 @@ export function verdict(data: ReportData): Block[] {
   const out: Block[] = [p(...spans)];
   if (data.run.aborted !== null) out.push(note(b('Stopped early: '), data.run.aborted, '.'));
   if (data.loadShortfall !== null) out.push(note(b('LOAD NOT DELIVERED'), ` — ${data.loadShortfall}.`));
+  const saturated = data.loadGenerator === null ? null : loadGeneratorHeadline(data.loadGenerator);
+  if (saturated !== null) out.push(note(b('Load generator: '), `${saturated}.`));
   return out;
 }
 

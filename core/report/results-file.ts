@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { CHECKS, TAG_CHECK } from '../metrics/builtin.js';
+import { addHealthToRegistry, isHealthReading, LoadGeneratorTracker } from '../metrics/load-generator.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { MetricType } from '../metrics/types.js';
 import { RecordDigest } from './record-digest.js';
@@ -38,6 +39,8 @@ export interface RunResults {
   digest: RecordDigest;
   requests: number;
   samples: number;
+  /** The load generator's health readings (`health` lines), per row. */
+  loadGenerator: LoadGeneratorTracker;
 }
 
 const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', 'trend']);
@@ -46,6 +49,7 @@ const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', '
 export async function readResultsFile(path: string): Promise<RunResults> {
   const registry = new MetricsRegistry();
   const digest = new RecordDigest();
+  const loadGenerator = new LoadGeneratorTracker();
   let meta: ResultsMeta | null = null;
   let end: RunEnd | null = null;
   let requests = 0;
@@ -82,6 +86,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           }
           registry.addRecord(record);
           digest.add(record);
+          if (record.arrival !== undefined && record.excluded === undefined) loadGenerator.addDispatchLag(record.tags, record.startedAt - record.scheduledAt);
           requests++;
           break;
         }
@@ -103,6 +108,13 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           samples++;
           break;
         }
+        case 'health': {
+          if (!isHealthReading(value)) throw bad(path, lineNo, 'a health line needs source, at, tags, delayP99Ms, delayMaxMs, utilization, tokenGaps and coalesced');
+          // As the controller does (core/run/live-metrics.ts addHealth), with the tags it wrote.
+          addHealthToRegistry(registry, value);
+          loadGenerator.add(value);
+          break;
+        }
         case 'meta':
           if (meta === null) meta = value as ResultsMeta;
           break;
@@ -112,7 +124,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           break;
         }
         default:
-          throw bad(path, lineNo, `unknown line type ${JSON.stringify(type)} (expected meta, request, sample or end)`);
+          throw bad(path, lineNo, `unknown line type ${JSON.stringify(type)} (expected meta, request, sample, health or end)`);
       }
     }
   } catch (error) {
@@ -127,7 +139,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
       hint: 'Pass the file written by `llmload run --out json=FILE`, or results.ndjson from a report folder.',
     });
   }
-  return { path, meta, end, registry, digest, requests, samples };
+  return { path, meta, end, registry, digest, requests, samples, loadGenerator };
 }
 
 function bad(path: string, line: number, what: string): LlmloadError {

@@ -67,6 +67,7 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
       aborted: input.aborted,
       load: live.loadRows(),
     },
+    loadGenerator: live.loadGenerator.summary(),
   };
   const redact = (text: string): string => redactSecrets(text, io.env, input.secrets);
 

@@ -4,6 +4,7 @@
  * (live for abortOnFail, final for the exit code).
  */
 import { DROPPED_ITERATIONS, ITERATIONS, LLM_CONNECTING, LLM_LOAD_DELIVERED, TAG_RATE, TAG_SCENARIO, TAG_STAGE, VUS, VUS_MAX } from '../metrics/builtin.js';
+import { addHealthToRegistry, LoadGeneratorTracker, type HealthReading } from '../metrics/load-generator.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { ResolvedOptions } from '../options/index.js';
 import { abortMessage, ThresholdRunner } from '../thresholds/evaluate.js';
@@ -33,6 +34,11 @@ export class LiveMetrics {
   /** Epoch ms at which each ramping-vus scenario's phase started. */
   readonly #stageOrigin = new Map<string, number>();
   #label: string | null = null;
+  /** The load generator's health, per row (core/metrics/load-generator.ts). */
+  readonly loadGenerator = new LoadGeneratorTracker();
+  /** Tags of the phase that started last, for the controller's readings; null with several scenarios (no single row). */
+  #phaseTags: Record<string, string> | null = null;
+  readonly #singleScenario: boolean;
   #vusMax = 0;
   /** VU target of each scenario running now (the progress line's VUs; the scheduler's plan, not the workers' reports). */
   readonly #runningVus = new Map<string, number>();
@@ -50,6 +56,7 @@ export class LiveMetrics {
     // and the runner declares its submetrics, which only see samples that arrive after them.
     const parsed = parseThresholds(options.thresholds);
     this.thresholds = thresholdsEnabled && parsed.length > 0 ? new ThresholdRunner(parsed, this.registry) : null;
+    this.#singleScenario = Object.keys(options.scenarios).length === 1;
     for (const [name, scenario] of Object.entries(options.scenarios)) {
       if (scenario.executor !== 'ramping-vus') continue;
       let end = 0;
@@ -64,6 +71,7 @@ export class LiveMetrics {
       registry.addRecord(record);
       if (record.arrival !== undefined && record.excluded === undefined) {
         this.#load.request(record);
+        this.loadGenerator.addDispatchLag(record.tags, record.startedAt - record.scheduledAt);
         const rate = record.tags[TAG_RATE];
         if (rate !== undefined) {
           const ttftSched = record.ttftMs === null ? null : record.ttftMs + record.startedAt - record.scheduledAt;
@@ -81,6 +89,30 @@ export class LiveMetrics {
       }
     }
     this.#streamedTokens += batch.streamedTokens;
+    if (batch.health !== undefined) this.addHealth(batch.health);
+  }
+
+  /**
+   * One health reading of a worker or of the controller, into the llmload_* metrics and the
+   * per-row tracker. The controller's own readings belong to the phase that started last (when
+   * the test has one scenario); ramping-vus readings get the stage their interval ended in.
+   * Returns the reading as tagged, which is what results.ndjson keeps.
+   */
+  addHealth(reading: HealthReading): HealthReading {
+    if (reading.source === 'controller' && Object.keys(reading.tags).length === 0 && this.#phaseTags !== null) reading.tags = { ...this.#phaseTags };
+    const scenario = reading.tags[TAG_SCENARIO];
+    if (scenario !== undefined && reading.tags[TAG_STAGE] === undefined) {
+      const ends = this.#stageEnds.get(scenario);
+      const origin = this.#stageOrigin.get(scenario);
+      if (ends !== undefined && origin !== undefined) {
+        let stage = ends.findIndex((end) => reading.at - origin < end);
+        if (stage < 0) stage = ends.length - 1;
+        reading.tags = { ...reading.tags, [TAG_STAGE]: String(stage) };
+      }
+    }
+    addHealthToRegistry(this.registry, reading);
+    this.loadGenerator.add(reading);
+    return reading;
   }
 
   addConnectTimes(connectMs: readonly number[]): void {
@@ -105,6 +137,7 @@ export class LiveMetrics {
   phaseStarted(event: PhaseEvent): void {
     if (event.open !== undefined) this.#load.phaseStarted(event.phaseId, event.scenario, event.tags, event.open, performance.timeOrigin + event.startedAt);
     if (this.#stageEnds.has(event.scenario)) this.#stageOrigin.set(event.scenario, performance.timeOrigin + event.startedAt);
+    if (this.#singleScenario) this.#phaseTags = { ...event.tags, [TAG_SCENARIO]: event.scenario };
     const level = event.tags['level'];
     const rate = event.tags[TAG_RATE];
     this.#label =

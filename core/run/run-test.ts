@@ -33,6 +33,7 @@ import { runLifecycleHook } from './lifecycle.js';
 import { finishRun } from './finish.js';
 import { parseRunOutputs, probeIntervalMs, type RunOutputs } from '../report/run-outputs.js';
 import { ServerProbe } from '../report/server-probe.js';
+import { ThreadHealth } from '../workers/client-health.js';
 
 /** What the CLI asks for. */
 export interface RunRequest {
@@ -125,6 +126,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
         case 'BATCH':
           live.ingest(msg);
           results?.writeBatch(msg.records, msg.samples);
+          if (msg.health !== undefined) results?.writeHealth(msg.health);
           return;
         case 'PHASE_DONE':
           scheduler?.phaseDone(msg.workerIndex, msg.phaseId);
@@ -200,6 +202,13 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const plan = progressPlan(plans);
     live.countIterations(plan.iterationScenarios);
     const ticker = setInterval(() => progress.update(live.snapshot(performance.now() - scheduler!.startedAt, plan)), PROGRESS_INTERVAL_MS);
+    // The controller's own health (event loop, the process's and the machine's CPU), at the workers' pace.
+    const controllerHealth = new ThreadHealth('controller', { cpu: true });
+    const readControllerHealth = (): void => {
+      const reading = live.addHealth(controllerHealth.read({}));
+      results?.writeHealth(reading);
+    };
+    const healthTicker = setInterval(readControllerHealth, FLUSH_INTERVAL_MS);
     const thresholdTicker = setInterval(() => {
       const elapsed = performance.now() - scheduler!.startedAt;
       const abort = live.checkAbort(elapsed);
@@ -216,6 +225,9 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     } finally {
       clearInterval(ticker);
       clearInterval(thresholdTicker);
+      clearInterval(healthTicker);
+      readControllerHealth();
+      controllerHealth.stop();
       await pool.close();
       signals.off('SIGINT', onSignal);
       signals.off('SIGTERM', onSignal);

@@ -4,6 +4,7 @@
  */
 import type { RequestRecord } from '../client/types.js';
 import type { ErrorRecord } from '../errors.js';
+import type { HealthReading } from '../metrics/load-generator.js';
 import type { ArrivalProcess } from '../executors/arrival-process.js';
 import type { IterationLimit, MeasureWindow } from '../executors/types.js';
 import type { MetricType } from './vu-api.js';
@@ -145,6 +146,8 @@ export interface BatchMsg {
   activeVus: number;
   /** Output tokens received since the previous batch, finished requests or not (the live tokens/s). */
   streamedTokens: number;
+  /** The thread's health since its previous reading (core/workers/client-health.ts); absent when too recent. */
+  health?: HealthReading;
 }
 
 export interface PhaseDoneMsg {

@@ -75,6 +75,11 @@ export class OpenPhase {
     this.#seq = new ArrivalSequence(msg.arrivals);
   }
 
+  /** Stage of the schedule the next arrival falls in. */
+  get segment(): number {
+    return this.#seq.segment;
+  }
+
   /** VUs running an iteration now. */
   get active(): number {
     return this.#busy.size;

@@ -13,6 +13,7 @@ import type { ControllerMsg, EndPhaseMsg, SampleTuple, SetVusMsg, StartOpenPhase
 import type { DatasetOptions } from '../options/types.js';
 import { loadTokenizer, setTokenCounter } from '../tokens/counter.js';
 import { scriptFrames } from './iteration-context.js';
+import { ThreadHealth } from './client-health.js';
 import { nowEpochMs, OpenPhase } from './open-phase.js';
 import type { PendingOp } from './pending-work.js';
 import { TestAbortedSignal, type ThreadRuntime } from './script-runtime.js';
@@ -35,6 +36,9 @@ interface PhaseState {
   endTimer: NodeJS.Timeout | undefined;
   rampTimers: Set<NodeJS.Timeout>;
 }
+
+/** A flush ships a health reading when the last one is at least this old, ms (phase ends flush often). */
+const HEALTH_MIN_INTERVAL_MS = 100;
 
 /** Most distinct iteration-error messages forwarded per thread (the rest are counted only). */
 const MAX_LOGGED_ERRORS = 20;
@@ -67,6 +71,9 @@ export class WorkerHost implements VuSink {
   readonly #locator: ScriptLocator | undefined;
   #flushTimer: NodeJS.Timeout;
   readonly #takeTokens: () => number;
+  readonly #health: ThreadHealth;
+  /** Tags of the last phase that ran alone in this thread: health readings belong to its row. */
+  #healthTags: Record<string, string> = {};
   #onShutdown: (() => void) | undefined;
 
   constructor(options: {
@@ -95,7 +102,8 @@ export class WorkerHost implements VuSink {
     this.#env = options.env;
     this.#takeTokens = options.takeTokens ?? noTokens;
     this.#prepareScript(options.module['options']);
-    this.#flushTimer = setInterval(() => this.flush(), options.flushIntervalMs);
+    this.#health = new ThreadHealth(`worker ${this.#workerIndex}`);
+    this.#flushTimer = setInterval(() => this.flush(true), options.flushIntervalMs);
   }
 
   /**
@@ -138,7 +146,8 @@ export class WorkerHost implements VuSink {
         clearInterval(this.#flushTimer);
         for (const phase of this.#phases.values()) this.#endPhase({ cmd: 'END_PHASE', phaseId: phase.msg.phaseId, gracefulStopMs: 0 });
         for (const phase of this.#openPhases.values()) phase.end(0);
-        this.flush();
+        this.flush(true);
+        this.#health.stop();
         this.#onShutdown?.();
         return;
     }
@@ -154,13 +163,33 @@ export class WorkerHost implements VuSink {
     if (this.#samples.length >= 8192) this.flush();
   }
 
-  /** Ship everything measured so far to the controller. */
-  flush(): void {
+  /** Ship everything measured so far to the controller, with a health reading when one is due (always with `withHealth`). */
+  flush(withHealth = false): void {
     const streamedTokens = this.#takeTokens();
-    if (this.#records.length === 0 && this.#samples.length === 0 && streamedTokens === 0) return;
-    this.#post({ cmd: 'BATCH', workerIndex: this.#workerIndex, records: this.#records, samples: this.#samples, activeVus: this.#activeVus, streamedTokens });
+    const health = withHealth || this.#health.elapsedMs >= HEALTH_MIN_INTERVAL_MS ? this.#health.read(this.#readingTags()) : undefined;
+    if (this.#records.length === 0 && this.#samples.length === 0 && streamedTokens === 0 && health === undefined) return;
+    const batch: WorkerMsg = { cmd: 'BATCH', workerIndex: this.#workerIndex, records: this.#records, samples: this.#samples, activeVus: this.#activeVus, streamedTokens };
+    if (health !== undefined) batch.health = health;
+    this.#post(batch);
     this.#records = [];
     this.#samples = [];
+  }
+
+  /**
+   * The row of this thread's health reading: the phase running alone in it (with the stage of an
+   * open phase's schedule), or the last one when none runs now (the interval ended with it); {}
+   * when several phases share the thread.
+   */
+  #readingTags(): Record<string, string> {
+    const running = this.#phases.size + this.#openPhases.size;
+    if (running > 1) return {};
+    if (running === 0) return this.#healthTags;
+    const closed = this.#phases.values().next().value as PhaseState | undefined;
+    if (closed !== undefined) return (this.#healthTags = { ...closed.msg.tags, scenario: closed.msg.scenario });
+    const open = this.#openPhases.values().next().value as OpenPhase;
+    const tags: Record<string, string> = { ...open.msg.tags, scenario: open.msg.scenario };
+    if (open.msg.stageTags) tags['stage'] = String(open.segment);
+    return (this.#healthTags = tags);
   }
 
   #startPhase(msg: StartPhaseMsg): void {

@@ -32,7 +32,7 @@ import { simulatorCase } from './macro/simulator.js';
 import { startupCase } from './macro/startup.js';
 
 /** Micro benchmarks, one process each; their own output is printed after the table. */
-const MICRO = ['sse-parser', 'metrics-ingest', 'controller-ingest'] as const;
+const MICRO = ['sse-parser', 'response-handler', 'metrics-ingest', 'controller-ingest'] as const;
 /** Other benchmarks of test/bench, run only when named (they take a minute or more each). */
 const OPT_IN: Record<string, string[]> = { 'sim-throughput': ['sim-throughput.js'], 'open-loop-rate': ['open-loop-rate.js', '500', '20'] };
 

@@ -1,0 +1,135 @@
+/**
+ * Measures how well one thread of the load generator keeps up, per interval
+ * (a worker's flush, the controller's tick):
+ *
+ *  - event-loop delay: monitorEventLoopDelay with a 10 ms timer. Its samples
+ *    are the timer's whole period, so the resolution is subtracted: what is
+ *    left is how late a callback that was due ran (a token read, a dispatch).
+ *    The interval's 99th percentile and maximum are kept, then it is reset.
+ *  - event-loop utilization (performance.eventLoopUtilization): the share of
+ *    the interval this thread spent running JavaScript rather than waiting.
+ *  - token reads coalesced: core/client/token-reads.ts, this thread's counts.
+ *  - with `cpu`: CPU time of the whole process (every thread, the in-process
+ *    simulator included) over wall time × availableParallelism(), and the
+ *    whole machine's busy share from os.cpus() (other processes included):
+ *    a process that cannot get the cores it needs shows as a busy machine
+ *    with a delayed event loop, not as a high process share.
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import { tokenReads } from '../client/token-reads.js';
+import type { HealthReading } from '../metrics/load-generator.js';
+
+/** Period of the delay probe, ms: fine enough for delays that matter (≥ a few ms), cheap (100 wake-ups/s). */
+const RESOLUTION_MS = 10;
+
+interface MachineTimes {
+  busy: number;
+  total: number;
+}
+
+function machineTimes(): MachineTimes {
+  let busy = 0;
+  let total = 0;
+  for (const cpu of cpus()) {
+    const t = cpu.times;
+    busy += t.user + t.nice + t.sys + t.irq;
+    total += t.user + t.nice + t.sys + t.irq + t.idle;
+  }
+  return { busy, total };
+}
+
+export class ThreadHealth {
+  readonly source: string;
+  readonly #histogram: IntervalHistogram;
+  readonly #withCpu: boolean;
+  readonly #cores = availableParallelism();
+  #elu: EventLoopUtilization;
+  #since = performance.now();
+  #gaps = tokenReads.gaps;
+  #coalesced = tokenReads.coalesced;
+  #cpu: NodeJS.CpuUsage | null = null;
+  #machine: MachineTimes | null = null;
+
+  constructor(source: string, options: { cpu?: boolean } = {}) {
+    this.source = source;
+    this.#withCpu = options.cpu === true;
+    this.#histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+    this.#histogram.enable();
+    this.#elu = performance.eventLoopUtilization();
+    if (this.#withCpu) {
+      this.#cpu = process.cpuUsage();
+      this.#machine = machineTimes();
+    }
+  }
+
+  /** Ms since the last reading. */
+  get elapsedMs(): number {
+    return performance.now() - this.#since;
+  }
+
+  /** What the thread went through since the last reading (or the start); starts the next interval. */
+  read(tags: Record<string, string>): HealthReading {
+    const now = performance.now();
+    const h = this.#histogram;
+    const delay = (ns: number): number => round3(Math.max(0, ns / 1e6 - RESOLUTION_MS));
+    const elu = performance.eventLoopUtilization(this.#elu);
+    this.#elu = performance.eventLoopUtilization();
+    const reading: HealthReading = {
+      source: this.source,
+      at: performance.timeOrigin + now,
+      intervalMs: round3(now - this.#since),
+      tags,
+      delays: h.count > 0 ? delaySteps(h, delay) : [],
+      delayP99Ms: h.count > 0 ? delay(h.percentile(99)) : 0,
+      delayMaxMs: h.count > 0 ? delay(h.max) : 0,
+      utilization: round3(elu.utilization),
+      tokenGaps: tokenReads.gaps - this.#gaps,
+      coalesced: tokenReads.coalesced - this.#coalesced,
+    };
+    h.reset();
+    this.#gaps = tokenReads.gaps;
+    this.#coalesced = tokenReads.coalesced;
+    if (this.#cpu !== null && this.#machine !== null) {
+      const used = process.cpuUsage(this.#cpu);
+      const wallUs = (now - this.#since) * 1000;
+      reading.cpu = wallUs > 0 ? round3((used.user + used.system) / (wallUs * this.#cores)) : 0;
+      const machine = machineTimes();
+      const total = machine.total - this.#machine.total;
+      reading.machineCpu = total > 0 ? round3((machine.busy - this.#machine.busy) / total) : 0;
+      this.#cpu = process.cpuUsage();
+      this.#machine = machine;
+    }
+    this.#since = now;
+    return reading;
+  }
+
+  stop(): void {
+    this.#histogram.disable();
+  }
+}
+
+/**
+ * The interval's delays as [ms, count] pairs, from the histogram's percentile steps (0, 50, 75,
+ * 87.5 … 100: finest in the tail): each step's samples at the step's upper value, so the pairs
+ * overstate a delay rather than hide one. A few pairs per reading whatever the sample count.
+ */
+function delaySteps(h: IntervalHistogram, delay: (ns: number) => number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let before = 0;
+  for (const [percentile, ns] of h.percentiles) {
+    const upTo = Math.round((h.count * percentile) / 100);
+    const n = upTo - before;
+    before = upTo;
+    if (n <= 0) continue;
+    const ms = delay(ns);
+    const last = out[out.length - 1];
+    if (last !== undefined && last[0] === ms) last[1] += n;
+    else out.push([ms, n]);
+  }
+  return out;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
