@@ -32,6 +32,8 @@ import { runLifecycleHook } from './lifecycle.js';
 import { finishRun } from './finish.js';
 import { parseRunOutputs, probeIntervalMs, type RunOutputs } from '../report/run-outputs.js';
 import { ServerProbe } from '../report/server-probe.js';
+import { checkThresholdTargets, planTagValues } from '../thresholds/check-targets.js';
+import { parseThresholds } from '../thresholds/parse-thresholds.js';
 
 /** What the CLI asks for. */
 export interface RunRequest {
@@ -94,6 +96,10 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const options = validateOptions(raw);
     const plans = planScenarios(options);
     checkExecNames(plans, script.functions);
+    // Before the target is resolved, setup() runs or a worker connects: nothing has been sent yet.
+    if (request.thresholds) {
+      checkThresholdTargets(parseThresholds(options.thresholds), { declaredMetrics: script.declaredMetrics, planTags: planTagValues(plans, options) });
+    }
     const live = new LiveMetrics(options, request.thresholds);
     const outputs = parseOutputs(request.outputs);
 
@@ -194,7 +200,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       const abort = live.checkAbort(elapsed);
       if (abort !== null && stopReason === null) {
         stopReason = 'abortOnFail';
-        progress.log(`threshold ${abort} failed with abortOnFail: stopping the test`);
+        progress.log(abort);
         scheduler?.stop();
       }
     }, THRESHOLD_INTERVAL_MS);
