@@ -41,7 +41,7 @@ export interface K6Metric {
   /** trend: the summaryTrendStats; counter: count, rate; rate: rate, passes, fails; gauge: value, min, max. */
   values: Record<string, number>;
   /** Threshold expression → whether it passed. */
-  thresholds?: Record<string, { ok: boolean }>;
+  thresholds?: Record<string, { ok: boolean; noData?: true }>;
 }
 
 export interface ThroughputSummary {
@@ -130,7 +130,8 @@ export function summaryExport(data: SummaryData): SummaryExport {
   for (const result of results) {
     const metric = metrics[result.metric];
     if (metric === undefined) continue;
-    (metric.thresholds ??= {})[result.source] = { ok: result.ok };
+    // ok keeps k6's meaning (nothing failed); noData says the threshold could not be judged.
+    (metric.thresholds ??= {})[result.source] = result.noData ? { ok: result.ok, noData: true } : { ok: result.ok };
   }
 
   const total = registry.total.row();

@@ -10,6 +10,7 @@
  */
 import { builtinMetric, DERIVED_METRICS, LLM_INPUT_TOKENS, LLM_OUTPUT_TOKENS, LLM_OUTPUT_TPS } from '../metrics/builtin.js';
 import type { ThresholdResult } from '../thresholds/types.js';
+import { thresholdHeadline, thresholdOutcome } from '../thresholds/verdict-words.js';
 import { palette, visibleLength, type Palette } from './color.js';
 import { formatNumber, formatPercent, humanizeDuration } from './humanize.js';
 import { renderGroupTable } from './level-table.js';
@@ -105,15 +106,18 @@ function thresholdLines(data: SummaryExport, c: Palette): string[] {
   for (const [metric, results] of byMetric) {
     lines.push(`${INDENT}${metric}`);
     for (const r of results) {
-      const mark = r.ok ? c.green('✓') : c.red('✗');
+      const outcome = thresholdOutcome(r);
+      const mark = outcome === 'pass' ? c.green('✓') : outcome === 'fail' ? c.red('✗') : c.yellow('○');
       let observed: string;
       if (r.error !== undefined) observed = c.red(r.error);
-      else if (r.observed === null) observed = c.dim('no samples');
+      else if (r.observed === null) observed = c.yellow('no data');
       else observed = `${r.aggregation}=${formatObserved(r, data.metrics[metric])}`;
       lines.push(`${INDENT}${mark} '${r.source}' ${observed}`);
     }
     lines.push('');
   }
+  // Said in words whenever a threshold could not be judged: a ✓ count alone would read as "all passed".
+  if (data.llmload.thresholds.some((r) => thresholdOutcome(r) === 'no data')) lines.push(`${INDENT}${thresholdHeadline(data.llmload.thresholds)}`, '');
   return lines;
 }
 

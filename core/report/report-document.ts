@@ -12,6 +12,7 @@ import { b, c, code, h, note, ol, p, table, ul, type Block, type ReportDocument,
 import { BATCH_E2E_P95_MS, INTERACTIVE_E2E_P95_MS, INTERACTIVE_TTFT_P95_MS, type ExperienceClass, type Findings } from './findings.js';
 import { fmtChange, fmtCount, fmtGiB, fmtMs, fmtRate, fmtShare, fmtSpeedup, fmtTokens } from './format.js';
 import type { ReportData, ReportRow, ReportSweep } from './report-data.js';
+import { thresholdOutcome, thresholdVerdict } from '../thresholds/verdict-words.js';
 
 export function buildReportDocument(data: ReportData, charts: readonly ChartSpec[]): ReportDocument {
   const blocks: Block[] = [h(1, data.title)];
@@ -49,10 +50,9 @@ export function levelName(sweep: ReportSweep, label: string): string {
 export function verdict(data: ReportData): Block[] {
   const t = data.total;
   const spans: Span[] = [];
-  if (data.thresholdsOk === true) spans.push(b('PASS'), ' — every threshold passed. ');
-  else if (data.thresholdsOk === false) {
-    const failed = (data.thresholds ?? []).filter((x) => !x.ok).length;
-    spans.push(b('FAIL'), ` — ${failed} of ${data.thresholds?.length ?? 0} thresholds failed. `);
+  if (data.thresholdsOk !== null && data.thresholds !== null) {
+    const { word, detail } = thresholdVerdict(data.thresholds);
+    spans.push(b(word), ` — ${detail}. `);
   } else spans.push(b('No thresholds'), ' were set. ');
   spans.push(`${fmtCount(t.requests)} requests, ${fmtShare(t.successRate)} successful, ${fmtRate(t.requestsPerSec)} req/s and ${fmtTokens(t.outputTokensPerSec)} output tok/s over ${fmtMs(t.window?.durationMs ?? null)}.`);
   const out: Block[] = [p(...spans)];
@@ -388,7 +388,7 @@ export function thresholdsSection(data: ReportData): Block[] {
   out.push(
     table(
       ['metric', 'threshold', 'observed', 'result'],
-      data.thresholds.map((t) => [t.key, t.source, t.observed === null ? 'no data' : `${t.aggregation}=${formatObserved(t.metric, t.observed)}`, t.error !== undefined ? `error: ${t.error}` : t.ok ? (t.noData ? 'pass (no data)' : 'pass') : 'FAIL']),
+      data.thresholds.map((t) => [t.key, t.source, t.observed === null ? 'no data' : `${t.aggregation}=${formatObserved(t.metric, t.observed)}`, t.error !== undefined ? `error: ${t.error}` : thresholdOutcome(t) === 'fail' ? 'FAIL' : thresholdOutcome(t)]),
       ['left', 'left', 'right', 'left'],
     ),
   );
