@@ -4,6 +4,7 @@
  * into k6's handleSummary shape (what scripts and summary.json get),
  * `renderSummary()` into the text printed on stdout.
  */
+import type { NotRunPhase } from '../executors/not-run.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { ThresholdEvaluation } from '../thresholds/types.js';
 
@@ -33,6 +34,8 @@ export interface RunInfo {
   noColor?: boolean;
   /** Why the test stopped before its end (abortOnFail, Ctrl-C, abortTest()), or null. */
   aborted?: string | null;
+  /** Planned phases that never started (a sweep stopped before its last levels). */
+  notRun?: readonly NotRunPhase[];
 }
 
 export interface SummaryData {

@@ -6,6 +6,7 @@
  * per-level table, failures by class, throughput, target) sit under `llmload`.
  * Everything is plain JSON data.
  */
+import type { NotRunPhase } from '../executors/not-run.js';
 import { createHash } from 'node:crypto';
 import { builtinMetric } from '../metrics/builtin.js';
 import { derivedValue } from '../metrics/derived.js';
@@ -63,6 +64,8 @@ export interface LlmloadSummary {
   target: TargetInfo;
   scenarios: ScenarioInfo[];
   aborted: string | null;
+  /** Planned phases that never started; absent when every phase ran. */
+  notRun?: NotRunPhase[];
   /** The whole run as one row. */
   requests: RequestStatsRow;
   /** One row per concurrency-sweep level (tags scenario, level). */
@@ -145,6 +148,7 @@ export function summaryExport(data: SummaryData): SummaryExport {
       target: { ...run.target },
       scenarios: [...(run.scenarios ?? [])],
       aborted: run.aborted ?? null,
+      ...(run.notRun !== undefined && run.notRun.length > 0 ? { notRun: run.notRun.map((p) => ({ scenario: p.scenario, tags: { ...p.tags } })) } : {}),
       requests: total,
       levels: registry.groupRows('level'),
       scenarioRows: registry.groupRows('scenario'),

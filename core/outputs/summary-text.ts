@@ -11,6 +11,7 @@
 import { builtinMetric, DERIVED_METRICS, LLM_INPUT_TOKENS, LLM_OUTPUT_TOKENS, LLM_OUTPUT_TPS } from '../metrics/builtin.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import { thresholdHeadline, thresholdOutcome } from '../thresholds/verdict-words.js';
+import { describeNotRun } from '../executors/not-run.js';
 import { palette, visibleLength, type Palette } from './color.js';
 import { formatNumber, formatPercent, humanizeDuration } from './humanize.js';
 import { renderGroupTable } from './level-table.js';
@@ -73,7 +74,8 @@ export function renderSummary(input: SummaryData | SummaryExport, options: Rende
     ['REQUESTS BY NAME', 'name', data.llmload.names ?? []],
   ];
   for (const [title, key, rows] of tables) {
-    const lines = renderGroupTable(rows, { key });
+    const notRun = (data.llmload.notRun ?? []).filter((p) => p.tags[key] !== undefined).map((p) => ({ scenario: p.scenario, ...p.tags }));
+    const lines = renderGroupTable(rows, { key, notRun });
     if (lines.length === 0) continue;
     out.push(`  ${c.bold(`█ ${title}`)}`, '', ...lines.map((l) => (l === '' ? '' : `${INDENT}${l}`)), '');
   }
@@ -91,7 +93,10 @@ function headerLines(data: SummaryExport, c: Palette): string[] {
     where = target.url ?? 'built-in simulator';
   }
   const lines = [`  target: ${where}${target.model === null ? '' : ` · model ${target.model}`}`];
-  if (aborted !== null) lines.push(`  ${c.red('stopped early')}: ${aborted}`);
+  const notRun = data.llmload.notRun ?? [];
+  const before = notRun.length === 0 ? '' : `the run stopped before ${describeNotRun(notRun, data.llmload.scenarios.length)} ran`;
+  if (aborted !== null) lines.push(`  ${c.red('stopped early')}: ${aborted}${before === '' ? '' : `; ${before}`}`);
+  else if (before !== '') lines.push(`  ${c.red('not run')}: ${before}`);
   return lines;
 }
 
@@ -117,7 +122,10 @@ function thresholdLines(data: SummaryExport, c: Palette): string[] {
     lines.push('');
   }
   // Said in words whenever a threshold could not be judged: a ✓ count alone would read as "all passed".
-  if (data.llmload.thresholds.some((r) => thresholdOutcome(r) === 'no data')) lines.push(`${INDENT}${thresholdHeadline(data.llmload.thresholds)}`, '');
+  const notRun = data.llmload.notRun ?? [];
+  if (data.llmload.thresholds.length > 0 && (notRun.length > 0 || data.llmload.thresholds.some((r) => thresholdOutcome(r) === 'no data'))) {
+    lines.push(`${INDENT}${thresholdHeadline(data.llmload.thresholds, notRun.length === 0 ? '' : describeNotRun(notRun, data.llmload.scenarios.length))}`, '');
+  }
   return lines;
 }
 

@@ -3,6 +3,7 @@
  * results (results-file.ts) and rendered by report-document.ts into Markdown
  * and HTML, by charts.ts into Vega-Lite specs, and read back by `compare`.
  */
+import type { NotRunPhase } from '../executors/not-run.js';
 import { basename } from 'node:path';
 import { LLM_REQUEST_FAILED, TAG_LEVEL, TAG_SCENARIO } from '../metrics/builtin.js';
 import type { CheckRecord } from '../metrics/registry.js';
@@ -72,6 +73,8 @@ export interface ReportData {
     endedAt: string | null;
     durationMs: number | null;
     aborted: string | null;
+    /** Planned phases that never started (a sweep stopped before its last levels). */
+    notRun: NotRunPhase[];
     /** The results file had its end line (the run got to its end). */
     complete: boolean;
     llmloadVersion: string;
@@ -238,6 +241,7 @@ export function buildReportData(results: RunResults): ReportData {
       endedAt: end?.endedAt ?? null,
       durationMs: end?.durationMs ?? null,
       aborted: end?.aborted ?? null,
+      notRun: (end?.notRun ?? []).map((p) => ({ scenario: p.scenario, tags: { ...p.tags } })),
       complete: end !== null,
       llmloadVersion: end?.llmloadVersion ?? (typeof meta?.llmloadVersion === 'string' ? meta.llmloadVersion : llmloadVersion()),
       resultsFile: basename(results.path),

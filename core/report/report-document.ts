@@ -13,6 +13,7 @@ import { BATCH_E2E_P95_MS, INTERACTIVE_E2E_P95_MS, INTERACTIVE_TTFT_P95_MS, type
 import { fmtChange, fmtCount, fmtGiB, fmtMs, fmtRate, fmtShare, fmtSpeedup, fmtTokens } from './format.js';
 import type { ReportData, ReportRow, ReportSweep } from './report-data.js';
 import { thresholdOutcome, thresholdVerdict } from '../thresholds/verdict-words.js';
+import { describeNotRun } from '../executors/not-run.js';
 
 export function buildReportDocument(data: ReportData, charts: readonly ChartSpec[]): ReportDocument {
   const blocks: Block[] = [h(1, data.title)];
@@ -51,7 +52,7 @@ export function verdict(data: ReportData): Block[] {
   const t = data.total;
   const spans: Span[] = [];
   if (data.thresholdsOk !== null && data.thresholds !== null) {
-    const { word, detail } = thresholdVerdict(data.thresholds);
+    const { word, detail } = thresholdVerdict(data.thresholds, (data.run.notRun ?? []).length === 0 ? '' : describeNotRun(data.run.notRun ?? [], data.scenarios.length));
     spans.push(b(word), ` — ${detail}. `);
   } else spans.push(b('No thresholds'), ' were set. ');
   spans.push(`${fmtCount(t.requests)} requests, ${fmtShare(t.successRate)} successful, ${fmtRate(t.requestsPerSec)} req/s and ${fmtTokens(t.outputTokensPerSec)} output tok/s over ${fmtMs(t.window?.durationMs ?? null)}.`);
@@ -395,14 +396,21 @@ export function thresholdsSection(data: ReportData): Block[] {
   for (const sweep of data.sweeps) {
     const rows = sweep.rows.filter((r) => r.thresholdChecks.length > 0);
     if (rows.length === 0) continue;
+    // Levels the run never reached: listed as such, so the table never reads as if they passed.
+    const notRun = (data.run.notRun ?? []).filter((x) => x.scenario === sweep.scenario).map((x) => x.tags[sweep.axis === 'rate' ? 'rate' : 'level']).filter((label): label is string => label !== undefined);
     out.push(p(`Per ${sweep.axis === 'rate' ? 'rate' : 'level'}${data.sweeps.length > 1 ? ` (${sweep.scenario})` : ''}: each threshold judged on that level's requests alone.`));
     out.push(
       table(
         [axisName(sweep), 'passed', 'failed thresholds'],
-        rows.map((r) => {
-          const failed = r.thresholdChecks.filter((x) => !x.ok);
-          return [r.label, `${r.thresholdChecks.length - failed.length} of ${r.thresholdChecks.length}`, failed.length === 0 ? '-' : failed.map((x) => `${x.key} ${x.source} (${x.observed === null ? 'no data' : formatObserved(x.key, x.observed)})`).join('; ')];
-        }),
+        [
+          ...rows.map((r) => {
+            const failed = r.thresholdChecks.filter((x) => !x.ok);
+            const noData = r.thresholdChecks.filter((x) => x.ok && x.noData).length;
+            const passed = r.thresholdChecks.length - failed.length - noData;
+            return [r.label, `${passed} of ${r.thresholdChecks.length}${noData > 0 ? ` (${noData} no data)` : ''}`, failed.length === 0 ? '-' : failed.map((x) => `${x.key} ${x.source} (${x.observed === null ? 'no data' : formatObserved(x.key, x.observed)})`).join('; ')];
+          }),
+          ...notRun.map((label) => [label, 'not run', '-']),
+        ],
         ['left', 'right', 'left'],
       ),
     );

@@ -8,6 +8,7 @@
  * (their names are kept), URLs lose their credentials, and the caller passes
  * the serialized line through redactSecrets as every other output.
  */
+import type { NotRunPhase } from '../executors/not-run.js';
 import { cpus, freemem, platform, release, arch, totalmem } from 'node:os';
 import type { ResolvedOptions } from '../options/index.js';
 import { stripCredentials } from '../outputs/redact.js';
@@ -52,6 +53,8 @@ export interface RunEnd {
   durationMs: number;
   /** Why the run stopped early, or null. */
   aborted: string | null;
+  /** Planned phases that never started; absent in files written before it was recorded. */
+  notRun?: NotRunPhase[];
   target: TargetInfo;
   scenarios: ScenarioInfo[];
   options: OptionsDigest;
@@ -64,6 +67,7 @@ export interface RunEnd {
 export interface RunEndInput {
   durationMs: number;
   aborted: string | null;
+  notRun?: readonly NotRunPhase[];
   target: TargetInfo;
   scenarios: readonly ScenarioInfo[];
   options: ResolvedOptions;
@@ -79,6 +83,7 @@ export function buildRunEnd(input: RunEndInput): RunEnd {
     endedAt: new Date().toISOString(),
     durationMs: input.durationMs,
     aborted: input.aborted,
+    notRun: (input.notRun ?? []).map((p) => ({ scenario: p.scenario, tags: { ...p.tags } })),
     target: { ...input.target },
     scenarios: input.scenarios.map((s) => ({ ...s })),
     options: digestOptions(input.options),

@@ -30,6 +30,7 @@ import { resolveTarget, type ResolvedTarget } from './target.js';
 import { LiveMetrics } from './live-metrics.js';
 import { runLifecycleHook } from './lifecycle.js';
 import { finishRun } from './finish.js';
+import { notRunPhases, phaseKey } from '../executors/not-run.js';
 import { parseRunOutputs, probeIntervalMs, type RunOutputs } from '../report/run-outputs.js';
 import { ServerProbe } from '../report/server-probe.js';
 import { checkThresholdTargets, planTagValues } from '../thresholds/check-targets.js';
@@ -170,7 +171,11 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     });
     live.addConnectTimes(connectMs);
     scheduler = new Scheduler(pool, plans);
-    scheduler.onPhaseStart = (event) => live.phaseStarted(event);
+    const startedPhases = new Set<string>();
+    scheduler.onPhaseStart = (event) => {
+      startedPhases.add(phaseKey(event.scenario, event.phaseIndex));
+      live.phaseStarted(event);
+    };
     scheduler.onVusTarget = (scenario, vus) => live.vusTarget(scenario, vus);
     scheduler.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
     scheduler.onNotice = (message) => progress.log(message);
@@ -237,6 +242,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       secrets,
       aborted: stopReason === null ? null : STOP_REASONS[stopReason],
       scenarios: plans.map((p) => ({ name: p.name, executor: p.executor })),
+      notRun: notRunPhases(plans, startedPhases),
       outputs,
       probe,
     });

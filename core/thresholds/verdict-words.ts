@@ -24,8 +24,17 @@ export function thresholdName(result: Pick<ThresholdResult, 'key' | 'source'>): 
  *   PASS, "every threshold passed"
  *   PASS, "3 of 4 thresholds passed; 1 had no data: llm_ttft{failure:timeout} p(95)<1"
  *   FAIL, "1 of 4 thresholds failed; 1 had no data: …"
+ * `notRun` names the planned phases that never started ("level 8"), appended as
+ * "the run stopped before level 8 ran".
  */
-export function thresholdVerdict(results: readonly ThresholdResult[]): { word: 'PASS' | 'FAIL'; detail: string } {
+export function thresholdVerdict(results: readonly ThresholdResult[], notRun = ''): { word: 'PASS' | 'FAIL'; detail: string } {
+  const { word, detail } = judged(results);
+  if (notRun === '') return { word, detail };
+  // Thresholds were judged on the phases that ran; say which did not, so PASS never covers them.
+  return { word, detail: `${detail === 'every threshold passed' ? 'every threshold passed on what ran' : detail}; the run stopped before ${notRun} ran` };
+}
+
+function judged(results: readonly ThresholdResult[]): { word: 'PASS' | 'FAIL'; detail: string } {
   const failed = results.filter((r) => thresholdOutcome(r) === 'fail').length;
   const passed = results.filter((r) => thresholdOutcome(r) === 'pass').length;
   const noData = results.filter((r) => thresholdOutcome(r) === 'no data');
@@ -37,7 +46,7 @@ export function thresholdVerdict(results: readonly ThresholdResult[]): { word: '
 }
 
 /** "PASS — 3 of 4 thresholds passed; 1 had no data: …" */
-export function thresholdHeadline(results: readonly ThresholdResult[]): string {
-  const { word, detail } = thresholdVerdict(results);
+export function thresholdHeadline(results: readonly ThresholdResult[], notRun = ''): string {
+  const { word, detail } = thresholdVerdict(results, notRun);
   return `${word} — ${detail}`;
 }
