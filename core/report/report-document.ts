@@ -137,7 +137,8 @@ export function summaryTables(data: ReportData): Block[] {
   const out: Block[] = [h(2, 'Summary')];
   for (const sweep of data.sweeps) {
     if (data.sweeps.length > 1) out.push(h(3, `Scenario ${sweep.scenario}`));
-    out.push(table([axisName(sweep), ...SUMMARY_HEADER], sweep.rows.map((r) => [r.label, ...summaryCells(r)])));
+    const notRun = notRunLabels(data, sweep).map((label) => [label, 'not run', ...SUMMARY_HEADER.slice(1).map(() => '-')]);
+    out.push(table([axisName(sweep), ...SUMMARY_HEADER], [...sweep.rows.map((r) => [r.label, ...summaryCells(r)]), ...notRun]));
   }
   if (data.sweeps.length === 0 && data.stages.length > 0) {
     out.push(p('Per stage:'));
@@ -221,7 +222,14 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
     out.push(p(b(`${levelName(sweep, f.breaking.label)}`), ' is the first level that failed:'));
     out.push(ul(f.breaking.reasons.map((r) => [r])));
   } else {
-    out.push(p(b('None within the tested range: '), f.failureThreshold || sweep.rows.some((r) => r.thresholdChecks.length > 0) ? 'every level met every threshold that applies to it.' : `no level failed more than ${fmtShare(f.failureLimit)} of its requests (no threshold applies per level).`));
+    const untested = notRunLabels(data, sweep);
+    out.push(
+      p(
+        b('None within the tested range: '),
+        f.failureThreshold || sweep.rows.some((r) => r.thresholdChecks.length > 0) ? 'every level met every threshold that applies to it' : `no level failed more than ${fmtShare(f.failureLimit)} of its requests (no threshold applies per level)`,
+        untested.length === 0 ? '.' : `; ${untested.length === 1 ? 'level' : 'levels'} ${untested.join(', ')} did not run.`,
+      ),
+    );
   }
   const moment = data.failures.crossed;
   const first = data.failures.first;
@@ -397,7 +405,7 @@ export function thresholdsSection(data: ReportData): Block[] {
     const rows = sweep.rows.filter((r) => r.thresholdChecks.length > 0);
     if (rows.length === 0) continue;
     // Levels the run never reached: listed as such, so the table never reads as if they passed.
-    const notRun = (data.run.notRun ?? []).filter((x) => x.scenario === sweep.scenario).map((x) => x.tags[sweep.axis === 'rate' ? 'rate' : 'level']).filter((label): label is string => label !== undefined);
+    const notRun = notRunLabels(data, sweep);
     out.push(p(`Per ${sweep.axis === 'rate' ? 'rate' : 'level'}${data.sweeps.length > 1 ? ` (${sweep.scenario})` : ''}: each threshold judged on that level's requests alone.`));
     out.push(
       table(
@@ -416,6 +424,12 @@ export function thresholdsSection(data: ReportData): Block[] {
     );
   }
   return out;
+}
+
+/** Labels of the sweep's levels (or rates) that never started, e.g. ['8'] after Ctrl-C during level 4. */
+function notRunLabels(data: ReportData, sweep: ReportSweep): string[] {
+  const key = sweep.axis === 'rate' ? 'rate' : 'level';
+  return (data.run.notRun ?? []).filter((x) => x.scenario === sweep.scenario).map((x) => x.tags[key]).filter((label): label is string => label !== undefined);
 }
 
 function formatObserved(metric: string, value: number): string {

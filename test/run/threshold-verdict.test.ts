@@ -85,7 +85,8 @@ test('Ctrl-C during level 4 of 2/4/8: level 8 is "not run" in the summary and re
   const markdown = readFileSync(join(dir, 'report.md'), 'utf8');
   assert.match(markdown, 'the run stopped before level 8 ran.');
   assert.not.match(markdown, 'every threshold passed.');
-  assert.match(markdown, /\| 8 \| not run \| - \|/);
+  assert.match(markdown, /\| 8 \| not run \| - \|\n/, 'per-level thresholds table');
+  assert.match(markdown, /\| 8 \| not run( \| -){13} \|\n/, 'summary table');
 });
 
 test.run();
