@@ -89,4 +89,12 @@ test('Ctrl-C during level 4 of 2/4/8: level 8 is "not run" in the summary and re
   assert.match(markdown, /\| 8 \| not run( \| -){13} \|\n/, 'summary table');
 });
 
+test('abortOnFail stops the run with one sentence naming the threshold and what it observed (exit 99)', async () => {
+  const run = await runCli(['run', fixture('threshold-abort.ts'), '--no-report']);
+  const output = run.stdout + run.stderr;
+  assert.is(run.code, 99, output);
+  assert.match(output, /^stopping the test: threshold `llm_ttft p\(95\)<0\.001` failed \(observed p\(95\)=\d+(\.\d+)? ms\) and has abortOnFail$/m);
+  assert.match(output, 'stopped early: a threshold with abortOnFail failed');
+});
+
 test.run();
