@@ -14,7 +14,8 @@
  *   like any value, so `llm_requests: ['count>10']` fails on a run that sent none;
  * - a trend, rate or gauge with no samples, a derived throughput without a
  *   window, and a custom metric the script never used have no value: the
- *   threshold passes with `noData: true` and the summary says "no samples".
+ *   threshold does not fail (ok, as in k6) but has `noData: true`, and every
+ *   output says "no data" rather than "passed" (verdict-words.ts).
  * Pair latency thresholds with `llm_request_failed: ['rate<0.01']` or
  * `llm_requests: ['count>0']` when an empty result must fail.
  */
