@@ -45,6 +45,8 @@ export const ErrorCode = {
   INVALID_OPTIONS: 'LL_ERR_INVALID_OPTIONS',
   /** A threshold expression cannot be parsed. */
   THRESHOLD_SYNTAX: 'LL_ERR_THRESHOLD_SYNTAX',
+  /** A threshold names a metric, tag or tag value the run never produces (a typo, a sweep level not run, a metric not declared at load time). */
+  THRESHOLD_UNKNOWN: 'LL_ERR_THRESHOLD_UNKNOWN',
   /** The script file is missing or esbuild cannot build it; carries esbuild's messages with file:line:column. */
   SCRIPT_BUILD: 'LL_ERR_SCRIPT_BUILD',
   /** The script threw while being loaded (init code) or in setup()/teardown()/handleSummary(). */
@@ -76,6 +78,7 @@ export const exitCodeFor: Readonly<Record<ErrorCodeValue, ExitCodeValue>> = {
   LL_ERR_USAGE: ExitCode.USAGE,
   LL_ERR_INVALID_OPTIONS: ExitCode.INVALID_CONFIG,
   LL_ERR_THRESHOLD_SYNTAX: ExitCode.INVALID_CONFIG,
+  LL_ERR_THRESHOLD_UNKNOWN: ExitCode.INVALID_CONFIG,
   LL_ERR_SCRIPT_BUILD: ExitCode.SCRIPT_EXCEPTION,
   LL_ERR_SCRIPT_EXCEPTION: ExitCode.SCRIPT_EXCEPTION,
   LL_ERR_SCRIPT_ABORTED: ExitCode.SCRIPT_ABORTED,

@@ -95,6 +95,9 @@ export function abortTest(reason = 'test aborted by the script'): never {
   return runtime().abortTest(reason);
 }
 
+/** Where the loader listens for the metrics a script declares while it loads (core/run/load-script.ts). */
+const DECLARED_METRICS_SLOT = Symbol.for('llmload.metrics.declared');
+
 abstract class CustomMetric {
   readonly name: string;
   readonly isTime: boolean;
@@ -106,6 +109,11 @@ abstract class CustomMetric {
     this.name = name;
     this.isTime = isTime;
   }
+  /** Tell the loader, when one listens, that the script declares this metric (thresholds on it are then known before the start). */
+  protected announce(type: MetricType): void {
+    const listener = (globalThis as Record<symbol, ((name: string, type: MetricType) => void) | undefined>)[DECLARED_METRICS_SLOT];
+    listener?.(this.name, type);
+  }
   /** Add a sample, with optional extra tags. */
   add(value: number | boolean, tags?: Record<string, string>): void {
     runtime().addSample(this.name, this.type, typeof value === 'boolean' ? Number(value) : value, tags, this.isTime);
@@ -115,18 +123,34 @@ abstract class CustomMetric {
 /** A cumulative sum (k6 Counter). */
 export class Counter extends CustomMetric {
   protected readonly type = 'counter' as const;
+  constructor(name: string, isTime = false) {
+    super(name, isTime);
+    this.announce(this.type);
+  }
 }
 /** The last value, plus min and max (k6 Gauge). */
 export class Gauge extends CustomMetric {
   protected readonly type = 'gauge' as const;
+  constructor(name: string, isTime = false) {
+    super(name, isTime);
+    this.announce(this.type);
+  }
 }
 /** The share of non-zero samples (k6 Rate). */
 export class Rate extends CustomMetric {
   protected readonly type = 'rate' as const;
+  constructor(name: string, isTime = false) {
+    super(name, isTime);
+    this.announce(this.type);
+  }
 }
 /** A distribution: avg, min, med, max, percentiles (k6 Trend). `isTime` marks milliseconds. */
 export class Trend extends CustomMetric {
   protected readonly type = 'trend' as const;
+  constructor(name: string, isTime = false) {
+    super(name, isTime);
+    this.announce(this.type);
+  }
 }
 
 /**

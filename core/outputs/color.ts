@@ -4,6 +4,7 @@ export interface Palette {
   green(text: string): string;
   red(text: string): string;
   cyan(text: string): string;
+  yellow(text: string): string;
   dim(text: string): string;
   bold(text: string): string;
 }
@@ -11,8 +12,8 @@ export interface Palette {
 const plain = (text: string): string => text;
 const sgr = (open: number, close: number) => (text: string): string => `\u001b[${open}m${text}\u001b[${close}m`;
 
-const PLAIN: Palette = { green: plain, red: plain, cyan: plain, dim: plain, bold: plain };
-const ANSI: Palette = { green: sgr(32, 39), red: sgr(31, 39), cyan: sgr(36, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
+const PLAIN: Palette = { green: plain, red: plain, cyan: plain, yellow: plain, dim: plain, bold: plain };
+const ANSI: Palette = { green: sgr(32, 39), red: sgr(31, 39), cyan: sgr(36, 39), yellow: sgr(33, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
 
 export function palette(enabled: boolean): Palette {
   return enabled ? ANSI : PLAIN;

@@ -13,31 +13,39 @@ export interface GroupTableOptions {
   format?: 'text' | 'markdown';
   /** What identifies a row: the level's users (default), the stage, or the scenario. */
   key?: 'level' | 'stage' | 'scenario' | 'name' | 'rate';
+  /** Tags of planned rows that never ran (a sweep stopped early): listed after the others as "not run". */
+  notRun?: ReadonlyArray<Readonly<Record<string, string>>>;
 }
 
 interface Column {
   title: string;
   align: Align;
   cell(row: RequestStatsRow): string;
+  /** The cell from tags alone, for a row that never ran; only the columns that identify a row have one. */
+  tagCell?(tags: Readonly<Record<string, string>>): string;
 }
+
+const NOT_RUN = 'not run';
 
 const ESTIMATED_NOTE = '* token counts estimated: the server reported no usage';
 const APPROXIMATE_NOTE = '~ percentile from an HDR histogram (≤ 0.1 % relative error)';
 
 /** The table's lines (header first, then one per row, then notes); [] for no rows. */
 export function renderGroupTable(rows: readonly RequestStatsRow[], options: GroupTableOptions = {}): string[] {
-  if (rows.length === 0) return [];
+  const notRun = options.notRun ?? [];
+  if (rows.length === 0 && notRun.length === 0) return [];
   const key = options.key ?? 'level';
   const estimated = rows.some((r) => r.tokensEstimated);
   const approximate = rows.some((r) => [r.e2e, r.ttft, r.itl].some((s) => s?.approximate === true));
-  const scenarios = new Set(rows.map((r) => r.tags['scenario'] ?? ''));
+  const scenarios = new Set([...rows.map((r) => r.tags['scenario'] ?? ''), ...notRun.map((t) => t['scenario'] ?? '')]);
+  const tag = (name: string) => (tags: Readonly<Record<string, string>>): string => tags[name] ?? '-';
 
   const columns: Column[] = [];
-  if (key === 'scenario' || scenarios.size > 1) columns.push({ title: 'scenario', align: 'left', cell: (r) => r.tags['scenario'] ?? '-' });
-  if (key === 'level') columns.push({ title: 'users', align: 'right', cell: (r) => (r.users === null ? (r.tags['level'] ?? '-') : String(r.users)) });
-  if (key === 'stage') columns.push({ title: 'stage', align: 'right', cell: (r) => r.tags['stage'] ?? '-' });
-  if (key === 'name') columns.push({ title: 'name', align: 'left', cell: (r) => r.tags['name'] ?? '-' });
-  if (key === 'rate') columns.push({ title: 'target rate', align: 'right', cell: (r) => r.tags['rate'] ?? '-' });
+  if (key === 'scenario' || scenarios.size > 1) columns.push({ title: 'scenario', align: 'left', cell: (r) => r.tags['scenario'] ?? '-', tagCell: tag('scenario') });
+  if (key === 'level') columns.push({ title: 'users', align: 'right', cell: (r) => (r.users === null ? (r.tags['level'] ?? '-') : String(r.users)), tagCell: tag('level') });
+  if (key === 'stage') columns.push({ title: 'stage', align: 'right', cell: (r) => r.tags['stage'] ?? '-', tagCell: tag('stage') });
+  if (key === 'name') columns.push({ title: 'name', align: 'left', cell: (r) => r.tags['name'] ?? '-', tagCell: tag('name') });
+  if (key === 'rate') columns.push({ title: 'target rate', align: 'right', cell: (r) => r.tags['rate'] ?? '-', tagCell: tag('rate') });
   columns.push(
     { title: 'requests', align: 'right', cell: (r) => String(r.requests) },
     { title: 'success', align: 'right', cell: (r) => (r.successRate === null ? '-' : shortPercent(r.successRate)) },
@@ -54,6 +62,8 @@ export function renderGroupTable(rows: readonly RequestStatsRow[], options: Grou
   const header = columns.map((c) => c.title);
   const align = columns.map((c) => c.align);
   const body = rows.map((row) => columns.map((c) => c.cell(row)));
+  const firstValue = columns.findIndex((c) => c.tagCell === undefined);
+  for (const tags of notRun) body.push(columns.map((c, i) => c.tagCell?.(tags) ?? (i === firstValue ? NOT_RUN : '-')));
   const lines = options.format === 'markdown' ? markdownTable(header, body, align) : alignColumns([header, ...body], align);
   if (estimated || approximate) lines.push('');
   if (estimated) lines.push(ESTIMATED_NOTE);

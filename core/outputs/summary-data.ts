@@ -6,6 +6,7 @@
  */
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import type { LoadGeneratorSummary } from '../metrics/load-generator.js';
+import type { NotRunPhase } from '../executors/not-run.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { ThresholdEvaluation } from '../thresholds/types.js';
 
@@ -37,6 +38,8 @@ export interface RunInfo {
   aborted?: string | null;
   /** Offered, achieved and dropped arrivals of each open-loop row; absent or [] without open-loop scenarios. */
   load?: readonly OpenLoadRow[];
+  /** Planned phases that never started (a sweep stopped before its last levels). */
+  notRun?: readonly NotRunPhase[];
 }
 
 export interface SummaryData {

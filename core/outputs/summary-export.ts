@@ -7,6 +7,7 @@
  * Everything is plain JSON data.
  */
 import type { LoadGeneratorSummary } from '../metrics/load-generator.js';
+import type { NotRunPhase } from '../executors/not-run.js';
 import { createHash } from 'node:crypto';
 import { builtinMetric } from '../metrics/builtin.js';
 import { derivedValue } from '../metrics/derived.js';
@@ -43,7 +44,7 @@ export interface K6Metric {
   /** trend: the summaryTrendStats; counter: count, rate; rate: rate, passes, fails; gauge: value, min, max. */
   values: Record<string, number>;
   /** Threshold expression → whether it passed. */
-  thresholds?: Record<string, { ok: boolean }>;
+  thresholds?: Record<string, { ok: boolean; noData?: true }>;
 }
 
 export interface ThroughputSummary {
@@ -65,6 +66,8 @@ export interface LlmloadSummary {
   target: TargetInfo;
   scenarios: ScenarioInfo[];
   aborted: string | null;
+  /** Planned phases that never started; absent when every phase ran. */
+  notRun?: NotRunPhase[];
   /** The whole run as one row. */
   requests: RequestStatsRow;
   /** One row per concurrency-sweep level (tags scenario, level). */
@@ -136,7 +139,8 @@ export function summaryExport(data: SummaryData): SummaryExport {
   for (const result of results) {
     const metric = metrics[result.metric];
     if (metric === undefined) continue;
-    (metric.thresholds ??= {})[result.source] = { ok: result.ok };
+    // ok keeps k6's meaning (nothing failed); noData says the threshold could not be judged.
+    (metric.thresholds ??= {})[result.source] = result.noData ? { ok: result.ok, noData: true } : { ok: result.ok };
   }
 
   const total = registry.total.row();
@@ -150,6 +154,7 @@ export function summaryExport(data: SummaryData): SummaryExport {
       target: { ...run.target },
       scenarios: [...(run.scenarios ?? [])],
       aborted: run.aborted ?? null,
+      ...(run.notRun !== undefined && run.notRun.length > 0 ? { notRun: run.notRun.map((p) => ({ scenario: p.scenario, tags: { ...p.tags } })) } : {}),
       requests: total,
       levels: registry.groupRows('level'),
       scenarioRows: registry.groupRows('scenario'),

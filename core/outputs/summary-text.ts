@@ -11,6 +11,8 @@
 import { builtinMetric, DERIVED_METRICS, LLM_INPUT_TOKENS, LLM_OUTPUT_TOKENS, LLM_OUTPUT_TPS } from '../metrics/builtin.js';
 import { DELAY_P99_LIMIT_MS, loadGeneratorHeadline, type LoadGeneratorSummary } from '../metrics/load-generator.js';
 import type { ThresholdResult } from '../thresholds/types.js';
+import { thresholdHeadline, thresholdOutcome } from '../thresholds/verdict-words.js';
+import { describeNotRun } from '../executors/not-run.js';
 import { palette, visibleLength, type Palette } from './color.js';
 import { formatNumber, formatPercent, humanizeDuration } from './humanize.js';
 import { loadShortfall } from '../metrics/load-delivery.js';
@@ -77,7 +79,8 @@ export function renderSummary(input: SummaryData | SummaryExport, options: Rende
     ['REQUESTS BY NAME', 'name', data.llmload.names ?? []],
   ];
   for (const [title, key, rows] of tables) {
-    const lines = renderGroupTable(rows, { key });
+    const notRun = (data.llmload.notRun ?? []).filter((p) => p.tags[key] !== undefined).map((p) => ({ scenario: p.scenario, ...p.tags }));
+    const lines = renderGroupTable(rows, { key, notRun });
     if (lines.length === 0) continue;
     out.push(`  ${c.bold(`█ ${title}`)}`, '', ...lines.map((l) => (l === '' ? '' : `${INDENT}${l}`)), '');
   }
@@ -97,7 +100,10 @@ function headerLines(data: SummaryExport, c: Palette): string[] {
     where = target.url ?? 'built-in simulator';
   }
   const lines = [`  target: ${where}${target.model === null ? '' : ` · model ${target.model}`}`];
-  if (aborted !== null) lines.push(`  ${c.red('stopped early')}: ${aborted}`);
+  const notRun = data.llmload.notRun ?? [];
+  const before = notRun.length === 0 ? '' : `the run stopped before ${describeNotRun(notRun, data.llmload.scenarios.length)} ran`;
+  if (aborted !== null) lines.push(`  ${c.red('stopped early')}: ${aborted}${before === '' ? '' : `; ${before}`}`);
+  else if (before !== '') lines.push(`  ${c.red('not run')}: ${before}`);
   const shortfall = loadShortfall(data.llmload.load ?? []);
   if (shortfall !== null) lines.push(`  ${c.red('LOAD NOT DELIVERED')} — ${shortfall}`);
   const loadGenerator = data.llmload.loadGenerator;
@@ -136,14 +142,20 @@ function thresholdLines(data: SummaryExport, c: Palette): string[] {
   for (const [metric, results] of byMetric) {
     lines.push(`${INDENT}${metric}`);
     for (const r of results) {
-      const mark = r.ok ? c.green('✓') : c.red('✗');
+      const outcome = thresholdOutcome(r);
+      const mark = outcome === 'pass' ? c.green('✓') : outcome === 'fail' ? c.red('✗') : c.yellow('○');
       let observed: string;
       if (r.error !== undefined) observed = c.red(r.error);
-      else if (r.observed === null) observed = c.dim('no samples');
+      else if (r.observed === null) observed = c.yellow('no data');
       else observed = `${r.aggregation}=${formatObserved(r, data.metrics[metric])}`;
       lines.push(`${INDENT}${mark} '${r.source}' ${observed}`);
     }
     lines.push('');
+  }
+  // Said in words whenever a threshold could not be judged: a ✓ count alone would read as "all passed".
+  const notRun = data.llmload.notRun ?? [];
+  if (data.llmload.thresholds.length > 0 && (notRun.length > 0 || data.llmload.thresholds.some((r) => thresholdOutcome(r) === 'no data'))) {
+    lines.push(`${INDENT}${thresholdHeadline(data.llmload.thresholds, notRun.length === 0 ? '' : describeNotRun(notRun, data.llmload.scenarios.length))}`, '');
   }
   return lines;
 }

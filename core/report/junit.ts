@@ -1,7 +1,8 @@
 /**
  * `--out junit=FILE`: the run as a JUnit XML report for CI, one test case per
  * threshold and per check. A failed threshold carries the value it observed;
- * a check fails when any of its evaluations failed.
+ * a check fails when any of its evaluations failed. A threshold with no data is
+ * skipped (not judged), which is how CI tools show it.
  */
 import type { CheckRecord } from '../metrics/registry.js';
 import type { ThresholdResult } from '../thresholds/types.js';
@@ -21,7 +22,9 @@ export function renderJunit(input: JunitInput): string {
   const thresholdCases = thresholds.map((t) => {
     const name = `${t.key} ${t.source}`;
     const observed = t.observed === null ? 'no data' : `${t.aggregation}=${formatValue(t.metric, t.observed)}`;
-    if (t.ok) return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0">${t.noData ? `<system-out>${xml(`no data: ${observed}`)}</system-out>` : `<system-out>${xml(`observed ${observed}`)}</system-out>`}</testcase>`;
+    // No data is neither a pass nor a failure: CI tools show a skipped test as "not judged".
+    if (t.ok && t.noData) return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><skipped message="${xml(`no data: ${t.metric} had no samples`)}"/></testcase>`;
+    if (t.ok) return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><system-out>${xml(`observed ${observed}`)}</system-out></testcase>`;
     const message = t.error !== undefined ? `cannot evaluate: ${t.error}` : `observed ${observed}, expected ${t.source}`;
     return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><failure type="threshold" message="${xml(message)}">${xml(`${t.key}: ${message}`)}</failure></testcase>`;
   });
@@ -34,13 +37,14 @@ export function renderJunit(input: JunitInput): string {
     return `    <testcase classname="llmload.checks" name="${xml(name)}" time="0"><failure type="check" message="${xml(message)}">${xml(message)}</failure></testcase>`;
   });
   const failedThresholds = thresholds.filter((t) => !t.ok).length;
+  const skippedThresholds = thresholds.filter((t) => t.ok && t.noData).length;
   const failedChecks = input.checks.filter((c) => c.fails > 0).length;
-  const suite = (name: string, cases: string[], failures: number): string =>
-    `  <testsuite name="${xml(`${input.name} ${name}`)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${seconds}">\n${cases.join('\n')}${cases.length > 0 ? '\n' : ''}  </testsuite>`;
+  const suite = (name: string, cases: string[], failures: number, skipped = 0): string =>
+    `  <testsuite name="${xml(`${input.name} ${name}`)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds}">\n${cases.join('\n')}${cases.length > 0 ? '\n' : ''}  </testsuite>`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="llmload" tests="${thresholdCases.length + checkCases.length}" failures="${failedThresholds + failedChecks}" errors="0" time="${seconds}">`,
-    suite('thresholds', thresholdCases, failedThresholds),
+    `<testsuites name="llmload" tests="${thresholdCases.length + checkCases.length}" failures="${failedThresholds + failedChecks}" errors="0" skipped="${skippedThresholds}" time="${seconds}">`,
+    suite('thresholds', thresholdCases, failedThresholds, skippedThresholds),
     suite('checks', checkCases, failedChecks),
     '</testsuites>',
     '',

@@ -23,9 +23,11 @@ export interface LevelThresholdCheck {
   key: string;
   /** The expression, e.g. `p(95)<2000`. */
   source: string;
-  /** The level's value (null without samples: counts as passing, as k6 does). */
+  /** The level's value (null without samples). */
   observed: number | null;
+  /** Not failed; with `noData` it was not judged either (shown as "no data", never as passed). */
   ok: boolean;
+  noData: boolean;
   /** 'level': evaluated on the level's requests; 'run': the run's verdict of a threshold filtered to this level. */
   basis: 'level' | 'run';
 }
@@ -43,7 +45,7 @@ export function checkLevelThresholds(stats: RequestStats, tags: Readonly<Record<
       if (!filter.every(([k]) => GROUP_TAGS.has(k))) continue;
       if (!filter.every(([k, v]) => tags[k] === v)) continue;
       // Filtered to this very group: every request of the group, and only those, fed it.
-      out.push({ key: threshold.key, source: threshold.source, observed: threshold.observed, ok: threshold.ok, basis: 'run' });
+      out.push({ key: threshold.key, source: threshold.source, observed: threshold.observed, ok: threshold.ok, noData: threshold.noData, basis: 'run' });
       continue;
     }
     const expression = parseThresholdExpression(threshold.source);
@@ -51,7 +53,7 @@ export function checkLevelThresholds(stats: RequestStats, tags: Readonly<Record<
     const { method, percentile, operator, value } = expression.value;
     const observed = levelValue(stats, name, method, percentile);
     if (observed === undefined) continue;
-    out.push({ key: threshold.key, source: threshold.source, observed, ok: observed === null || compare(observed, operator, value), basis: 'level' });
+    out.push({ key: threshold.key, source: threshold.source, observed, ok: observed === null || compare(observed, operator, value), noData: observed === null, basis: 'level' });
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * results (results-file.ts) and rendered by report-document.ts into Markdown
  * and HTML, by charts.ts into Vega-Lite specs, and read back by `compare`.
  */
+import type { NotRunPhase } from '../executors/not-run.js';
 import { basename } from 'node:path';
 import { LLM_REQUEST_FAILED, TAG_LEVEL, TAG_RATE, TAG_SCENARIO } from '../metrics/builtin.js';
 import { loadShortfall, type OpenLoadRow } from '../metrics/load-delivery.js';
@@ -75,6 +76,8 @@ export interface ReportData {
     endedAt: string | null;
     durationMs: number | null;
     aborted: string | null;
+    /** Planned phases that never started (a sweep stopped before its last levels). */
+    notRun: NotRunPhase[];
     /** The results file had its end line (the run got to its end). */
     complete: boolean;
     llmloadVersion: string;
@@ -253,6 +256,7 @@ export function buildReportData(results: RunResults): ReportData {
       endedAt: end?.endedAt ?? null,
       durationMs: end?.durationMs ?? null,
       aborted: end?.aborted ?? null,
+      notRun: (end?.notRun ?? []).map((p) => ({ scenario: p.scenario, tags: { ...p.tags } })),
       complete: end !== null,
       llmloadVersion: end?.llmloadVersion ?? (typeof meta?.llmloadVersion === 'string' ? meta.llmloadVersion : llmloadVersion()),
       resultsFile: basename(results.path),

@@ -15,6 +15,8 @@ import { b, c, code, h, note, ol, p, table, ul, type Block, type ReportDocument,
 import { BATCH_E2E_P95_MS, INTERACTIVE_E2E_P95_MS, INTERACTIVE_TTFT_P95_MS, type ExperienceClass, type Findings } from './findings.js';
 import { fmtChange, fmtCount, fmtGiB, fmtMs, fmtRate, fmtShare, fmtSpeedup, fmtTokens } from './format.js';
 import type { ReportData, ReportRow, ReportSweep } from './report-data.js';
+import { thresholdOutcome, thresholdVerdict } from '../thresholds/verdict-words.js';
+import { describeNotRun } from '../executors/not-run.js';
 
 export function buildReportDocument(data: ReportData, charts: readonly ChartSpec[]): ReportDocument {
   const blocks: Block[] = [h(1, data.title)];
@@ -52,10 +54,9 @@ export function levelName(sweep: ReportSweep, label: string): string {
 export function verdict(data: ReportData): Block[] {
   const t = data.total;
   const spans: Span[] = [];
-  if (data.thresholdsOk === true) spans.push(b('PASS'), ' — every threshold passed. ');
-  else if (data.thresholdsOk === false) {
-    const failed = (data.thresholds ?? []).filter((x) => !x.ok).length;
-    spans.push(b('FAIL'), ` — ${failed} of ${data.thresholds?.length ?? 0} thresholds failed. `);
+  if (data.thresholdsOk !== null && data.thresholds !== null) {
+    const { word, detail } = thresholdVerdict(data.thresholds, (data.run.notRun ?? []).length === 0 ? '' : describeNotRun(data.run.notRun ?? [], data.scenarios.length));
+    spans.push(b(word), ` — ${detail}. `);
   } else spans.push(b('No thresholds'), ' were set. ');
   spans.push(`${fmtCount(t.requests)} requests, ${fmtShare(t.successRate)} successful, ${fmtRate(t.requestsPerSec)} req/s and ${fmtTokens(t.outputTokensPerSec)} output tok/s over ${fmtMs(t.window?.durationMs ?? null)}.`);
   const out: Block[] = [p(...spans)];
@@ -152,7 +153,8 @@ export function summaryTables(data: ReportData): Block[] {
   const out: Block[] = [h(2, 'Summary')];
   for (const sweep of data.sweeps) {
     if (data.sweeps.length > 1) out.push(h(3, `Scenario ${sweep.scenario}`));
-    out.push(table([axisName(sweep), ...SUMMARY_HEADER], sweep.rows.map((r) => [r.label, ...summaryCells(r)])));
+    const notRun = notRunLabels(data, sweep).map((label) => [label, 'not run', ...SUMMARY_HEADER.slice(1).map(() => '-')]);
+    out.push(table([axisName(sweep), ...SUMMARY_HEADER], [...sweep.rows.map((r) => [r.label, ...summaryCells(r)]), ...notRun]));
   }
   if (data.sweeps.length === 0 && data.stages.length > 0) {
     out.push(p('Per stage:'));
@@ -237,7 +239,14 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
     out.push(p(b(`${levelName(sweep, f.breaking.label)}`), ' is the first level that failed:'));
     out.push(ul(f.breaking.reasons.map((r) => [r])));
   } else {
-    out.push(p(b('None within the tested range: '), f.failureThreshold || sweep.rows.some((r) => r.thresholdChecks.length > 0) ? 'every level met every threshold that applies to it.' : `no level failed more than ${fmtShare(f.failureLimit)} of its requests (no threshold applies per level).`));
+    const untested = notRunLabels(data, sweep);
+    out.push(
+      p(
+        b('None within the tested range: '),
+        f.failureThreshold || sweep.rows.some((r) => r.thresholdChecks.length > 0) ? 'every level met every threshold that applies to it' : `no level failed more than ${fmtShare(f.failureLimit)} of its requests (no threshold applies per level)`,
+        untested.length === 0 ? '.' : `; ${untested.length === 1 ? 'level' : 'levels'} ${untested.join(', ')} did not run.`,
+      ),
+    );
   }
   const moment = data.failures.crossed;
   const first = data.failures.first;
@@ -407,26 +416,39 @@ export function thresholdsSection(data: ReportData): Block[] {
   out.push(
     table(
       ['metric', 'threshold', 'observed', 'result'],
-      data.thresholds.map((t) => [t.key, t.source, t.observed === null ? 'no data' : `${t.aggregation}=${formatObserved(t.metric, t.observed)}`, t.error !== undefined ? `error: ${t.error}` : t.ok ? (t.noData ? 'pass (no data)' : 'pass') : 'FAIL']),
+      data.thresholds.map((t) => [t.key, t.source, t.observed === null ? 'no data' : `${t.aggregation}=${formatObserved(t.metric, t.observed)}`, t.error !== undefined ? `error: ${t.error}` : thresholdOutcome(t) === 'fail' ? 'FAIL' : thresholdOutcome(t)]),
       ['left', 'left', 'right', 'left'],
     ),
   );
   for (const sweep of data.sweeps) {
     const rows = sweep.rows.filter((r) => r.thresholdChecks.length > 0);
     if (rows.length === 0) continue;
+    // Levels the run never reached: listed as such, so the table never reads as if they passed.
+    const notRun = notRunLabels(data, sweep);
     out.push(p(`Per ${sweep.axis === 'rate' ? 'rate' : 'level'}${data.sweeps.length > 1 ? ` (${sweep.scenario})` : ''}: each threshold judged on that level's requests alone.`));
     out.push(
       table(
         [axisName(sweep), 'passed', 'failed thresholds'],
-        rows.map((r) => {
-          const failed = r.thresholdChecks.filter((x) => !x.ok);
-          return [r.label, `${r.thresholdChecks.length - failed.length} of ${r.thresholdChecks.length}`, failed.length === 0 ? '-' : failed.map((x) => `${x.key} ${x.source} (${x.observed === null ? 'no data' : formatObserved(x.key, x.observed)})`).join('; ')];
-        }),
+        [
+          ...rows.map((r) => {
+            const failed = r.thresholdChecks.filter((x) => !x.ok);
+            const noData = r.thresholdChecks.filter((x) => x.ok && x.noData).length;
+            const passed = r.thresholdChecks.length - failed.length - noData;
+            return [r.label, `${passed} of ${r.thresholdChecks.length}${noData > 0 ? ` (${noData} no data)` : ''}`, failed.length === 0 ? '-' : failed.map((x) => `${x.key} ${x.source} (${x.observed === null ? 'no data' : formatObserved(x.key, x.observed)})`).join('; ')];
+          }),
+          ...notRun.map((label) => [label, 'not run', '-']),
+        ],
         ['left', 'right', 'left'],
       ),
     );
   }
   return out;
+}
+
+/** Labels of the sweep's levels (or rates) that never started, e.g. ['8'] after Ctrl-C during level 4. */
+function notRunLabels(data: ReportData, sweep: ReportSweep): string[] {
+  const key = sweep.axis === 'rate' ? 'rate' : 'level';
+  return (data.run.notRun ?? []).filter((x) => x.scenario === sweep.scenario).map((x) => x.tags[key]).filter((label): label is string => label !== undefined);
 }
 
 function formatObserved(metric: string, value: number): string {

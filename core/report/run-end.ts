@@ -8,6 +8,7 @@
  * (their names are kept), URLs lose their credentials, and the caller passes
  * the serialized line through redactSecrets as every other output.
  */
+import type { NotRunPhase } from '../executors/not-run.js';
 import { cpus, freemem, platform, release, arch, totalmem } from 'node:os';
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import type { ResolvedOptions } from '../options/index.js';
@@ -53,6 +54,8 @@ export interface RunEnd {
   durationMs: number;
   /** Why the run stopped early, or null. */
   aborted: string | null;
+  /** Planned phases that never started; absent in files written before it was recorded. */
+  notRun?: NotRunPhase[];
   target: TargetInfo;
   scenarios: ScenarioInfo[];
   options: OptionsDigest;
@@ -67,6 +70,7 @@ export interface RunEnd {
 export interface RunEndInput {
   durationMs: number;
   aborted: string | null;
+  notRun?: readonly NotRunPhase[];
   target: TargetInfo;
   scenarios: readonly ScenarioInfo[];
   options: ResolvedOptions;
@@ -83,6 +87,7 @@ export function buildRunEnd(input: RunEndInput): RunEnd {
     endedAt: new Date().toISOString(),
     durationMs: input.durationMs,
     aborted: input.aborted,
+    notRun: (input.notRun ?? []).map((p) => ({ scenario: p.scenario, tags: { ...p.tags } })),
     target: { ...input.target },
     scenarios: input.scenarios.map((s) => ({ ...s })),
     options: digestOptions(input.options),

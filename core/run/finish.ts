@@ -19,6 +19,7 @@ import { summaryExport } from '../outputs/summary-export.js';
 import { renderSummary } from '../outputs/summary-text.js';
 import type { LiveMetrics } from './live-metrics.js';
 import type { LoadedScript } from './load-script.js';
+import type { NotRunPhase } from '../executors/not-run.js';
 import { describe } from './load-script.js';
 import type { ResolvedTarget } from './target.js';
 import { buildRunEnd } from '../report/run-end.js';
@@ -40,6 +41,8 @@ export interface FinishInput {
   /** Why the test stopped early, or null. */
   aborted: string | null;
   scenarios: ReadonlyArray<{ name: string; executor: string }>;
+  /** Planned phases that never started (a sweep stopped before its last levels). */
+  notRun?: readonly NotRunPhase[];
   /** --out and --report destinations (junit, csv, report folder). */
   outputs?: RunOutputs | undefined;
   /** Scraping the target's /metrics since before the load; stopped here. */
@@ -66,6 +69,7 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
       noColor: !shouldUseColor(io.stdout, io.env),
       aborted: input.aborted,
       load: live.loadRows(),
+      notRun: [...(input.notRun ?? [])],
     },
     loadGenerator: live.loadGenerator.summary(),
   };
@@ -77,7 +81,7 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
     const server = input.probe === undefined ? null : await input.probe.stop();
     // The end line: what `llmload report` needs beyond the records to rebuild the report.
     input.results?.writeEnd(
-      buildRunEnd({ durationMs: input.durationMs, aborted: input.aborted, target: data.run.target, scenarios: input.scenarios, options, thresholds: evaluation?.results ?? null, server, load: data.run.load ?? [] }) as unknown as Record<string, unknown>,
+      buildRunEnd({ durationMs: input.durationMs, aborted: input.aborted, notRun: input.notRun ?? [], target: data.run.target, scenarios: input.scenarios, options, thresholds: evaluation?.results ?? null, server, load: data.run.load ?? [] }) as unknown as Record<string, unknown>,
       redact,
     );
     await input.results?.close();

@@ -4,6 +4,10 @@
  */
 import { ErrorCode, LlmloadError } from '../errors.js';
 import type { BundledScript } from '../bundle/bundle-script.js';
+import type { MetricType } from '../metrics/types.js';
+
+/** dsl/index.ts calls the function found here when a script constructs a Counter, Gauge, Rate or Trend. */
+const DECLARED_METRICS_SLOT = Symbol.for('llmload.metrics.declared');
 
 export type ScriptFn = (...args: unknown[]) => unknown;
 
@@ -16,10 +20,23 @@ export interface LoadedScript {
   handleSummary: ScriptFn | undefined;
   /** Names of exported functions a scenario may `exec`. */
   functions: Set<string>;
+  /**
+   * Custom metrics the script's init code declares (`new Trend('x')` at module level), by name.
+   * Collected here, in the controller, because this load runs before the target is resolved,
+   * setup() runs or any worker connects: thresholds on unknown metrics stop the run before
+   * anything is sent. Workers run the same init code, so they declare the same metrics.
+   */
+  declaredMetrics: Map<string, MetricType>;
 }
 
 export async function loadScript(bundle: BundledScript): Promise<LoadedScript> {
   let module: Record<string, unknown>;
+  const declaredMetrics = new Map<string, MetricType>();
+  const slots = globalThis as Record<symbol, unknown>;
+  const previous = slots[DECLARED_METRICS_SLOT];
+  slots[DECLARED_METRICS_SLOT] = (name: string, type: MetricType): void => {
+    if (!declaredMetrics.has(name)) declaredMetrics.set(name, type);
+  };
   try {
     module = (await import(bundle.bundleUrl)) as Record<string, unknown>;
   } catch (error) {
@@ -27,6 +44,9 @@ export async function loadScript(bundle: BundledScript): Promise<LoadedScript> {
       cause: error,
       hint: 'code at the top level of a script runs when it loads; move request code into the default function or setup()',
     });
+  } finally {
+    if (previous === undefined) delete slots[DECLARED_METRICS_SLOT];
+    else slots[DECLARED_METRICS_SLOT] = previous;
   }
   const functions = new Set<string>();
   for (const [name, value] of Object.entries(module)) if (typeof value === 'function') functions.add(name);
@@ -45,6 +65,7 @@ export async function loadScript(bundle: BundledScript): Promise<LoadedScript> {
     teardown: fn('teardown'),
     handleSummary: fn('handleSummary'),
     functions,
+    declaredMetrics,
   };
 }
 

@@ -31,9 +31,12 @@ import { resolveTarget, type ResolvedTarget } from './target.js';
 import { LiveMetrics } from './live-metrics.js';
 import { runLifecycleHook } from './lifecycle.js';
 import { finishRun } from './finish.js';
+import { notRunPhases, phaseKey } from '../executors/not-run.js';
 import { parseRunOutputs, probeIntervalMs, type RunOutputs } from '../report/run-outputs.js';
 import { ServerProbe } from '../report/server-probe.js';
 import { ThreadHealth } from '../workers/client-health.js';
+import { checkThresholdTargets, planTagValues } from '../thresholds/check-targets.js';
+import { parseThresholds } from '../thresholds/parse-thresholds.js';
 
 /** What the CLI asks for. */
 export interface RunRequest {
@@ -96,6 +99,10 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const options = validateOptions(raw);
     const plans = planScenarios(options);
     checkExecNames(plans, script.functions);
+    // Before the target is resolved, setup() runs or a worker connects: nothing has been sent yet.
+    if (request.thresholds) {
+      checkThresholdTargets(parseThresholds(options.thresholds), { declaredMetrics: script.declaredMetrics, planTags: planTagValues(plans, options) });
+    }
     const live = new LiveMetrics(options, request.thresholds);
     const outputs = parseOutputs(request.outputs);
 
@@ -173,7 +180,11 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     });
     live.addConnectTimes(connectMs);
     scheduler = new Scheduler(pool, plans);
-    scheduler.onPhaseStart = (event) => live.phaseStarted(event);
+    const startedPhases = new Set<string>();
+    scheduler.onPhaseStart = (event) => {
+      startedPhases.add(phaseKey(event.scenario, event.phaseIndex));
+      live.phaseStarted(event);
+    };
     scheduler.onVusTarget = (scenario, vus) => live.vusTarget(scenario, vus);
     scheduler.onScenarioEnd = (scenario) => live.scenarioEnded(scenario);
     scheduler.onOpenPhaseEnd = (phaseId, atEpochMs) => live.openPhaseEnded(phaseId, atEpochMs);
@@ -214,7 +225,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       const abort = live.checkAbort(elapsed);
       if (abort !== null && stopReason === null) {
         stopReason = 'abortOnFail';
-        progress.log(`threshold ${abort} failed with abortOnFail: stopping the test`);
+        progress.log(abort);
         scheduler?.stop();
       }
     }, THRESHOLD_INTERVAL_MS);
@@ -254,6 +265,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       secrets,
       aborted: stopReason === null ? null : STOP_REASONS[stopReason],
       scenarios: plans.map((p) => ({ name: p.name, executor: p.executor })),
+      notRun: notRunPhases(plans, startedPhases),
       outputs,
       probe,
     });

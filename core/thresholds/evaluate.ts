@@ -14,11 +14,13 @@
  *   like any value, so `llm_requests: ['count>10']` fails on a run that sent none;
  * - a trend, rate or gauge with no samples, a derived throughput without a
  *   window, and a custom metric the script never used have no value: the
- *   threshold passes with `noData: true` and the summary says "no samples".
+ *   threshold does not fail (ok, as in k6) but has `noData: true`, and every
+ *   output says "no data" rather than "passed" (verdict-words.ts).
  * Pair latency thresholds with `llm_request_failed: ['rate<0.01']` or
  * `llm_requests: ['count>0']` when an empty result must fail.
  */
 import { supportsAggregation } from '../metrics/aggregate.js';
+import { builtinMetric } from '../metrics/builtin.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import { sinkSamples } from '../metrics/sinks.js';
 import { compare } from './parse-expression.js';
@@ -105,8 +107,20 @@ export class ThresholdRunner {
   }
 }
 
-/** k6's message when abortOnFail stops a test. */
+/**
+ * The one sentence printed when abortOnFail stops a test, e.g.
+ * "stopping the test: threshold `llm_ttft p(95)<200` failed (observed p(95)=412 ms) and has abortOnFail".
+ */
 export function abortMessage(evaluation: ThresholdEvaluation): string {
-  const metrics = [...new Set(evaluation.abortedBy.map((r) => r.metric))].sort();
-  return `thresholds on metrics '${metrics.join(', ')}' were breached; at least one has abortOnFail enabled, stopping test prematurely`;
+  const parts = evaluation.abortedBy.map((r) => `\`${r.key} ${r.source}\` failed (observed ${r.aggregation}=${formatObservedValue(r.metric, r.observed)})`);
+  if (parts.length === 1) return `stopping the test: threshold ${parts[0]} and has abortOnFail`;
+  return `stopping the test: thresholds ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}; each has abortOnFail`;
+}
+
+/** A value as the abort message shows it: 4 significant digits, with "ms" on built-in time metrics. */
+function formatObservedValue(metric: string, value: number | null): string {
+  if (value === null) return 'no data';
+  const rounded = String(Number(value.toPrecision(4)));
+  const name = metric.includes('{') ? metric.slice(0, metric.indexOf('{')) : metric;
+  return builtinMetric(name)?.contains === 'time' ? `${rounded} ms` : rounded;
 }

@@ -5,8 +5,9 @@
  * Metric names: builtin names have a known type, and an aggregation the type
  * lacks (p(95) on the counter llm_requests) is an error, as in k6. Any other
  * valid name is taken as a custom metric, whose type is only known once the
- * script defines it: `validateThresholdTypes` checks those when the engine
- * knows them, and evaluation reports a mismatch as a failed threshold.
+ * script defines it: check-targets.ts checks the names and types the script
+ * declares when it loads, before the start, and evaluation reports any other
+ * mismatch as a failed threshold.
  */
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { describeAggregations, supportsAggregation } from '../metrics/aggregate.js';

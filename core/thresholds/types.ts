@@ -54,7 +54,7 @@ export interface ThresholdResult {
   /** The value compared; null when there was none (no samples). */
   observed: number | null;
   ok: boolean;
-  /** Not evaluated for lack of samples: counts as passing (see evaluate.ts). */
+  /** Not evaluated for lack of samples: does not fail the run, but is shown as "no data", never as passed (see evaluate.ts). */
   noData: boolean;
   abortOnFail: boolean;
   /** Why it could not be evaluated (e.g. p(95) on a custom counter); such a threshold fails. */

@@ -101,9 +101,9 @@ test('breaking point: the first level whose failures pass 1 % when no threshold 
 });
 
 test('breaking point and capacity follow the thresholds that apply per level', () => {
-  const fail: LevelThresholdCheck = { key: 'llm_ttft', source: 'p(95)<2000', observed: 2345.6, ok: false, basis: 'level' };
-  const pass: LevelThresholdCheck = { key: 'llm_ttft', source: 'p(95)<2000', observed: 900, ok: true, basis: 'level' };
-  const rate: LevelThresholdCheck = { key: 'llm_request_failed', source: 'rate<0.10', observed: 0.05, ok: true, basis: 'level' };
+  const fail: LevelThresholdCheck = { key: 'llm_ttft', source: 'p(95)<2000', observed: 2345.6, ok: false, noData: false, basis: 'level' };
+  const pass: LevelThresholdCheck = { key: 'llm_ttft', source: 'p(95)<2000', observed: 900, ok: true, noData: false, basis: 'level' };
+  const rate: LevelThresholdCheck = { key: 'llm_request_failed', source: 'rate<0.10', observed: 0.05, ok: true, noData: false, basis: 'level' };
   const f = computeFindings([
     level(1, 1, 100, {}, [pass, rate]),
     level(5, 4, 120, { requests: 100, failed: 5 }, [pass, rate]),

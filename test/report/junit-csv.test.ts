@@ -17,7 +17,7 @@ test('junit: a test case per threshold and per check, failures carry the observe
       { group: '::chat', name: 'status is 200', passes: 5, fails: 0 },
     ],
   });
-  assert.match(xml, '<testsuites name="llmload" tests="4" failures="2" errors="0" time="12.345">');
+  assert.match(xml, '<testsuites name="llmload" tests="4" failures="2" errors="0" skipped="0" time="12.345">');
   assert.match(xml, '<testsuite name="sweep.ts thresholds" tests="2" failures="1"');
   assert.match(
     xml,
@@ -26,6 +26,24 @@ test('junit: a test case per threshold and per check, failures carry the observe
   assert.match(xml, '<testcase classname="llmload.thresholds" name="llm_request_failed rate&lt;0.01" time="0"><system-out>observed rate=0</system-out></testcase>');
   assert.match(xml, '<testcase classname="llmload.checks" name="has xml" time="0"><failure type="check" message="12 of 200 failed (6.00%)">');
   assert.match(xml, 'name="chat › status is 200" time="0"><system-out>5 of 5 passed</system-out>');
+});
+
+test('junit: a threshold with no data is skipped, not passed', () => {
+  const xml = renderJunit({
+    name: 'run.ts',
+    durationMs: 1000,
+    thresholds: [
+      { key: 'llm_ttft{failure:timeout}', metric: 'llm_ttft{failure:timeout}', source: 'p(95)<1', aggregation: 'p(95)', observed: null, ok: true, noData: true, abortOnFail: false },
+      { key: 'llm_request_failed', metric: 'llm_request_failed', source: 'rate<0.01', aggregation: 'rate', observed: 0, ok: true, noData: false, abortOnFail: false },
+    ],
+    checks: [],
+  });
+  assert.match(xml, '<testsuites name="llmload" tests="2" failures="0" errors="0" skipped="1" time="1.000">');
+  assert.match(xml, '<testsuite name="run.ts thresholds" tests="2" failures="0" errors="0" skipped="1" time="1.000">');
+  assert.match(
+    xml,
+    '<testcase classname="llmload.thresholds" name="llm_ttft{failure:timeout} p(95)&lt;1" time="0"><skipped message="no data: llm_ttft{failure:timeout} had no samples"/></testcase>',
+  );
 });
 
 test('junit: no thresholds still gives a valid document', () => {

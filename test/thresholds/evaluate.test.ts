@@ -92,7 +92,7 @@ test('abortOnFail aborts only after delayAbortEval and never at the final evalua
   const late = r.evaluate(10_001);
   assert.is(late.abort, true);
   assert.equal(late.abortedBy.map((x) => x.metric), ['llm_ttft']);
-  assert.is(abortMessage(late), "thresholds on metrics 'llm_ttft' were breached; at least one has abortOnFail enabled, stopping test prematurely");
+  assert.is(abortMessage(late), 'stopping the test: threshold `llm_ttft p(95)<100` failed (observed p(95)=400 ms) and has abortOnFail');
   assert.is(r.evaluate(20_000, { final: true }).abort, false);
 });
 

@@ -1,0 +1,52 @@
+/**
+ * The words a verdict uses for the thresholds, shared by the summary, the
+ * report and JUnit. A threshold with no data is neither passed nor failed: it
+ * does not fail the run (k6's exit code semantics), but no headline may say
+ * "every threshold passed" while one could not be judged.
+ */
+import type { ThresholdResult } from './types.js';
+
+/** How one threshold ended. */
+export type ThresholdOutcome = 'pass' | 'fail' | 'no data';
+
+export function thresholdOutcome(result: ThresholdResult): ThresholdOutcome {
+  if (!result.ok) return 'fail';
+  return result.noData ? 'no data' : 'pass';
+}
+
+/** `llm_ttft{failure:timeout} p(95)<1`: how a threshold is named in one line. */
+export function thresholdName(result: Pick<ThresholdResult, 'key' | 'source'>): string {
+  return `${result.key} ${result.source}`;
+}
+
+/**
+ * The verdict in words, without a final period: the word, then what it rests on.
+ *   PASS, "every threshold passed"
+ *   PASS, "3 of 4 thresholds passed; 1 had no data: llm_ttft{failure:timeout} p(95)<1"
+ *   FAIL, "1 of 4 thresholds failed; 1 had no data: …"
+ * `notRun` names the planned phases that never started ("level 8"), appended as
+ * "the run stopped before level 8 ran".
+ */
+export function thresholdVerdict(results: readonly ThresholdResult[], notRun = ''): { word: 'PASS' | 'FAIL'; detail: string } {
+  const { word, detail } = judged(results);
+  if (notRun === '') return { word, detail };
+  // Thresholds were judged on the phases that ran; say which did not, so PASS never covers them.
+  return { word, detail: `${detail === 'every threshold passed' ? 'every threshold passed on what ran' : detail}; the run stopped before ${notRun} ran` };
+}
+
+function judged(results: readonly ThresholdResult[]): { word: 'PASS' | 'FAIL'; detail: string } {
+  const failed = results.filter((r) => thresholdOutcome(r) === 'fail').length;
+  const passed = results.filter((r) => thresholdOutcome(r) === 'pass').length;
+  const noData = results.filter((r) => thresholdOutcome(r) === 'no data');
+  const missing = noData.length === 0 ? '' : `; ${noData.length} had no data: ${noData.map(thresholdName).join(', ')}`;
+  const plural = results.length === 1 ? 'threshold' : 'thresholds';
+  if (failed > 0) return { word: 'FAIL', detail: `${failed} of ${results.length} ${plural} failed${missing}` };
+  if (noData.length === 0) return { word: 'PASS', detail: 'every threshold passed' };
+  return { word: 'PASS', detail: `${passed} of ${results.length} ${plural} passed${missing}` };
+}
+
+/** "PASS — 3 of 4 thresholds passed; 1 had no data: …" */
+export function thresholdHeadline(results: readonly ThresholdResult[], notRun = ''): string {
+  const { word, detail } = thresholdVerdict(results, notRun);
+  return `${word} — ${detail}`;
+}

@@ -1,0 +1,33 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ThresholdResult } from '../../core/thresholds/types.js';
+import { thresholdHeadline, thresholdOutcome } from '../../core/thresholds/verdict-words.js';
+
+const result = (key: string, source: string, outcome: 'pass' | 'fail' | 'no data'): ThresholdResult => ({
+  key,
+  metric: key,
+  source,
+  aggregation: 'p(95)',
+  observed: outcome === 'no data' ? null : 1,
+  ok: outcome !== 'fail',
+  noData: outcome === 'no data',
+  abortOnFail: false,
+});
+
+test('no data is its own outcome, never a pass', () => {
+  assert.is(thresholdOutcome(result('llm_ttft', 'p(95)<1', 'no data')), 'no data');
+  assert.is(thresholdOutcome(result('llm_ttft', 'p(95)<1', 'pass')), 'pass');
+  assert.is(thresholdOutcome(result('llm_ttft', 'p(95)<1', 'fail')), 'fail');
+});
+
+test('the headline says every threshold passed only when each was judged and passed', () => {
+  const pass = result('llm_ttft', 'p(95)<500', 'pass');
+  const none = result('llm_ttft{failure:timeout}', 'p(95)<1', 'no data');
+  const fail = result('llm_e2e', 'p(95)<1', 'fail');
+  assert.is(thresholdHeadline([pass, pass]), 'PASS — every threshold passed');
+  assert.is(thresholdHeadline([pass, pass, pass, none]), 'PASS — 3 of 4 thresholds passed; 1 had no data: llm_ttft{failure:timeout} p(95)<1');
+  assert.is(thresholdHeadline([pass, fail, none]), 'FAIL — 1 of 3 thresholds failed; 1 had no data: llm_ttft{failure:timeout} p(95)<1');
+  assert.is(thresholdHeadline([pass], 'level 8'), 'PASS — every threshold passed on what ran; the run stopped before level 8 ran');
+});
+
+test.run();
