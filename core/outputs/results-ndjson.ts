@@ -8,7 +8,7 @@
  * core/report/run-end.ts), so `llmload report` can rebuild the whole report.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { makeDirSync } from './make-dir.js';
 import { dirname } from 'node:path';
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
@@ -26,7 +26,7 @@ export class ResultsWriter {
   constructor(path: string, meta: Record<string, unknown>) {
     this.path = path;
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirSync(dirname(path));
     } catch (error) {
       throw new LlmloadError(ErrorCode.OUTPUT, `cannot create the folder for ${path}: ${(error as Error).message}`, { cause: error });
     }

@@ -160,7 +160,8 @@ export interface VusAllocatedMsg {
 
 export interface LogMsg {
   cmd: 'LOG';
-  level: 'warn' | 'error';
+  /** 'console': a line the script printed with console.* (shown as is, on stderr). */
+  level: 'warn' | 'error' | 'console';
   message: string;
 }
 
