@@ -303,13 +303,14 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     if (teardownError) return teardownError.exitCode;
     return ExitCode.OK;
   } finally {
+    if (emptyReportDir !== undefined) await rmdir(emptyReportDir).catch(() => undefined);
+    await target?.close();
+    await bundle.dispose();
+    // Last, so that a Ctrl-C while the simulator shuts down is still ours (exit 105), not a kill.
     if (onSignal !== undefined) {
       signals.off('SIGINT', onSignal);
       signals.off('SIGTERM', onSignal);
     }
-    if (emptyReportDir !== undefined) await rmdir(emptyReportDir).catch(() => undefined);
-    await target?.close();
-    await bundle.dispose();
     restoreConsole();
   }
 }
