@@ -112,7 +112,7 @@ export async function writeCsvFromResults(resultsPath: string, csvPath: string):
   out.end();
   // finished() reports a write error even when it comes after end()'s callback would have run.
   await finished(out).catch((error: Error) => (failed ??= error));
-  if (failed !== undefined) throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${csvPath}: ${failed.message}`, { cause: failed });
+  if (failed !== undefined) throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${csvPath} (--out csv): ${failed.message}`, { cause: failed });
   return rows;
 }
 

@@ -105,7 +105,7 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
 
   const exported = summaryExport(data);
   const exportPath = input.summaryExport;
-  if (exportPath !== undefined) await attempt(() => writeOutput(resolve(io.cwd, exportPath), redact(JSON.stringify(exported, null, 2) + '\n')));
+  if (exportPath !== undefined) await attempt(() => writeOutput(resolve(io.cwd, exportPath), '--summary-export', redact(JSON.stringify(exported, null, 2) + '\n')));
 
   if (input.script.handleSummary !== undefined) {
     let result: unknown;
@@ -121,7 +121,7 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
       if (outputs.stdout !== null) io.stdout.write(redact(outputs.stdout));
       if (outputs.stderr !== null) io.stderr.write(redact(outputs.stderr));
       for (const file of outputs.files) {
-        await attempt(() => writeOutput(resolve(io.cwd, file.path), typeof file.content === 'string' ? redact(file.content) : file.content));
+        await attempt(() => writeOutput(resolve(io.cwd, file.path), 'handleSummary()', typeof file.content === 'string' ? redact(file.content) : file.content));
       }
     }
   } else {
@@ -163,11 +163,11 @@ function show(cwd: string, path: string): string {
   return rel.startsWith('..') || rel === '' ? resolve(cwd, path) : rel;
 }
 
-async function writeOutput(path: string, content: string | Uint8Array): Promise<void> {
+async function writeOutput(path: string, source: string, content: string | Uint8Array): Promise<void> {
   try {
     await makeDir(dirname(path));
     await writeFile(path, content);
   } catch (error) {
-    throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${path}: ${(error as Error).message}`, { cause: error });
+    throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${path} (${source}): ${(error as Error).message}`, { cause: error });
   }
 }
