@@ -37,7 +37,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
+      // A .check() that returns a message hands it over as the "error" too: a usage failure, not a crash.
+      if (error && (error as unknown) !== message) throw error;
       throw new UsageFailure(message);
     });
   try {

@@ -66,7 +66,7 @@ export const ErrorCode = {
   SIM_CONFIG: 'LL_ERR_SIM_CONFIG',
   /** The target URL does not answer (connection refused, DNS failure, no response within the preflight timeout). */
   TARGET_UNREACHABLE: 'LL_ERR_TARGET_UNREACHABLE',
-  /** An output (results file, summary export) cannot be written. */
+  /** An output (raw results, report folder, CSV, JUnit, summary export, step summary) cannot be written; probed before the first request. */
   OUTPUT: 'LL_ERR_OUTPUT',
   /** A worker thread died or the engine hit an unexpected state. */
   ENGINE: 'LL_ERR_ENGINE',

@@ -1,6 +1,5 @@
 /** `llmload run <script>`: flags as k6 names them where they mean the same. */
 import type { Argv, CommandModule } from 'yargs';
-import { defaultReportDir } from '../../core/report/report-dir.js';
 import { runTest, type RunRequest } from '../../core/run/run-test.js';
 import type { CliIo } from '../../core/run/io.js';
 
@@ -13,8 +12,8 @@ interface RunArgs {
   env?: string[];
   out?: string[];
   'summary-export'?: string;
-  /** A folder, '' for the default one, false for --no-report. */
-  report?: string | false;
+  /** A folder, '' for the default one, false for --no-report; an array when given more than once (a usage error). */
+  report?: string | false | Array<string | false>;
   quiet: boolean;
   thresholds: boolean;
   url?: string;
@@ -63,6 +62,15 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core). Example: --workers 2' })
         .option('sim-preset', { type: 'string', describe: 'Preset of the built-in simulator used when no URL is given. Example: --sim-preset qwen14b-awq' })
         .option('time-scale', { type: 'number', describe: 'Run the built-in simulator this many times faster than real time. Example: --time-scale 10' })
+        .check((args) => {
+          // yargs turns `--report DIR --no-report` into ['DIR', false], which would be written as a folder named "DIR,false".
+          const report = args.report as unknown;
+          if (Array.isArray(report)) {
+            if (report.includes(false) && report.some((r) => r !== false)) return '--report and --no-report contradict each other: give one of them';
+            return `--report given ${report.length} times (${report.map((r) => (r === false ? '--no-report' : JSON.stringify(r))).join(', ')}): give one folder`;
+          }
+          return true;
+        })
         .example('$0 run examples/quickstart.ts', 'Run against the built-in simulator')
         .example('$0 run script.ts --url http://127.0.0.1:8000 --vus 20 --duration 1m', '20 users for a minute against a server')
         .example('$0 run script.ts --stage 30s:10,1m:50,30s:0 --out json=results.ndjson', 'Ramp up and down, keep raw results')
@@ -81,9 +89,10 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       if (args.duration !== undefined) request.duration = args.duration;
       if (args.iterations !== undefined) request.iterations = args.iterations;
       if (args['summary-export'] !== undefined) request.summaryExport = args['summary-export'];
-      if (args.report !== false && !request.outputs.some((o) => o.startsWith('report='))) {
-        const dir = args.report === undefined || args.report === '' ? defaultReportDir(io.cwd, args.script) : args.report;
-        if (dir !== null) request.outputs = [...request.outputs, `report=${dir}`];
+      if (args.report !== false && !Array.isArray(args.report) && !request.outputs.some((o) => o.startsWith('report='))) {
+        // The default folder is made only once the script and options are valid (core/run/run-test.ts).
+        if (args.report === undefined || args.report === '') request.defaultReport = true;
+        else request.outputs = [...request.outputs, `report=${args.report}`];
       }
       if (args.url !== undefined) request.url = args.url;
       if (args.model !== undefined) request.model = args.model;

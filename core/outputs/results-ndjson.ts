@@ -8,7 +8,8 @@
  * core/report/run-end.ts), so `llmload report` can rebuild the whole report.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { makeDirSync } from './make-dir.js';
 import { dirname } from 'node:path';
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
@@ -28,7 +29,7 @@ export class ResultsWriter {
   constructor(path: string, meta: Record<string, unknown>) {
     this.path = path;
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirSync(dirname(path));
     } catch (error) {
       throw new LlmloadError(ErrorCode.OUTPUT, `cannot create the folder for ${path}: ${(error as Error).message}`, { cause: error });
     }
@@ -66,12 +67,10 @@ export class ResultsWriter {
   }
 
   /** Flush and close; throws LL_ERR_OUTPUT if any write failed. */
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#stream.end(() => {
-        if (this.#error) reject(new LlmloadError(ErrorCode.OUTPUT, `cannot write ${this.path}: ${this.#error.message}`, { cause: this.#error }));
-        else resolve();
-      });
-    });
+  async close(): Promise<void> {
+    this.#stream.end();
+    // finished(), not end()'s callback: a failed last write is reported after that callback.
+    await finished(this.#stream).catch((error: Error) => (this.#error ??= error));
+    if (this.#error) throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${this.path}: ${this.#error.message}`, { cause: this.#error });
   }
 }

@@ -7,6 +7,7 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
@@ -99,14 +100,19 @@ export async function writeCsvFromResults(resultsPath: string, csvPath: string):
     const lines = createInterface({ input: createReadStream(resultsPath, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
       if (!line.startsWith('{"type":"request"')) continue;
+      // A stream that has failed never drains: stop rather than wait forever (the process
+      // would end with exit 13 and no message).
+      if (failed !== undefined || out.errored !== null) break;
       if (!out.write(csvLine(csvRow(JSON.parse(line) as RequestRecord)))) await once(out, 'drain');
       rows++;
     }
   } catch (error) {
     failed ??= error as Error;
   }
-  await new Promise<void>((resolve) => out.end(resolve));
-  if (failed !== undefined) throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${csvPath}: ${failed.message}`, { cause: failed });
+  out.end();
+  // finished() reports a write error even when it comes after end()'s callback would have run.
+  await finished(out).catch((error: Error) => (failed ??= error));
+  if (failed !== undefined) throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${csvPath} (--out csv): ${failed.message}`, { cause: failed });
   return rows;
 }
 

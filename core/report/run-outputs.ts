@@ -12,11 +12,16 @@
  * The report and the CSV are built from the raw results, so when --out json
  * is not given they go to DIR/results.ndjson (or, for a CSV without a report,
  * to a temporary file removed afterwards).
+ *
+ * Every one of these paths is probed before the load (outputTargets,
+ * core/outputs/probe-outputs.ts); the lines naming what was written go to
+ * stderr, as logs do, keeping stdout for the summary.
  */
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ErrorCode, LlmloadError } from '../errors.js';
+import type { OutputTarget } from '../outputs/probe-outputs.js';
 import type { CheckRecord } from '../metrics/registry.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 
@@ -53,6 +58,22 @@ export function parseRunOutputs(flags: readonly string[]): RunOutputs {
   return outputs;
 }
 
+/** Every place a run with these outputs writes to, for probing before the load. */
+export function outputTargets(outputs: RunOutputs, summaryExport: string | undefined, env: NodeJS.ProcessEnv): OutputTarget[] {
+  const targets: OutputTarget[] = [];
+  if (outputs.report !== undefined) targets.push({ path: outputs.report, source: '--report', kind: 'dir' });
+  // Raw results in the report folder are covered by probing the folder.
+  if (outputs.json !== undefined && !(outputs.report !== undefined && outputs.json === join(outputs.report, 'results.ndjson'))) {
+    targets.push({ path: outputs.json, source: outputs.jsonTemporary === true ? 'the temporary raw results for --out csv' : '--out json', kind: 'file' });
+  }
+  if (outputs.csv !== undefined) targets.push({ path: outputs.csv, source: '--out csv', kind: 'file' });
+  if (outputs.junit !== undefined) targets.push({ path: outputs.junit, source: '--out junit', kind: 'file' });
+  if (summaryExport !== undefined) targets.push({ path: summaryExport, source: '--summary-export', kind: 'file' });
+  const step = env['GITHUB_STEP_SUMMARY'];
+  if (step !== undefined && step !== '') targets.push({ path: step, source: '$GITHUB_STEP_SUMMARY', kind: 'file' });
+  return targets;
+}
+
 /** How often /metrics is scraped during a run, ms: every second of the target's time (faster for a sped-up simulator). */
 export function probeIntervalMs(simulator: { timeScale: number } | undefined): number {
   const scale = simulator === undefined ? 1 : Math.max(1, simulator.timeScale);
@@ -69,12 +90,15 @@ export interface RunArtifactsInput {
   scriptPath: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  stdout: NodeJS.WritableStream;
+  /** Where the lines naming what was written go (stderr). */
+  log: NodeJS.WritableStream;
+  /** The `llmload report …` command that rebuilds the report, shown when writing it fails. */
+  rebuild?: string | null;
   redact: (text: string) => string;
 }
 
-/** Write junit, report, CSV and the GitHub step summary; every output is attempted, the first error is thrown after. */
-export async function writeRunArtifacts(input: RunArtifactsInput): Promise<void> {
+/** Write junit, report, CSV and the GitHub step summary; every output is attempted, and the errors of those that failed are returned. */
+export async function writeRunArtifacts(input: RunArtifactsInput): Promise<LlmloadError[]> {
   // Loaded here, at the end of a run, not when the CLI starts: the report modules (vega and
   // friends) would add tens of milliseconds before the first request.
   const [{ writeCsvFromResults }, { appendGithubSummary, githubSummary }, { renderJunit }, { buildReportData }, { readResultsFile }, { ensureDir, write, writeReport }] =
@@ -105,7 +129,7 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<void>
       await ensureDir(dirname(resolve(junit)));
       const name = input.scriptPath.split(/[\\/]/).pop() ?? 'llmload';
       await write(junit, input.redact(renderJunit({ thresholds: input.thresholds, checks: input.checks, durationMs: input.durationMs, name })));
-      input.stdout.write(`junit: ${show(junit)}\n`);
+      input.log.write(`junit: ${show(junit)}\n`);
     });
   }
   const resultsPath = input.resultsPath;
@@ -115,9 +139,15 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<void>
       const data = buildReportData(await readResultsFile(resultsPath));
       let reportPath: string | null = null;
       if (outputs.report !== undefined) {
-        const written = await writeReport(data, outputs.report, { redact: input.redact });
+        let written: Awaited<ReturnType<typeof writeReport>>;
+        try {
+          written = await writeReport(data, outputs.report, { redact: input.redact });
+        } catch (error) {
+          if (input.rebuild === undefined || input.rebuild === null || !(error instanceof LlmloadError)) throw error;
+          throw new LlmloadError(error.code, error.message, { cause: error, hint: `the raw results are kept; once the cause is fixed, rebuild the report with: ${input.rebuild}` });
+        }
         reportPath = show(written.markdown);
-        input.stdout.write(`report: ${reportPath} (also report.html, report.json, charts/)\n`);
+        input.log.write(`report: ${reportPath} (also report.html, report.json, charts/)\n`);
       }
       if (summaryFile !== undefined && summaryFile !== '') await appendGithubSummary(summaryFile, input.redact(githubSummary(data, reportPath)));
     });
@@ -127,9 +157,9 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<void>
     await attempt(async () => {
       await ensureDir(dirname(resolve(csv)));
       const rows = await writeCsvFromResults(resultsPath, csv);
-      input.stdout.write(`csv: ${show(csv)} (${rows} requests)\n`);
+      input.log.write(`csv: ${show(csv)} (${rows} requests)\n`);
     });
   }
   if (outputs.jsonTemporary === true && resultsPath !== undefined) await rm(resultsPath, { force: true });
-  if (errors.length > 0) throw errors[0];
+  return errors.map((error) => (error instanceof LlmloadError ? error : new LlmloadError(ErrorCode.OUTPUT, `cannot write an output: ${(error as Error).message}`, { cause: error })));
 }

@@ -10,8 +10,9 @@
  * from a results.ndjson, the same way for a run that just ended and for
  * `llmload report` later.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeDir } from '../outputs/make-dir.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { reportCharts, type ChartSpec } from './charts.js';
 import { renderHtml } from './html.js';
@@ -67,7 +68,7 @@ export async function writeChart(chartsDir: string, chart: ChartSpec, redact: (t
 
 export async function ensureDir(dir: string): Promise<void> {
   try {
-    await mkdir(resolve(dir), { recursive: true });
+    await makeDir(dir);
   } catch (error) {
     throw new LlmloadError(ErrorCode.OUTPUT, `cannot create ${dir}: ${(error as Error).message}`, { cause: error });
   }

@@ -2,10 +2,15 @@
  * The end of a run: the final threshold evaluation, the summary (default or
  * the script's handleSummary), the summary export, and closing the raw
  * results. Runs on every path that started the workers, so what was measured
- * is always written. Returns whether every threshold passed.
+ * is always written.
+ *
+ * Every output was probed before the load; one that still fails here (a full
+ * disk, a file removed meanwhile) is named on stderr and the others are
+ * written all the same. The summary always prints: on stdout, with nothing
+ * else there (the lines naming written files go to stderr).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import type { CliIo } from './io.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import type { ResolvedOptions } from '../options/index.js';
@@ -24,6 +29,7 @@ import { describe } from './load-script.js';
 import type { ResolvedTarget } from './target.js';
 import { buildRunEnd } from '../report/run-end.js';
 import { writeRunArtifacts, type RunOutputs } from '../report/run-outputs.js';
+import { makeDir } from '../outputs/make-dir.js';
 import type { ServerProbe } from '../report/server-probe.js';
 
 export interface FinishInput {
@@ -47,9 +53,18 @@ export interface FinishInput {
   outputs?: RunOutputs | undefined;
   /** Scraping the target's /metrics since before the load; stopped here. */
   probe?: ServerProbe | undefined;
+  /** The `llmload report …` command that rebuilds the report from the raw results, when they are kept. */
+  rebuild?: string | null;
 }
 
-export async function finishRun(input: FinishInput): Promise<boolean> {
+export interface FinishResult {
+  /** Every threshold passed (or none was set). */
+  thresholdsOk: boolean;
+  /** The first output that could not be written (each one is already named on stderr), if any. */
+  outputError: LlmloadError | undefined;
+}
+
+export async function finishRun(input: FinishInput): Promise<FinishResult> {
   const { io, live, options, target } = input;
   const evaluation = live.finalEvaluation(input.durationMs);
   const data: SummaryData = {
@@ -76,8 +91,15 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
   const redact = (text: string): string => redactSecrets(text, io.env, input.secrets);
 
   // Raw results first: they are what a person needs most if anything below fails.
-  let firstError: LlmloadError | undefined;
-  try {
+  const errors: LlmloadError[] = [];
+  const attempt = async (fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (error) {
+      errors.push(error instanceof LlmloadError ? error : new LlmloadError(ErrorCode.OUTPUT, `cannot write an output: ${(error as Error).message}`, { cause: error }));
+    }
+  };
+  await attempt(async () => {
     const server = input.probe === undefined ? null : await input.probe.stop();
     // The end line: what `llmload report` needs beyond the records to rebuild the report.
     input.results?.writeEnd(
@@ -85,14 +107,11 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
       redact,
     );
     await input.results?.close();
-  } catch (error) {
-    firstError = error as LlmloadError;
-  }
+  });
 
   const exported = summaryExport(data);
-  if (input.summaryExport !== undefined) {
-    await writeOutput(input.summaryExport, redact(JSON.stringify(exported, null, 2) + '\n'));
-  }
+  const exportPath = input.summaryExport;
+  if (exportPath !== undefined) await attempt(() => writeOutput(resolve(io.cwd, exportPath), '--summary-export', redact(JSON.stringify(exported, null, 2) + '\n')));
 
   if (input.script.handleSummary !== undefined) {
     let result: unknown;
@@ -108,16 +127,16 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
       if (outputs.stdout !== null) io.stdout.write(redact(outputs.stdout));
       if (outputs.stderr !== null) io.stderr.write(redact(outputs.stderr));
       for (const file of outputs.files) {
-        await writeOutput(file.path, typeof file.content === 'string' ? redact(file.content) : file.content);
+        await attempt(() => writeOutput(resolve(io.cwd, file.path), 'handleSummary()', typeof file.content === 'string' ? redact(file.content) : file.content));
       }
     }
   } else {
     io.stdout.write('\n' + redact(renderSummary(exported, { color: shouldUseColor(io.stdout, io.env) })));
   }
-  if (input.results !== undefined && input.outputs?.jsonTemporary !== true) io.stdout.write(`raw results: ${input.results.path} (${input.results.lines} requests)\n`);
+  if (input.results !== undefined && input.outputs?.jsonTemporary !== true) io.stderr.write(`raw results: ${show(io.cwd, input.results.path)} (${input.results.lines} requests)\n`);
   if (input.outputs !== undefined) {
     try {
-      await writeRunArtifacts({
+      const failed = await writeRunArtifacts({
         outputs: input.outputs,
         resultsPath: input.results?.path,
         thresholds: evaluation?.results ?? null,
@@ -126,22 +145,35 @@ export async function finishRun(input: FinishInput): Promise<boolean> {
         scriptPath: input.scriptPath,
         env: io.env,
         cwd: io.cwd,
-        stdout: io.stdout,
+        log: io.stderr,
+        rebuild: input.rebuild ?? null,
         redact,
       });
+      errors.push(...failed);
     } catch (error) {
-      firstError ??= error instanceof LlmloadError ? error : new LlmloadError(ErrorCode.OUTPUT, `cannot write the report: ${(error as Error).message}`, { cause: error });
+      errors.push(error instanceof LlmloadError ? error : new LlmloadError(ErrorCode.OUTPUT, `cannot write the report: ${(error as Error).message}`, { cause: error }));
     }
   }
-  if (firstError) throw firstError;
-  return evaluation?.ok ?? true;
+  for (const error of errors) io.stderr.write(formatError(error, io.env) + '\n');
+  const thresholdsOk = evaluation?.ok ?? true;
+  if (errors.length > 0) {
+    const verdict = evaluation === null ? 'no thresholds' : thresholdsOk ? 'thresholds passed' : 'thresholds failed';
+    io.stderr.write(`llmload: ${errors.length === 1 ? 'an output' : `${errors.length} outputs`} could not be written (above); ${verdict}, everything else was written\n`);
+  }
+  return { thresholdsOk, outputError: errors[0] };
 }
 
-async function writeOutput(path: string, content: string | Uint8Array): Promise<void> {
+/** A path as the user would type it from the working directory. */
+function show(cwd: string, path: string): string {
+  const rel = relative(cwd, resolve(cwd, path));
+  return rel.startsWith('..') || rel === '' ? resolve(cwd, path) : rel;
+}
+
+async function writeOutput(path: string, source: string, content: string | Uint8Array): Promise<void> {
   try {
-    await mkdir(dirname(resolve(path)), { recursive: true });
+    await makeDir(dirname(path));
     await writeFile(path, content);
   } catch (error) {
-    throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${path}: ${(error as Error).message}`, { cause: error });
+    throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${path} (${source}): ${(error as Error).message}`, { cause: error });
   }
 }

@@ -6,4 +6,6 @@ export interface CliIo {
   cwd: string;
   /** Signal source for Ctrl-C handling (default: process). */
   signals?: NodeJS.EventEmitter;
+  /** End the process at once (a third Ctrl-C while the report is written); absent in-process, where the run then finishes. */
+  exit?: (code: number) => void;
 }

@@ -23,7 +23,7 @@ export interface ProgressSnapshot {
   label: string | null;
 }
 
-/** Plain lines are printed this often when stdout is not a terminal. */
+/** Plain lines are printed this often when the stream (stderr) is not a terminal. */
 const PLAIN_INTERVAL_MS = 5_000;
 
 export class ProgressPrinter {

@@ -8,10 +8,15 @@
  * Everything measured is kept whatever happens after it: raw results are
  * written as batches arrive, and the summary is produced on every path that
  * got as far as starting the workers (thresholds failing, abortOnFail,
- * Ctrl-C, a worker dying).
+ * Ctrl-C, a worker dying). Every output path is checked before the first
+ * request, so an unwritable one costs no load.
+ *
+ * Streams as in k6: logs, progress, warnings and the script's console on
+ * stderr; the end-of-test summary (or handleSummary's stdout) alone on stdout.
  */
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
+import { rmdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { CliIo } from './io.js';
 import { bundleScript } from '../bundle/bundle-script.js';
 import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord } from '../errors.js';
@@ -32,7 +37,10 @@ import { LiveMetrics } from './live-metrics.js';
 import { runLifecycleHook } from './lifecycle.js';
 import { finishRun } from './finish.js';
 import { notRunPhases, phaseKey } from '../executors/not-run.js';
-import { parseRunOutputs, probeIntervalMs, type RunOutputs } from '../report/run-outputs.js';
+import { outputTargets, parseRunOutputs, probeIntervalMs, type RunOutputs } from '../report/run-outputs.js';
+import { createDefaultReportDir } from '../report/report-dir.js';
+import { probeOutputs } from '../outputs/probe-outputs.js';
+import { redirectConsole } from './script-console.js';
 import { ServerProbe } from '../report/server-probe.js';
 import { ThreadHealth } from '../workers/client-health.js';
 import { checkThresholdTargets, planTagValues } from '../thresholds/check-targets.js';
@@ -46,6 +54,8 @@ export interface RunRequest {
   thresholds: boolean;
   /** --out values, e.g. 'json=results.ndjson'. */
   outputs: string[];
+  /** Write the report to a new llmload-results/<time>-<script>/ folder (no --report DIR, no --no-report). */
+  defaultReport?: boolean;
   /** -e KEY=VALUE values. */
   env: string[];
   /** --stage values. */
@@ -80,8 +90,22 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
   // -e values are visible to the script as process.env (also in workers, which copy it at start).
   for (const [key, value] of Object.entries(env)) process.env[key] = value;
 
-  const bundle = await bundleScript(request.scriptPath);
+  // The script's console.log (init code, setup, teardown, handleSummary) goes to stderr.
+  const restoreConsole = redirectConsole(io.stderr);
+  let bundle: Awaited<ReturnType<typeof bundleScript>>;
+  try {
+    bundle = await bundleScript(request.scriptPath);
+  } catch (error) {
+    restoreConsole();
+    throw error;
+  }
   let target: ResolvedTarget | undefined;
+  // Ctrl-C / SIGTERM handling lasts until the run returns: a second press while the report is
+  // being written must not kill the process (exit 130, no report).
+  const signals = io.signals ?? process;
+  let onSignal: (() => void) | undefined;
+  // A default report folder made here and still empty when the run fails before the load.
+  let emptyReportDir: string | undefined;
   try {
     const script = await loadScript(bundle);
     const raw = applyCliOverrides(script.options, {
@@ -104,16 +128,30 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       checkThresholdTargets(parseThresholds(options.thresholds), { declaredMetrics: script.declaredMetrics, planTags: planTagValues(plans, options) });
     }
     const live = new LiveMetrics(options, request.thresholds);
-    const outputs = parseOutputs(request.outputs);
+    // Every output is probed before anything reaches the target (the preflight, /v1/models, the
+    // first request); the default report folder is made only once the others are known to work.
+    const outputFlags = request.outputs.map((flag) => resolveOutputFlag(flag, io.cwd));
+    const summaryExport = request.summaryExport === undefined ? undefined : resolve(io.cwd, request.summaryExport);
+    let outputs = parseOutputs(outputFlags);
+    await probeOutputs(outputTargets(outputs, summaryExport, io.env));
+    if (request.defaultReport === true) {
+      const dir = await createReportDir(io.cwd, bundle.scriptPath);
+      if (dir !== null) {
+        emptyReportDir = dir;
+        outputs = parseOutputs([...outputFlags, `report=${dir}`]);
+        await probeOutputs(outputTargets({ report: dir }, undefined, {}));
+      }
+    }
 
     target = await resolveTarget(options, { ...io.env, ...env });
     const secrets = target.apiKey === undefined ? [] : [target.apiKey];
-    const progress = new ProgressPrinter(io.stdout, request.quiet);
+    const progress = new ProgressPrinter(io.stderr, request.quiet);
     progress.log(`llmload: ${bundle.scriptPath} → ${target.displayUrl}${target.simulator ? ` (built-in simulator, preset ${target.simulator.preset})` : ''}`);
 
     const results = outputs.json === undefined ? undefined : new ResultsWriter(outputs.json, { script: bundle.scriptPath, target: target.displayUrl, model: target.model ?? null, startedAt: new Date().toISOString() });
     // What the server says about itself (/v1/models, /metrics before, during and after), for the report.
     const probe = results === undefined ? undefined : await ServerProbe.start(target.worker, { intervalMs: probeIntervalMs(target.simulator) });
+    emptyReportDir = undefined;
 
     const setupData = await runLifecycleHook('setup', script.setup, [], options.setupTimeoutMs);
     const workers = Math.max(1, options.workers ?? availableParallelism());
@@ -146,7 +184,13 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
             if (loggedOnce.has(msg.once)) return;
             loggedOnce.add(msg.once);
           }
-          progress.log(redactSecrets(`${msg.level}: ${msg.message}`, io.env, secrets));
+          if (msg.level === 'console') {
+            // The script's own output: shown as written, even with --quiet (which silences progress only).
+            progress.finish();
+            io.stderr.write(redactSecrets(msg.message, io.env, secrets) + '\n');
+          } else {
+            progress.log(redactSecrets(`${msg.level}: ${msg.message}`, io.env, secrets));
+          }
           return;
         case 'ABORT_TEST':
           if (stopReason === null) {
@@ -191,19 +235,33 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     scheduler.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
     scheduler.onNotice = (message) => progress.log(message);
 
-    // Ctrl-C / SIGTERM: the first stops gracefully, the second at once.
-    const signals = io.signals ?? process;
+    // Ctrl-C / SIGTERM: the first stops gracefully, the second at once. Once the load has stopped,
+    // the summary and report are written from what finished (about a second); a press then says
+    // so, and the next one gives up on the report, printing how to rebuild it.
     let signalCount = 0;
-    const onSignal = (): void => {
+    let loadStopped = false;
+    let finishSignals = 0;
+    onSignal = (): void => {
       signalCount++;
-      if (signalCount === 1) {
+      if (!loadStopped) {
         stopReason ??= 'signal';
-        progress.log('stopping: finishing in-flight requests (Ctrl-C again to stop at once)');
-        scheduler?.stop();
-      } else {
-        progress.log('stopping now');
-        scheduler?.stop(0);
+        if (signalCount === 1) {
+          progress.log('stopping: finishing in-flight requests (Ctrl-C again to stop at once)');
+          scheduler?.stop();
+        } else {
+          progress.log('stopping now; the summary and report are written from the requests that finished');
+          scheduler?.stop(0);
+        }
+        return;
       }
+      finishSignals++;
+      const rebuild = rebuildCommand(outputs, io.cwd);
+      if (finishSignals === 1 || io.exit === undefined) {
+        io.stderr.write(`the load has stopped; writing the summary and report (Ctrl-C again to skip the report${rebuild === null ? '' : `, then rebuild it with: ${rebuild}`})\n`);
+        return;
+      }
+      io.stderr.write(`stopped without writing the report${rebuild === null ? '' : `; rebuild it with: ${rebuild}`}\n`);
+      io.exit(ExitCode.EXTERNAL_ABORT);
     };
     signals.on('SIGINT', onSignal);
     signals.on('SIGTERM', onSignal);
@@ -239,9 +297,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       clearInterval(healthTicker);
       readControllerHealth();
       controllerHealth.stop();
+      loadStopped = true;
       await pool.close();
-      signals.off('SIGINT', onSignal);
-      signals.off('SIGTERM', onSignal);
       progress.finish();
     }
 
@@ -252,7 +309,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       teardownError = error instanceof LlmloadError ? error : new LlmloadError(ErrorCode.SCRIPT_EXCEPTION, describe(error));
     }
 
-    const thresholdsOk = await finishRun({
+    const finished = await finishRun({
       io,
       live,
       options,
@@ -268,18 +325,58 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       notRun: notRunPhases(plans, startedPhases),
       outputs,
       probe,
+      rebuild: rebuildCommand(outputs, io.cwd),
     });
     if (teardownError) io.stderr.write(formatError(teardownError, io.env) + '\n');
     if (engineError) return engineError.exitCode;
     if (stopReason === 'signal') return ExitCode.EXTERNAL_ABORT;
     if (stopReason === 'script') return ExitCode.SCRIPT_ABORTED;
-    if (!thresholdsOk) return ExitCode.THRESHOLDS_FAILED;
+    // A failed threshold is the verdict and keeps its code; an output that could not be
+    // written (named on stderr above) makes a passing run fail rather than pass unnoticed.
+    if (!finished.thresholdsOk) return ExitCode.THRESHOLDS_FAILED;
+    if (finished.outputError) return finished.outputError.exitCode;
     if (teardownError) return teardownError.exitCode;
     return ExitCode.OK;
   } finally {
+    if (emptyReportDir !== undefined) await rmdir(emptyReportDir).catch(() => undefined);
     await target?.close();
     await bundle.dispose();
+    // Last, so that a Ctrl-C while the simulator shuts down is still ours (exit 105), not a kill.
+    if (onSignal !== undefined) {
+      signals.off('SIGINT', onSignal);
+      signals.off('SIGTERM', onSignal);
+    }
+    restoreConsole();
   }
+}
+
+/** The default report folder, made now (race-free); null in a read-only working directory. */
+async function createReportDir(cwd: string, scriptPath: string): Promise<string | null> {
+  try {
+    return await createDefaultReportDir(cwd, scriptPath);
+  } catch (error) {
+    throw new LlmloadError(ErrorCode.OUTPUT, `cannot create the report folder in ${join(cwd, 'llmload-results')}: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'nothing was sent to the target; pass --report DIR with a writable folder, or --no-report',
+    });
+  }
+}
+
+/** `--out KIND=PATH` with PATH taken from the CLI's working directory (which, in-process, is not the process's). */
+function resolveOutputFlag(flag: string, cwd: string): string {
+  const eq = flag.indexOf('=');
+  return eq < 0 || eq === flag.length - 1 ? flag : `${flag.slice(0, eq + 1)}${resolve(cwd, flag.slice(eq + 1))}`;
+}
+
+/** The `llmload report …` command that rebuilds this run's report from its raw results, or null when they are not kept. */
+export function rebuildCommand(outputs: RunOutputs, cwd: string): string | null {
+  if (outputs.json === undefined || outputs.jsonTemporary === true) return null;
+  const show = (path: string): string => {
+    const rel = relative(cwd, resolve(cwd, path));
+    const shown = rel === '' ? '.' : rel.startsWith('..') ? resolve(cwd, path) : rel;
+    return /^[\w./@:+-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
+  };
+  return `llmload report ${show(outputs.json)}${outputs.report === undefined ? '' : ` --out ${show(outputs.report)}`}`;
 }
 
 /** `--out KIND=PATH` flags: json, csv, junit, report (core/report/run-outputs.ts). Unknown kinds are a usage error listing the known ones. */

@@ -167,7 +167,8 @@ export interface VusAllocatedMsg {
 
 export interface LogMsg {
   cmd: 'LOG';
-  level: 'warn' | 'error';
+  /** 'console': a line the script printed with console.* (shown as is, on stderr). */
+  level: 'warn' | 'error' | 'console';
   message: string;
   /** Print only the first message with this key in the run (the same warning from every worker and iteration). */
   once?: string;

@@ -3,6 +3,8 @@
  * import the bundled script, build the HTTP client, warm its connections,
  * then host VUs until the controller sends SHUTDOWN.
  */
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
 import type { MessagePort } from 'node:worker_threads';
 import { ScriptLocator } from '../bundle/script-location.js';
 import { LlmClient } from '../client/index.js';
@@ -21,6 +23,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
   runtime.datasetContext.scriptDir = task.scriptDir;
   runtime.datasetContext.sequence = task.datasetSequence;
   runtime.install();
+  installScriptConsole(post);
   let host: WorkerHost | undefined;
   const pending: ControllerMsg[] = [];
   port.on('message', (msg: ControllerMsg) => (host ? host.handle(msg) : pending.push(msg)));
@@ -66,4 +69,20 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
     port.close();
     await client?.close();
   }
+}
+
+/**
+ * The script's console.* in VU code: each write goes to the controller as a LOG
+ * message, printed on stderr (stdout carries only the summary) after the
+ * progress line is cleared and secrets are redacted.
+ */
+function installScriptConsole(post: (msg: WorkerMsg) => void): void {
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      const text = chunk.toString();
+      post({ cmd: 'LOG', level: 'console', message: text.endsWith('\n') ? text.slice(0, -1) : text });
+      callback();
+    },
+  });
+  globalThis.console = new Console({ stdout: sink, stderr: sink });
 }

@@ -46,3 +46,48 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
     options.onSpawn?.(child);
   });
 }
+
+export interface InProcessRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface InProcessOptions {
+  /** Working directory of the run (default: a fresh temporary folder). */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Stands in for the process's SIGINT/SIGTERM source. */
+  signals?: import('node:events').EventEmitter;
+  /** Called with everything the run has written to stderr so far, after each write. */
+  onStderr?: (stderrSoFar: string) => void;
+  exit?: (code: number) => void;
+}
+
+/** Runs the CLI's main() in this process, with captured streams. */
+export async function runCliInProcess(args: string[], options: InProcessOptions = {}): Promise<InProcessRun> {
+  const { Writable } = await import('node:stream');
+  const { main } = await import('../../bin/cli.js');
+  let stdout = '';
+  let stderr = '';
+  const capture = (onText: (text: string) => void): import('node:stream').Writable =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        onText(chunk.toString());
+        callback();
+      },
+    });
+  const io: import('../../bin/cli.js').CliIo = {
+    stdout: capture((text) => (stdout += text)),
+    stderr: capture((text) => {
+      stderr += text;
+      options.onStderr?.(stderr);
+    }),
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'llmload-cli-')),
+  };
+  if (options.signals !== undefined) io.signals = options.signals;
+  if (options.exit !== undefined) io.exit = options.exit;
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}

@@ -42,7 +42,9 @@ test('a run writes its report folder and says where', () => {
     assert.ok(charts.includes(`${name}.vl.json`), `${name}.vl.json`);
     assert.ok(charts.includes(`${name}.svg`), `${name}.svg`);
   }
-  assert.match(baseRun.stdout, `report: ${join(base, 'report.md')}`);
+  // Where the report went is a log line (stderr); stdout holds the summary alone.
+  assert.match(baseRun.stderr, `report: ${join(base, 'report.md')}`);
+  assert.not.match(baseRun.stdout, 'report: ');
   const md = read(join(base, 'report.md'));
   assert.match(md, '![Throughput vs concurrent users](charts/throughput.svg)');
   assert.match(md, '| users | requests | success | req/s | output tok/s | total tok/s | E2E p50 | E2E p95 | E2E p99 | TTFT p50 | TTFT p95 | TTFT p99 | ITL p50 | ITL p99 | TPOT p50 |');

@@ -68,7 +68,7 @@ test('setup data reaches every iteration and teardown; custom metrics, checks an
   const file = join(tmp, 'handled.json');
   const run = await runCli(['run', fixture('lifecycle.ts'), '--quiet', '-e', 'SECRET_WORD=banana', '-e', `SUMMARY_FILE=${file}`]);
   assert.is(run.code, 0, run.stderr);
-  assert.match(run.stdout, /teardown saw: hello from setup banana/);
+  assert.match(run.stdout + run.stderr, /teardown saw: hello from setup banana/);
   assert.match(run.stdout, /custom summary: my_tokens=30 requests=6/);
   assert.equal(JSON.parse(readFileSync(file, 'utf8')), { tokens: 30 });
 });
@@ -94,7 +94,7 @@ test('Ctrl-C mid-run: exit 105, the summary is printed and every finished reques
     onSpawn: (child) => {
       // Interrupt once requests are flowing (the first progress line), not at a fixed time.
       let sent = false;
-      child.stdout?.on('data', (d: Buffer) => {
+      child.stderr?.on('data', (d: Buffer) => {
         if (!sent && /running \dm\d\ds/.test(d.toString())) {
           sent = true;
           setTimeout(() => child.kill('SIGINT'), 300);
@@ -103,7 +103,7 @@ test('Ctrl-C mid-run: exit 105, the summary is printed and every finished reques
     },
   });
   assert.is(run.code, 105, run.stderr + run.stdout);
-  assert.match(run.stdout, /stopping: finishing in-flight requests/);
+  assert.match(run.stdout + run.stderr, /stopping: finishing in-flight requests/);
   assert.match(run.stdout, /llm_requests/);
   const records = readNdjson(out).filter((r) => r['type'] === 'request');
   const summary = readJson(exported);
