@@ -85,6 +85,7 @@ export function createPool(origin: string, config: PoolConfig): Pool {
       });
     };
     const client = new Client(url, { ...(options as UndiciClient.Options), connect });
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(this, …), which keeps `this`
     const dispatch = client.dispatch;
     client.dispatch = function trackedDispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
       if (kConnection in opts) (opts as TrackedDispatchOptions)[kConnection] = info;

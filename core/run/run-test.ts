@@ -188,9 +188,9 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
 
     // Shown in progress: the planned run time without graceful stops (which only apply when needed).
     const plannedMs = Math.max(0, ...plans.map((p) => p.startMs + p.phases.reduce((sum, phase) => sum + phase.durationMs, 0)));
-    const ticker = setInterval(() => progress.update(live.snapshot(performance.now() - scheduler!.startedAt, plannedMs)), PROGRESS_INTERVAL_MS);
+    const ticker = setInterval(() => progress.update(live.snapshot(performance.now() - scheduler.startedAt, plannedMs)), PROGRESS_INTERVAL_MS);
     const thresholdTicker = setInterval(() => {
-      const elapsed = performance.now() - scheduler!.startedAt;
+      const elapsed = performance.now() - scheduler.startedAt;
       const abort = live.checkAbort(elapsed);
       if (abort !== null && stopReason === null) {
         stopReason = 'abortOnFail';

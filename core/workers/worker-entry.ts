@@ -3,7 +3,6 @@
  * import the bundled script, build the HTTP client, warm its connections,
  * then host VUs until the controller sends SHUTDOWN.
  */
-import type { MessagePort } from 'node:worker_threads';
 import { LlmClient } from '../client/index.js';
 import { toErrorRecord } from '../errors.js';
 import type { ControllerMsg, WorkerMsg, WorkerTask, WorkerTaskResult } from './messages.js';
@@ -11,7 +10,7 @@ import { ThreadRuntime } from './script-runtime.js';
 import { WorkerHost } from './worker-host.js';
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerTaskResult> {
-  const port = task.port as MessagePort;
+  const port = task.port;
   const post = (msg: WorkerMsg): void => port.postMessage(msg);
   const runtime = new ThreadRuntime(
     (sample) => host?.sample(sample),
