@@ -1,5 +1,5 @@
-// The import boundaries (core and bin never import dsl; dsl imports core for types only) are lint rules in
-// eslint.config.js. These tests lint snippets with that file, so removing or loosening a rule fails here.
+// The import boundaries (core and bin never import dsl; dsl imports core for types only) and the promise rules
+// are lint rules in eslint.config.js. These tests read that file, so removing or loosening a rule fails here.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
@@ -56,6 +56,17 @@ test('dsl/ imports core/ with `import type` only', async () => {
   assert.is(found.length, 1, found.join('; ') || 'no problem reported');
   assert.ok(found[0]?.startsWith('no-restricted-imports: '), found[0]);
   assert.ok(found[0]?.includes('import type'), found[0]);
+});
+
+test('unhandled promises are lint errors everywhere, with type information', async () => {
+  const full = new ESLint({ cwd: root });
+  for (const path of ['core/run/run-test.ts', 'bin/cli.ts', 'dsl/index.ts', 'test/internals/errors.test.ts', 'examples/quickstart.ts']) {
+    const config = (await full.calculateConfigForFile(join(root, path))) as { rules: Record<string, unknown[]>; languageOptions: { parserOptions: Record<string, unknown> } };
+    for (const rule of ['@typescript-eslint/no-floating-promises', '@typescript-eslint/no-misused-promises']) {
+      assert.is(config.rules[rule]?.[0], 2, `${rule} is an error for ${path}`);
+    }
+    assert.is(config.languageOptions.parserOptions['projectService'], true, `${path} is linted with type information`);
+  }
 });
 
 test.run();
