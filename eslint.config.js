@@ -11,6 +11,7 @@ export default tseslint.config(
       '.cache/',
       'llmload-results/',
       '.llmload/',
+      'shared/',
       // Scenario scripts that tests bundle and run as a user would: outside every tsconfig (so without type
       // information), and one of them is a syntax error on purpose.
       'test/fixtures/',
