@@ -1,9 +1,10 @@
 // ESLint (flat config) with typescript-eslint's type-aware rules: `npm run lint`, also run by `npm test`.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       'dist/',
