@@ -1,7 +1,7 @@
 /** `llmload sim`: run the built-in LLM server simulator until Ctrl-C / SIGTERM. */
 import type { Argv, CommandModule } from 'yargs';
 import { ErrorCode, LlmloadError } from '../../core/errors.js';
-import { ENGINE_CONFIG_KEYS, FAULT_KINDS, PRESET_NAMES, startSimulator, type FaultConfig, type SimulatorOptions } from '../../core/sim/index.js';
+import { ENGINE_CONFIG_KEYS, FAULT_KINDS, PRESET_NAMES, startSimulator, type SimulatorOptions } from '../../core/sim/index.js';
 import { faultKindOf } from '../../core/sim/faults.js';
 import type { CliIo } from '../../core/run/io.js';
 
@@ -43,7 +43,7 @@ export function simOptionsFromArgs(args: SimArgs): SimulatorOptions {
     }
     faults[kind ?? (setting as string)] = value;
   }
-  if (Object.keys(faults).length > 0) options.faults = faults as FaultConfig;
+  if (Object.keys(faults).length > 0) options.faults = faults;
   const config: Record<string, unknown> = {};
   for (const item of args.config ?? []) {
     const [key, raw] = splitPair('--config', item);

@@ -148,6 +148,7 @@ export function createPool(origin: string, config: PoolConfig): Pool {
     client.on('disconnect', (_origin, _targets, error) => {
       if (isPeerClose(error)) policy.peerClosed(info);
     });
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(this, …), which keeps `this`
     const dispatch = client.dispatch;
     client.dispatch = function trackedDispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
       if (kConnection in opts) (opts as TrackedDispatchOptions)[kConnection] = info;

@@ -61,7 +61,7 @@ export function newAccumulator(): Accumulator {
 export function readStreamChunk(chunk: unknown, acc: Accumulator): TokenKind {
   const json = chunk as ChunkJson;
   const usage = json.usage;
-  if (usage !== undefined && usage !== null && typeof usage === 'object') acc.usage = usage as Usage;
+  if (usage !== undefined && usage !== null && typeof usage === 'object') acc.usage = usage;
   const choices = json.choices;
   if (!Array.isArray(choices) || choices.length === 0) return NO_TOKEN;
   const choice = choices[0] as ChoiceJson | null | undefined;
@@ -82,7 +82,7 @@ export function readStreamChunk(chunk: unknown, acc: Accumulator): TokenKind {
 export function readFullResponse(body: unknown, acc: Accumulator): TokenKind {
   const json = body as ChunkJson;
   const usage = json.usage;
-  if (usage !== undefined && usage !== null && typeof usage === 'object') acc.usage = usage as Usage;
+  if (usage !== undefined && usage !== null && typeof usage === 'object') acc.usage = usage;
   const choices = json.choices;
   if (!Array.isArray(choices) || choices.length === 0) return NO_TOKEN;
   const choice = choices[0] as ChoiceJson | null | undefined;

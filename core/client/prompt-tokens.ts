@@ -30,7 +30,8 @@ export function textTokens(text: string): number {
 export function chatPromptTokens(messages: ReadonlyArray<{ content?: unknown }>): number {
   if (!Array.isArray(messages)) return 0;
   let tokens = CHAT_TOKENS_PER_PROMPT;
-  for (const message of messages) {
+  // Array.isArray narrows a ReadonlyArray to any[]: restore the element type.
+  for (const message of messages as ReadonlyArray<{ content?: unknown }>) {
     tokens += CHAT_TOKENS_PER_MESSAGE + textTokens(contentText(message?.content));
   }
   return tokens;

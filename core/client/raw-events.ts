@@ -5,7 +5,6 @@
  * Usage comes from `usage`, or from Ollama's and TGI's own counts.
  */
 import { CONTENT_TOKEN, NO_TOKEN, nativeTextOf, nativeUsageOf, readStreamChunk, type Accumulator, type TokenKind } from './openai-events.js';
-import type { Usage } from './types.js';
 
 /** The script's text extractor: undefined for an event that carries no token. */
 export type TextOf = (event: unknown) => string | undefined;
@@ -16,7 +15,7 @@ export function readRawEvent(event: unknown, textOf: TextOf | null, acc: Accumul
   if (textOf === null && isObject && 'choices' in event) return readStreamChunk(event, acc);
   if (isObject) {
     const usage = (event as { usage?: unknown }).usage;
-    if (usage !== null && typeof usage === 'object') acc.usage = usage as Usage;
+    if (usage !== null && typeof usage === 'object') acc.usage = usage;
     else acc.usage = nativeUsageOf(event) ?? acc.usage;
   }
   let text: string | undefined;

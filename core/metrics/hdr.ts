@@ -44,7 +44,7 @@ const { Int32Histogram, PackedHistogram } = ((): { Int32Histogram: HistogramClas
       PackedHistogram: (require('hdr-histogram-js/dist/PackedHistogram.js') as { default: HistogramClass }).default,
     };
   } catch {
-    return { Int32Histogram: hdr().Int32Histogram as unknown as HistogramClass, PackedHistogram: hdr().PackedHistogram as unknown as HistogramClass };
+    return { Int32Histogram: hdr().Int32Histogram, PackedHistogram: hdr().PackedHistogram };
   }
 })();
 

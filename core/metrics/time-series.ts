@@ -101,7 +101,7 @@ export class TimeSeries {
     // Events arrive in time order: stay in a bucket until an event passes its end.
     const itl = streamedItlMs(record);
     const perEvent = record.outputTokens / (itl.length + 1);
-    let bucketEnd = this.#origin! + (bucket + 1) * this.#bucketMs;
+    let bucketEnd = this.#origin + (bucket + 1) * this.#bucketMs;
     let tokens = perEvent;
     for (let i = 0; i < itl.length; i++) {
       t += itl[i]!;
@@ -111,7 +111,7 @@ export class TimeSeries {
       }
       this.#tokens[bucket]! += tokens;
       bucket = this.#index(t);
-      bucketEnd = this.#origin! + (bucket + 1) * this.#bucketMs;
+      bucketEnd = this.#origin + (bucket + 1) * this.#bucketMs;
       tokens = perEvent;
     }
     this.#tokens[bucket]! += tokens;

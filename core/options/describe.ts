@@ -9,6 +9,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'string') return `${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)} (string)`;
   if (typeof value === 'bigint') return `${value}n (bigint)`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects returned above, so this never prints '[object Object]'; TS does not narrow `unknown` that far
   return `${String(value)} (${typeof value})`;
 }
 

@@ -96,7 +96,7 @@ export function scenarioSources(options: Record<string, unknown>, source: string
   return [
     {
       name: DEFAULT_SCENARIO_NAME,
-      raw: shortcutScenario(options as Options),
+      raw: shortcutScenario(options),
       at: (field) => (field === '' ? source : `${source}.${SHORTCUT_FIELD_SOURCE[field] ?? field}`),
       pointers: SHORTCUT_KEYS.map((key) => `/${key}`),
     },

@@ -56,7 +56,7 @@ export function validateOptions(raw: unknown, source = 'options'): ResolvedOptio
   const sources = scenarioSources(input, source, conflicts.length === 0);
   const trusted = sources.filter((s) => !s.pointers.some(faulted));
   for (const s of trusted) executorOf(s.raw.executor).validate(s.raw, s.at).forEach(add);
-  checkTopLevel(input as Options, source, faulted).forEach(add);
+  checkTopLevel(input, source, faulted).forEach(add);
 
   if (problems.length > 0) throw invalidOptions(problems);
   return deepFreeze(resolveOptions(input as Options, trusted));

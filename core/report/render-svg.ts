@@ -31,7 +31,7 @@ export async function compileVegaLite(name: string, spec: Record<string, unknown
 export async function renderSvg(name: string, spec: Record<string, unknown>): Promise<string> {
   const { vega } = await load();
   const compiled = await compileVegaLite(name, spec);
-  const view = new vega.View(vega.parse(compiled as never), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();
   } catch (error) {

@@ -139,7 +139,7 @@ export class ServerProbe {
       const body = JSON.parse(text) as { data?: unknown };
       if (!Array.isArray(body.data)) throw new Error('no data array');
       this.#models = body.data.filter((m): m is Record<string, unknown> => m !== null && typeof m === 'object').map((m) => ({
-        id: String(m['id'] ?? ''),
+        id: typeof m['id'] === 'string' || typeof m['id'] === 'number' ? String(m['id']) : '',
         ownedBy: typeof m['owned_by'] === 'string' ? m['owned_by'] : null,
         maxModelLen: typeof m['max_model_len'] === 'number' ? m['max_model_len'] : null,
         root: typeof m['root'] === 'string' ? m['root'] : null,

@@ -270,7 +270,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     // or the iterations done when iterations decide the end.
     const plan = progressPlan(plans);
     live.countIterations(plan.iterationScenarios);
-    const ticker = setInterval(() => progress.update(live.snapshot(performance.now() - scheduler!.startedAt, plan)), PROGRESS_INTERVAL_MS);
+    const ticker = setInterval(() => progress.update(live.snapshot(performance.now() - scheduler.startedAt, plan)), PROGRESS_INTERVAL_MS);
     // The controller's own health (event loop, the process's and the machine's CPU), at the workers' pace.
     const controllerHealth = new ThreadHealth('controller', { cpu: true });
     const readControllerHealth = (): void => {
@@ -279,7 +279,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     };
     const healthTicker = setInterval(readControllerHealth, FLUSH_INTERVAL_MS);
     const thresholdTicker = setInterval(() => {
-      const elapsed = performance.now() - scheduler!.startedAt;
+      const elapsed = performance.now() - scheduler.startedAt;
       const abort = live.checkAbort(elapsed);
       if (abort !== null && stopReason === null) {
         stopReason = 'abortOnFail';

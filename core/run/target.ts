@@ -36,7 +36,7 @@ export async function resolveTarget(options: ResolvedOptions, env: NodeJS.Proces
     const timeScale = options.simulator.timeScale;
     const simOptions: SimulatorOptions = { preset, timeScale, port: 0, host: '127.0.0.1' };
     if (options.target.model !== undefined) simOptions.model = options.target.model;
-    if (options.simulator.config !== undefined) simOptions.config = options.simulator.config as never;
+    if (options.simulator.config !== undefined) simOptions.config = options.simulator.config;
     // Loaded only when needed: a run against a real server never pays for the simulator's modules.
     const { startSimulatorThread } = await import('../sim/index.js');
     const sim = await startSimulatorThread(simOptions);

@@ -132,7 +132,7 @@ function completionPrompt(b: Body, config: EngineConfig): PromptTokens {
 function stopStrings(stop: unknown): string[] {
   if (stop === undefined || stop === null) return [];
   if (typeof stop === 'string') return stop === '' ? [] : [stop];
-  if (Array.isArray(stop) && stop.every((s) => typeof s === 'string')) return (stop as string[]).filter((s) => s !== '');
+  if (Array.isArray(stop) && stop.every((s) => typeof s === 'string')) return stop.filter((s) => s !== '');
   throw badField('stop', 'a string or a list of strings', stop);
 }
 

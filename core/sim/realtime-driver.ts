@@ -187,10 +187,10 @@ export class RealtimeDriver<T extends DriverSink> {
       }
       if (!this.#plan()) break;
       if (this.#deadline > now) break;
-      step = this.#step as ScheduledStep<T> | null;
+      step = this.#step;
       if (step === null) break;
     }
-    for (const seq of merged ?? emitted) seq.request.tag.onToken(seq as unknown as Sequence<DriverSink>);
+    for (const seq of merged ?? emitted) seq.request.tag.onToken(seq);
     if (this.#step !== null && this.#timer === null && !this.#closed) this.#arm();
   };
 }

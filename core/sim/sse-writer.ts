@@ -19,6 +19,7 @@ import { errorObject } from './vllm-errors.js';
 export const DONE_EVENT = 'data: [DONE]\n\n';
 export const KEEP_ALIVE_EVENT = ': keep-alive\n\n';
 
+// eslint-disable-next-line no-control-regex -- JSON strings must escape U+0000-U+001F: finding them is the point
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
 
 /** Text as the inside of a JSON string literal (fast path: nothing to escape). */

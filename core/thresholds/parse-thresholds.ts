@@ -178,6 +178,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'object') return 'an object';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects returned above, so this never prints '[object Object]'; TS does not narrow `unknown` that far
   return `${typeof value} ${String(value)}`;
 }
 

@@ -5,7 +5,6 @@
  */
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
-import type { MessagePort } from 'node:worker_threads';
 import { ScriptLocator } from '../bundle/script-location.js';
 import { LlmClient } from '../client/index.js';
 import { toErrorRecord } from '../errors.js';
@@ -14,7 +13,7 @@ import { ThreadRuntime } from './script-runtime.js';
 import { WorkerHost } from './worker-host.js';
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerTaskResult> {
-  const port = task.port as MessagePort;
+  const port = task.port;
   const post = (msg: WorkerMsg): void => port.postMessage(msg);
   const runtime = new ThreadRuntime(
     (sample) => host?.sample(sample),

@@ -211,7 +211,8 @@ async function run(scenario: Scenario): Promise<Result> {
     for (let i = 0; i < scenario.streams; i++) streams.push(stream(port, scenario.tokens, onFirst, onEnd));
     const counts = await Promise.all(streams.slice(1).map((s) => (s as ReturnType<typeof stream>).done));
     const seconds = (performance.now() - t0) / 1000;
-    await window;
+    // onFirst assigns it; TS does not follow assignments made in callbacks and would narrow the `let` to null here.
+    await (window as Promise<unknown> | null);
     const end = (await sim.stats()).stepLag;
     const settle = lag.settle === null ? null : (await lag.settle).stepLag;
     const steady = lag.steady === null ? null : (await lag.steady).stepLag;

@@ -30,7 +30,7 @@ test('a syntax error is LL_ERR_SCRIPT_BUILD with file:line:column and the source
     assert.is(error.location?.line, 4);
     assert.is(error.location?.column, 13);
     assert.is(error.location?.lineText, '  const x = ;');
-    assert.match(error.details[0] ?? '', /\n    \s+\^/);
+    assert.match(error.details[0] ?? '', /\n {4}\s+\^/);
   }
 });
 

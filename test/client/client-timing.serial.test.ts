@@ -18,6 +18,7 @@ function median(values: number[]): number {
 const stubAvailable = sseStubBinary() !== null;
 if (!stubAvailable) console.log('sse-stub cannot be built here (no cargo): accuracy test skipped');
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- uvu's test.skip is an arrow function: it never uses `this`
 (stubAvailable ? test : test.skip)('TTFT and ITL match the stub (100 ms / 20 ms) within a few ms, 20 concurrent streams', async () => {
   const stub = await startSseStub(['--ttft-ms', '100', '--itl-ms', '20', '--tokens', '64', '--ignore-max-tokens', '--prespawn', '24']);
   const client = new LlmClient({ baseUrl: stub.url, model: 'stub', timeoutMs: 30_000, stallTimeoutMs: 5_000, connections: 20 });

@@ -71,6 +71,7 @@ export function startHttpServer(onRequest: OnRequest): Promise<TestServer> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** One step of a scripted streaming response. */
+/* eslint-disable @typescript-eslint/no-redundant-type-constituents -- 'destroy' and 'hang' are named (and documented) apart from plain text */
 export type Step =
   /** Write these bytes (one write, so usually one TCP segment). */
   | string
@@ -81,6 +82,7 @@ export type Step =
   | 'destroy'
   /** Stop writing and keep the response open forever. */
   | 'hang';
+/* eslint-enable @typescript-eslint/no-redundant-type-constituents */
 
 /**
  * Streams `steps` as the body of every response (status 200,

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { inspect } from 'node:util';
 import { isLlmloadError } from '../../core/errors.js';
 import { formatDuration, parseDuration, tryParseDuration } from '../../core/options/duration.js';
 
@@ -35,7 +36,7 @@ test('rejects what is not a duration', () => {
     assert.is(tryParseDuration(bad), undefined, JSON.stringify(bad));
   }
   for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, null, true, {}, ['1s']]) {
-    assert.is(tryParseDuration(bad), undefined, String(bad));
+    assert.is(tryParseDuration(bad), undefined, inspect(bad));
   }
 });
 

@@ -108,6 +108,7 @@ test('renders the same text from SummaryData and from its export; color only whe
   assert.not.ok(text.includes('\u001b['), 'no ANSI by default');
   const colored = renderSummary(data, { color: true });
   assert.ok(colored.includes('\u001b[32m✓\u001b[39m'));
+  // eslint-disable-next-line no-control-regex -- strips ANSI colour escapes, which start with ESC (U+001B)
   assert.is(colored.replace(/\u001b\[[0-9;]*m/g, ''), text, 'color changes nothing but escapes');
 });
 

@@ -106,12 +106,12 @@ test('report.html renders offline in headless Chromium: no console errors, every
       await page.goto(`file://${join(dir, name, 'report.html')}`);
       // Page-side code as strings: this project compiles without the DOM library.
       await page.waitForFunction("[...document.querySelectorAll('div[data-spec]')].every((el) => el.querySelector('svg, canvas') !== null)", null, { timeout: 30_000 });
-      const drawn = (await page.evaluate(`({
+      const drawn = await page.evaluate<{ charts: number; withSvg: number; failed: number; pwned: string | null }>(`({
         charts: document.querySelectorAll('div[data-spec]').length,
         withSvg: [...document.querySelectorAll('div[data-spec]')].filter((el) => el.querySelector('svg')?.querySelector('path, rect, line') != null).length,
         failed: document.querySelectorAll('.chart-error').length,
         pwned: window.__pwned ?? null,
-      })`)) as { charts: number; withSvg: number; failed: number; pwned: string | null };
+      })`);
       assert.is(drawn.charts, name === 'sim' ? 6 : 3, `${name}: ${drawn.charts} charts (a sweep adds throughput and latency vs users)`);
       assert.is(drawn.withSvg, drawn.charts, `${name}: every chart has drawn marks`);
       assert.is(drawn.failed, 0);

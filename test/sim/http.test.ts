@@ -295,7 +295,7 @@ http('GET /metrics: vLLM names, model_name label, counts that match the traffic'
     const value = (line: string): number => {
       const found = text.split('\n').find((l) => l.startsWith(`${line} `));
       assert.ok(found !== undefined, `missing ${line}`);
-      return Number(found!.slice(line.length + 1));
+      return Number(found.slice(line.length + 1));
     };
     const L = '{model_name="my/model"}';
     for (const name of [

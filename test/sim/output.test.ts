@@ -103,8 +103,8 @@ test('a stop string ends the answer at the token that completes it, and is not s
   let shown = '';
   for (let i = 0; i < plan.tokens; i++) shown += text.next();
   // The answer ends with the stop string; what is visible is everything before its first occurrence.
-  assert.ok(shown.endsWith(probe) || shown.slice(plan.visibleChars!).startsWith(probe));
-  assert.ok(!shown.slice(0, plan.visibleChars!).includes(probe));
+  assert.ok(shown.endsWith(probe) || shown.slice(plan.visibleChars).startsWith(probe));
+  assert.ok(!shown.slice(0, plan.visibleChars).includes(probe));
 });
 
 test('min_tokens suppresses stop strings until it is reached', () => {

@@ -121,13 +121,13 @@ test('llmload sim: prints where it listens, serves, and stops on SIGTERM', async
   while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 5));
   const match = /^llmload simulator \(preset opt-125m\) listening on (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(out);
   assert.ok(match, out);
-  const models = JSON.parse((await send(`${match![1]}/v1/models`)).body);
+  const models = JSON.parse((await send(`${match[1]}/v1/models`)).body);
   assert.is(models.data[0].id, 'facebook/opt-125m');
   signals.emit('SIGTERM');
   await running;
   assert.match(out, /llmload simulator stopped/);
   assert.is(signals.listenerCount('SIGINT'), 0);
-  assert.is((await send(`${match![1]}/health`)).error, 'ECONNREFUSED');
+  assert.is((await send(`${match[1]}/health`)).error, 'ECONNREFUSED');
 });
 
 test('llmload sim: a bad preset fails with SIM_CONFIG before listening', async () => {
