@@ -137,7 +137,7 @@ export function createPool(origin: string, config: PoolConfig): Pool {
         if (args[0] === null) {
           const ms = performance.now() - t0;
           info.unclaimedConnectMs = ms;
-          info.socket = args[1] as Socket;
+          info.socket = args[1];
           info.streamEndedAt = null;
           onConnect?.(ms);
         }

@@ -35,7 +35,7 @@ export class PendingWork {
    * Open a tracked call; `caller` is the public function called (its frames and the ones above it
    * are left out of the stack, which then starts at the script's call).
    */
-  open(kind: PendingKind, parent: PendingOp | null, caller: Function): PendingOp {
+  open(kind: PendingKind, parent: PendingOp | null, caller: (...args: never[]) => unknown): PendingOp {
     const op: PendingOp = { kind, parent, site: {}, promise: undefined };
     Error.captureStackTrace(op.site, caller);
     this.#pending.add(op);

@@ -141,6 +141,7 @@ export class VirtualUser implements VU {
     const frame = this.#frame();
     const tags = frame?.tags ?? this.#tags;
     const promise = this.#client.chat(body, options, this.#context()).then((r) => this.#finish('chat', r, tags, options?.tags));
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only its identity is used: the stack trace starts below this public call
     return this.#track('request', frame, promise, VirtualUser.prototype.chat);
   }
 
@@ -150,6 +151,7 @@ export class VirtualUser implements VU {
     const promise = this.#client
       .completion(body, options, this.#context())
       .then((r) => this.#finish('completion', r, tags, options?.tags));
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only its identity is used: the stack trace starts below this public call
     return this.#track('request', frame, promise, VirtualUser.prototype.completion);
   }
 
@@ -157,11 +159,12 @@ export class VirtualUser implements VU {
     const frame = this.#frame();
     const tags = frame?.tags ?? this.#tags;
     const promise = this.#client.stream(path, body, options, this.#context()).then((r) => this.#finish('stream', r, tags, options?.tags));
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only its identity is used: the stack trace starts below this public call
     return this.#track('request', frame, promise, VirtualUser.prototype.stream);
   }
 
   /** Count `promise` as pending work of the running iteration until it settles. */
-  #track<T>(kind: PendingKind, frame: ScriptFrame | undefined, promise: Promise<T>, caller: Function): Promise<T> {
+  #track<T>(kind: PendingKind, frame: ScriptFrame | undefined, promise: Promise<T>, caller: (...args: never[]) => unknown): Promise<T> {
     const work = this.#work;
     return work.settleWith(work.open(kind, frame?.op ?? null, caller), promise);
   }
@@ -190,6 +193,7 @@ export class VirtualUser implements VU {
     const frame = this.#frame();
     const outer = frame?.tags ?? this.#tags;
     const work = this.#work;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only its identity is used: the stack trace starts below this public call
     const op = work.open('group', frame?.op ?? null, VirtualUser.prototype.group);
     const inner: ScriptFrame = { vu: this, tags: { ...outer, group: `${outer['group'] ?? ''}::${name}` }, op };
     const promise = scriptFrames.run(inner, runBody, fn, work, op);
@@ -211,6 +215,7 @@ export class VirtualUser implements VU {
       }, seconds * 1000);
       signal.addEventListener('abort', onAbort, { once: true });
     });
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only its identity is used: the stack trace starts below this public call
     return this.#track('sleep', this.#frame(), promise, VirtualUser.prototype.sleep);
   }
 

@@ -184,9 +184,9 @@ export class WorkerHost implements VuSink {
     const running = this.#phases.size + this.#openPhases.size;
     if (running > 1) return {};
     if (running === 0) return this.#healthTags;
-    const closed = this.#phases.values().next().value as PhaseState | undefined;
+    const closed = this.#phases.values().next().value;
     if (closed !== undefined) return (this.#healthTags = { ...closed.msg.tags, scenario: closed.msg.scenario });
-    const open = this.#openPhases.values().next().value as OpenPhase;
+    const open = this.#openPhases.values().next().value!;
     const tags: Record<string, string> = { ...open.msg.tags, scenario: open.msg.scenario };
     if (open.msg.stageTags) tags['stage'] = String(open.segment);
     return (this.#healthTags = tags);

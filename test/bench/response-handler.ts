@@ -31,10 +31,18 @@ function buildEvents(): Buffer[] {
   return events.map((e) => Buffer.from(e, 'utf8'));
 }
 
+/** The handler's methods as undici calls them (types kept loose: another build's dist/ may differ). */
+interface HandlerLike {
+  onRequestStart(controller: object): void;
+  onResponseStart(controller: object, status: number, headers: Record<string, string>, statusText: string): void;
+  onResponseData(controller: object, chunk: Buffer): void;
+  onResponseEnd(controller: object, trailers: object): void;
+  readonly promise: Promise<unknown>;
+}
+
 interface Build {
   label: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  Handler: new (opts: any, setup: any) => any;
+  Handler: new (opts: object, setup: object) => HandlerLike;
   kConnection: symbol;
 }
 
@@ -62,6 +70,8 @@ async function stream(build: Build, events: readonly Buffer[]): Promise<number> 
       secrets: [],
       signal: null,
       onSettled: () => {},
+      tally: { tokens: 0 },
+      onRetry: () => {},
     },
   );
   handler.onRequestStart(controller);
@@ -69,7 +79,7 @@ async function stream(build: Build, events: readonly Buffer[]): Promise<number> 
   for (const event of events) {
     handler.onResponseData(controller, event);
     // Let the handler's per-read microtask run: the next event is the next socket read.
-    await undefined;
+    await new Promise<void>((done) => queueMicrotask(done));
   }
   handler.onResponseEnd(controller, {});
   const result = (await handler.promise) as { failure: string | null; itlMs: number[] };
