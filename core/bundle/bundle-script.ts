@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 import { ErrorCode, LlmloadError } from '../errors.js';
+import { usesScriptContext } from './script-context-use.js';
 
 /** Absolute URL of the compiled dsl entry (dist/dsl/index.js). */
 const dslEntryUrl = new URL('../../dsl/index.js', import.meta.url).href;
@@ -24,6 +25,8 @@ export interface BundledScript {
   scriptPath: string;
   /** file: URL of the bundled module, importable from any thread. */
   bundleUrl: string;
+  /** Whether it imports dsl functions that find their VU across awaits (script-context-use.ts). */
+  usesScriptContext: boolean;
   /** Remove the temporary bundle. */
   dispose(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export async function bundleScript(scriptPath: string): Promise<BundledScript> {
   return {
     scriptPath: absolute,
     bundleUrl: pathToFileURL(file).href,
+    usesScriptContext: usesScriptContext(output.text, dslEntryUrl),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -213,6 +213,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const { pool, connectMs } = await WorkerPool.start({
       workers,
       bundleUrl: bundle.bundleUrl,
+      scriptContext: bundle.usesScriptContext,
       scriptDir: dirname(bundle.scriptPath),
       setupData,
       env,

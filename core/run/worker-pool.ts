@@ -13,6 +13,8 @@ const workerEntry = new URL('../workers/worker-entry.js', import.meta.url).href;
 export interface PoolOptions {
   workers: number;
   bundleUrl: string;
+  /** Iterations carry their context across awaits (BundledScript.usesScriptContext). */
+  scriptContext: boolean;
   /** Directory of the script: relative input files named in it are read from there. */
   scriptDir: string;
   setupData: unknown;
@@ -86,6 +88,7 @@ export class WorkerPool {
         workerIndex: w,
         workerCount: size,
         bundleUrl: options.bundleUrl,
+        scriptContext: options.scriptContext,
         scriptDir: options.scriptDir,
         setupData: options.setupData,
         env: options.env,

@@ -15,6 +15,8 @@ export interface WorkerTask {
   workerIndex: number;
   workerCount: number;
   bundleUrl: string;
+  /** Run each iteration in a context that follows its awaits (the script imports check, group, sleep or custom metrics). */
+  scriptContext: boolean;
   /** Directory of the script (not of its bundle): relative dataset and tokenizer paths start there. */
   scriptDir: string;
   /** Data returned by setup(), structured-cloned. */

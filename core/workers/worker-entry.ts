@@ -54,6 +54,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
       flushIntervalMs: task.flushIntervalMs,
       takeTokens: () => llm.takeTokens(),
       locator: new ScriptLocator(task.bundleUrl),
+      scriptContext: task.scriptContext,
     });
     const shutdown = host.untilShutdown();
     post({ cmd: 'READY', workerIndex: task.workerIndex, connectMs });

@@ -69,6 +69,8 @@ export class WorkerHost implements VuSink {
   /** Script locations already warned about for an un-awaited call. */
   #unawaitedWarned = new Set<string>();
   readonly #locator: ScriptLocator | undefined;
+  /** Whether iterations run inside their frame (options.scriptContext). */
+  readonly #scriptContext: boolean;
   #flushTimer: NodeJS.Timeout;
   readonly #takeTokens: () => number;
   readonly #health: ThreadHealth;
@@ -90,8 +92,15 @@ export class WorkerHost implements VuSink {
     takeTokens?: () => number;
     /** Maps stack frames to the script's own lines, for warnings; without it they name the bundle's. */
     locator?: ScriptLocator;
+    /**
+     * Run each iteration inside its frame, so module-level check(), group(), sleep() and custom
+     * metrics find their VU after awaits. Default true; false when the script imports none of them,
+     * which keeps AsyncLocalStorage's per-promise cost off the thread (core/bundle/script-context-use.ts).
+     */
+    scriptContext?: boolean;
   }) {
     this.#locator = options.locator;
+    this.#scriptContext = options.scriptContext ?? true;
     this.#post = options.post;
     this.#module = options.module;
     this.#client = options.client;
@@ -349,7 +358,8 @@ export class WorkerHost implements VuSink {
     try {
       // The frame goes with every await of the iteration: module-level check(), group(), sleep() and
       // custom metrics find this VU (and the group they run in) through it.
-      await scriptFrames.run(vu.rootFrame(), fn, vu, this.#setupData);
+      if (this.#scriptContext) await scriptFrames.run(vu.rootFrame(), fn, vu, this.#setupData);
+      else await fn(vu, this.#setupData);
     } catch (error) {
       if (error instanceof TestAbortedSignal) return false;
       failed = true;
