@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LlmClient } from '../../core/client/index.js';
+import { checkUnlessBusy, measuringLoad } from '../helpers/machine-load.js';
 import { sseStubBinary, startSseStub } from '../helpers/sse-stub.js';
 import { DONE_EVENT, sseChunk, startHttpServer, startSseServer } from '../helpers/servers.js';
 
@@ -26,7 +27,11 @@ if (!stubAvailable) console.log('sse-stub cannot be built here (no cargo): accur
     const connectMs = await client.warmUp(20);
     assert.is(connectMs.length, 20);
     const body = { messages: [{ role: 'user', content: 'count' }], max_tokens: 64 };
-    const results = await Promise.all(Array.from({ length: 20 }, () => client.chat(body, undefined, {})));
+    // One unmeasured round first: a fresh process compiles the streaming path while its first
+    // answers arrive, which says nothing about steady-state accuracy (the first wave of a run is
+    // measured in the stub-accuracy test, through the whole CLI).
+    await Promise.all(Array.from({ length: 20 }, () => client.chat(body, undefined, {})));
+    const { result: results, load } = await measuringLoad(() => Promise.all(Array.from({ length: 20 }, () => client.chat(body, undefined, {}))));
     for (const r of results) {
       assert.is(r.ok, true, r.error ?? '');
       assert.is(r.chunks, 64);
@@ -40,9 +45,12 @@ if (!stubAvailable) console.log('sse-stub cannot be built here (no cargo): accur
     const ttft = median(results.map((r) => r.ttftMs as number)) - stubLateMs;
     const itl = median(results.flatMap((r) => r.itlMs));
     const e2e = median(results.map((r) => r.e2eMs as number));
-    assert.ok(ttft >= 99.5 && ttft <= 104, `median TTFT ${ttft.toFixed(2)} ms, expected 100`);
-    assert.ok(Math.abs(itl - 20) <= 2, `median ITL ${itl.toFixed(2)} ms, expected 20`);
-    assert.ok(Math.abs(e2e - (100 + 63 * 20)) <= 6, `median E2E ${e2e.toFixed(2)} ms, expected 1360`);
+    console.log(`median TTFT ${ttft.toFixed(2)} ms (stub late ${stubLateMs.toFixed(2)} ms), ITL ${itl.toFixed(2)} ms, E2E ${e2e.toFixed(2)} ms`);
+    checkUnlessBusy(load, { minCpuShare: 0.85, p50Ms: 1, p90Ms: 5 }, 'TTFT, ITL and E2E medians of 20 streams', () => {
+      assert.ok(ttft >= 99.5 && ttft <= 104, `median TTFT ${ttft.toFixed(2)} ms, expected 100`);
+      assert.ok(Math.abs(itl - 20) <= 2, `median ITL ${itl.toFixed(2)} ms, expected 20`);
+      assert.ok(Math.abs(e2e - (100 + 63 * 20)) <= 6, `median E2E ${e2e.toFixed(2)} ms, expected 1360`);
+    });
   } finally {
     await client.close();
     await stub.close();
