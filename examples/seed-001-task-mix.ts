@@ -39,9 +39,6 @@ export const options: Options = {
 
 export default async function (vu: VU) {
   const task = TASKS[(vu.iteration + vu.id) % TASKS.length]!;
-  const res = await vu.chat(
-    { messages: [{ role: 'user', content: task.prompt }], max_tokens: task.maxTokens, temperature: 0.2 },
-    { tags: { name: task.name } },
-  );
-  check(res, { 'answered': (r) => r.outputTokens > 0 });
+  const res = await vu.chat({ messages: [{ role: 'user', content: task.prompt }], max_tokens: task.maxTokens, temperature: 0.2 }, { tags: { name: task.name } });
+  check(res, { answered: (r) => r.outputTokens > 0 });
 }

@@ -29,9 +29,13 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
     command: 'run <script>',
     describe: 'Run a load test from a TypeScript or JavaScript scenario script',
     builder: (y) =>
-      (y
+      y
         .positional('script', { type: 'string', demandOption: true, describe: 'Scenario script (.ts or .js), bundled with esbuild' })
-        .option('vus', { alias: 'u', type: 'number', describe: 'Virtual users, with --duration, --iterations or --stage (which replace the script\'s scenarios, as in k6). Example: --vus 10 --duration 30s' })
+        .option('vus', {
+          alias: 'u',
+          type: 'number',
+          describe: "Virtual users, with --duration, --iterations or --stage (which replace the script's scenarios, as in k6). Example: --vus 10 --duration 30s",
+        })
         .option('duration', { alias: 'd', type: 'string', describe: 'Test duration with --vus (constant-vus). Example: --duration 30s' })
         .option('iterations', { alias: 'i', type: 'number', describe: 'Iterations shared by the VUs (shared-iterations). Example: --iterations 100' })
         .option('stage', {
@@ -56,7 +60,10 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         .option('summary-export', { type: 'string', describe: 'Write the end-of-test summary as JSON (k6 handleSummary shape). Example: --summary-export summary.json' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress output. Example: --quiet' })
         .option('thresholds', { type: 'boolean', default: true, describe: 'Evaluate thresholds; --no-thresholds runs without them (exit 0 unless the run fails)' })
-        .option('url', { type: 'string', describe: 'Target base URL (overrides options.target.url). Without one, a built-in simulator is started. Example: --url http://127.0.0.1:8000' })
+        .option('url', {
+          type: 'string',
+          describe: 'Target base URL (overrides options.target.url). Without one, a built-in simulator is started. Example: --url http://127.0.0.1:8000',
+        })
         .option('model', { type: 'string', describe: 'Model name sent in requests (overrides options.target.model). Example: --model Qwen/Qwen2.5-14B-Instruct-AWQ' })
         .option('api-key-env', { type: 'string', describe: 'Name of the environment variable holding the API key (never printed). Example: --api-key-env VLLM_API_KEY' })
         .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core). Example: --workers 2' })
@@ -75,7 +82,7 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         .example('$0 run script.ts --url http://127.0.0.1:8000 --vus 20 --duration 1m', '20 users for a minute against a server')
         .example('$0 run script.ts --stage 30s:10,1m:50,30s:0 --out json=results.ndjson', 'Ramp up and down, keep raw results')
         .example('$0 run script.ts --summary-export summary.json --no-thresholds', 'Export the summary, ignore thresholds')
-        .example('$0 run script.ts --report reports/baseline --out junit=junit.xml', 'Report folder at a chosen place, JUnit for CI')) as unknown as Argv<RunArgs>,
+        .example('$0 run script.ts --report reports/baseline --out junit=junit.xml', 'Report folder at a chosen place, JUnit for CI') as unknown as Argv<RunArgs>,
     handler: async (args) => {
       const request: RunRequest = {
         scriptPath: args.script,

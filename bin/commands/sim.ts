@@ -88,9 +88,7 @@ export async function runSim(args: SimArgs, io: Pick<CliIo, 'stdout' | 'signals'
       signals.off('SIGTERM', stop);
       void sim.stats().then(async (stats) => {
         await sim.close();
-        io.stdout.write(
-          `llmload simulator stopped: ${stats.requests.completed} answers sent, ${stats.engine.generationTokens} tokens generated\n`,
-        );
+        io.stdout.write(`llmload simulator stopped: ${stats.requests.completed} answers sent, ${stats.engine.generationTokens} tokens generated\n`);
         resolve();
       });
     };

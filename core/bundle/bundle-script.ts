@@ -106,4 +106,3 @@ export function formatMessage(message: esbuild.Message): string {
   const caret = ' '.repeat(loc.column) + '^'.repeat(Math.max(1, loc.length));
   return `${loc.file}:${loc.line}:${column}: ${message.text}\n    ${loc.lineText}\n    ${caret}`;
 }
-

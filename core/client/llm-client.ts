@@ -260,8 +260,7 @@ export class LlmClient {
     ctx: RequestContext,
   ): Promise<RequestResult> {
     const timeoutMs = options?.timeout === undefined ? this.#timeoutMs : parseDuration(options.timeout, 'options.timeout');
-    const stallTimeoutMs =
-      options?.stallTimeout === undefined ? this.#stallTimeoutMs : parseDuration(options.stallTimeout, 'options.stallTimeout');
+    const stallTimeoutMs = options?.stallTimeout === undefined ? this.#stallTimeoutMs : parseDuration(options.stallTimeout, 'options.stallTimeout');
     let headers = body === undefined ? this.#headersWithoutBody : this.#headersWithBody;
     if (options?.headers !== undefined) {
       headers = { ...headers };

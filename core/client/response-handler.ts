@@ -25,15 +25,7 @@ import { BodyCollector } from './body-collector.js';
 import { claimConnectMs, isPeerClose, kConnection, type TrackedDispatchOptions } from './connection-pool.js';
 import { classifyError, ERROR_BODY_LIMIT, httpErrorMessage, httpFailureClass, quote } from './failure.js';
 import { NdjsonParser } from './ndjson-parser.js';
-import {
-  CONTENT_TOKEN,
-  errorMessageOf,
-  NO_TOKEN,
-  newAccumulator,
-  readFullResponse,
-  readStreamChunk,
-  type TokenKind,
-} from './openai-events.js';
+import { CONTENT_TOKEN, errorMessageOf, NO_TOKEN, newAccumulator, readFullResponse, readStreamChunk, type TokenKind } from './openai-events.js';
 import { isDoneMarker, readRawEvent, type TextOf } from './raw-events.js';
 import { buildResult } from './result.js';
 import { DONE, SseParser, type SseSink } from './sse-parser.js';
@@ -161,12 +153,7 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
     this.#readBefore = socket === null ? 0 : socket.bytesRead;
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-    statusMessage?: string,
-  ): void {
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
     const now = performance.now();
     this.#lastByteAt = now;
     const info = this.opts[kConnection];

@@ -46,9 +46,7 @@ export function buildResult(o: Observed): RequestResult {
   const completion = usage?.completion_tokens;
   const prompt = usage?.prompt_tokens;
   const fromUsage = typeof completion === 'number';
-  const outputTokens = fromUsage
-    ? completion
-    : countTextTokens(o.acc.reasoning) + countTextTokens(o.acc.text) + countTextTokens(o.acc.toolArgs);
+  const outputTokens = fromUsage ? completion : countTextTokens(o.acc.reasoning) + countTextTokens(o.acc.text) + countTextTokens(o.acc.toolArgs);
   const cached = usage?.prompt_tokens_details?.cached_tokens;
   const secrets = o.secrets;
   const result: RequestResult = {

@@ -154,7 +154,11 @@ function rowItems(file: string, rows: FileRow[], spec: DatasetOptions): DatasetI
       const fields = spec.promptField !== undefined ? [spec.promptField] : PROMPT_FIELDS;
       const field = fields.find((f) => typeof data[f] === 'string');
       if (field === undefined) {
-        throw inputFileError(file, rowPlace(row), `no prompt: expected a string field ${fields.map((f) => `"${f}"`).join(' or ')}${spec.promptField === undefined ? ' (or a messages list)' : ''}`);
+        throw inputFileError(
+          file,
+          rowPlace(row),
+          `no prompt: expected a string field ${fields.map((f) => `"${f}"`).join(' or ')}${spec.promptField === undefined ? ' (or a messages list)' : ''}`,
+        );
       }
       prompt = data[field] as string;
       messages = [{ role: 'user', content: prompt }];
@@ -196,9 +200,7 @@ function sharegptItems(file: string, rows: FileRow[], spec: DatasetOptions): Dat
     const messages: ChatMessage[] = system === null ? [] : [{ role: 'system', content: system }];
     messages.push({ role: 'user', content: prompt });
     const wanted = spec.outputTokens ?? (answer === null ? null : Math.max(1, countTextTokens(answer)));
-    items.push(
-      new Item({ index: items.length, prompt, messages, turns, inputTokens: countTextTokens(prompt), outputTokens: wanted, prefixTokens: 0, data: row.data }),
-    );
+    items.push(new Item({ index: items.length, prompt, messages, turns, inputTokens: countTextTokens(prompt), outputTokens: wanted, prefixTokens: 0, data: row.data }));
   }
   return items;
 }

@@ -12,10 +12,7 @@
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { normal, type Rng } from '../executors/random.js';
 
-export type LengthDistribution =
-  | { kind: 'fixed'; tokens: number }
-  | { kind: 'normal'; mean: number; std: number }
-  | { kind: 'uniform'; min: number; max: number };
+export type LengthDistribution = { kind: 'fixed'; tokens: number } | { kind: 'normal'; mean: number; std: number } | { kind: 'uniform'; min: number; max: number };
 
 export interface TokenLengths {
   input: LengthDistribution;

@@ -30,22 +30,20 @@ export interface ResolvedConcurrencySweepScenario extends ResolvedScenarioBase {
 
 /** One phase per level, in order, each tagged { level: 'N' }. */
 export function planConcurrencySweep(name: string, s: ResolvedConcurrencySweepScenario): ClosedScenarioPlan {
-  const phases = s.levels.map(
-    (level): PhasePlan => ({
-      tags: { level: String(level) },
-      steps: [{ atMs: 0, vus: level }],
-      durationMs: s.perLevel.mode === 'duration' ? s.perLevel.durationMs : s.perLevel.maxDurationMs,
-      gracefulStopMs: s.gracefulStopMs,
-      gracefulRampDownMs: 0,
-      iterations:
-        s.perLevel.mode === 'iterations'
-          ? { mode: 'shared', total: s.perLevel.iterations }
-          : s.perLevel.mode === 'per-vu'
-            ? { mode: 'per-vu', perVu: s.perLevel.iterationsPerVu }
-            : null,
-      maxVus: level,
-    }),
-  );
+  const phases = s.levels.map((level): PhasePlan => ({
+    tags: { level: String(level) },
+    steps: [{ atMs: 0, vus: level }],
+    durationMs: s.perLevel.mode === 'duration' ? s.perLevel.durationMs : s.perLevel.maxDurationMs,
+    gracefulStopMs: s.gracefulStopMs,
+    gracefulRampDownMs: 0,
+    iterations:
+      s.perLevel.mode === 'iterations'
+        ? { mode: 'shared', total: s.perLevel.iterations }
+        : s.perLevel.mode === 'per-vu'
+          ? { mode: 'per-vu', perVu: s.perLevel.iterationsPerVu }
+          : null,
+    maxVus: level,
+  }));
   return closedPlan(name, s.executor, s, phases);
 }
 
@@ -83,10 +81,7 @@ export const concurrencySweep: ExecutorModule<'concurrency-sweep', ResolvedConcu
     requirePositiveDuration(raw.maxDuration, at('maxDuration'), problems);
     const highest = Math.max(...raw.levels);
     if (raw.iterations !== undefined && raw.levels.length > 0 && raw.iterations < highest) {
-      problems.push(
-        `${at('iterations')}: ${raw.iterations} is less than the highest level (${highest}); ` +
-          'every VU of a level needs at least one request',
-      );
+      problems.push(`${at('iterations')}: ${raw.iterations} is less than the highest level (${highest}); ` + 'every VU of a level needs at least one request');
     }
     return problems;
   },

@@ -106,12 +106,7 @@ export function requireSomeVus(vus: number, executor: string, path: string, prob
 }
 
 /** Assemble a closed-loop scenario plan; maxTotalMs = startMs + Σ (durationMs + gracefulStopMs). */
-export function closedPlan(
-  name: string,
-  executor: string,
-  scenario: ResolvedScenarioBase,
-  phases: PhasePlan[],
-): ClosedScenarioPlan {
+export function closedPlan(name: string, executor: string, scenario: ResolvedScenarioBase, phases: PhasePlan[]): ClosedScenarioPlan {
   const phasesMs = phases.reduce((sum, phase) => sum + phase.durationMs + phase.gracefulStopMs, 0);
   if (scenario.measure !== undefined) phases = phases.map((phase) => ({ ...phase, ...measureOf(scenario) }));
   return {

@@ -88,7 +88,8 @@ export function loadShortfallCause(rows: readonly OpenLoadRow[]): string | null 
     reasons.push(`arrivals were sent late (dispatch lag p95 up to ${Math.round(worst)} ms, limit ${MAX_DISPATCH_LAG_P95_MS} ms)`);
   }
   // A row over the limit while the run as a whole is under it: name the rows.
-  if (reasons.length === 0) reasons.push(`${short.map((r) => rowName(r)).join(', ')} dropped more than ${percentText(MAX_DROPPED_SHARE)} of ${short.length === 1 ? 'its' : 'their'} arrivals`);
+  if (reasons.length === 0)
+    reasons.push(`${short.map((r) => rowName(r)).join(', ')} dropped more than ${percentText(MAX_DROPPED_SHARE)} of ${short.length === 1 ? 'its' : 'their'} arrivals`);
   return reasons.join('; ');
 }
 

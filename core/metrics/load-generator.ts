@@ -32,7 +32,17 @@
  *    for more than 1 % of at least 100 requests, i.e. its p99 above the same
  *    limit as the event loop's: the schedule was not kept by the client.
  */
-import { LLMLOAD_COALESCED_READS, LLMLOAD_CPU, LLMLOAD_EVENT_LOOP_DELAY, LLMLOAD_EVENT_LOOP_UTILIZATION, LLMLOAD_MACHINE_CPU, TAG_LEVEL, TAG_RATE, TAG_SCENARIO, TAG_STAGE } from './builtin.js';
+import {
+  LLMLOAD_COALESCED_READS,
+  LLMLOAD_CPU,
+  LLMLOAD_EVENT_LOOP_DELAY,
+  LLMLOAD_EVENT_LOOP_UTILIZATION,
+  LLMLOAD_MACHINE_CPU,
+  TAG_LEVEL,
+  TAG_RATE,
+  TAG_SCENARIO,
+  TAG_STAGE,
+} from './builtin.js';
 import type { MetricsRegistry } from './registry.js';
 
 export const DELAY_P99_LIMIT_MS = 20;
@@ -113,11 +123,7 @@ export interface LoadGeneratorRow {
 export function judgeLoadGenerator(f: LoadGeneratorFigures): string | null {
   const delayed = f.delayP99Ms !== null && f.delayP99Ms > DELAY_P99_LIMIT_MS;
   const coalescing =
-    f.coalescedShare !== null &&
-    f.tokenGaps >= COALESCED_MIN_GAPS &&
-    f.coalescedShare > COALESCED_SHARE_LIMIT &&
-    f.delayP99Ms !== null &&
-    f.delayP99Ms > COALESCED_DELAY_P99_MS;
+    f.coalescedShare !== null && f.tokenGaps >= COALESCED_MIN_GAPS && f.coalescedShare > COALESCED_SHARE_LIMIT && f.delayP99Ms !== null && f.delayP99Ms > COALESCED_DELAY_P99_MS;
   const cpuBound = f.cpu !== null && f.cpu >= CPU_LIMIT;
   const lateShare = f.dispatched === 0 ? 0 : f.dispatchedLate / f.dispatched;
   const lateDispatch = f.dispatched >= DISPATCH_MIN_REQUESTS && lateShare > DISPATCH_LATE_SHARE;

@@ -390,7 +390,12 @@ export class MetricsRegistry {
     return {
       format: 'llmload.metrics',
       version: 1,
-      options: { trend: { ...this.#trend }, groups: this.#groups.definitions.map((g) => ({ name: g.name, tags: [...g.tags] })), goodput: this.#goodput, inputTokens: this.#inputTokens },
+      options: {
+        trend: { ...this.#trend },
+        groups: this.#groups.definitions.map((g) => ({ name: g.name, tags: [...g.tags] })),
+        goodput: this.#goodput,
+        inputTokens: this.#inputTokens,
+      },
       metrics: this.metrics().map((m) => ({
         name: m.name,
         type: m.type,

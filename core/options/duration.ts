@@ -14,8 +14,8 @@ import { describeValue } from './describe.js';
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,
   us: 1e-3,
-  'µs': 1e-3, // U+00B5 micro sign, as Go accepts
-  'μs': 1e-3, // U+03BC Greek mu, as Go accepts
+  µs: 1e-3, // U+00B5 micro sign, as Go accepts
+  μs: 1e-3, // U+03BC Greek mu, as Go accepts
   ms: 1,
   s: 1000,
   m: 60_000,
@@ -49,9 +49,7 @@ export function tryParseDuration(value: unknown): number | undefined {
 /** The problem text for a value that is not a duration, without the path. */
 export function durationProblem(value: unknown): string {
   if (typeof value === 'number') {
-    return Number.isFinite(value)
-      ? `${value} is not a duration (durations can't be negative)`
-      : `${value} is not a duration ${DURATION_EXAMPLES}`;
+    return Number.isFinite(value) ? `${value} is not a duration (durations can't be negative)` : `${value} is not a duration ${DURATION_EXAMPLES}`;
   }
   if (typeof value === 'string') return `${JSON.stringify(value)} is not a duration ${DURATION_EXAMPLES}`;
   return `expected a duration like "30s" or a number of milliseconds, got ${describeValue(value)}`;

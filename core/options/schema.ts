@@ -53,14 +53,12 @@ function scenarioSchema(): JsonSchema {
     required: ['executor'],
     properties: { executor: { type: 'string', expected: 'the name of an executor' } },
     discriminator: { propertyName: 'executor' },
-    oneOf: Object.values(EXECUTORS).map(
-      (executor): JsonSchema => ({
-        type: 'object',
-        additionalProperties: false,
-        required: ['executor', ...executor.required],
-        properties: { executor: { const: executor.name }, ...scenarioBaseProperties, ...executor.properties },
-      }),
-    ),
+    oneOf: Object.values(EXECUTORS).map((executor): JsonSchema => ({
+      type: 'object',
+      additionalProperties: false,
+      required: ['executor', ...executor.required],
+      properties: { executor: { const: executor.name }, ...scenarioBaseProperties, ...executor.properties },
+    })),
   };
 }
 

@@ -48,8 +48,7 @@ export function validateOptions(raw: unknown, source = 'options'): ResolvedOptio
   for (const error of schemaErrors) add(formatSchemaError(error, input, source));
   if (!isPlainObject(input)) throw invalidOptions(problems);
 
-  const faulted = (pointer: string): boolean =>
-    schemaErrors.some((e) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`));
+  const faulted = (pointer: string): boolean => schemaErrors.some((e) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`));
 
   const conflicts = shortcutConflicts(input, source);
   conflicts.forEach(add);
@@ -77,9 +76,7 @@ function checkTopLevel(options: Options, source: string, faulted: (pointer: stri
   if (isPlainObject(options.scenarios)) {
     for (const name of Object.keys(options.scenarios)) {
       if (!SCENARIO_NAME.test(name)) {
-        problems.push(
-          `${propertyPath(`${source}.scenarios`, name)}: a scenario name may contain only letters, digits, "_" and "-"`,
-        );
+        problems.push(`${propertyPath(`${source}.scenarios`, name)}: a scenario name may contain only letters, digits, "_" and "-"`);
       }
     }
   }
@@ -99,10 +96,7 @@ function checkTopLevel(options: Options, source: string, faulted: (pointer: stri
       if (typeof stat !== 'string') return;
       const match = TREND_STAT.exec(stat);
       if (match === null || Number(match[1] ?? 0) > 100) {
-        problems.push(
-          `${source}.summaryTrendStats[${i}]: ${JSON.stringify(stat)} is not a trend statistic ` +
-            '(expected avg, min, med, max, count or p(N) with N from 0 to 100)',
-        );
+        problems.push(`${source}.summaryTrendStats[${i}]: ${JSON.stringify(stat)} is not a trend statistic ` + '(expected avg, min, med, max, count or p(N) with N from 0 to 100)');
       }
     });
   }
@@ -143,12 +137,8 @@ function isCloneable(value: unknown): boolean {
 
 /** Apply every default; `sources` are the checked scenarios. */
 function resolveOptions(options: Options, sources: readonly ScenarioSource[]): ResolvedOptions {
-  const scenarios: Record<string, ResolvedScenario> = Object.fromEntries(
-    sources.map((s) => [s.name, executorOf(s.raw.executor).resolve(s.raw)]),
-  );
-  const thresholds = Object.fromEntries(
-    Object.entries(options.thresholds ?? {}).map(([metric, specs]) => [metric, specs.map(resolveThreshold)]),
-  );
+  const scenarios: Record<string, ResolvedScenario> = Object.fromEntries(sources.map((s) => [s.name, executorOf(s.raw.executor).resolve(s.raw)]));
+  const thresholds = Object.fromEntries(Object.entries(options.thresholds ?? {}).map(([metric, specs]) => [metric, specs.map(resolveThreshold)]));
   const { target, request, simulator } = options;
   return {
     target: {

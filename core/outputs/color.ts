@@ -10,7 +10,10 @@ export interface Palette {
 }
 
 const plain = (text: string): string => text;
-const sgr = (open: number, close: number) => (text: string): string => `\u001b[${open}m${text}\u001b[${close}m`;
+const sgr =
+  (open: number, close: number) =>
+  (text: string): string =>
+    `\u001b[${open}m${text}\u001b[${close}m`;
 
 const PLAIN: Palette = { green: plain, red: plain, cyan: plain, yellow: plain, dim: plain, bold: plain };
 const ANSI: Palette = { green: sgr(32, 39), red: sgr(31, 39), cyan: sgr(36, 39), yellow: sgr(33, 39), dim: sgr(2, 22), bold: sgr(1, 22) };

@@ -38,7 +38,10 @@ export function renderGroupTable(rows: readonly RequestStatsRow[], options: Grou
   const estimated = rows.some((r) => r.tokensEstimated);
   const approximate = rows.some((r) => [r.e2e, r.ttft, r.itl].some((s) => s?.approximate === true));
   const scenarios = new Set([...rows.map((r) => r.tags['scenario'] ?? ''), ...notRun.map((t) => t['scenario'] ?? '')]);
-  const tag = (name: string) => (tags: Readonly<Record<string, string>>): string => tags[name] ?? '-';
+  const tag =
+    (name: string) =>
+    (tags: Readonly<Record<string, string>>): string =>
+      tags[name] ?? '-';
 
   const columns: Column[] = [];
   if (key === 'scenario' || scenarios.size > 1) columns.push({ title: 'scenario', align: 'left', cell: (r) => r.tags['scenario'] ?? '-', tagCell: tag('scenario') });

@@ -86,7 +86,10 @@ export function renderSummary(input: SummaryData | SummaryExport, options: Rende
   }
   const load = renderLoadTable(data.llmload.load ?? []);
   if (load.length > 0) out.push(`  ${c.bold('█ OPEN-LOOP LOAD')}`, '', ...load.map((l) => (l === '' ? '' : `${INDENT}${l}`)), '');
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 /** Which target was measured, and whether the run stopped early. */
@@ -297,7 +300,12 @@ function throughputBlock(data: SummaryExport): Block | null {
       tail: ` ${requests.successful} of ${requests.requests} succeeded${requests.successRate === null ? '' : ` (${formatPercent(requests.successRate)})`}`,
     },
     { label: 'output tokens', kind: 'text', columns: [perSec(throughput.outputTokensPerSec, ' tok/s')], tail: ` ${requests.outputTokens} tokens${est}` },
-    { label: 'total tokens', kind: 'text', columns: [perSec(throughput.totalTokensPerSec, ' tok/s')], tail: ` ${requests.inputTokens} input + ${requests.outputTokens} output${est}` },
+    {
+      label: 'total tokens',
+      kind: 'text',
+      columns: [perSec(throughput.totalTokensPerSec, ' tok/s')],
+      tail: ` ${requests.inputTokens} input + ${requests.outputTokens} output${est}`,
+    },
   ];
   if (throughput.goodputPerSec !== null) lines.push({ label: 'goodput', kind: 'text', columns: [perSec(throughput.goodputPerSec, '/s')], tail: ' requests meeting every SLO' });
   if (throughput.peakOutputTokensPerSec !== null) {

@@ -33,9 +33,25 @@ export function reportCharts(data: ReportData): ChartSpec[] {
     charts.push(throughputChart(sweeps), latencyChart(sweeps));
   }
   const ttft = data.distributions.filter((d) => d.ttftMs.length > 0);
-  if (ttft.length > 0) charts.push(distributionChart('ttft-distribution', 'TTFT distribution', 'TTFT (ms)', ttft.map((d) => ({ group: d.group, values: d.ttftMs }))));
+  if (ttft.length > 0)
+    charts.push(
+      distributionChart(
+        'ttft-distribution',
+        'TTFT distribution',
+        'TTFT (ms)',
+        ttft.map((d) => ({ group: d.group, values: d.ttftMs })),
+      ),
+    );
   const itl = data.distributions.filter((d) => d.itlMs.length > 0);
-  if (itl.length > 0) charts.push(distributionChart('itl-distribution', 'ITL distribution', 'ITL (ms)', itl.map((d) => ({ group: d.group, values: d.itlMs }))));
+  if (itl.length > 0)
+    charts.push(
+      distributionChart(
+        'itl-distribution',
+        'ITL distribution',
+        'ITL (ms)',
+        itl.map((d) => ({ group: d.group, values: d.itlMs })),
+      ),
+    );
   if (data.series.points.length > 0) charts.push(timelineChart(data));
   const server = data.server !== null && data.server.series.length > 1 ? serverChart(data) : null;
   if (server !== null) charts.push(server);
@@ -89,7 +105,11 @@ export function latencyChart(sweeps: readonly ReportSweep[]): ChartSpec {
   const values = sweepRows(sweeps, (row, sweep) => {
     const out: Row[] = [];
     const level = row.users ?? Number(row.label);
-    for (const [metric, summary] of [['E2E', row.e2e], ['TTFT', row.ttft], ['ITL', row.itl]] as const) {
+    for (const [metric, summary] of [
+      ['E2E', row.e2e],
+      ['TTFT', row.ttft],
+      ['ITL', row.itl],
+    ] as const) {
       if (summary === null) continue;
       for (const p of ['p50', 'p95', 'p99'] as const) out.push({ scenario: sweep.scenario, level, metric, percentile: p, ms: summary[p] });
     }
@@ -139,7 +159,12 @@ export function distributionChart(name: string, title: string, xTitle: string, g
   };
   const spec =
     groups.length > 1
-      ? base(title, { data: { values }, facet: { row: { field: 'group', type: 'ordinal', title: 'level', sort: groups.map((g) => g.group) } }, spec: inner, resolve: { scale: { y: 'independent' } } })
+      ? base(title, {
+          data: { values },
+          facet: { row: { field: 'group', type: 'ordinal', title: 'level', sort: groups.map((g) => g.group) } },
+          spec: inner,
+          resolve: { scale: { y: 'independent' } },
+        })
       : base(title, { data: { values }, ...inner });
   return { name, title, spec };
 }
@@ -158,7 +183,11 @@ export function timelineChart(data: ReportData): ChartSpec {
           {
             data: { values: phases },
             mark: { type: 'rect', opacity: 0.08 },
-            encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' }, color: { field: 'shade', type: 'nominal', legend: null, scale: { range: ['#4c78a8', '#f58518'] } } },
+            encoding: {
+              x: { field: 'start', type: 'quantitative' },
+              x2: { field: 'end' },
+              color: { field: 'shade', type: 'nominal', legend: null, scale: { range: ['#4c78a8', '#f58518'] } },
+            },
           },
         ];
   const panel = (title: string, layer: Record<string, unknown>): Record<string, unknown> => ({
@@ -171,7 +200,16 @@ export function timelineChart(data: ReportData): ChartSpec {
     { t: p.t, series: 'requests in flight (avg)', value: round2(p.avgInFlight) },
     { t: p.t, series: 'active VUs', value: p.activeVus },
   ]);
-  const labels = phases.length === 0 ? [] : [{ data: { values: phases }, mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, fontSize: 10, color: '#555' }, encoding: { x: { field: 'start', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } }];
+  const labels =
+    phases.length === 0
+      ? []
+      : [
+          {
+            data: { values: phases },
+            mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, fontSize: 10, color: '#555' },
+            encoding: { x: { field: 'start', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
+          },
+        ];
   const spec = base('The run over time', {
     vconcat: [
       {
@@ -183,7 +221,12 @@ export function timelineChart(data: ReportData): ChartSpec {
           {
             data: { values: active },
             mark: { type: 'line', interpolate: 'step-after' },
-            encoding: { x, y: { field: 'value', type: 'quantitative', title: 'count' }, color: { field: 'series', type: 'nominal', title: null }, tooltip: [x, { field: 'series' }, { field: 'value', type: 'quantitative' }] },
+            encoding: {
+              x,
+              y: { field: 'value', type: 'quantitative', title: 'count' },
+              color: { field: 'series', type: 'nominal', title: null },
+              tooltip: [x, { field: 'series' }, { field: 'value', type: 'quantitative' }],
+            },
           },
           ...labels,
         ],
@@ -207,7 +250,11 @@ export function timelineChart(data: ReportData): ChartSpec {
       panel(`Failed requests ${per}`, {
         data: { values: points.map((p) => ({ t: p.t, value: round2(p.failuresPerSec) })) },
         mark: { type: 'line', interpolate: 'step-after', color: '#d62728' },
-        encoding: { x, y: { field: 'value', type: 'quantitative', title: 'failed/s', scale: yScale(points.map((p) => p.failuresPerSec)) }, tooltip: [x, { field: 'value', type: 'quantitative', title: 'failed/s' }] },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', title: 'failed/s', scale: yScale(points.map((p) => p.failuresPerSec)) },
+          tooltip: [x, { field: 'value', type: 'quantitative', title: 'failed/s' }],
+        },
       }),
     ],
     resolve: { scale: { color: 'independent' } },
@@ -230,7 +277,11 @@ export function serverChart(data: ReportData): ChartSpec | null {
     title,
     data: { values },
     mark: { type: 'line', point: { size: 10 }, color },
-    encoding: { x, y: { field: 'value', type: 'quantitative', title: yTitle, scale: yScale(values.map((v) => Number(v['value']))) }, tooltip: [x, { field: 'value', type: 'quantitative', format: ',.2f' }] },
+    encoding: {
+      x,
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: yScale(values.map((v) => Number(v['value']))) },
+      tooltip: [x, { field: 'value', type: 'quantitative', format: ',.2f' }],
+    },
   });
   if (queue.length > 0) {
     panels.push({
@@ -239,7 +290,12 @@ export function serverChart(data: ReportData): ChartSpec | null {
       title: 'Requests running and waiting (server)',
       data: { values: queue },
       mark: { type: 'line', point: { size: 10 } },
-      encoding: { x, y: { field: 'value', type: 'quantitative', title: 'requests' }, color: { field: 'series', type: 'nominal', title: null }, tooltip: [x, { field: 'series' }, { field: 'value', type: 'quantitative' }] },
+      encoding: {
+        x,
+        y: { field: 'value', type: 'quantitative', title: 'requests' },
+        color: { field: 'series', type: 'nominal', title: null },
+        tooltip: [x, { field: 'series' }, { field: 'value', type: 'quantitative' }],
+      },
     });
   }
   const kv = series.filter((p) => p.kvUsagePct !== null).map((p) => ({ t: p.t, value: round2(p.kvUsagePct!) }));

@@ -50,7 +50,8 @@ function header(comparison: Comparison, first: string): string[] {
 
 function cells(row: CompareRow, first: string): string[] {
   const out = [first, row.metric, withNote(formatValue(row.values[0] ?? null, row.unit), row.notes?.[0] ?? null)];
-  for (let i = 1; i < row.values.length; i++) out.push(withNote(formatValue(row.values[i] ?? null, row.unit), row.notes?.[i] ?? null), formatChange(row.changes[i] ?? null, row.notComparable?.[i] ?? null));
+  for (let i = 1; i < row.values.length; i++)
+    out.push(withNote(formatValue(row.values[i] ?? null, row.unit), row.notes?.[i] ?? null), formatChange(row.changes[i] ?? null, row.notComparable?.[i] ?? null));
   return out;
 }
 
@@ -63,13 +64,23 @@ export function buildCompareDocument(comparison: Comparison, charts: readonly Ch
   const title = `Comparison: ${runs.map((r) => r.label).join(' vs ')}`;
   const blocks: Block[] = [h(1, title)];
   for (const warning of comparison.warnings) blocks.push(note(b('Warning: '), warning));
-  blocks.push(
-    p(`Baseline: ${runs[0]!.label}. Change = (candidate − baseline) ÷ baseline × 100; throughput, goodput and success are better higher, latencies better lower.`),
-  );
+  blocks.push(p(`Baseline: ${runs[0]!.label}. Change = (candidate − baseline) ÷ baseline × 100; throughput, goodput and success are better higher, latencies better lower.`));
   blocks.push(h(2, 'Runs'));
-  blocks.push(table(['Run', 'Source', 'Script', 'Model'], runs.map((r) => [r.label, r.source, r.script ?? '-', r.model === null ? '-' : shortModelName(r.model)]), ['left', 'left', 'left', 'left']));
+  blocks.push(
+    table(
+      ['Run', 'Source', 'Script', 'Model'],
+      runs.map((r) => [r.label, r.source, r.script ?? '-', r.model === null ? '-' : shortModelName(r.model)]),
+      ['left', 'left', 'left', 'left'],
+    ),
+  );
   blocks.push(h(2, 'Improvement summary'));
-  blocks.push(table(header(comparison, 'Scope'), comparison.headline.map((row) => cells(row, row.group)), header(comparison, '').map((_, i) => (i < 2 ? 'left' : 'right'))));
+  blocks.push(
+    table(
+      header(comparison, 'Scope'),
+      comparison.headline.map((row) => cells(row, row.group)),
+      header(comparison, '').map((_, i) => (i < 2 ? 'left' : 'right')),
+    ),
+  );
   const tally: string[][] = [];
   for (let i = 1; i < runs.length; i++) {
     const changes = comparison.rows.map((r) => r.changes[i]).filter((c): c is Change => c !== null && c !== undefined);
@@ -80,7 +91,13 @@ export function buildCompareDocument(comparison: Comparison, charts: readonly Ch
   }
   blocks.push(ul(tally));
   blocks.push(h(2, 'Per level'));
-  blocks.push(table(header(comparison, 'Level'), comparison.rows.map((row) => cells(row, row.group)), header(comparison, '').map((_, i) => (i < 2 ? 'left' : 'right'))));
+  blocks.push(
+    table(
+      header(comparison, 'Level'),
+      comparison.rows.map((row) => cells(row, row.group)),
+      header(comparison, '').map((_, i) => (i < 2 ? 'left' : 'right')),
+    ),
+  );
   const missing = comparison.groups.filter((g) => g.presentIn.some((x) => !x));
   if (missing.length > 0) blocks.push(p('— marks a level a run did not have (or a figure it could not compute).'));
   if (charts.length > 0) {
@@ -128,7 +145,12 @@ export function compareCharts(runs: readonly CompareRun[]): ChartSpec[] {
           x: { field: 'level', type: 'quantitative', title: 'concurrent users', scale: { zero: false } },
           y: { field: 'ms', type: 'quantitative', title: 'ms' },
           color: { field: 'run', type: 'nominal', title: 'run' },
-          tooltip: [{ field: 'run', type: 'nominal' }, { field: 'level', type: 'quantitative' }, { field: 'metric', type: 'nominal' }, { field: 'ms', type: 'quantitative', format: ',.1f' }],
+          tooltip: [
+            { field: 'run', type: 'nominal' },
+            { field: 'level', type: 'quantitative' },
+            { field: 'metric', type: 'nominal' },
+            { field: 'ms', type: 'quantitative', format: ',.1f' },
+          ],
         },
       },
       resolve: { scale: { y: 'independent' } },

@@ -127,7 +127,10 @@ export async function loadRuns(inputs: readonly string[], labels: readonly strin
 }
 
 async function loadRun(input: string, label: string | undefined): Promise<CompareRun> {
-  if (!existsSync(input)) throw new LlmloadError(ErrorCode.INPUT_FILE, `${input}: no such file or folder`, { hint: 'Pass report folders (llmload-results/…), report.json, results.ndjson or --summary-export files.' });
+  if (!existsSync(input))
+    throw new LlmloadError(ErrorCode.INPUT_FILE, `${input}: no such file or folder`, {
+      hint: 'Pass report folders (llmload-results/…), report.json, results.ndjson or --summary-export files.',
+    });
   const name = label ?? defaultLabel(input);
   if (statSync(input).isDirectory()) {
     const json = join(input, 'report.json');
@@ -236,7 +239,18 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
   });
   const ordered = [...groups.values()].sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || (a.level ?? Infinity) - (b.level ?? Infinity) || a.group.localeCompare(b.group));
   const unmatched = ordered.filter((g) => g.kind !== 'total' && g.presentIn.some((p) => !p));
-  if (unmatched.length > 0) warnings.push(`Not every run has these rows, shown with gaps: ${unmatched.map((g) => `${g.group} (only ${runs.filter((_, i) => g.presentIn[i]).map((r) => r.label).join(', ')})`).join('; ')}.`);
+  if (unmatched.length > 0)
+    warnings.push(
+      `Not every run has these rows, shown with gaps: ${unmatched
+        .map(
+          (g) =>
+            `${g.group} (only ${runs
+              .filter((_, i) => g.presentIn[i])
+              .map((r) => r.label)
+              .join(', ')})`,
+        )
+        .join('; ')}.`,
+    );
 
   const rows: CompareRow[] = [];
   for (const group of ordered) {
@@ -265,17 +279,50 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
     });
   const atText = (at: string | null): string | null => (at === null ? null : `at ${at}`);
   const maxOut = peak((r) => r.outputTokensPerSec);
-  headline.push({ ...row('best level', 'Max output throughput', 'tok/s', 'higher', maxOut.map((m) => m.value)), notes: maxOut.map((m) => atText(m.at)) });
+  headline.push({
+    ...row(
+      'best level',
+      'Max output throughput',
+      'tok/s',
+      'higher',
+      maxOut.map((m) => m.value),
+    ),
+    notes: maxOut.map((m) => atText(m.at)),
+  });
   const maxReq = peak((r) => r.requestsPerSec);
-  headline.push({ ...row('best level', 'Max request throughput', 'req/s', 'higher', maxReq.map((m) => m.value)), notes: maxReq.map((m) => atText(m.at)) });
+  headline.push({
+    ...row(
+      'best level',
+      'Max request throughput',
+      'req/s',
+      'higher',
+      maxReq.map((m) => m.value),
+    ),
+    notes: maxReq.map((m) => atText(m.at)),
+  });
   const lowest = runs.map((run) => [...run.levels].sort((a, b) => (a.users ?? Infinity) - (b.users ?? Infinity))[0] ?? null);
   if (lowest.some((l) => l !== null)) {
     headline.push({
-      ...row('lowest level', 'E2E p50', 'ms', 'lower', lowest.map((l) => l?.row.e2e?.p50 ?? null)),
+      ...row(
+        'lowest level',
+        'E2E p50',
+        'ms',
+        'lower',
+        lowest.map((l) => l?.row.e2e?.p50 ?? null),
+      ),
       notes: lowest.map((l) => (l === null ? null : `at ${l.label}`)),
     });
   }
-  if (runs.some((r) => r.capacityPerHour !== null)) headline.push(row('capacity', 'Requests per hour', 'req/h', 'higher', runs.map((r) => r.capacityPerHour)));
+  if (runs.some((r) => r.capacityPerHour !== null))
+    headline.push(
+      row(
+        'capacity',
+        'Requests per hour',
+        'req/h',
+        'higher',
+        runs.map((r) => r.capacityPerHour),
+      ),
+    );
 
   return {
     format: 'llmload-compare',

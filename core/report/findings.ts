@@ -82,8 +82,7 @@ export interface BatchingSpeedup {
 }
 
 export type Saturation =
-  | { reached: true; label: string; users: number; nextLabel: string; nextUsers: number; gain: number; latencyGrowth: number }
-  | { reached: false; lastGain: number | null };
+  { reached: true; label: string; users: number; nextLabel: string; nextUsers: number; gain: number; latencyGrowth: number } | { reached: false; lastGain: number | null };
 
 export interface BreakingPoint {
   label: string;
@@ -168,7 +167,15 @@ export function computeFindings(levels: readonly LevelInput[], options: Findings
     if (point.gainOverPrevious === null || point.latencyGrowth === null) continue;
     if (point.gainOverPrevious < saturationGain && point.latencyGrowth > 0) {
       const at = scaling[i - 1]!;
-      saturation = { reached: true, label: at.label, users: at.users, nextLabel: point.label, nextUsers: point.users, gain: point.gainOverPrevious, latencyGrowth: point.latencyGrowth };
+      saturation = {
+        reached: true,
+        label: at.label,
+        users: at.users,
+        nextLabel: point.label,
+        nextUsers: point.users,
+        gain: point.gainOverPrevious,
+        latencyGrowth: point.latencyGrowth,
+      };
       break;
     }
   }

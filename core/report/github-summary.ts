@@ -19,10 +19,23 @@ export function githubSummary(data: ReportData, reportPath: string | null): stri
     const f = sweep.findings;
     if (f === null) continue;
     const top = f.scaling[f.scaling.length - 1]!;
-    if (f.scaling.length > 1) findings.push([b('Scaling: '), `${fmtSpeedup(top.speedup)} the ${levelName(sweep, f.baseline.label)} throughput at ${levelName(sweep, top.label)} (efficiency ${fmtShare(top.efficiency)})`]);
-    findings.push([b('Saturation: '), f.saturation.reached ? `${levelName(sweep, f.saturation.label)} (next level: ${fmtChange(f.saturation.gain)} throughput, ${fmtChange(f.saturation.latencyGrowth)} E2E p50)` : 'not reached']);
+    if (f.scaling.length > 1)
+      findings.push([
+        b('Scaling: '),
+        `${fmtSpeedup(top.speedup)} the ${levelName(sweep, f.baseline.label)} throughput at ${levelName(sweep, top.label)} (efficiency ${fmtShare(top.efficiency)})`,
+      ]);
+    findings.push([
+      b('Saturation: '),
+      f.saturation.reached
+        ? `${levelName(sweep, f.saturation.label)} (next level: ${fmtChange(f.saturation.gain)} throughput, ${fmtChange(f.saturation.latencyGrowth)} E2E p50)`
+        : 'not reached',
+    ]);
     findings.push([b('Breaking point: '), f.breaking === null ? 'none within the tested range' : `${levelName(sweep, f.breaking.label)} (${f.breaking.reasons.join('; ')})`]);
-    if (f.capacity !== null) findings.push([b('Capacity: '), `~${fmtCount(f.capacity.requestsPerHour)} requests/hour (${fmtRate(f.capacity.requestsPerSec)} req/s) at ${levelName(sweep, f.capacity.label)}`]);
+    if (f.capacity !== null)
+      findings.push([
+        b('Capacity: '),
+        `~${fmtCount(f.capacity.requestsPerHour)} requests/hour (${fmtRate(f.capacity.requestsPerSec)} req/s) at ${levelName(sweep, f.capacity.label)}`,
+      ]);
   }
   if (findings.length > 0) blocks.push(h(3, 'Key findings'), ul(findings));
   if (data.thresholds !== null && data.thresholds.length > 0) blocks.push(...thresholdsSection(data).map((block) => (block.kind === 'heading' ? h(3, block.text) : block)));

@@ -91,7 +91,9 @@ export async function renderHtml(doc: ReportDocument, charts: readonly ChartSpec
       const chart = specs.get(block.name);
       if (chart === undefined) continue;
       const id = `spec-${chartIndex++}`;
-      body.push(`<figure class="chart" id="chart-${escapeHtml(block.name)}"><div class="vega-chart" data-spec="${id}" role="img" aria-label="${escapeHtml(block.title)}"></div><figcaption>${escapeHtml(block.title)}</figcaption></figure>`);
+      body.push(
+        `<figure class="chart" id="chart-${escapeHtml(block.name)}"><div class="vega-chart" data-spec="${id}" role="img" aria-label="${escapeHtml(block.title)}"></div><figcaption>${escapeHtml(block.title)}</figcaption></figure>`,
+      );
       specScripts.push(`<script type="application/json" id="${id}">${jsonForScript(chart.spec)}</script>`);
       continue;
     }

@@ -23,7 +23,8 @@ export function renderJunit(input: JunitInput): string {
     const name = `${t.key} ${t.source}`;
     const observed = t.observed === null ? 'no data' : `${t.aggregation}=${formatValue(t.metric, t.observed)}`;
     // No data is neither a pass nor a failure: CI tools show a skipped test as "not judged".
-    if (t.ok && t.noData) return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><skipped message="${xml(`no data: ${t.metric} had no samples`)}"/></testcase>`;
+    if (t.ok && t.noData)
+      return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><skipped message="${xml(`no data: ${t.metric} had no samples`)}"/></testcase>`;
     if (t.ok) return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><system-out>${xml(`observed ${observed}`)}</system-out></testcase>`;
     const message = t.error !== undefined ? `cannot evaluate: ${t.error}` : `observed ${observed}, expected ${t.source}`;
     return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><failure type="threshold" message="${xml(message)}">${xml(`${t.key}: ${message}`)}</failure></testcase>`;
@@ -32,7 +33,8 @@ export function renderJunit(input: JunitInput): string {
     const group = check.group === '' ? '' : `${check.group.replace(/^::/, '').replaceAll('::', ' › ')} › `;
     const name = `${group}${check.name}`;
     const total = check.passes + check.fails;
-    if (check.fails === 0) return `    <testcase classname="llmload.checks" name="${xml(name)}" time="0"><system-out>${xml(`${check.passes} of ${total} passed`)}</system-out></testcase>`;
+    if (check.fails === 0)
+      return `    <testcase classname="llmload.checks" name="${xml(name)}" time="0"><system-out>${xml(`${check.passes} of ${total} passed`)}</system-out></testcase>`;
     const message = `${check.fails} of ${total} failed (${((check.fails / Math.max(1, total)) * 100).toFixed(2)}%)`;
     return `    <testcase classname="llmload.checks" name="${xml(name)}" time="0"><failure type="check" message="${xml(message)}">${xml(message)}</failure></testcase>`;
   });
@@ -59,12 +61,14 @@ function formatValue(metric: string, value: number): string {
 
 /** Text for an XML attribute or element; characters XML 1.0 forbids are dropped. */
 function xml(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex -- XML 1.0 allows no C0 controls other than tab, LF and CR.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- XML 1.0 allows no C0 controls other than tab, LF and CR.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }

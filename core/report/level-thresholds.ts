@@ -16,7 +16,6 @@ import { parseThresholdExpression } from '../thresholds/parse-expression.js';
 import { compare } from '../thresholds/parse-expression.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 
-
 /** One threshold judged on one level. */
 export interface LevelThresholdCheck {
   /** The metric key as written, e.g. `llm_ttft` or `llm_ttft{level:10}`. */

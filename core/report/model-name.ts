@@ -7,6 +7,10 @@
 export function shortModelName(id: string): string {
   const path = id.startsWith('/') || id.startsWith('./') || id.startsWith('../') || id.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(id) || id.includes('\\');
   if (!path) return id;
-  const base = id.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+  const base =
+    id
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
   return base === '' ? id : base;
 }

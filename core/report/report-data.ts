@@ -194,7 +194,12 @@ export function buildReportData(results: RunResults): ReportData {
   const phases: ReportData['series']['phases'] = [];
   for (const sweep of sweeps) {
     for (const row of sweep.rows) {
-      if (row.window !== null) phases.push({ label: `${sweeps.length > 1 ? `${sweep.scenario} ` : ''}${sweep.axis === 'rate' ? 'rate' : 'level'} ${row.label}`, start: relative(row.window.startMs), end: relative(row.window.endMs) });
+      if (row.window !== null)
+        phases.push({
+          label: `${sweeps.length > 1 ? `${sweep.scenario} ` : ''}${sweep.axis === 'rate' ? 'rate' : 'level'} ${row.label}`,
+          start: relative(row.window.startMs),
+          end: relative(row.window.endMs),
+        });
     }
   }
   if (sweeps.length === 0) {
@@ -233,7 +238,9 @@ export function buildReportData(results: RunResults): ReportData {
   if (registry.tokensEstimated) notes.push('Some token counts are estimates: the server reported no usage for them.');
   const notStreamed = registry.total.notStreamed;
   if (notStreamed > 0) {
-    notes.push(`${notStreamed} ${notStreamed === 1 ? 'request was' : 'requests were'} not streamed (answered in one body): they are in E2E and token counts, not in TTFT, ITL or TPOT.`);
+    notes.push(
+      `${notStreamed} ${notStreamed === 1 ? 'request was' : 'requests were'} not streamed (answered in one body): they are in E2E and token counts, not in TTFT, ITL or TPOT.`,
+    );
   }
   const allRows = [total, ...sweeps.flatMap((s) => s.rows), ...stages];
   if (allRows.some((r) => [r.e2e, r.ttft, r.itl, r.tpot].some((l) => l?.approximate === true))) {
@@ -241,7 +248,11 @@ export function buildReportData(results: RunResults): ReportData {
   }
 
   const script = typeof meta?.script === 'string' ? meta.script : null;
-  const target: TargetInfo = end?.target ?? { url: typeof meta?.target === 'string' ? meta.target : null, model: typeof meta?.model === 'string' ? meta.model : null, simulator: null };
+  const target: TargetInfo = end?.target ?? {
+    url: typeof meta?.target === 'string' ? meta.target : null,
+    model: typeof meta?.model === 'string' ? meta.model : null,
+    simulator: null,
+  };
   const modelId = target.model ?? end?.server?.models?.[0]?.id ?? null;
   const modelName = modelId === null ? null : shortModelName(modelId);
   const scriptName = script === null ? basename(results.path) : basename(script);

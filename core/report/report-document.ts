@@ -58,7 +58,9 @@ export function verdict(data: ReportData): Block[] {
     const { word, detail } = thresholdVerdict(data.thresholds, (data.run.notRun ?? []).length === 0 ? '' : describeNotRun(data.run.notRun ?? [], data.scenarios.length));
     spans.push(b(word), ` — ${detail}. `);
   } else spans.push(b('No thresholds'), ' were set. ');
-  spans.push(`${fmtCount(t.requests)} requests, ${fmtShare(t.successRate)} successful, ${fmtRate(t.requestsPerSec)} req/s and ${fmtTokens(t.outputTokensPerSec)} output tok/s over ${fmtMs(t.window?.durationMs ?? null)}.`);
+  spans.push(
+    `${fmtCount(t.requests)} requests, ${fmtShare(t.successRate)} successful, ${fmtRate(t.requestsPerSec)} req/s and ${fmtTokens(t.outputTokensPerSec)} output tok/s over ${fmtMs(t.window?.durationMs ?? null)}.`,
+  );
   const out: Block[] = [p(...spans)];
   if (data.run.aborted !== null) out.push(note(b('Stopped early: '), data.run.aborted, '.'));
   if (data.loadShortfall !== null) out.push(note(b('LOAD NOT DELIVERED'), ` — ${data.loadShortfall}.`));
@@ -73,7 +75,10 @@ function environment(data: ReportData): Block[] {
   if (data.run.durationMs !== null) rows.push(['Test duration', fmtMs(data.run.durationMs)]);
   const target = data.target;
   if (target.simulator !== null) {
-    rows.push(['Target', `built-in simulator, preset ${target.simulator.preset}${target.simulator.timeScale !== undefined && target.simulator.timeScale !== 1 ? `, ${target.simulator.timeScale}× real time` : ''}`]);
+    rows.push([
+      'Target',
+      `built-in simulator, preset ${target.simulator.preset}${target.simulator.timeScale !== undefined && target.simulator.timeScale !== 1 ? `, ${target.simulator.timeScale}× real time` : ''}`,
+    ]);
   } else rows.push(['Target', target.url ?? '-']);
   rows.push(['Model', target.model ?? data.server?.models?.[0]?.id ?? '-']);
   const server = data.server;
@@ -82,17 +87,27 @@ function environment(data: ReportData): Block[] {
     if (server.models !== null) {
       rows.push([
         'Served models',
-        server.models.length === 0 ? 'none listed' : server.models.map((m) => `${m.id}${m.maxModelLen !== null ? ` (max_model_len ${m.maxModelLen})` : ''}${m.root !== null && m.root !== m.id ? ` → ${m.root}` : ''}`).join(', '),
+        server.models.length === 0
+          ? 'none listed'
+          : server.models
+              .map((m) => `${m.id}${m.maxModelLen !== null ? ` (max_model_len ${m.maxModelLen})` : ''}${m.root !== null && m.root !== m.id ? ` → ${m.root}` : ''}`)
+              .join(', '),
       ]);
     }
-    rows.push(['Server metrics', server.scrapes > 0 ? `/metrics scraped ${server.scrapes} times (every ${fmtMs(server.intervalMs)} during the run, once before and after)` : 'not available']);
+    rows.push([
+      'Server metrics',
+      server.scrapes > 0 ? `/metrics scraped ${server.scrapes} times (every ${fmtMs(server.intervalMs)} during the run, once before and after)` : 'not available',
+    ]);
   }
   if (data.run.script !== null) rows.push(['Script', data.run.scriptName]);
   if (data.scenarios.length > 0) rows.push(['Scenarios', data.scenarios.map((s) => `${s.name} (${s.executor}${scenarioShape(data, s.name)})`).join(', ')]);
   if (data.options !== null) {
     const count = Object.values(data.options.thresholds).reduce((n, list) => n + list.length, 0);
     rows.push(['Thresholds', count === 0 ? 'none' : `${count} on ${Object.keys(data.options.thresholds).length} metrics`]);
-    rows.push(['Request defaults', `timeout ${fmtMs(data.options.request.timeoutMs)}, stall timeout ${fmtMs(data.options.request.stallTimeoutMs)}, ${data.options.request.stream ? 'streaming' : 'not streaming'}`]);
+    rows.push([
+      'Request defaults',
+      `timeout ${fmtMs(data.options.request.timeoutMs)}, stall timeout ${fmtMs(data.options.request.stallTimeoutMs)}, ${data.options.request.stream ? 'streaming' : 'not streaming'}`,
+    ]);
   }
   rows.push(['llmload', data.run.llmloadVersion]);
   if (data.machine !== null) {
@@ -118,7 +133,22 @@ function scenarioShape(data: ReportData, name: string): string {
 }
 
 /** The main table: users, requests, success, throughput and latency percentiles. */
-const SUMMARY_HEADER = ['requests', 'success', 'req/s', 'output tok/s', 'total tok/s', 'E2E p50', 'E2E p95', 'E2E p99', 'TTFT p50', 'TTFT p95', 'TTFT p99', 'ITL p50', 'ITL p99', 'TPOT p50'];
+const SUMMARY_HEADER = [
+  'requests',
+  'success',
+  'req/s',
+  'output tok/s',
+  'total tok/s',
+  'E2E p50',
+  'E2E p95',
+  'E2E p99',
+  'TTFT p50',
+  'TTFT p95',
+  'TTFT p99',
+  'ITL p50',
+  'ITL p99',
+  'TPOT p50',
+];
 
 export function summaryCells(row: RequestStatsRow): string[] {
   return [
@@ -145,7 +175,11 @@ function loadTable(data: ReportData): Block[] {
   const out: Block[] = [p('Open-loop load per row:'), table([...LOAD_TABLE_HEADER], data.load.map(loadTableCells), [...LOAD_TABLE_ALIGN])];
   const short = data.load.filter((r) => r.shortfall !== null);
   if (short.length > 0) out.push(ul(short.map((r) => [b(`${r.scenario}${r.label === r.scenario ? '' : ` ${r.label}`}`), ` did not hold the offered rate: ${r.shortfall}.`])));
-  out.push(p('Offered = arrivals the schedule planned in the row ÷ its window; achieved = arrivals started ÷ the same window; delivered = started ÷ (started + dropped), the llm_load_delivered metric; lag p95 = p95 of llm_dispatch_lag.'));
+  out.push(
+    p(
+      'Offered = arrivals the schedule planned in the row ÷ its window; achieved = arrivals started ÷ the same window; delivered = started ÷ (started + dropped), the llm_load_delivered metric; lag p95 = p95 of llm_dispatch_lag.',
+    ),
+  );
   return out;
 }
 
@@ -158,15 +192,29 @@ export function summaryTables(data: ReportData): Block[] {
   }
   if (data.sweeps.length === 0 && data.stages.length > 0) {
     out.push(p('Per stage:'));
-    out.push(table(['stage', 'scenario', 'VUs seen', ...SUMMARY_HEADER], data.stages.map((r) => [r.label, r.tags['scenario'] ?? '-', String(r.users ?? '-'), ...summaryCells(r)])));
+    out.push(
+      table(
+        ['stage', 'scenario', 'VUs seen', ...SUMMARY_HEADER],
+        data.stages.map((r) => [r.label, r.tags['scenario'] ?? '-', String(r.users ?? '-'), ...summaryCells(r)]),
+      ),
+    );
   }
   if (data.scenarioRows.length > 1 || (data.sweeps.length === 0 && data.stages.length === 0)) {
     out.push(p('Per scenario:'));
-    out.push(table(['scenario', 'VUs seen', ...SUMMARY_HEADER], data.scenarioRows.map((r) => [r.label, String(r.users ?? '-'), ...summaryCells(r)])));
+    out.push(
+      table(
+        ['scenario', 'VUs seen', ...SUMMARY_HEADER],
+        data.scenarioRows.map((r) => [r.label, String(r.users ?? '-'), ...summaryCells(r)]),
+      ),
+    );
   }
   out.push(p('Whole run:'));
   out.push(table(['', ...SUMMARY_HEADER], [['all', ...summaryCells(data.total)]]));
-  out.push(p('Throughput is counted over each row\'s window (first request start → last request end); latency percentiles cover successful requests; TTFT = time to the first token, ITL = gap between tokens, TPOT = (E2E − TTFT) / (output tokens − 1).'));
+  out.push(
+    p(
+      "Throughput is counted over each row's window (first request start → last request end); latency percentiles cover successful requests; TTFT = time to the first token, ITL = gap between tokens, TPOT = (E2E − TTFT) / (output tokens − 1).",
+    ),
+  );
   out.push(...loadTable(data));
   return out;
 }
@@ -199,7 +247,15 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
   out.push(
     table(
       [axis, 'req/s', 'output tok/s', `speedup vs ${f.baseline.label}`, 'efficiency', 'gain over previous level', 'E2E p50'],
-      f.scaling.map((s) => [s.label, fmtRate(s.requestsPerSec), fmtTokens(s.outputTokensPerSec), fmtSpeedup(s.speedup), fmtShare(s.efficiency), fmtChange(s.gainOverPrevious), fmtMs(s.e2eP50Ms)]),
+      f.scaling.map((s) => [
+        s.label,
+        fmtRate(s.requestsPerSec),
+        fmtTokens(s.outputTokensPerSec),
+        fmtSpeedup(s.speedup),
+        fmtShare(s.efficiency),
+        fmtChange(s.gainOverPrevious),
+        fmtMs(s.e2eP50Ms),
+      ]),
     ),
   );
   const top = f.scaling[f.scaling.length - 1]!;
@@ -243,7 +299,9 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
     out.push(
       p(
         b('None within the tested range: '),
-        f.failureThreshold || sweep.rows.some((r) => r.thresholdChecks.length > 0) ? 'every level met every threshold that applies to it' : `no level failed more than ${fmtShare(f.failureLimit)} of its requests (no threshold applies per level)`,
+        f.failureThreshold || sweep.rows.some((r) => r.thresholdChecks.length > 0)
+          ? 'every level met every threshold that applies to it'
+          : `no level failed more than ${fmtShare(f.failureLimit)} of its requests (no threshold applies per level)`,
         untested.length === 0 ? '.' : `; ${untested.length === 1 ? 'level' : 'levels'} ${untested.join(', ')} did not run.`,
       ),
     );
@@ -251,7 +309,12 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
   const moment = data.failures.crossed;
   const first = data.failures.first;
   if (first !== null) {
-    out.push(p(`First failure ${fmtSeconds(first.t)} into the run (${first.failureClass}${first.status > 0 ? `, HTTP ${first.status}` : ''}${first.level !== null ? `, level ${first.level}` : ''}).`, moment !== null ? ` The cumulative failure share broke the limit (${data.failures.limit.source}) at ${fmtSeconds(moment.t)}, reaching ${fmtShare(moment.share)}.` : ''));
+    out.push(
+      p(
+        `First failure ${fmtSeconds(first.t)} into the run (${first.failureClass}${first.status > 0 ? `, HTTP ${first.status}` : ''}${first.level !== null ? `, level ${first.level}` : ''}).`,
+        moment !== null ? ` The cumulative failure share broke the limit (${data.failures.limit.source}) at ${fmtSeconds(moment.t)}, reaching ${fmtShare(moment.share)}.` : '',
+      ),
+    );
   }
 
   section('Capacity');
@@ -275,7 +338,9 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
   const growth = (a: number | undefined, z: number | undefined): string => (a === undefined || z === undefined || a <= 0 ? '' : ` (${fmtChange(z / a - 1)})`);
   out.push(
     ul([
-      [`E2E p50: ${fmtMs(firstRow.e2e?.p50)} at ${levelName(sweep, firstRow.label)} → ${fmtMs(lastRow.e2e?.p50)} at ${levelName(sweep, lastRow.label)}${growth(firstRow.e2e?.p50, lastRow.e2e?.p50)}`],
+      [
+        `E2E p50: ${fmtMs(firstRow.e2e?.p50)} at ${levelName(sweep, firstRow.label)} → ${fmtMs(lastRow.e2e?.p50)} at ${levelName(sweep, lastRow.label)}${growth(firstRow.e2e?.p50, lastRow.e2e?.p50)}`,
+      ],
       [`TTFT p95: ${fmtMs(firstRow.ttft?.p95)} → ${fmtMs(lastRow.ttft?.p95)}${growth(firstRow.ttft?.p95, lastRow.ttft?.p95)}`],
       [`ITL p50: ${fmtMs(firstRow.itl?.p50)} → ${fmtMs(lastRow.itl?.p50)}${growth(firstRow.itl?.p50, lastRow.itl?.p50)}`],
     ]),
@@ -293,7 +358,9 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
     out.push(
       p(
         `Average output: ${lo.toFixed(0)}–${hi.toFixed(0)} tokens per request across levels (±${(spread * 100).toFixed(1)}%)`,
-        outputs.every((r) => r.avgOutputChars !== null) ? `, ${Math.min(...outputs.map((r) => r.avgOutputChars!)).toFixed(0)}–${Math.max(...outputs.map((r) => r.avgOutputChars!)).toFixed(0)} characters` : '',
+        outputs.every((r) => r.avgOutputChars !== null)
+          ? `, ${Math.min(...outputs.map((r) => r.avgOutputChars!)).toFixed(0)}–${Math.max(...outputs.map((r) => r.avgOutputChars!)).toFixed(0)} characters`
+          : '',
         spread <= 0.1 ? ': the answers keep their size under load.' : ': answer length varies between levels, so compare token rates rather than request rates.',
       ),
     );
@@ -307,11 +374,22 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
         [axis, 'prefix-cache hit rate', 'KV cache max', 'KV cache mean', 'running max', 'waiting max', 'preemptions', 'scrapes'],
         serverRows.map((r) => {
           const s = r.server!;
-          return [r.label, fmtShare(s.prefixCacheHitRate), fmtShare(s.kvUsageMax), fmtShare(s.kvUsageMean), num(s.runningMax), num(s.waitingMax), num(s.preemptions), String(s.samples)];
+          return [
+            r.label,
+            fmtShare(s.prefixCacheHitRate),
+            fmtShare(s.kvUsageMax),
+            fmtShare(s.kvUsageMean),
+            num(s.runningMax),
+            num(s.waitingMax),
+            num(s.preemptions),
+            String(s.samples),
+          ];
         }),
       ),
     );
-    out.push(p('From the server\'s /metrics: hit rate = Δ prefix_cache_hits ÷ Δ prefix_cache_queries over the level; KV-cache usage and queue depths from the scrapes inside the level.'));
+    out.push(
+      p("From the server's /metrics: hit rate = Δ prefix_cache_hits ÷ Δ prefix_cache_queries over the level; KV-cache usage and queue depths from the scrapes inside the level."),
+    );
   }
   return out;
 }
@@ -344,8 +422,13 @@ function recommendations(data: ReportData): Block[] {
     out.push(
       ul([
         data.loadShortfall !== null
-          ? [b('No capacity figure: '), `the planned load was not delivered (${loadShortfallCause(data.load) ?? ''}), so the ${fmtRate(t.requestsPerSec)} req/s measured came from a lighter load than planned and is not what the server can sustain. Raise maxVUs (or lower the rate) and run again.`]
-          : [`Observed capacity at this load: ${fmtRate(t.requestsPerSec)} req/s (~${fmtCount((t.requestsPerSec ?? 0) * 3600)} requests/hour, ${fmtCount((t.outputTokensPerSec ?? 0) * 3600)} output tokens/hour).`],
+          ? [
+              b('No capacity figure: '),
+              `the planned load was not delivered (${loadShortfallCause(data.load) ?? ''}), so the ${fmtRate(t.requestsPerSec)} req/s measured came from a lighter load than planned and is not what the server can sustain. Raise maxVUs (or lower the rate) and run again.`,
+            ]
+          : [
+              `Observed capacity at this load: ${fmtRate(t.requestsPerSec)} req/s (~${fmtCount((t.requestsPerSec ?? 0) * 3600)} requests/hour, ${fmtCount((t.outputTokensPerSec ?? 0) * 3600)} output tokens/hour).`,
+            ],
         ['Run a concurrency sweep (executor concurrency-sweep) to find the saturation and breaking points.'],
       ]),
     );
@@ -356,7 +439,8 @@ function recommendations(data: ReportData): Block[] {
   const cap = f.capacity;
   const sat = f.saturation;
   if (cap !== null) {
-    const peakOk = f.peak.label !== cap.label && f.peak.requestsPerSec > cap.requestsPerSec && (sweep.rows.find((r) => r.label === f.peak.label)?.thresholdChecks.every((x) => x.ok) ?? false);
+    const peakOk =
+      f.peak.label !== cap.label && f.peak.requestsPerSec > cap.requestsPerSec && (sweep.rows.find((r) => r.label === f.peak.label)?.thresholdChecks.every((x) => x.ok) ?? false);
     items.push([
       b('Expected capacity: '),
       peakOk
@@ -370,8 +454,11 @@ function recommendations(data: ReportData): Block[] {
     items.push([b('Interactive use: '), `keep concurrency at or below ${levelName(sweep, last.label)} (TTFT p95 ${fmtMs(last.ttftP95Ms)}, E2E p95 ${fmtMs(last.e2eP95Ms)}).`]);
   }
   const bestThroughput = sat.reached ? sat.label : f.peak.label;
-  items.push([b('Batch use: '), `run at ${levelName(sweep, bestThroughput)} to get the most throughput${sat.reached ? '; more load than that adds latency, not throughput' : ''}.`]);
-  const queueAt = sat.reached ? sat.label : cap?.label ?? f.peak.label;
+  items.push([
+    b('Batch use: '),
+    `run at ${levelName(sweep, bestThroughput)} to get the most throughput${sat.reached ? '; more load than that adds latency, not throughput' : ''}.`,
+  ]);
+  const queueAt = sat.reached ? sat.label : (cap?.label ?? f.peak.label);
   const queueRow = sweep.rows.find((r) => r.label === queueAt);
   const p99 = Math.max(...sweep.rows.map((r) => r.e2e?.p99 ?? 0));
   items.push([
@@ -379,13 +466,18 @@ function recommendations(data: ReportData): Block[] {
     `queue requests beyond ${levelName(sweep, queueAt)} in front of the server, and set client timeouts to at least ${fmtMs(Math.ceil((2 * p99) / 1000) * 1000)} (twice the highest E2E p99 measured${queueRow?.e2e ? `, ${fmtMs(p99)}` : ''}).`,
   ]);
   if (f.breaking !== null) items.push([b('Stay below the breaking point: '), `${levelName(sweep, f.breaking.label)} failed (${f.breaking.reasons[0] ?? ''}).`]);
-  if (!sat.reached && f.scaling.length > 1) items.push([b('Test further: '), `throughput was still growing at ${levelName(sweep, f.scaling[f.scaling.length - 1]!.label)}; add higher levels to find the limit.`]);
+  if (!sat.reached && f.scaling.length > 1)
+    items.push([b('Test further: '), `throughput was still growing at ${levelName(sweep, f.scaling[f.scaling.length - 1]!.label)}; add higher levels to find the limit.`]);
   const server = data.server?.overall;
   if (server !== null && server !== undefined) {
-    if (server.kvUsageMax !== null && server.kvUsageMax >= 0.9) items.push([b('KV cache: '), `usage reached ${fmtShare(server.kvUsageMax)}; more memory for the KV cache or a lower max_num_seqs avoids preemption.`]);
+    if (server.kvUsageMax !== null && server.kvUsageMax >= 0.9)
+      items.push([b('KV cache: '), `usage reached ${fmtShare(server.kvUsageMax)}; more memory for the KV cache or a lower max_num_seqs avoids preemption.`]);
     if ((server.preemptions ?? 0) > 0) items.push([b('Preemptions: '), `the server preempted ${server.preemptions} sequences; requests were recomputed, which costs throughput.`]);
     if (server.prefixCacheHitRate !== null && server.prefixCacheHitRate >= 0.5) {
-      items.push([b('Prefix cache: '), `${fmtShare(server.prefixCacheHitRate)} of prompt tokens came from the prefix cache; vary prompts to measure a workload without that help.`]);
+      items.push([
+        b('Prefix cache: '),
+        `${fmtShare(server.prefixCacheHitRate)} of prompt tokens came from the prefix cache; vary prompts to measure a workload without that help.`,
+      ]);
     }
     if ((server.waitingMax ?? 0) > 0) items.push([b('Server queue: '), `up to ${num(server.waitingMax)} requests waited at the server: its batch limit was reached.`]);
   }
@@ -416,7 +508,12 @@ export function thresholdsSection(data: ReportData): Block[] {
   out.push(
     table(
       ['metric', 'threshold', 'observed', 'result'],
-      data.thresholds.map((t) => [t.key, t.source, t.observed === null ? 'no data' : `${t.aggregation}=${formatObserved(t.metric, t.observed)}`, t.error !== undefined ? `error: ${t.error}` : thresholdOutcome(t) === 'fail' ? 'FAIL' : thresholdOutcome(t)]),
+      data.thresholds.map((t) => [
+        t.key,
+        t.source,
+        t.observed === null ? 'no data' : `${t.aggregation}=${formatObserved(t.metric, t.observed)}`,
+        t.error !== undefined ? `error: ${t.error}` : thresholdOutcome(t) === 'fail' ? 'FAIL' : thresholdOutcome(t),
+      ]),
       ['left', 'left', 'right', 'left'],
     ),
   );
@@ -434,7 +531,11 @@ export function thresholdsSection(data: ReportData): Block[] {
             const failed = r.thresholdChecks.filter((x) => !x.ok);
             const noData = r.thresholdChecks.filter((x) => x.ok && x.noData).length;
             const passed = r.thresholdChecks.length - failed.length - noData;
-            return [r.label, `${passed} of ${r.thresholdChecks.length}${noData > 0 ? ` (${noData} no data)` : ''}`, failed.length === 0 ? '-' : failed.map((x) => `${x.key} ${x.source} (${x.observed === null ? 'no data' : formatObserved(x.key, x.observed)})`).join('; ')];
+            return [
+              r.label,
+              `${passed} of ${r.thresholdChecks.length}${noData > 0 ? ` (${noData} no data)` : ''}`,
+              failed.length === 0 ? '-' : failed.map((x) => `${x.key} ${x.source} (${x.observed === null ? 'no data' : formatObserved(x.key, x.observed)})`).join('; '),
+            ];
           }),
           ...notRun.map((label) => [label, 'not run', '-']),
         ],
@@ -448,7 +549,10 @@ export function thresholdsSection(data: ReportData): Block[] {
 /** Labels of the sweep's levels (or rates) that never started, e.g. ['8'] after Ctrl-C during level 4. */
 function notRunLabels(data: ReportData, sweep: ReportSweep): string[] {
   const key = sweep.axis === 'rate' ? 'rate' : 'level';
-  return (data.run.notRun ?? []).filter((x) => x.scenario === sweep.scenario).map((x) => x.tags[key]).filter((label): label is string => label !== undefined);
+  return (data.run.notRun ?? [])
+    .filter((x) => x.scenario === sweep.scenario)
+    .map((x) => x.tags[key])
+    .filter((label): label is string => label !== undefined);
 }
 
 function formatObserved(metric: string, value: number): string {
@@ -463,7 +567,13 @@ function checksSection(data: ReportData): Block[] {
     h(2, 'Checks'),
     table(
       ['group', 'check', 'passes', 'fails', 'success'],
-      data.checks.map((x) => [x.group === '' ? '-' : x.group.replace(/^::/, '').replaceAll('::', ' › '), x.name, String(x.passes), String(x.fails), fmtShare(x.passes + x.fails === 0 ? null : x.passes / (x.passes + x.fails))]),
+      data.checks.map((x) => [
+        x.group === '' ? '-' : x.group.replace(/^::/, '').replaceAll('::', ' › '),
+        x.name,
+        String(x.passes),
+        String(x.fails),
+        fmtShare(x.passes + x.fails === 0 ? null : x.passes / (x.passes + x.fails)),
+      ]),
       ['left', 'left', 'right', 'right', 'right'],
     ),
   ];
@@ -486,11 +596,28 @@ function failuresSection(data: ReportData): Block[] {
       ['left', 'right', 'right'],
     ),
   );
-  const perLevel = data.sweeps.flatMap((s) => s.rows.filter((r) => r.failed > 0).map((r) => [levelName(s, r.label), String(r.failed), fmtShare(r.failed / Math.max(1, r.requests)), Object.entries(r.failures).map(([k, v]) => `${k} ${v}`).join(', ')]));
+  const perLevel = data.sweeps.flatMap((s) =>
+    s.rows
+      .filter((r) => r.failed > 0)
+      .map((r) => [
+        levelName(s, r.label),
+        String(r.failed),
+        fmtShare(r.failed / Math.max(1, r.requests)),
+        Object.entries(r.failures)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      ]),
+  );
   if (perLevel.length > 0) out.push(table(['level', 'failed', 'share', 'by class'], perLevel, ['left', 'right', 'right', 'left']));
   if (f.examples.length > 0) {
     out.push(p('Example messages:'));
-    out.push(table(['class', 'HTTP', 'count', 'first seen in', 'message'], f.examples.map((e) => [e.failureClass, e.status > 0 ? String(e.status) : '-', String(e.count), e.firstSeenIn, e.message]), ['left', 'right', 'right', 'left', 'left']));
+    out.push(
+      table(
+        ['class', 'HTTP', 'count', 'first seen in', 'message'],
+        f.examples.map((e) => [e.failureClass, e.status > 0 ? String(e.status) : '-', String(e.count), e.firstSeenIn, e.message]),
+        ['left', 'right', 'right', 'left', 'left'],
+      ),
+    );
   }
   return out;
 }

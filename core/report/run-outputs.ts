@@ -161,5 +161,7 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<Llmlo
     });
   }
   if (outputs.jsonTemporary === true && resultsPath !== undefined) await rm(resultsPath, { force: true });
-  return errors.map((error) => (error instanceof LlmloadError ? error : new LlmloadError(ErrorCode.OUTPUT, `cannot write an output: ${(error as Error).message}`, { cause: error })));
+  return errors.map((error) =>
+    error instanceof LlmloadError ? error : new LlmloadError(ErrorCode.OUTPUT, `cannot write an output: ${(error as Error).message}`, { cause: error }),
+  );
 }

@@ -138,12 +138,14 @@ export class ServerProbe {
     try {
       const body = JSON.parse(text) as { data?: unknown };
       if (!Array.isArray(body.data)) throw new Error('no data array');
-      this.#models = body.data.filter((m): m is Record<string, unknown> => m !== null && typeof m === 'object').map((m) => ({
-        id: typeof m['id'] === 'string' || typeof m['id'] === 'number' ? String(m['id']) : '',
-        ownedBy: typeof m['owned_by'] === 'string' ? m['owned_by'] : null,
-        maxModelLen: typeof m['max_model_len'] === 'number' ? m['max_model_len'] : null,
-        root: typeof m['root'] === 'string' ? m['root'] : null,
-      }));
+      this.#models = body.data
+        .filter((m): m is Record<string, unknown> => m !== null && typeof m === 'object')
+        .map((m) => ({
+          id: typeof m['id'] === 'string' || typeof m['id'] === 'number' ? String(m['id']) : '',
+          ownedBy: typeof m['owned_by'] === 'string' ? m['owned_by'] : null,
+          maxModelLen: typeof m['max_model_len'] === 'number' ? m['max_model_len'] : null,
+          root: typeof m['root'] === 'string' ? m['root'] : null,
+        }));
     } catch {
       this.#notes.push('/v1/models: not an OpenAI model list');
     }

@@ -103,7 +103,17 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
     const server = input.probe === undefined ? null : await input.probe.stop();
     // The end line: what `llmload report` needs beyond the records to rebuild the report.
     input.results?.writeEnd(
-      buildRunEnd({ durationMs: input.durationMs, aborted: input.aborted, notRun: input.notRun ?? [], target: data.run.target, scenarios: input.scenarios, options, thresholds: evaluation?.results ?? null, server, load: data.run.load ?? [] }) as unknown as Record<string, unknown>,
+      buildRunEnd({
+        durationMs: input.durationMs,
+        aborted: input.aborted,
+        notRun: input.notRun ?? [],
+        target: data.run.target,
+        scenarios: input.scenarios,
+        options,
+        thresholds: evaluation?.results ?? null,
+        server,
+        load: data.run.load ?? [],
+      }) as unknown as Record<string, unknown>,
       redact,
     );
     await input.results?.close();

@@ -60,7 +60,10 @@ export class LiveMetrics {
     for (const [name, scenario] of Object.entries(options.scenarios)) {
       if (scenario.executor !== 'ramping-vus') continue;
       let end = 0;
-      this.#stageEnds.set(name, scenario.stages.map((stage) => (end += stage.durationMs)));
+      this.#stageEnds.set(
+        name,
+        scenario.stages.map((stage) => (end += stage.durationMs)),
+      );
     }
   }
 
@@ -141,11 +144,7 @@ export class LiveMetrics {
     const level = event.tags['level'];
     const rate = event.tags[TAG_RATE];
     this.#label =
-      level !== undefined
-        ? `${event.scenario} level ${level}`
-        : rate !== undefined
-          ? `${event.scenario} rate ${rate}${Number.isFinite(Number(rate)) ? ' req/s' : ''}`
-          : null;
+      level !== undefined ? `${event.scenario} level ${level}` : rate !== undefined ? `${event.scenario} rate ${rate}${Number.isFinite(Number(rate)) ? ' req/s' : ''}` : null;
   }
 
   /** A scenario has run all its phases: its VUs leave the progress line. */
@@ -220,7 +219,10 @@ export class LiveMetrics {
     const failedThresholds =
       this.thresholds === null
         ? []
-        : this.thresholds.evaluate(elapsedMs).results.filter((r) => !r.ok && !r.noData).map((r) => `${r.metric}: '${r.source}'`);
+        : this.thresholds
+            .evaluate(elapsedMs)
+            .results.filter((r) => !r.ok && !r.noData)
+            .map((r) => `${r.metric}: '${r.source}'`);
     return {
       requestsPerSec: stats?.requestThroughput() ?? null,
       saturated: this.#saturation.verdict(SaturationTracker.key(scenario, rate)),

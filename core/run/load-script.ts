@@ -72,6 +72,9 @@ export async function loadScript(bundle: BundledScript): Promise<LoadedScript> {
 /** An error's message and, when it points into the script, its location line. */
 export function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const at = error.stack?.split('\n').find((line) => line.includes('script.mjs'))?.trim();
+  const at = error.stack
+    ?.split('\n')
+    .find((line) => line.includes('script.mjs'))
+    ?.trim();
   return at ? `${error.message} (${at})` : error.message;
 }

@@ -148,7 +148,10 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const progress = new ProgressPrinter(io.stderr, request.quiet);
     progress.log(`llmload: ${bundle.scriptPath} → ${target.displayUrl}${target.simulator ? ` (built-in simulator, preset ${target.simulator.preset})` : ''}`);
 
-    const results = outputs.json === undefined ? undefined : new ResultsWriter(outputs.json, { script: bundle.scriptPath, target: target.displayUrl, model: target.model ?? null, startedAt: new Date().toISOString() });
+    const results =
+      outputs.json === undefined
+        ? undefined
+        : new ResultsWriter(outputs.json, { script: bundle.scriptPath, target: target.displayUrl, model: target.model ?? null, startedAt: new Date().toISOString() });
     // What the server says about itself (/v1/models, /metrics before, during and after), for the report.
     const probe = results === undefined ? undefined : await ServerProbe.start(target.worker, { intervalMs: probeIntervalMs(target.simulator) });
     emptyReportDir = undefined;
@@ -401,4 +404,3 @@ function checkExecNames(plans: readonly ScenarioPlan[], functions: ReadonlySet<s
     throw new LlmloadError(ErrorCode.INVALID_OPTIONS, problems.length === 1 ? problems[0]! : `invalid options (${problems.length} problems)`, { details: problems });
   }
 }
-

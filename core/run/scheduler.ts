@@ -106,7 +106,10 @@ export class Scheduler {
     const open = this.#openVus.get(phaseId);
     if (open === undefined || workerIndex >= open.perWorker.length) return;
     open.perWorker[workerIndex] = vus;
-    this.onVusTarget(open.scenario, open.perWorker.reduce((a, b) => a + b, 0));
+    this.onVusTarget(
+      open.scenario,
+      open.perWorker.reduce((a, b) => a + b, 0),
+    );
   }
 
   phaseDone(workerIndex: number, phaseId: number): void {
@@ -159,9 +162,7 @@ export class Scheduler {
         return null;
       }
       const phases = rateSweepPhases(plan.sweep, sync, max);
-      this.onNotice(
-        `${name}: synchronous ${sync.toFixed(3)} req/s, throughput ${max.toFixed(3)} req/s → rates ${phases.map((p) => p.tags['rate']).join(', ')} req/s`,
-      );
+      this.onNotice(`${name}: synchronous ${sync.toFixed(3)} req/s, throughput ${max.toFixed(3)} req/s → rates ${phases.map((p) => p.tags['rate']).join(', ')} req/s`);
       return phases;
     }
     const measured = this.measure(tags, elapsed);
@@ -289,12 +290,15 @@ export class Scheduler {
       }
       for (const step of plan.steps.slice(1)) {
         phase.timers.push(
-          setTimeout(() => {
-            this.onVusTarget(scenario.name, step.vus);
-            for (let w = 0; w < size; w++) {
-              this.#pool.send(w, { cmd: 'SET_VUS', phaseId: id, vus: share(step.vus, size, w), gracefulRampDownMs: plan.gracefulRampDownMs });
-            }
-          }, Math.max(0, startedAt + step.atMs - performance.now())),
+          setTimeout(
+            () => {
+              this.onVusTarget(scenario.name, step.vus);
+              for (let w = 0; w < size; w++) {
+                this.#pool.send(w, { cmd: 'SET_VUS', phaseId: id, vus: share(step.vus, size, w), gracefulRampDownMs: plan.gracefulRampDownMs });
+              }
+            },
+            Math.max(0, startedAt + step.atMs - performance.now()),
+          ),
         );
       }
       phase.timers.push(setTimeout(() => this.#endPhase(phase, plan.gracefulStopMs, false), Math.max(0, startedAt + plan.durationMs - performance.now())));

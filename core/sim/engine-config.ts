@@ -56,13 +56,10 @@ export interface EngineConfig {
 
 type Check = (value: unknown) => string | null;
 
-const positiveInt: Check = (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v > 0 ? null : `must be a positive integer, got ${show(v)}`;
-const nonNegative: Check = (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : `must be a number >= 0, got ${show(v)}`;
+const positiveInt: Check = (v) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? null : `must be a positive integer, got ${show(v)}`);
+const nonNegative: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : `must be a number >= 0, got ${show(v)}`);
 const boolean: Check = (v) => (typeof v === 'boolean' ? null : `must be true or false, got ${show(v)}`);
-const nonEmptyString: Check = (v) =>
-  typeof v === 'string' && v.length > 0 ? null : `must be a non-empty string, got ${show(v)}`;
+const nonEmptyString: Check = (v) => (typeof v === 'string' && v.length > 0 ? null : `must be a non-empty string, got ${show(v)}`);
 
 /** One validator per key; the key set is also the set of accepted keys. */
 const CHECKS: Readonly<Record<keyof EngineConfig, Check>> = {
@@ -70,8 +67,7 @@ const CHECKS: Readonly<Record<keyof EngineConfig, Check>> = {
   maxModelLen: positiveInt,
   maxNumSeqs: positiveInt,
   maxNumBatchedTokens: positiveInt,
-  maxWaiting: (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= 0 ? null : `must be an integer >= 0, got ${show(v)}`,
+  maxWaiting: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? null : `must be an integer >= 0, got ${show(v)}`),
   blockSize: positiveInt,
   numGpuBlocks: positiveInt,
   enablePrefixCaching: boolean,
@@ -101,9 +97,7 @@ function checkOutputLength(v: unknown): string | null {
         ? null
         : `${expected} with 0 < min <= max, got ${show(v)}`;
     case 'lognormal':
-      return int(d['median']) && typeof d['sigma'] === 'number' && d['sigma'] >= 0 && Object.keys(d).length === 3
-        ? null
-        : `${expected} with sigma >= 0, got ${show(v)}`;
+      return int(d['median']) && typeof d['sigma'] === 'number' && d['sigma'] >= 0 && Object.keys(d).length === 3 ? null : `${expected} with sigma >= 0, got ${show(v)}`;
     default:
       return `${expected}, got ${show(v)}`;
   }
@@ -150,11 +144,9 @@ export function resolveEngineConfig(base: EngineConfig, overrides: Readonly<Reco
     }
   }
   if (problems.length > 0) {
-    throw new LlmloadError(
-      ErrorCode.SIM_CONFIG,
-      problems.length === 1 ? `invalid simulator config: ${problems[0]}` : `invalid simulator config (${problems.length} problems)`,
-      { details: problems },
-    );
+    throw new LlmloadError(ErrorCode.SIM_CONFIG, problems.length === 1 ? `invalid simulator config: ${problems[0]}` : `invalid simulator config (${problems.length} problems)`, {
+      details: problems,
+    });
   }
   // Copy the distribution so that freezing never touches the caller's object.
   const result = { ...merged, outputLength: Object.freeze({ ...(merged['outputLength'] as OutputLengthDistribution) }) };

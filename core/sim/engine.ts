@@ -278,11 +278,7 @@ export class Engine<T> {
       }
     }
 
-    const durationMs =
-      c.stepBaseMs +
-      c.stepPerSeqMs * scheduled.length +
-      c.stepPerContextTokenMs * contextTokens +
-      c.prefillPerTokenMs * prefillTokens;
+    const durationMs = c.stepBaseMs + c.stepPerSeqMs * scheduled.length + c.stepPerContextTokenMs * contextTokens + c.prefillPerTokenMs * prefillTokens;
     const step: ScheduledStep<T> = {
       startMs,
       endMs: startMs + durationMs,

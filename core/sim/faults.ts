@@ -29,18 +29,7 @@
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { createRng, type Rng } from './random.js';
 
-export const FAULT_KINDS = [
-  'http500',
-  'http503',
-  'http429',
-  'http400',
-  'error',
-  'reset',
-  'stall',
-  'malformed',
-  'slowHeaders',
-  'keepAlive',
-] as const;
+export const FAULT_KINDS = ['http500', 'http503', 'http429', 'http400', 'error', 'reset', 'stall', 'malformed', 'slowHeaders', 'keepAlive'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** The request header that triggers faults per request. */
@@ -157,15 +146,7 @@ export class FaultPlan {
   #fault(kind: FaultKind, after: number | undefined, seconds: number | undefined): Fault {
     const d = this.#defaults;
     const defaultSeconds =
-      kind === 'stall'
-        ? d.stallSeconds
-        : kind === 'slowHeaders'
-          ? d.slowHeadersSeconds
-          : kind === 'keepAlive'
-            ? d.keepAliveSeconds
-            : kind === 'http429'
-              ? d.retryAfterSeconds
-              : 0;
+      kind === 'stall' ? d.stallSeconds : kind === 'slowHeaders' ? d.slowHeadersSeconds : kind === 'keepAlive' ? d.keepAliveSeconds : kind === 'http429' ? d.retryAfterSeconds : 0;
     return { kind, after: after ?? d.afterTokens, seconds: seconds ?? defaultSeconds };
   }
 
@@ -229,11 +210,9 @@ export function validateFaultConfig(config: FaultConfig): FaultConfig {
   }
   if (sum > 1 + 1e-9) problems.push(`fault rates sum to ${sum}; at most one fault hits a request, so they must sum to <= 1`);
   if (problems.length > 0) {
-    throw new LlmloadError(
-      ErrorCode.SIM_CONFIG,
-      problems.length === 1 ? `invalid simulator faults: ${problems[0]}` : `invalid simulator faults (${problems.length} problems)`,
-      { details: problems },
-    );
+    throw new LlmloadError(ErrorCode.SIM_CONFIG, problems.length === 1 ? `invalid simulator faults: ${problems[0]}` : `invalid simulator faults (${problems.length} problems)`, {
+      details: problems,
+    });
   }
   return config;
 }

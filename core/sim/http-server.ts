@@ -153,9 +153,7 @@ export class SimServer {
       case '/v1/models':
         return get ? sendJson(res, 200, this.#modelsBody()) : notAllowed(res);
       case '/metrics':
-        return get
-          ? send(res, 200, this.metrics.render(this.engine, this.options.engine.model), 'text/plain; version=0.0.4; charset=utf-8')
-          : notAllowed(res);
+        return get ? send(res, 200, this.metrics.render(this.engine, this.options.engine.model), 'text/plain; version=0.0.4; charset=utf-8') : notAllowed(res);
       case '/stats':
         return get ? sendJson(res, 200, JSON.stringify(this.stats())) : notAllowed(res);
       case '/stats/reset':
@@ -174,23 +172,25 @@ export class SimServer {
 
   #completion(api: Api, req: IncomingMessage, res: ServerResponse): void {
     this.#requests.received++;
-    readBody(req, (error, text) => this.#guard(res, () => {
-      if (error !== null) return this.#reject(res, error);
-      let faults: Fault[];
-      try {
-        const header = req.headers[FAULT_HEADER];
-        faults = this.#faults.next(Array.isArray(header) ? header.join(',') : header);
-      } catch (e) {
-        if (e instanceof FaultHeaderError) return this.#reject(res, new RequestError(400, e.message));
-        throw e;
-      }
-      if (faults.length > 0) this.#requests.faulted++;
-      const slow = faults.find((f) => f.kind === 'slowHeaders');
-      const go = (): void => this.#guard(res, () => this.#answer(api, text, faults, res));
-      if (slow === undefined) return go();
-      const timer = setTimeout(go, slow.seconds * 1000);
-      res.on('close', () => clearTimeout(timer));
-    }));
+    readBody(req, (error, text) =>
+      this.#guard(res, () => {
+        if (error !== null) return this.#reject(res, error);
+        let faults: Fault[];
+        try {
+          const header = req.headers[FAULT_HEADER];
+          faults = this.#faults.next(Array.isArray(header) ? header.join(',') : header);
+        } catch (e) {
+          if (e instanceof FaultHeaderError) return this.#reject(res, new RequestError(400, e.message));
+          throw e;
+        }
+        if (faults.length > 0) this.#requests.faulted++;
+        const slow = faults.find((f) => f.kind === 'slowHeaders');
+        const go = (): void => this.#guard(res, () => this.#answer(api, text, faults, res));
+        if (slow === undefined) return go();
+        const timer = setTimeout(go, slow.seconds * 1000);
+        res.on('close', () => clearTimeout(timer));
+      }),
+    );
   }
 
   /** Everything after the body is read (and after a slowHeaders delay). */
@@ -220,11 +220,9 @@ export class SimServer {
       throw e;
     }
     if (this.engine.waitingCount >= config.maxWaiting) {
-      return this.#reject(
-        res,
-        new RequestError(429, `The server is overloaded: ${this.engine.waitingCount} requests are waiting (maxWaiting ${config.maxWaiting}).`),
-        { 'retry-after': String(Math.ceil(config.retryAfterSeconds)) },
-      );
+      return this.#reject(res, new RequestError(429, `The server is overloaded: ${this.engine.waitingCount} requests are waiting (maxWaiting ${config.maxWaiting}).`), {
+        'retry-after': String(Math.ceil(config.retryAfterSeconds)),
+      });
     }
     const n = this.#counter++;
     const seed = request.seed === null ? mixSeed(this.options.seed, n) : mixSeed(request.seed >>> 0, 0x5eed);

@@ -101,10 +101,7 @@ export class SimMetrics {
     counter('vllm:num_preemptions_total', 'Cumulative number of preemption from the engine.', c.preemptions);
     counter('vllm:prompt_tokens_total', 'Number of prefill tokens processed.', c.promptTokens);
     counter('vllm:generation_tokens_total', 'Number of generation tokens processed.', c.generationTokens);
-    out.push(
-      '# HELP vllm:request_success_total Count of successfully processed requests.',
-      '# TYPE vllm:request_success_total counter',
-    );
+    out.push('# HELP vllm:request_success_total Count of successfully processed requests.', '# TYPE vllm:request_success_total counter');
     for (const reason of ['stop', 'length', 'abort'] as const) {
       out.push(`vllm:request_success_total{finished_reason="${reason}",${label}} ${num(this.success[reason])}`);
     }

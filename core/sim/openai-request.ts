@@ -61,8 +61,7 @@ export function parseRequest(api: Api, body: unknown, config: EngineConfig): Par
   }
 
   // Chat: max_completion_tokens wins over the deprecated max_tokens (OpenAI's and vLLM's rule).
-  const requested =
-    (api === 'chat' ? optionalInt(b, 'max_completion_tokens', 1) : undefined) ?? optionalInt(b, 'max_tokens', 1);
+  const requested = (api === 'chat' ? optionalInt(b, 'max_completion_tokens', 1) : undefined) ?? optionalInt(b, 'max_tokens', 1);
   const room = config.maxModelLen - prompt.count;
   if (prompt.count >= config.maxModelLen) {
     throw new RequestError(

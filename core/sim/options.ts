@@ -70,11 +70,10 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
   }
   const faults = collect(problems, () => validateFaultConfig(options.faults ?? {}));
   if (problems.length > 0 || engine === undefined || faults === undefined) {
-    throw new LlmloadError(
-      ErrorCode.SIM_CONFIG,
-      problems.length === 1 ? `invalid simulator options: ${problems[0]}` : `invalid simulator options (${problems.length} problems)`,
-      { details: problems, hint: `presets: ${PRESET_NAMES.join(', ')}; see core/sim/PRESETS.md` },
-    );
+    throw new LlmloadError(ErrorCode.SIM_CONFIG, problems.length === 1 ? `invalid simulator options: ${problems[0]}` : `invalid simulator options (${problems.length} problems)`, {
+      details: problems,
+      hint: `presets: ${PRESET_NAMES.join(', ')}; see core/sim/PRESETS.md`,
+    });
   }
   return { preset: presetName as PresetName, timeScale, seed, port, host, engine, faults: { ...faults } };
 }

@@ -59,10 +59,7 @@ interface Tag {
 }
 
 /** Open loop: each request arrives at its `arrivalMs`, whatever the engine is doing. */
-export function simulateArrivals(
-  config: EngineConfig,
-  requests: ReadonlyArray<WorkloadRequest & { arrivalMs: number }>,
-): SimulationResult {
+export function simulateArrivals(config: EngineConfig, requests: ReadonlyArray<WorkloadRequest & { arrivalMs: number }>): SimulationResult {
   const order = requests.map((r, index) => ({ r, index })).sort((a, b) => a.r.arrivalMs - b.r.arrivalMs || a.index - b.index);
   const pending = order.map(({ r, index }) => ({ atMs: r.arrivalMs, request: r, tag: { index, user: -1 } }));
   return run(config, pending, () => undefined);
@@ -103,11 +100,7 @@ interface Pending {
 }
 
 /** The shared loop: admit due arrivals, run one step, record finishes, repeat. */
-function run(
-  config: EngineConfig,
-  pending: Pending[],
-  onFinish: (seq: Sequence<Tag>, atMs: number) => Pending | undefined,
-): SimulationResult {
+function run(config: EngineConfig, pending: Pending[], onFinish: (seq: Sequence<Tag>, atMs: number) => Pending | undefined): SimulationResult {
   const engine = new Engine<Tag>(config);
   const timelines: RequestTimeline[] = [];
   // Kept sorted by time (stable): arrivals are few per step, so insertion is cheap.

@@ -82,10 +82,7 @@ export class ChunkTemplates {
   /** The last content chunk, carrying finish_reason and stop_reason. */
   final(escaped: string, finishReason: FinishReason, stopReason: string | null, usage?: UsageFigures): string {
     const reasons = `"finish_reason":"${finishReason}","stop_reason":${stopReason === null ? 'null' : JSON.stringify(stopReason)}`;
-    const choice =
-      this.api === 'chat'
-        ? `{"index":0,"delta":{"content":"${escaped}"},"logprobs":null,${reasons}}`
-        : `{"index":0,"text":"${escaped}","logprobs":null,${reasons}}`;
+    const choice = this.api === 'chat' ? `{"index":0,"delta":{"content":"${escaped}"},"logprobs":null,${reasons}}` : `{"index":0,"text":"${escaped}","logprobs":null,${reasons}}`;
     const tail = usage === undefined ? '' : `,"usage":${usageJson(usage, false)}`;
     return `${this.#head}"choices":[${choice}]${tail}}\n\n`;
   }

@@ -13,10 +13,7 @@ import { parsePercentileName, percentileName } from '../metrics/percentile.js';
 import type { ThresholdExpression, ThresholdOperator } from './types.js';
 
 /** Why an expression was rejected: the three cases get different messages. */
-export type ExpressionProblem =
-  | { kind: 'syntax' }
-  | { kind: 'number'; text: string }
-  | { kind: 'percentile'; percentile: number };
+export type ExpressionProblem = { kind: 'syntax' } | { kind: 'number'; text: string } | { kind: 'percentile'; percentile: number };
 
 export type ExpressionResult = { ok: true; value: ThresholdExpression } | { ok: false; problem: ExpressionProblem };
 

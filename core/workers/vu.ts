@@ -148,9 +148,7 @@ export class VirtualUser implements VU {
   completion(body: CompletionBody, options?: RequestOptions): Promise<RequestResult> {
     const frame = this.#frame();
     const tags = frame?.tags ?? this.#tags;
-    const promise = this.#client
-      .completion(body, options, this.#context())
-      .then((r) => this.#finish('completion', r, tags, options?.tags));
+    const promise = this.#client.completion(body, options, this.#context()).then((r) => this.#finish('completion', r, tags, options?.tags));
     // eslint-disable-next-line @typescript-eslint/unbound-method -- only its identity is used: the stack trace starts below this public call
     return this.#track('request', frame, promise, VirtualUser.prototype.completion);
   }

@@ -417,7 +417,13 @@ export class WorkerHost implements VuSink {
     this.#loggedErrors.add(message);
     // The script's own file and line (through the bundle's source map) when the locator has them.
     const mapped = this.#locator?.locate(record.stack);
-    const at = mapped !== undefined ? `at ${mapped}` : record.stack?.split('\n').find((line) => line.includes('script.mjs'))?.trim();
+    const at =
+      mapped !== undefined
+        ? `at ${mapped}`
+        : record.stack
+            ?.split('\n')
+            .find((line) => line.includes('script.mjs'))
+            ?.trim();
     const text = at ? `${message}\n    ${at}` : message;
     this.#post({ cmd: 'LOG', level: 'warn', message: text, once: text });
   }

@@ -62,7 +62,11 @@ interface Scenario {
 const scenarios: Scenario[] = [
   { name: 'one tag set, no submetrics', tagSets: 1, submetrics: [] },
   { name: '8 levels, no submetrics', tagSets: 8, submetrics: [] },
-  { name: '8 levels, 4 threshold submetrics', tagSets: 8, submetrics: ['llm_ttft{level:10}', 'llm_itl{level:10}', 'llm_e2e{scenario:sweep}', 'llm_output_token_throughput{level:20}'] },
+  {
+    name: '8 levels, 4 threshold submetrics',
+    tagSets: 8,
+    submetrics: ['llm_ttft{level:10}', 'llm_itl{level:10}', 'llm_e2e{scenario:sweep}', 'llm_output_token_throughput{level:20}'],
+  },
 ];
 
 function median(values: number[]): number {
@@ -92,7 +96,10 @@ for (const scenario of scenarios) {
 }
 
 // The trend alone: what one ITL sample costs below and above the raw cap.
-for (const [label, rawCap] of [['TrendSink.add, raw samples', 100_000_000], ['TrendSink.add, HDR histogram', 0]] as const) {
+for (const [label, rawCap] of [
+  ['TrendSink.add, raw samples', 100_000_000],
+  ['TrendSink.add, HDR histogram', 0],
+] as const) {
   const values = Float64Array.from({ length: 1_000_000 }, (_, i) => 20 + (i % 997) / 10);
   const perRound: number[] = [];
   for (let round = 0; round < ROUNDS + 1; round++) {

@@ -143,9 +143,7 @@ const LAST_CHUNK = Buffer.from('\r\n0\r\n\r\n');
  */
 function stream(port: number, tokens: number, onFirst: () => void, onEnd: () => void): { done: Promise<number>; close(): void } {
   const body = JSON.stringify({ prompt: 'Benchmark prompt', max_tokens: tokens, ignore_eos: true, stream: true });
-  const head =
-    `POST /v1/completions HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` +
-    `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
+  const head = `POST /v1/completions HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` + `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
   const socket = connect({ port, host: '127.0.0.1', noDelay: true });
   const done = new Promise<number>((resolve, reject) => {
     let count = 0;
@@ -182,7 +180,12 @@ async function run(scenario: Scenario): Promise<Result> {
   const port = Number(new URL(sim.url).port);
   const streams: Array<{ close(): void }> = [];
   try {
-    const warm = stream(port, 5, () => {}, () => {});
+    const warm = stream(
+      port,
+      5,
+      () => {},
+      () => {},
+    );
     streams.push(warm);
     await warm.done;
     // Step lag is reported over three windows. `settle`: the first second after every stream has its
@@ -199,9 +202,11 @@ async function run(scenario: Scenario): Promise<Result> {
       if (++started < scenario.streams) return;
       const settle = fetch(`${sim.url}/stats/reset`, { method: 'POST' }).then(() => new Promise((r) => setTimeout(r, SETTLE_MS)));
       lag.settle = settle.then(() => sim.stats());
-      window = lag.settle.then(() => fetch(`${sim.url}/stats/reset`, { method: 'POST' })).then(() => {
-        lag.open = true;
-      });
+      window = lag.settle
+        .then(() => fetch(`${sim.url}/stats/reset`, { method: 'POST' }))
+        .then(() => {
+          lag.open = true;
+        });
     };
     const onEnd = (): void => {
       // A stream that ends before the steady window opened leaves it empty (null).

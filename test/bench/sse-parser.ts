@@ -24,7 +24,8 @@ function buildBody(words: readonly string[]): Buffer {
   let text = chunk('{"role":"assistant","content":""}');
   for (let i = 0; i < TOKENS; i++) text += chunk(JSON.stringify({ content: words[i % words.length] }));
   text += chunk('{}', '"stop"');
-  text += 'data: {"id":"chatcmpl-8f3a1c2b9d","object":"chat.completion.chunk","created":1732456789,"model":"Qwen/Qwen2.5-14B-Instruct-AWQ","choices":[],"usage":{"prompt_tokens":1200,"total_tokens":1456,"completion_tokens":256}}\n\n';
+  text +=
+    'data: {"id":"chatcmpl-8f3a1c2b9d","object":"chat.completion.chunk","created":1732456789,"model":"Qwen/Qwen2.5-14B-Instruct-AWQ","choices":[],"usage":{"prompt_tokens":1200,"total_tokens":1456,"completion_tokens":256}}\n\n';
   text += 'data: [DONE]\n\n';
   return Buffer.from(text, 'utf8');
 }
@@ -96,7 +97,10 @@ const MIXED = [...ENGLISH, ' Ünïcödé', ' 😀', ' 世界'];
 
 export function main(budgetMs = Number(process.env['BENCH_MS'] ?? 300)): void {
   const scenarios: (Scenario & { body: Buffer })[] = [];
-  for (const [text, words] of [['English', ENGLISH], ['mixed scripts', MIXED]] as const) {
+  for (const [text, words] of [
+    ['English', ENGLISH],
+    ['mixed scripts', MIXED],
+  ] as const) {
     const body = buildBody(words);
     scenarios.push({ name: `${text}, whole body`, body, chunks: [body] });
     scenarios.push({ name: `${text}, one event per chunk`, body, chunks: perEvent(body) });

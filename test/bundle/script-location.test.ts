@@ -14,7 +14,10 @@ test('a stack frame inside the bundle maps back to the script file, line and col
     const mod = (await import(bundle.bundleUrl)) as { probe: () => string };
     const stack = mod.probe();
     assert.match(stack, /script\.mjs:\d+:\d+/);
-    const line = readFileSync(fixture('stack-probe.ts'), 'utf8').split('\n').findIndex((l) => l.includes('// probe line')) + 1;
+    const line =
+      readFileSync(fixture('stack-probe.ts'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('// probe line')) + 1;
     const locator = new ScriptLocator(bundle.bundleUrl);
     assert.is(locator.locate(stack), `${relative(process.cwd(), fixture('stack-probe.ts'))}:${line}:10`);
     assert.is(locator.locate('Error: x\n    at f (file:///elsewhere/other.mjs:1:1)'), undefined);

@@ -3,16 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LlmClient, type ClientConfig } from '../../core/client/index.js';
 import { freePort } from '../helpers/sse-stub.js';
-import {
-  DONE_EVENT,
-  sseChunk,
-  startEchoHeadersServer,
-  startErrorServer,
-  startResetServer,
-  startSseServer,
-  startStallServer,
-  type TestServer,
-} from '../helpers/servers.js';
+import { DONE_EVENT, sseChunk, startEchoHeadersServer, startErrorServer, startResetServer, startSseServer, startStallServer, type TestServer } from '../helpers/servers.js';
 
 function client(url: string, extra: Partial<ClientConfig> = {}): LlmClient {
   return new LlmClient({ baseUrl: url, model: 'm', timeoutMs: 5000, stallTimeoutMs: 2000, connections: 2, ...extra });
@@ -278,7 +269,8 @@ test('an invalid per-request timeout is a script error (LL_ERR_INVALID_OPTIONS) 
   const c = client('http://127.0.0.1:9');
   assert.throws(
     () => c.chat(body, { timeout: 'soon' }, {}),
-    (e: { code?: string; message?: string }) => e.code === 'LL_ERR_INVALID_OPTIONS' && e.message === 'options.timeout: "soon" is not a duration (expected e.g. "30s", "1m30s", "500ms")',
+    (e: { code?: string; message?: string }) =>
+      e.code === 'LL_ERR_INVALID_OPTIONS' && e.message === 'options.timeout: "soon" is not a duration (expected e.g. "30s", "1m30s", "500ms")',
   );
   await c.close();
 });

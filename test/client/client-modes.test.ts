@@ -188,7 +188,16 @@ test('raw SSE with plain-text events: each event is its text', async () => {
 test('a textOf that throws fails the request as protocol', async () => {
   await withServer(startSseServer(['data: {"t":"a"}\n\n']), async (server) => {
     const c = client(server.url);
-    const r = await c.stream('/x', {}, { textOf: () => { throw new Error('bad shape'); } }, {});
+    const r = await c.stream(
+      '/x',
+      {},
+      {
+        textOf: () => {
+          throw new Error('bad shape');
+        },
+      },
+      {},
+    );
     await c.close();
     assert.is(r.failure, 'protocol');
     assert.is(r.error, 'textOf threw: bad shape');

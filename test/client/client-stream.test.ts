@@ -182,7 +182,10 @@ test('with [DONE], e2e is the last data event (the usage chunk), not the close',
 });
 
 test('a server that ignores stream: true and answers JSON is read as a whole body', async () => {
-  const body = JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'whole' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1 } });
+  const body = JSON.stringify({
+    choices: [{ index: 0, message: { role: 'assistant', content: 'whole' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 3, completion_tokens: 1 },
+  });
   await withServer(startSseServer([body], 'application/json'), async (server) => {
     const c = client(server);
     const r = await c.chat({ messages }, undefined, {});
@@ -201,8 +204,14 @@ test('several concurrent streams share the pool, one connection each, reused aft
     await c.close();
     for (const r of [...first, ...second]) assert.is(r.ok, true, r.error ?? '');
     assert.is(server.connections(), 3);
-    assert.equal(first.map((r) => r.connectMs! > 0), [true, true, true]);
-    assert.equal(second.map((r) => r.connectMs), [0, 0, 0]);
+    assert.equal(
+      first.map((r) => r.connectMs! > 0),
+      [true, true, true],
+    );
+    assert.equal(
+      second.map((r) => r.connectMs),
+      [0, 0, 0],
+    );
   });
 });
 

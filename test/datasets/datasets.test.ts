@@ -40,7 +40,11 @@ test('synthetic prompts hit the drawn input length exactly under the token rule,
 });
 
 test('a shared prefix: the same first tokens for the share of prompts that get it', () => {
-  const prompts = new SyntheticPrompts({ lengths: { input: { kind: 'fixed', tokens: 100 }, output: { kind: 'fixed', tokens: 5 } }, seed: 1, prefix: { tokens: 64, fraction: 0.5 } });
+  const prompts = new SyntheticPrompts({
+    lengths: { input: { kind: 'fixed', tokens: 100 }, output: { kind: 'fixed', tokens: 5 } },
+    seed: 1,
+    prefix: { tokens: 64, fraction: 0.5 },
+  });
   const items = Array.from({ length: 400 }, (_, k) => prompts.item(k));
   const withPrefix = items.filter((i) => i.prefixTokens === 64);
   assert.ok(Math.abs(withPrefix.length / 400 - 0.5) < 0.08, `share ${withPrefix.length / 400}`);
@@ -78,11 +82,14 @@ test('sampling: sequential interleaves workers, per-vu pins one item per VU, ran
 test('JSONL: prompt or text fields, output length fields, blank lines skipped', () => {
   const ds = openDataset({ file: fixture('datasets/prompts.jsonl'), outputTokens: 32 }, one);
   assert.is(ds.size, 3);
-  assert.equal([0, 1, 2].map((k) => [ds.at(k).prompt, ds.at(k).outputTokens]), [
-    ['Summarize the plot of Hamlet', 64],
-    ['Write a haiku about rain', 32],
-    ['List three prime numbers', 16],
-  ]);
+  assert.equal(
+    [0, 1, 2].map((k) => [ds.at(k).prompt, ds.at(k).outputTokens]),
+    [
+      ['Summarize the plot of Hamlet', 64],
+      ['Write a haiku about rain', 32],
+      ['List three prime numbers', 16],
+    ],
+  );
   assert.is(ds.at(0).inputTokens, estimateTextTokens('Summarize the plot of Hamlet'));
 });
 
@@ -98,14 +105,17 @@ test('a bad line names the file and the line (LL_ERR_INPUT_FILE)', () => {
     assert.equal(error.location, { file, line: 2, column: 1 });
   }
   const csv = fixture('datasets/bad-row.csv');
-  assert.throws(() => openDataset({ file: csv }, one), (e: Error) => e.message === `${csv}:3: expected 2 fields like the header, got 3`);
+  assert.throws(
+    () => openDataset({ file: csv }, one),
+    (e: Error) => e.message === `${csv}:3: expected 2 fields like the header, got 3`,
+  );
   assert.throws(
     () => openDataset({ file: fixture('datasets/prompts.jsonl'), promptField: 'question' }, one),
     (e: Error) => e.message.endsWith('prompts.jsonl:1: no prompt: expected a string field "question"'),
   );
 });
 
-test('a relative file is read from the script\'s folder; a missing one names every place looked', () => {
+test("a relative file is read from the script's folder; a missing one names every place looked", () => {
   const ds = openDataset({ file: 'datasets/prompts.jsonl' }, { ...one, scriptDir: fixture('.') });
   assert.is(ds.size, 3);
   // Found relative to the working directory when it is not next to the script (earlier versions' rule).
@@ -123,13 +133,22 @@ test('a relative file is read from the script\'s folder; a missing one names eve
 
 test('CSV: RFC 4180 quotes, escaped quotes and line breaks inside fields', () => {
   const ds = openDataset({ file: fixture('datasets/prompts.csv') }, one);
-  assert.equal([0, 1, 2].map((k) => [ds.at(k).prompt, ds.at(k).outputTokens]), [
-    ['Say "hi", please', 8],
-    ['A prompt\nover two lines', 12],
-    ['plain prompt', 4],
-  ]);
-  assert.equal(parseCsv('x.csv', 'a,b\r\n1,2\r\n').map((r) => [r.line, r.data]), [[2, { a: '1', b: '2' }]]);
-  assert.throws(() => parseCsv('x.csv', 'a\n"open\nnever closed'), (e: Error) => e.message === 'x.csv:2: a quoted field is not closed');
+  assert.equal(
+    [0, 1, 2].map((k) => [ds.at(k).prompt, ds.at(k).outputTokens]),
+    [
+      ['Say "hi", please', 8],
+      ['A prompt\nover two lines', 12],
+      ['plain prompt', 4],
+    ],
+  );
+  assert.equal(
+    parseCsv('x.csv', 'a,b\r\n1,2\r\n').map((r) => [r.line, r.data]),
+    [[2, { a: '1', b: '2' }]],
+  );
+  assert.throws(
+    () => parseCsv('x.csv', 'a\n"open\nnever closed'),
+    (e: Error) => e.message === 'x.csv:2: a quoted field is not closed',
+  );
 });
 
 test('ShareGPT: first human turn as the prompt, every human turn for multi-turn, the answer length as output', () => {

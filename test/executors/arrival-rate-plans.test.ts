@@ -97,7 +97,14 @@ test('ramping-arrival-rate: k6 cal() instants (0 → 1/s over 5 s, 1/s for 1 s, 
 });
 
 test('ramping-arrival-rate: startRate and the stage of every arrival', () => {
-  const process: ArrivalProcess = { segments: rateSegments(2, [{ durationMs: 1_000, targetPerSec: 2 }, { durationMs: 1_000, targetPerSec: 6 }]), ...uniform, uniformFirst: 'area' };
+  const process: ArrivalProcess = {
+    segments: rateSegments(2, [
+      { durationMs: 1_000, targetPerSec: 2 },
+      { durationMs: 1_000, targetPerSec: 6 },
+    ]),
+    ...uniform,
+    uniformFirst: 'area',
+  };
   assert.equal(process.segments, [
     { durationMs: 1_000, fromPerSec: 2, toPerSec: 2 },
     { durationMs: 1_000, fromPerSec: 2, toPerSec: 6 },
@@ -126,7 +133,7 @@ test('poisson and gamma schedules: seeded, same seed same schedule, mean rate ke
   }
 });
 
-test('arrival-rate options are validated with k6\'s rules', () => {
+test("arrival-rate options are validated with k6's rules", () => {
   const problems = (raw: unknown): readonly string[] => {
     try {
       validateOptions(raw);
@@ -135,9 +142,7 @@ test('arrival-rate options are validated with k6\'s rules', () => {
       return (error as LlmloadError).details;
     }
   };
-  assert.equal(problems({ scenarios: { o: { executor: 'constant-arrival-rate', rate: 10, duration: '10s' } } }), [
-    'options.scenarios.o.preAllocatedVUs: is required',
-  ]);
+  assert.equal(problems({ scenarios: { o: { executor: 'constant-arrival-rate', rate: 10, duration: '10s' } } }), ['options.scenarios.o.preAllocatedVUs: is required']);
   assert.equal(problems({ scenarios: { o: { executor: 'constant-arrival-rate', rate: 10, duration: '10s', preAllocatedVUs: 5, maxVUs: 2, burstiness: 0.5 } } }), [
     'options.scenarios.o.maxVUs: 2 is less than preAllocatedVUs (5)',
     'options.scenarios.o.burstiness: only applies with distribution "gamma" (got distribution "uniform")',

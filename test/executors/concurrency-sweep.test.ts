@@ -34,7 +34,7 @@ test('one phase per level, in order, tagged level:N, for a duration each', () =>
   });
 });
 
-test('iterations per level are shared by the level\'s VUs, capped by maxDuration', () => {
+test("iterations per level are shared by the level's VUs, capped by maxDuration", () => {
   const plan = planConcurrencySweep('burst', {
     ...base,
     executor: 'concurrency-sweep',

@@ -25,7 +25,7 @@ test('constant-vus: VUs loop for the duration, no iteration limit', () => {
   });
 });
 
-test('a plan does not share the scenario\'s tag and env objects', () => {
+test("a plan does not share the scenario's tag and env objects", () => {
   const scenario = { ...base, executor: 'constant-vus', vus: 1, durationMs: 1_000 } as const;
   const plan = planConstantVus('s', scenario);
   assert.is.not(plan.tags, scenario.tags);

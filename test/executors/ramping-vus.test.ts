@@ -4,7 +4,7 @@ import { planRampingVus, rampingVusSteps, type ResolvedRampingVusScenario } from
 
 const base = { startTimeMs: 0, gracefulStopMs: 30_000, exec: 'default', tags: {}, env: {} } as const;
 
-test('k6\'s execution plan example (ramping_vus_test.go), in milliseconds', () => {
+test("k6's execution plan example (ramping_vus_test.go), in milliseconds", () => {
   const stages = [
     { durationMs: 2_000, target: 6 },
     { durationMs: 5_000, target: 1 },
@@ -59,7 +59,7 @@ test('ramping down removes a VU once the line reaches the count below (ceil)', (
   ]);
 });
 
-test('up then down, as k6\'s no-wobble test (0 → 10 over 3 s, → 0 over 2 s)', () => {
+test("up then down, as k6's no-wobble test (0 → 10 over 3 s, → 0 over 2 s)", () => {
   assert.equal(
     rampingVusSteps(0, [
       { durationMs: 3_000, target: 10 },

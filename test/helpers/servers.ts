@@ -256,9 +256,7 @@ export function startClosesAfterStreamServer(options: { tokens?: number; idleClo
       return;
     }
     const close = req.headers['connection'] === 'close';
-    socket.write(
-      `HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n${close ? 'Connection: close' : 'Keep-Alive: timeout=5, max=100'}\r\n\r\n`,
-    );
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n${close ? 'Connection: close' : 'Keep-Alive: timeout=5, max=100'}\r\n\r\n`);
     for (const chunk of streamedAnswerChunks(tokens)) socket.write(chunk);
     socket.write('0\r\n\r\n');
     if (close) {

@@ -19,10 +19,7 @@ export interface RawResponse {
 }
 
 /** Send a request and collect the whole response (never rejects for a failed connection). */
-export function send(
-  url: string,
-  options: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
-): Promise<RawResponse> {
+export function send(url: string, options: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));

@@ -25,10 +25,11 @@ export function sweepSummaryData(overrides: Partial<SummaryData['run']> = {}): S
     );
   }
   // Level 2: two VUs, TTFT 300 / 500 ms, 2.5 s each; one more request fails with a 503.
-  for (const [vu, ttft] of [[2, 300], [3, 500]] as const) {
-    registry.addRecord(
-      makeRecord({ tags: { scenario: 'sweep', level: '2' }, vu, startedAt: 20_000, ttftMs: ttft, e2eMs: 2500, outputTokens: 21, itlMs: Array(20).fill(100) }),
-    );
+  for (const [vu, ttft] of [
+    [2, 300],
+    [3, 500],
+  ] as const) {
+    registry.addRecord(makeRecord({ tags: { scenario: 'sweep', level: '2' }, vu, startedAt: 20_000, ttftMs: ttft, e2eMs: 2500, outputTokens: 21, itlMs: Array(20).fill(100) }));
   }
   registry.addRecord(makeFailure('http_5xx', { tags: { scenario: 'sweep', level: '2' }, vu: 2, startedAt: 22_500, e2eMs: 100 }));
   registry.addCheck('has xml', true, { scenario: 'sweep' });

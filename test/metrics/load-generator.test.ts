@@ -39,7 +39,10 @@ function reading(over: Partial<HealthReading> = {}): HealthReading {
     at: 1_000,
     intervalMs: 500,
     tags: {},
-    delays: [[1, 49], [3, 1]],
+    delays: [
+      [1, 49],
+      [3, 1],
+    ],
     delayP99Ms: 3,
     delayMaxMs: 3,
     utilization: 0.2,
@@ -95,9 +98,33 @@ test('the tracker takes the p99 over every delay sample, and keeps rows apart', 
   const tracker = new LoadGeneratorTracker();
   assert.is(tracker.summary(), null);
   // Level 1: 198 prompt samples and one 100 ms spike in 200: p99 stays prompt.
-  tracker.add(reading({ tags: { scenario: 's', level: '1' }, delays: [[1, 198], [100, 2]], delayP99Ms: 100, delayMaxMs: 100, tokenGaps: 1000, coalesced: 0 }));
+  tracker.add(
+    reading({
+      tags: { scenario: 's', level: '1' },
+      delays: [
+        [1, 198],
+        [100, 2],
+      ],
+      delayP99Ms: 100,
+      delayMaxMs: 100,
+      tokenGaps: 1000,
+      coalesced: 0,
+    }),
+  );
   // Level 2: late all along, most reads coalesced.
-  tracker.add(reading({ tags: { scenario: 's', level: '2' }, delays: [[30, 50], [60, 50]], delayP99Ms: 60, delayMaxMs: 60, tokenGaps: 1000, coalesced: 800 }));
+  tracker.add(
+    reading({
+      tags: { scenario: 's', level: '2' },
+      delays: [
+        [30, 50],
+        [60, 50],
+      ],
+      delayP99Ms: 60,
+      delayMaxMs: 60,
+      tokenGaps: 1000,
+      coalesced: 800,
+    }),
+  );
   tracker.add(reading({ source: 'controller', tags: { scenario: 's', level: '2' }, delays: [[1, 50]], cpu: 0.5, machineCpu: 1, tokenGaps: 0 }));
   const summary = tracker.summary()!;
   const level1 = summary.rows.find((r) => r.value === '1')!;
@@ -132,7 +159,18 @@ test('a saturated row in a healthy run is named in the headline with its own fig
 test('readings feed the llmload_* metrics, with their tags for submetrics', () => {
   const registry = new MetricsRegistry();
   registry.observe('llmload_event_loop_delay{level:2}');
-  addHealthToRegistry(registry, reading({ tags: { level: '2' }, delays: [[2, 3], [40, 1]], tokenGaps: 10, coalesced: 4 }));
+  addHealthToRegistry(
+    registry,
+    reading({
+      tags: { level: '2' },
+      delays: [
+        [2, 3],
+        [40, 1],
+      ],
+      tokenGaps: 10,
+      coalesced: 4,
+    }),
+  );
   addHealthToRegistry(registry, reading({ source: 'controller', delays: [[1, 2]], tokenGaps: 0, coalesced: 0, cpu: 0.25 }));
   // One trend sample per delay sample: (2+2+2+40+1+1)/6.
   assert.is(registry.aggregate(LLMLOAD_EVENT_LOOP_DELAY, 'avg', 0, 1000), 8);
@@ -156,10 +194,7 @@ test('the summary prints the saturation in its headline and a LOAD GENERATOR blo
   tracker.add(reading({ source: 'controller', tags: { scenario: 'sweep', level: '2' }, delays: [[1, 100]], tokenGaps: 0, cpu: 0.4, machineCpu: 1 }));
   const text = renderSummary({ ...sweepSummaryData(), loadGenerator: tracker.summary() });
   const lines = text.split('\n');
-  assert.ok(
-    lines.includes('  ⚠ the load generator was saturated (event-loop delay p99 48 ms, 71 % of token reads coalesced): latency figures are inflated (at level 2)'),
-    text,
-  );
+  assert.ok(lines.includes('  ⚠ the load generator was saturated (event-loop delay p99 48 ms, 71 % of token reads coalesced): latency figures are inflated (at level 2)'), text);
   const block = text.slice(text.indexOf('█ LOAD GENERATOR'));
   assert.match(block, 'event-loop delay p99 48ms (max 3ms) · busiest thread 20.00% busy · llmload CPU 40.00% of the cores, machine 100.00% · token reads coalesced 71.00% of 1000');
   assert.match(block, '✗ sweep level 2: the load generator was saturated');

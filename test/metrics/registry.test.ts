@@ -131,11 +131,19 @@ test('a record marked not streamed gives no TTFT, TTFC, ITL or TPOT sample even 
   const row = registry.total.row();
   assert.is(row.notStreamed, 1);
   assert.equal([row.ttft?.count, row.itl?.count, row.tpot?.count, row.e2e?.count], [1, 4, 1, 2]);
-  assert.is(registry.series.buckets().reduce((n, b) => n + b.outputTokens, 0), 10, 'its tokens still land in the series');
+  assert.is(
+    registry.series.buckets().reduce((n, b) => n + b.outputTokens, 0),
+    10,
+    'its tokens still land in the series',
+  );
 });
 
 test('goodput: a request answered in one body cannot be shown to meet a TTFT or TPOT SLO, but can meet an E2E one', () => {
-  for (const [slo, good] of [[{ ttftMs: 1000 }, 0], [{ tpotMs: 1000 }, 0], [{ e2eMs: 1000 }, 1]] as const) {
+  for (const [slo, good] of [
+    [{ ttftMs: 1000 }, 0],
+    [{ tpotMs: 1000 }, 0],
+    [{ e2eMs: 1000 }, 1],
+  ] as const) {
     const registry = new MetricsRegistry({ goodput: slo });
     registry.addRecord(makeRecord({ stream: false, ttftMs: null, ttfcMs: null, itlMs: [], e2eMs: 500 }));
     assert.is(registry.total.good, good, JSON.stringify(slo));
@@ -171,7 +179,11 @@ test('a submetric declared before its custom metric exists attaches when the met
 
 test('rows per level carry users, success, throughput and latency percentiles', () => {
   const registry = new MetricsRegistry();
-  for (const [level, start] of [['1', 0], ['2', 10_000], ['2', 10_000]] as const) {
+  for (const [level, start] of [
+    ['1', 0],
+    ['2', 10_000],
+    ['2', 10_000],
+  ] as const) {
     registry.addRecord(makeRecord({ tags: { scenario: 'sweep', level }, startedAt: start, e2eMs: 1000, outputTokens: 50, vu: Number(level) }));
   }
   registry.addRecord(makeFailure('http_4xx', { tags: { scenario: 'sweep', level: '2' }, startedAt: 10_500, e2eMs: 100 }));
@@ -192,7 +204,10 @@ test('rows per level carry users, success, throughput and latency percentiles', 
   assert.is(two.itl?.p50, 100);
   assert.is(two.tpot?.p50, 900 / 49);
   assert.equal(two.failures, { http_4xx: 1 });
-  assert.equal(registry.groupRows('scenario').map((r) => r.requests), [4]);
+  assert.equal(
+    registry.groupRows('scenario').map((r) => r.requests),
+    [4],
+  );
   assert.equal(registry.groupRows('stage'), [], 'no stage tag, no stage rows');
 });
 
@@ -315,9 +330,11 @@ test('merging registries equals one registry over all records', () => {
   assert.is(rate(a, 'llm_request_failed').passes, rate(all, 'llm_request_failed').passes);
   assert.is(a.aggregate('custom', 'count', 0, 1), 5);
   assert.is(a.aggregate('llm_output_token_throughput{level:4}', 'value', 0, 0), all.aggregate('llm_output_token_throughput{level:4}', 'value', 0, 0));
-  const strip = (rows: ReturnType<MetricsRegistry['groupRows']>) =>
-    rows.map((r) => ({ ...r, e2e: r.e2e?.p95, ttft: r.ttft?.p95, itl: r.itl?.p50, tpot: r.tpot?.p50 }));
-  assert.equal(strip(a.groupRows('level')).sort((x, y) => Number(x.tags['level']) - Number(y.tags['level'])), strip(all.groupRows('level')));
+  const strip = (rows: ReturnType<MetricsRegistry['groupRows']>) => rows.map((r) => ({ ...r, e2e: r.e2e?.p95, ttft: r.ttft?.p95, itl: r.itl?.p50, tpot: r.tpot?.p50 }));
+  assert.equal(
+    strip(a.groupRows('level')).sort((x, y) => Number(x.tags['level']) - Number(y.tags['level'])),
+    strip(all.groupRows('level')),
+  );
   assert.equal(a.total.row().window, all.total.row().window);
   assert.equal(a.series.buckets(), all.series.buckets());
 });

@@ -9,7 +9,14 @@ test('a bare metric name has no filter', () => {
 test('filters keep everything after the first colon, trimmed and unquoted', () => {
   assert.equal(parseMetricKey('llm_ttft{level:10,scenario:sweep}'), {
     ok: true,
-    value: { name: 'llm_ttft', filter: [['level', '10'], ['scenario', 'sweep']], key: 'llm_ttft{level:10,scenario:sweep}' },
+    value: {
+      name: 'llm_ttft',
+      filter: [
+        ['level', '10'],
+        ['scenario', 'sweep'],
+      ],
+      key: 'llm_ttft{level:10,scenario:sweep}',
+    },
   });
   assert.equal(parseMetricKey('checks{check:has xml}'), { ok: true, value: { name: 'checks', filter: [['check', 'has xml']], key: 'checks{check:has xml}' } });
   assert.equal(parseMetricKey('checks{ check : "a: b" }'), { ok: true, value: { name: 'checks', filter: [['check', 'a: b']], key: 'checks{check:a: b}' } });
@@ -29,7 +36,10 @@ test('malformed keys say what is wrong', () => {
 });
 
 test('a filter matches when every pair is present with the same value', () => {
-  const filter = [['level', '10'], ['scenario', 'sweep']] as const;
+  const filter = [
+    ['level', '10'],
+    ['scenario', 'sweep'],
+  ] as const;
   assert.ok(matchesFilter(filter, { scenario: 'sweep', level: '10', name: 'x' }));
   assert.not.ok(matchesFilter(filter, { scenario: 'sweep', level: '1' }));
   assert.not.ok(matchesFilter(filter, { level: '10' }));

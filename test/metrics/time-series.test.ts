@@ -34,8 +34,14 @@ test('past maxBuckets, buckets merge pairwise and the width doubles', () => {
   const series = new TimeSeries({ originMs: 0, maxBuckets: 4 });
   for (let t = 0; t < 8; t++) series.addRecord(makeRecord({ startedAt: t * 1000, ttftMs: 10, itlMs: [], outputTokens: 1, e2eMs: 20 }));
   assert.is(series.bucketMs, 2000);
-  assert.equal(series.buckets().map((b) => b.completed), [2, 2, 2, 2]);
-  assert.equal(series.buckets().map((b) => b.ttftCount), [2, 2, 2, 2]);
+  assert.equal(
+    series.buckets().map((b) => b.completed),
+    [2, 2, 2, 2],
+  );
+  assert.equal(
+    series.buckets().map((b) => b.ttftCount),
+    [2, 2, 2, 2],
+  );
 });
 
 test('series merge re-buckets and encodes', () => {
@@ -44,7 +50,10 @@ test('series merge re-buckets and encodes', () => {
   a.addRecord(makeRecord({ startedAt: 0, ttftMs: 10, itlMs: [], outputTokens: 1, e2eMs: 20 }));
   b.addRecord(makeRecord({ startedAt: 3000, ttftMs: 10, itlMs: [], outputTokens: 1, e2eMs: 20 }));
   a.merge(b);
-  assert.equal(a.buckets().map((x) => x.completed), [1, 0, 0, 1]);
+  assert.equal(
+    a.buckets().map((x) => x.completed),
+    [1, 0, 0, 1],
+  );
   assert.equal(TimeSeries.decode(JSON.parse(JSON.stringify(a.encode()))).buckets(), a.buckets());
 });
 

@@ -159,7 +159,14 @@ test('addMany gives the same trend as add, across the raw cap and in the histogr
     const many = new TrendSink({ rawCap });
     for (const v of values) one.add(v);
     // Uneven slices, one of them crossing the cap, one empty.
-    for (const [from, to] of [[0, 0], [0, 700], [700, 1_300], [1_300, 1_300], [1_300, 5_000]] as const) many.addMany(values.slice(from, to));
+    for (const [from, to] of [
+      [0, 0],
+      [0, 700],
+      [700, 1_300],
+      [1_300, 1_300],
+      [1_300, 5_000],
+    ] as const)
+      many.addMany(values.slice(from, to));
     assert.is(many.count, one.count);
     assert.is(many.sum, one.sum);
     assert.is(many.min, one.min);

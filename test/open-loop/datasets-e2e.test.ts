@@ -27,7 +27,7 @@ test('N(480,240)/(300,150): the server-counted input and output tokens have thos
   assert.ok(ok.every((r) => r.finishReason === 'length'));
 });
 
-test('a shared prefix shows prefix-cache hits on the simulator\'s /metrics; distinct prompts (the default) show none', async () => {
+test("a shared prefix shows prefix-cache hits on the simulator's /metrics; distinct prompts (the default) show none", async () => {
   const hits = async (prefix: number): Promise<{ hits: number; queries: number; cached: number }> => {
     const sim = await startSimulator({ preset: 'fast', port: 0 });
     try {

@@ -25,7 +25,13 @@ test('dropped arrivals: the summary headline, the load table, report.md/json, a 
   const summary = JSON.parse(readFileSync(join(dir, 'short.json'), 'utf8')) as SummaryExport;
   const rows = summary.llmload.load!;
   // 10 → 20/s over 1 s (15 arrivals), then 20/s for 1 s (20): every planned arrival is started or dropped.
-  assert.equal(rows.map((r) => [r.label, r.planned, r.offeredPerSec]), [['stage 0', 15, 15], ['stage 1', 20, 20]]);
+  assert.equal(
+    rows.map((r) => [r.label, r.planned, r.offeredPerSec]),
+    [
+      ['stage 0', 15, 15],
+      ['stage 1', 20, 20],
+    ],
+  );
   for (const r of rows) assert.is(r.started + r.dropped, r.planned, `${r.label}: started + dropped = planned`);
   const started = rows.reduce((n, r) => n + r.started, 0);
   const dropped = rows.reduce((n, r) => n + r.dropped, 0);
@@ -49,7 +55,10 @@ test('dropped arrivals: the summary headline, the load table, report.md/json, a 
   assert.match(md, '**No capacity figure:**');
   assert.not.match(md, 'Observed capacity', 'no capacity advice from a load that was not delivered');
   const json = JSON.parse(readFileSync(join(short, 'report.json'), 'utf8')) as ReportData;
-  assert.equal(json.load.map((r: OpenLoadRow) => [r.label, r.started, r.dropped]), rows.map((r) => [r.label, r.started, r.dropped]));
+  assert.equal(
+    json.load.map((r: OpenLoadRow) => [r.label, r.started, r.dropped]),
+    rows.map((r) => [r.label, r.started, r.dropped]),
+  );
   assert.match(json.loadShortfall ?? '', `${dropped} of 35 arrivals`);
 
   // The report is rebuilt from results.ndjson alone, load table and verdict included.

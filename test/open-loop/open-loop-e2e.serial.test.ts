@@ -35,7 +35,10 @@ test('a Poisson run: inter-arrival times (intended and actual sends) fit an expo
   assert.ok(records.length > 230 && records.length < 370, `requests ${records.length}`);
   assert.ok(records.every((r) => typeof r.arrival === 'number' && r.ok));
   // Every arrival of the schedule ran once (both workers together), in order of arrival number.
-  assert.equal(records.map((r) => r.arrival).sort((a, b) => a! - b!), records.map((_, i) => i));
+  assert.equal(
+    records.map((r) => r.arrival).sort((a, b) => a! - b!),
+    records.map((_, i) => i),
+  );
   const lag = values(run.summary, 'llm_dispatch_lag');
   assert.ok(lag['min']! >= 0);
   // TTFT from the schedule = TTFT + the lag of each request.

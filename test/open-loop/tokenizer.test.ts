@@ -61,7 +61,10 @@ test('options.tokenizer: the workers load it and every record says "tokenizer"',
 });
 
 test('a tokenizer file that is missing fails the run before it starts (LL_ERR_INPUT_FILE, exit 104)', () => {
-  assert.throws(() => loadTokenizer('test/fixtures/tokenizer/missing.json'), (e: Error & { code?: string }) => e.code === 'LL_ERR_INPUT_FILE' && e.message.startsWith('test/fixtures/tokenizer/missing.json: cannot load the tokenizer'));
+  assert.throws(
+    () => loadTokenizer('test/fixtures/tokenizer/missing.json'),
+    (e: Error & { code?: string }) => e.code === 'LL_ERR_INPUT_FILE' && e.message.startsWith('test/fixtures/tokenizer/missing.json: cannot load the tokenizer'),
+  );
 });
 
 test.run();

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { DONE_EVENT, sseChunk, startSseServer } from '../helpers/servers.js';
 import { runFixture } from './helpers.js';
 
-test('an arrival-rate phase warms its preallocated VUs\' connections, not maxVUs of them', async () => {
+test("an arrival-rate phase warms its preallocated VUs' connections, not maxVUs of them", async () => {
   const server = await startSseServer([sseChunk({ role: 'assistant', content: '' }), sseChunk({ content: 'hi' }, 'length'), DONE_EVENT]);
   try {
     const run = await runFixture('open-warm.ts', ['--url', server.url, '--model', 'm']);

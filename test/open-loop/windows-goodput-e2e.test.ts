@@ -24,7 +24,10 @@ test('warm-up and cool-down requests are recorded but left out; ramping-arrival-
   assert.is(ramp.length, 30);
   assert.equal(
     summary.llmload.stages.filter((s) => s.tags['scenario'] === 'ramp').map((s) => [s.tags['stage'], s.requests]),
-    [['0', 10], ['1', 20]],
+    [
+      ['0', 10],
+      ['1', 20],
+    ],
   );
   // Goodput: every request of the fast simulator meets ttft ≤ 1 s and e2e ≤ 5 s.
   assert.is(values(summary, 'llm_goodput_ratio')['rate'], 1);
@@ -74,7 +77,10 @@ test('multi-turn conversations: the history grows turn by turn, with think time 
   assert.is(byVu.size, 4);
   for (const turns of byVu.values()) {
     turns.sort((a, b) => a.startedAt - b.startedAt);
-    assert.equal(turns.map((t) => t.tags['turn']), ['1', '2', '3']);
+    assert.equal(
+      turns.map((t) => t.tags['turn']),
+      ['1', '2', '3'],
+    );
     // Each turn resends the history: the prompt grows by the previous answer (12 tokens) and the new user turn.
     assert.ok(turns[1]!.inputTokens > turns[0]!.inputTokens + 12 && turns[2]!.inputTokens > turns[1]!.inputTokens + 12);
     // Think time: the next turn starts ≥ 100 ms after the previous one ended.

@@ -34,9 +34,7 @@ test('precedence: defaults < script options < flags', () => {
   assert.equal(fromScript.target, { url: 'http://10.0.0.5:8000', model: 'script-model', apiKeyEnv: 'SCRIPT_KEY', headers: {} });
   assert.is(fromScript.workers, 2);
   // Flags override the script, field by field.
-  const fromFlags = validateOptions(
-    applyCliOverrides(script, { model: 'flag-model', apiKeyEnv: 'VLLM_API_KEY', workers: '4', vus: 8 }),
-  );
+  const fromFlags = validateOptions(applyCliOverrides(script, { model: 'flag-model', apiKeyEnv: 'VLLM_API_KEY', workers: '4', vus: 8 }));
   assert.equal(fromFlags.target, { url: 'http://10.0.0.5:8000', model: 'flag-model', apiKeyEnv: 'VLLM_API_KEY', headers: {} });
   assert.is(fromFlags.workers, 4);
   // --vus alone keeps the script's duration (k6: vus is not an execution-replacing option).
@@ -58,7 +56,7 @@ test('the script options are not modified', () => {
   assert.equal(script, sweepScript);
 });
 
-test('--duration, --iterations and --stage replace the script\'s scenarios with the shortcut one', () => {
+test("--duration, --iterations and --stage replace the script's scenarios with the shortcut one", () => {
   assert.equal(applyCliOverrides(sweepScript, { vus: 4, duration: '30s' }), {
     target: sweepScript.target,
     thresholds: sweepScript.thresholds,
@@ -84,7 +82,7 @@ test('--duration, --iterations and --stage replace the script\'s scenarios with 
   assert.is(resolved.scenarios['default']?.executor, 'constant-vus');
 });
 
-test('execution flags replace the script\'s own shortcuts too (k6 tiers)', () => {
+test("execution flags replace the script's own shortcuts too (k6 tiers)", () => {
   const script = { vus: 5, duration: '1m', stages: undefined };
   assert.equal(applyCliOverrides(script, { iterations: 50 }), { vus: 5, iterations: 50 });
   assert.equal(applyCliOverrides({ iterations: 10 }, { stages: '10s:5' }), { stages: [{ duration: '10s', target: 5 }] });
@@ -147,7 +145,10 @@ test('--stage parse errors name the flag and the item', () => {
     { duration: '10s', target: 5 },
     { duration: '30s', target: 20 },
   ]);
-  assert.throws(() => parseStageFlag('10s5'), (e: unknown) => isLlmloadError(e) && e.message === '--stage "10s5": expected DURATION:TARGET');
+  assert.throws(
+    () => parseStageFlag('10s5'),
+    (e: unknown) => isLlmloadError(e) && e.message === '--stage "10s5": expected DURATION:TARGET',
+  );
 });
 
 test('every bad flag is reported at once, each naming its flag', () => {
@@ -187,7 +188,10 @@ test('-e KEY=VALUE', () => {
   assert.equal(parseEnvFlags(['A=1', 'B=x=y', 'C=', 'A=2']), { A: '2', B: 'x=y', C: '' });
   assert.equal(parseEnvFlags('ONE=1'), { ONE: '1' });
   assert.equal(parseEnvFlags(undefined), {});
-  assert.throws(() => parseEnvFlags(['=1']), (e: unknown) => isLlmloadError(e) && e.code === 'LL_ERR_USAGE' && e.message === '-e "=1": expected KEY=VALUE');
+  assert.throws(
+    () => parseEnvFlags(['=1']),
+    (e: unknown) => isLlmloadError(e) && e.code === 'LL_ERR_USAGE' && e.message === '-e "=1": expected KEY=VALUE',
+  );
 });
 
 test('a script whose options are not an object is passed through for validation to report', () => {

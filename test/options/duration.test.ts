@@ -48,10 +48,7 @@ test('parseDuration throws INVALID_OPTIONS naming the path', () => {
     assert.ok(isLlmloadError(error));
     assert.is(error.code, 'LL_ERR_INVALID_OPTIONS');
     assert.is(error.exitCode, 104);
-    assert.is(
-      error.message,
-      'options.scenarios.ramp.stages[1].duration: "10x" is not a duration (expected e.g. "30s", "1m30s", "500ms")',
-    );
+    assert.is(error.message, 'options.scenarios.ramp.stages[1].duration: "10x" is not a duration (expected e.g. "30s", "1m30s", "500ms")');
     assert.equal(error.details, [error.message]);
   }
   assert.throws(() => parseDuration(-5, 'options.duration'), /options\.duration: -5 is not a duration \(durations can't be negative\)/);

@@ -4,8 +4,7 @@ import { isLlmloadError } from '../../core/errors.js';
 import { DEFAULTS } from '../../core/options/defaults.js';
 import { validateOptions } from '../../core/options/validate.js';
 
-const VALID_EXECUTORS =
-  'shared-iterations, per-vu-iterations, constant-vus, ramping-vus, concurrency-sweep, constant-arrival-rate, ramping-arrival-rate, rate-sweep';
+const VALID_EXECUTORS = 'shared-iterations, per-vu-iterations, constant-vus, ramping-vus, concurrency-sweep, constant-arrival-rate, ramping-arrival-rate, rate-sweep';
 
 /** The error validateOptions throws for `raw`: its code, message and one line per problem. */
 function rejection(raw: unknown, source?: string): { code: string; exitCode: number; message: string; details: readonly string[] } {
@@ -29,10 +28,7 @@ test('unknown key, with did-you-mean', () => {
   assert.is(error.code, 'LL_ERR_INVALID_OPTIONS');
   assert.is(error.exitCode, 104);
   assert.is(error.message, 'invalid options (2 problems)');
-  assert.equal(error.details, [
-    'options.scenarios.sweep.levels: is required',
-    'options.scenarios.sweep.levles: unknown option (did you mean "levels"?)',
-  ]);
+  assert.equal(error.details, ['options.scenarios.sweep.levels: is required', 'options.scenarios.sweep.levles: unknown option (did you mean "levels"?)']);
 });
 
 test('unknown keys at the top level and in nested objects', () => {
@@ -64,19 +60,13 @@ test('bad duration deep in stages', () => {
     },
   });
   assert.is(error.message, 'invalid options (1 problem)');
-  assert.equal(error.details, [
-    'options.scenarios.ramp.stages[1].duration: "10x" is not a duration (expected e.g. "30s", "1m30s", "500ms")',
-  ]);
+  assert.equal(error.details, ['options.scenarios.ramp.stages[1].duration: "10x" is not a duration (expected e.g. "30s", "1m30s", "500ms")']);
 });
 
 test('negative and mistyped durations', () => {
   assert.equal(problems({ duration: -5 }), ["options.duration: -5 is not a duration (durations can't be negative)"]);
-  assert.equal(problems({ duration: true }), [
-    'options.duration: expected a duration like "30s" or a number of milliseconds, got true (boolean)',
-  ]);
-  assert.equal(problems({ request: { timeout: '' } }), [
-    'options.request.timeout: "" is not a duration (expected e.g. "30s", "1m30s", "500ms")',
-  ]);
+  assert.equal(problems({ duration: true }), ['options.duration: expected a duration like "30s" or a number of milliseconds, got true (boolean)']);
+  assert.equal(problems({ request: { timeout: '' } }), ['options.request.timeout: "" is not a duration (expected e.g. "30s", "1m30s", "500ms")']);
 });
 
 test('unknown executor lists the valid ones and suggests the closest', () => {
@@ -134,9 +124,7 @@ test('every problem is reported at once, schema and semantic together', () => {
 
 test('shortcut options conflict with scenarios, naming both', () => {
   const scenarios = { steady: { executor: 'constant-vus', duration: '1m' } };
-  assert.equal(problems({ duration: '30s', scenarios }), [
-    'options.duration: cannot be used together with options.scenarios (move it into a scenario)',
-  ]);
+  assert.equal(problems({ duration: '30s', scenarios }), ['options.duration: cannot be used together with options.scenarios (move it into a scenario)']);
   assert.equal(problems({ vus: 5, iterations: 10, stages: [{ duration: '1s', target: 1 }], scenarios }), [
     'options.vus: cannot be used together with options.scenarios (move it into a scenario)',
     'options.iterations: cannot be used together with options.scenarios (move it into a scenario)',
@@ -155,16 +143,9 @@ test('empty stages count as not set, as in k6', () => {
 });
 
 test('shortcut problems point at the top-level options', () => {
-  assert.equal(problems({ vus: 0, duration: '0' }), [
-    'options.vus: constant-vus needs at least 1 VU, got 0',
-    'options.duration: must be more than 0',
-  ]);
-  assert.equal(problems({ vus: 10, iterations: 4 }), [
-    'options.iterations: 4 is less than the number of VUs (10); each VU needs at least one iteration',
-  ]);
-  assert.equal(problems({ vus: 0, stages: [{ duration: '10s', target: 0 }] }), [
-    'options.stages: every target is 0 and so is options.vus; no VU would ever run',
-  ]);
+  assert.equal(problems({ vus: 0, duration: '0' }), ['options.vus: constant-vus needs at least 1 VU, got 0', 'options.duration: must be more than 0']);
+  assert.equal(problems({ vus: 10, iterations: 4 }), ['options.iterations: 4 is less than the number of VUs (10); each VU needs at least one iteration']);
+  assert.equal(problems({ vus: 0, stages: [{ duration: '10s', target: 0 }] }), ['options.stages: every target is 0 and so is options.vus; no VU would ever run']);
 });
 
 test('concurrency-sweep needs exactly one of duration and iterations', () => {
@@ -226,10 +207,7 @@ test('a scenario the schema faulted gets no executor checks on top', () => {
 });
 
 test('stages need a duration and a target', () => {
-  assert.equal(problems({ stages: [{ target: 5 }, { duration: '1s', target: 5, vus: 1 }] }), [
-    'options.stages[0].duration: is required',
-    'options.stages[1].vus: unknown option',
-  ]);
+  assert.equal(problems({ stages: [{ target: 5 }, { duration: '1s', target: 5, vus: 1 }] }), ['options.stages[0].duration: is required', 'options.stages[1].vus: unknown option']);
   assert.equal(problems({ scenarios: { r: { executor: 'ramping-vus', stages: [] } } }), [
     'options.scenarios.r.stages: expected a list of stages like [{ duration: "30s", target: 10 }], got [] (array)',
   ]);
@@ -271,7 +249,7 @@ test('options that are not an object', () => {
   assert.equal(problems(null), ['options: expected an object, got null']);
 });
 
-test('no options: defaults everywhere and k6\'s 1 VU × 1 iteration', () => {
+test("no options: defaults everywhere and k6's 1 VU × 1 iteration", () => {
   const resolved = validateOptions(undefined);
   assert.equal(resolved, {
     target: { url: undefined, model: undefined, apiKeyEnv: 'OPENAI_API_KEY', headers: {} },
@@ -402,7 +380,7 @@ test('shortcuts become one scenario named "default", by k6\'s rules', () => {
   assert.equal(only({}), { executor: 'per-vu-iterations', vus: 1, iterations: 1, maxDurationMs: 600_000 });
 });
 
-test('the result is deep-frozen and does not share the input\'s objects', () => {
+test("the result is deep-frozen and does not share the input's objects", () => {
   const input = {
     tags: { team: 'perf' },
     simulator: { config: { maxNumSeqs: 8, nested: { a: 1 } } },
@@ -468,9 +446,7 @@ test('simulator options', () => {
     'options.simulator.timeScale: expected a number > 0, got 0 (number)',
     'options.simulator.config: expected an object of simulator settings, got [] (array)',
   ]);
-  assert.equal(problems({ simulator: { config: { f: () => 1 } } }), [
-    'options.simulator.config: must hold plain data only (numbers, strings, booleans, lists, objects)',
-  ]);
+  assert.equal(problems({ simulator: { config: { f: () => 1 } } }), ['options.simulator.config: must hold plain data only (numbers, strings, booleans, lists, objects)']);
 });
 
 test.run();

@@ -7,7 +7,12 @@ import { makeRecord } from '../helpers/record-fixture.js';
 /** A sweep shaped like seed 000: levels 1, 2, 5, 10, each request ~25-63 s. */
 function seedLikeRows(estimate = false) {
   const registry = new MetricsRegistry();
-  const levels: Array<[number, number]> = [[1, 25_100], [2, 27_900], [5, 43_500], [10, 62_900]];
+  const levels: Array<[number, number]> = [
+    [1, 25_100],
+    [2, 27_900],
+    [5, 43_500],
+    [10, 62_900],
+  ];
   let start = 0;
   for (const [users, e2e] of levels) {
     for (let vu = 0; vu < users; vu++) {

@@ -14,7 +14,10 @@ test("k6's handleSummary shape: root_group, options, state, metrics", () => {
   assert.equal(data.state, { isStdOutTTY: true, isStdErrTTY: false, testRunDurationMs: 15_000 });
   assert.is(data.root_group.id, 'd41d8cd98f00b204e9800998ecf8427e', "k6's root group id: md5('')");
   assert.equal(data.root_group.checks, [{ name: 'has xml', path: '::has xml', id: 'b96d7c3da376c64be17f8e4b2bcefefb', passes: 2, fails: 1 }]);
-  assert.equal(data.root_group.groups.map((g) => [g.name, g.path, g.checks.map((c) => c.path)]), [['chat', '::chat', ['::chat::status is 200']]]);
+  assert.equal(
+    data.root_group.groups.map((g) => [g.name, g.path, g.checks.map((c) => c.path)]),
+    [['chat', '::chat', ['::chat::status is 200']]],
+  );
   assert.ok(isSummaryExport(data));
 });
 
@@ -48,7 +51,13 @@ test('summaryTrendStats choose the trend values (count, std and any percentile a
 test('llmload extras: levels table, failures by class, throughput over the window, target', () => {
   const { llmload } = summaryExport(sweepSummaryData());
   assert.equal(llmload.target, { url: 'http://127.0.0.1:8000', model: 'Qwen/Qwen2.5-14B-Instruct-AWQ', simulator: null });
-  assert.equal(llmload.levels.map((r) => [r.users, r.requests, r.successful, r.window?.durationMs]), [[1, 2, 2, 2000], [2, 3, 2, 2600]]);
+  assert.equal(
+    llmload.levels.map((r) => [r.users, r.requests, r.successful, r.window?.durationMs]),
+    [
+      [1, 2, 2, 2000],
+      [2, 3, 2, 2600],
+    ],
+  );
   assert.equal(llmload.failures, { http_5xx: 1 });
   assert.is(llmload.throughput.windowMs, 12_600);
   assert.is(llmload.throughput.requestsPerSec, 4 / 12.6);
@@ -84,7 +93,10 @@ test("handleSummary's result: stdout/stderr printed, other keys written, bad val
   const outputs = normalizeHandleSummaryResult({ stdout: 'text', 'out/summary.json': '{}', 'bin.dat': new Uint8Array([1, 2]).buffer });
   assert.is(outputs.stdout, 'text');
   assert.is(outputs.stderr, null);
-  assert.equal(outputs.files.map((f) => f.path), ['out/summary.json', 'bin.dat']);
+  assert.equal(
+    outputs.files.map((f) => f.path),
+    ['out/summary.json', 'bin.dat'],
+  );
   assert.equal([...(outputs.files[1]!.content as Uint8Array)], [1, 2]);
   try {
     normalizeHandleSummaryResult({ stdout: 42 });

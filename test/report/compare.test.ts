@@ -60,7 +60,16 @@ function run(label: string, levels: Array<[number, number, number]>, script = 's
 }
 
 test('levels match by value; a level only one run has is shown with a gap and a warning', () => {
-  const comparison = compareRuns([run('baseline', [[2, 10, 4853.96], [192, 11.725, 14950]]), run('optimized', [[2, 15, 3380.91], [512, 23.9785, 14630]])]);
+  const comparison = compareRuns([
+    run('baseline', [
+      [2, 10, 4853.96],
+      [192, 11.725, 14950],
+    ]),
+    run('optimized', [
+      [2, 15, 3380.91],
+      [512, 23.9785, 14630],
+    ]),
+  ]);
   assert.equal(
     comparison.groups.map((g) => [g.group, g.presentIn]),
     [
@@ -97,7 +106,10 @@ test('different scripts or models are allowed, with a warning; three runs compar
   assert.match(comparison.warnings[0]!, 'different scripts (sweep.ts, other.ts)');
   assert.match(comparison.warnings[1]!, 'different models');
   const rps = comparison.rows.find((r) => r.group === 'level 1' && r.metric === 'Request throughput')!;
-  assert.equal(rps.changes.map((c) => (c === null ? null : formatChange(c))), [null, '+20.0% (better)', '-20.0% (worse)']);
+  assert.equal(
+    rps.changes.map((c) => (c === null ? null : formatChange(c))),
+    [null, '+20.0% (better)', '-20.0% (worse)'],
+  );
   const md = renderMarkdown(buildCompareDocument(comparison, []));
   assert.match(md, '| Level | Metric | a | b | Change (b) | c | Change (c) |');
   assert.match(md, '**Warning:** The runs come from different scripts');
@@ -137,7 +149,21 @@ test('an ITL of 0 (coalesced reads) or a missing latency is not comparable, neve
 });
 
 function load(label: string, started: number, dropped: number, shortfall: string | null): OpenLoadRow {
-  return { scenario: 'open', tags: { stage: '0' }, label, windowMs: 10_000, planned: started + dropped, started, dropped, offeredPerSec: (started + dropped) / 10, achievedPerSec: started / 10, delivered: started / (started + dropped), maxVus: 20, dispatchLagP95Ms: 2, shortfall };
+  return {
+    scenario: 'open',
+    tags: { stage: '0' },
+    label,
+    windowMs: 10_000,
+    planned: started + dropped,
+    started,
+    dropped,
+    offeredPerSec: (started + dropped) / 10,
+    achievedPerSec: started / 10,
+    delivered: started / (started + dropped),
+    maxVus: 20,
+    dispatchLagP95Ms: 2,
+    shortfall,
+  };
 }
 
 test('open-loop rows compare offered and achieved rates and drops; a run that did not deliver its load is a warning', () => {
@@ -151,7 +177,10 @@ test('open-loop rows compare offered and achieved rates and drops; a run that di
   assert.equal(get('Achieved rate').values, [29.7, 20.9]);
   assert.is(get('Achieved rate').changes[1]!.verdict, 'worse');
   assert.equal(get('Dropped arrivals').values, [0, 88]);
-  assert.match(comparison.warnings.join('\n'), 'short: LOAD NOT DELIVERED — 88 of 297 arrivals (30 %) were dropped (maxVUs 20 reached): the figures describe a lighter load than planned');
+  assert.match(
+    comparison.warnings.join('\n'),
+    'short: LOAD NOT DELIVERED — 88 of 297 arrivals (30 %) were dropped (maxVUs 20 reached): the figures describe a lighter load than planned',
+  );
   const md = renderMarkdown(buildCompareDocument(comparison, []));
   assert.match(md, '| open stage 0 load | Dropped arrivals | 0 | 88 | — |');
   // A changed plan is neither better nor worse.

@@ -104,11 +104,7 @@ test('breaking point and capacity follow the thresholds that apply per level', (
   const fail: LevelThresholdCheck = { key: 'llm_ttft', source: 'p(95)<2000', observed: 2345.6, ok: false, noData: false, basis: 'level' };
   const pass: LevelThresholdCheck = { key: 'llm_ttft', source: 'p(95)<2000', observed: 900, ok: true, noData: false, basis: 'level' };
   const rate: LevelThresholdCheck = { key: 'llm_request_failed', source: 'rate<0.10', observed: 0.05, ok: true, noData: false, basis: 'level' };
-  const f = computeFindings([
-    level(1, 1, 100, {}, [pass, rate]),
-    level(5, 4, 120, { requests: 100, failed: 5 }, [pass, rate]),
-    level(10, 6, 400, {}, [fail, rate]),
-  ])!;
+  const f = computeFindings([level(1, 1, 100, {}, [pass, rate]), level(5, 4, 120, { requests: 100, failed: 5 }, [pass, rate]), level(10, 6, 400, {}, [fail, rate])])!;
   assert.equal(f.breaking, { label: '10', users: 10, reasons: ['llm_ttft p(95)<2000 (observed 2345.6)'] });
   assert.is(f.failureThreshold, true, 'a failure-rate threshold replaces the 1 % default: 5 % failures pass rate<0.10');
   assert.equal([f.capacity!.label, f.capacity!.basis, f.capacity!.requestsPerHour], ['5', 'thresholds', 14_400]);

@@ -33,7 +33,16 @@ test('junit: a threshold with no data is skipped, not passed', () => {
     name: 'run.ts',
     durationMs: 1000,
     thresholds: [
-      { key: 'llm_ttft{failure:timeout}', metric: 'llm_ttft{failure:timeout}', source: 'p(95)<1', aggregation: 'p(95)', observed: null, ok: true, noData: true, abortOnFail: false },
+      {
+        key: 'llm_ttft{failure:timeout}',
+        metric: 'llm_ttft{failure:timeout}',
+        source: 'p(95)<1',
+        aggregation: 'p(95)',
+        observed: null,
+        ok: true,
+        noData: true,
+        abortOnFail: false,
+      },
       { key: 'llm_request_failed', metric: 'llm_request_failed', source: 'rate<0.01', aggregation: 'rate', observed: 0, ok: true, noData: false, abortOnFail: false },
     ],
     checks: [],

@@ -23,9 +23,12 @@ let baseRun: CliRun;
 
 test.before(async () => {
   writeFileSync(stepSummary, '# earlier step\n');
-  baseRun = await runCli(['run', fixture('report-sweep.ts'), '--quiet', '--report', base, '--out', `junit=${join(dir, 'junit.xml')}`, '--out', `csv=${join(dir, 'requests.csv')}`], {
-    env: { GITHUB_STEP_SUMMARY: stepSummary },
-  });
+  baseRun = await runCli(
+    ['run', fixture('report-sweep.ts'), '--quiet', '--report', base, '--out', `junit=${join(dir, 'junit.xml')}`, '--out', `csv=${join(dir, 'requests.csv')}`],
+    {
+      env: { GITHUB_STEP_SUMMARY: stepSummary },
+    },
+  );
   const second = await runCli(['run', fixture('report-sweep.ts'), '--quiet', '--report', opt, '-e', 'MAX_SEQS=32']);
   assert.is(second.code, 0, second.stderr);
 });
@@ -47,7 +50,10 @@ test('a run writes its report folder and says where', () => {
   assert.not.match(baseRun.stdout, 'report: ');
   const md = read(join(base, 'report.md'));
   assert.match(md, '![Throughput vs concurrent users](charts/throughput.svg)');
-  assert.match(md, '| users | requests | success | req/s | output tok/s | total tok/s | E2E p50 | E2E p95 | E2E p99 | TTFT p50 | TTFT p95 | TTFT p99 | ITL p50 | ITL p99 | TPOT p50 |');
+  assert.match(
+    md,
+    '| users | requests | success | req/s | output tok/s | total tok/s | E2E p50 | E2E p95 | E2E p99 | TTFT p50 | TTFT p95 | TTFT p99 | ITL p50 | ITL p99 | TPOT p50 |',
+  );
 });
 
 test('results.ndjson ends with the end line: thresholds, options, server scrapes', () => {
@@ -55,9 +61,20 @@ test('results.ndjson ends with the end line: thresholds, options, server scrapes
   const meta = JSON.parse(lines[0]!) as Record<string, unknown>;
   assert.is(meta['type'], 'meta');
   assert.is(meta['format'], 'llmload-results');
-  const end = JSON.parse(lines[lines.length - 1]!) as { type: string; thresholds: Array<{ key: string; ok: boolean }>; server: { models: Array<{ id: string }>; scrapes: unknown[] }; options: { thresholds: Record<string, string[]> } };
+  const end = JSON.parse(lines[lines.length - 1]!) as {
+    type: string;
+    thresholds: Array<{ key: string; ok: boolean }>;
+    server: { models: Array<{ id: string }>; scrapes: unknown[] };
+    options: { thresholds: Record<string, string[]> };
+  };
   assert.is(end.type, 'end');
-  assert.equal(end.thresholds.map((t) => [t.key, t.ok]), [['llm_request_failed', true], ['llm_ttft', true]]);
+  assert.equal(
+    end.thresholds.map((t) => [t.key, t.ok]),
+    [
+      ['llm_request_failed', true],
+      ['llm_ttft', true],
+    ],
+  );
   assert.equal(end.options.thresholds, { llm_request_failed: ['rate<0.01'], llm_ttft: ['p(95)<60000'] });
   assert.is(end.server.models[0]!.id, 'llmload/report-test');
   assert.ok(end.server.scrapes.length >= 2, 'scraped /metrics before and after');
@@ -71,9 +88,20 @@ test('key findings agree with the table: speedup = req/s ÷ req/s at 1 user, eff
   const scaling = md.slice(md.indexOf('| users | req/s | output tok/s | speedup vs 1 |'));
   const lines = scaling.split('\n').slice(2);
   const rows = lines
-    .slice(0, lines.findIndex((l) => !l.startsWith('| ')))
-    .map((l) => l.split('|').map((c) => c.trim()).filter((c) => c !== ''));
-  assert.equal(rows.map((r) => r[0]), ['1', '4', '8', '16']);
+    .slice(
+      0,
+      lines.findIndex((l) => !l.startsWith('| ')),
+    )
+    .map((l) =>
+      l
+        .split('|')
+        .map((c) => c.trim())
+        .filter((c) => c !== ''),
+    );
+  assert.equal(
+    rows.map((r) => r[0]),
+    ['1', '4', '8', '16'],
+  );
   const rps1 = Number(rows[0]![1]);
   for (const r of rows) {
     const speedup = Number(r[3]!.replace('×', ''));
@@ -84,7 +112,12 @@ test('key findings agree with the table: speedup = req/s ÷ req/s at 1 user, eff
     // The table rounds speedup to 0.01 and efficiency to 0.1 %: allow both roundings.
     assert.ok(Math.abs(efficiency - speedup / Number(r[0])) <= 0.005 / Number(r[0]) + 0.0005 + 1e-9, `${r[0]} users: efficiency ${efficiency} vs ${speedup} / ${r[0]}`);
   }
-  const summaryRow = (users: string): string[] => md.split('\n').find((l) => l.startsWith(`| ${users} | `) && l.split('|').length > 15)!.split('|').map((c) => c.trim());
+  const summaryRow = (users: string): string[] =>
+    md
+      .split('\n')
+      .find((l) => l.startsWith(`| ${users} | `) && l.split('|').length > 15)!
+      .split('|')
+      .map((c) => c.trim());
   assert.is(summaryRow('8')[4], rows[2]![1], 'the same req/s in the summary table and the findings');
   assert.match(md, '**Saturation at 8 users.**');
   const f = data.sweeps[0]!.findings!;
@@ -119,7 +152,10 @@ async function checkCharts(folder: string): Promise<number> {
 test('every chart spec is valid Vega-Lite (schema and compiler) and has an SVG rendering', async () => {
   assert.is(await checkCharts(base), 6);
   const timeline = JSON.parse(read(join(base, 'charts', 'timeline.vl.json'))) as { vconcat: Array<{ title: string }> };
-  assert.equal(timeline.vconcat.map((p) => p.title), ['Active VUs and requests in flight', 'Requests completed per second', 'Output tokens per second', 'TTFT p95 per second', 'Failed requests per second']);
+  assert.equal(
+    timeline.vconcat.map((p) => p.title),
+    ['Active VUs and requests in flight', 'Requests completed per second', 'Output tokens per second', 'TTFT p95 per second', 'Failed requests per second'],
+  );
 });
 
 test('llmload report rebuilds the same report from results.ndjson', async () => {
@@ -139,7 +175,9 @@ test('llmload compare: per-level table with % change and direction, overlay char
   const run = await runCli(['compare', base, opt, '--label', 'baseline', '--label', 'optimized', '--out', join(dir, 'compare')]);
   assert.is(run.code, 0, run.stderr);
   assert.match(run.stdout, '| Level | Metric | baseline | optimized | Change |');
-  const json = JSON.parse(read(join(dir, 'compare', 'compare.json'))) as { rows: Array<{ group: string; metric: string; values: number[]; changes: Array<{ percent: number; verdict: string } | null> }> };
+  const json = JSON.parse(read(join(dir, 'compare', 'compare.json'))) as {
+    rows: Array<{ group: string; metric: string; values: number[]; changes: Array<{ percent: number; verdict: string } | null> }>;
+  };
   const rps = json.rows.find((r) => r.group === 'level 16' && r.metric === 'Request throughput')!;
   const percent = ((rps.values[1]! - rps.values[0]!) / rps.values[0]!) * 100;
   assert.ok(Math.abs(rps.changes[1]!.percent - percent) < 1e-9);
@@ -159,7 +197,10 @@ test('junit, csv and the GitHub step summary', () => {
   assert.match(junit, '<testcase classname="llmload.thresholds" name="llm_ttft p(95)&lt;60000" time="0"><system-out>observed p(95)=');
   assert.match(junit, '<testcase classname="llmload.checks" name="has text"');
   const csv = read(join(dir, 'requests.csv')).trimEnd().split('\r\n');
-  assert.is(csv[0], 'started_at,scenario,level,stage,vu,iteration,api,stream,ok,failure,status,ttfb_ms,ttft_ms,ttfc_ms,e2e_ms,tpot_ms,itl_mean_ms,itl_max_ms,chunks,output_tokens,input_tokens,cached_tokens,tokens_source,output_chars,finish_reason,error,tags');
+  assert.is(
+    csv[0],
+    'started_at,scenario,level,stage,vu,iteration,api,stream,ok,failure,status,ttfb_ms,ttft_ms,ttfc_ms,e2e_ms,tpot_ms,itl_mean_ms,itl_max_ms,chunks,output_tokens,input_tokens,cached_tokens,tokens_source,output_chars,finish_reason,error,tags',
+  );
   assert.is(csv.length - 1, 1 + 4 + 8 + 16, 'one row per request: 1 iteration per VU at 1/4/8/16 users');
   const summary = read(stepSummary);
   assert.ok(summary.startsWith('# earlier step\n'), 'appended, not replaced');

@@ -33,7 +33,21 @@ test('an unknown flag is a usage error (exit 2)', async () => {
 test('run --help documents every flag with an example', async () => {
   const run = await runCli(['run', '--help']);
   assert.is(run.code, 0);
-  for (const flag of ['--vus', '--duration', '--iterations', '--stage', '--env', '--out', '--summary-export', '--quiet', '--thresholds', '--url', '--model', '--api-key-env', '--workers']) {
+  for (const flag of [
+    '--vus',
+    '--duration',
+    '--iterations',
+    '--stage',
+    '--env',
+    '--out',
+    '--summary-export',
+    '--quiet',
+    '--thresholds',
+    '--url',
+    '--model',
+    '--api-key-env',
+    '--workers',
+  ]) {
     assert.ok(run.stdout.includes(flag), `help mentions ${flag}`);
   }
   assert.match(run.stdout, /Example: --stage 10s:5,30s:20/);

@@ -62,7 +62,13 @@ test('a phase stopped early: its window and planned arrivals end where it stoppe
 
 test('constant-rate and rate-sweep rows are keyed by scenario and rate; requests give the dispatch lag', () => {
   const ledger = new LoadLedger();
-  const plan: OpenPhasePlan = { ...ramping(), tags: { rate: '4' }, stageTags: false, arrivals: { ...ramping().arrivals, segments: [{ durationMs: 1000, fromPerSec: 4, toPerSec: 4 }], uniformFirst: 'start' }, durationMs: 1000 };
+  const plan: OpenPhasePlan = {
+    ...ramping(),
+    tags: { rate: '4' },
+    stageTags: false,
+    arrivals: { ...ramping().arrivals, segments: [{ durationMs: 1000, fromPerSec: 4, toPerSec: 4 }], uniformFirst: 'start' },
+    durationMs: 1000,
+  };
   ledger.phaseStarted(3, 'sweep', { rate: '4' }, plan, 0);
   for (let i = 0; i < 4; i++) ledger.arrival({ scenario: 'sweep', rate: '4' }, 1);
   ledger.arrival({ scenario: 'other', rate: '4' }, 0);
@@ -72,11 +78,27 @@ test('constant-rate and rate-sweep rows are keyed by scenario and rate; requests
   const [row] = ledger.rows(2000);
   assert.equal([row!.label, row!.tags, row!.planned, row!.started, row!.dropped, row!.dispatchLagP95Ms], ['rate 4', { rate: '4' }, 4, 4, 0, 250]);
   assert.match(row!.shortfall ?? '', `arrivals were sent late: dispatch lag p95 250 ms (limit ${MAX_DISPATCH_LAG_P95_MS} ms)`);
-  assert.is(loadShortfall([row!]), `arrivals were sent late (dispatch lag p95 up to 250 ms, limit ${MAX_DISPATCH_LAG_P95_MS} ms): the figures describe a load sent later and more bunched than planned`);
+  assert.is(
+    loadShortfall([row!]),
+    `arrivals were sent late (dispatch lag p95 up to 250 ms, limit ${MAX_DISPATCH_LAG_P95_MS} ms): the figures describe a load sent later and more bunched than planned`,
+  );
 });
 
 test('the tolerance: 1 % dropped is delivered, more is not', () => {
-  const base: Omit<OpenLoadRow, 'shortfall'> = { scenario: 's', tags: {}, label: 's', windowMs: 1000, planned: 100, started: 99, dropped: 1, offeredPerSec: 100, achievedPerSec: 99, delivered: 0.99, maxVus: 5, dispatchLagP95Ms: 1 };
+  const base: Omit<OpenLoadRow, 'shortfall'> = {
+    scenario: 's',
+    tags: {},
+    label: 's',
+    windowMs: 1000,
+    planned: 100,
+    started: 99,
+    dropped: 1,
+    offeredPerSec: 100,
+    achievedPerSec: 99,
+    delivered: 0.99,
+    maxVus: 5,
+    dispatchLagP95Ms: 1,
+  };
   assert.is(rowShortfall(base), null);
   assert.is(rowShortfall({ ...base, started: 98, dropped: 2 }), '2 of 100 arrivals (2 %) were dropped (maxVUs 5 reached)');
   assert.is(loadShortfall([{ ...base, shortfall: null }]), null);

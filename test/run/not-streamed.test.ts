@@ -67,7 +67,10 @@ test('mixed: only the 5 streamed requests give TTFT, ITL and TPOT samples; all 1
   }
   assert.is(exported.metrics['llm_requests']?.values['count'], 10);
   assert.match(output, '5 requests not streamed: no TTFT/ITL/TPOT for them');
-  assert.ok(report.notes.some((n) => n.startsWith('5 requests were not streamed')), report.notes.join('\n'));
+  assert.ok(
+    report.notes.some((n) => n.startsWith('5 requests were not streamed')),
+    report.notes.join('\n'),
+  );
 });
 
 test('options.request.stream false: no TTFT, TTFC, ITL or TPOT sample at all; E2E and tokens still counted', async () => {

@@ -194,7 +194,7 @@ test('a real process sent Ctrl-C twice exits 105 with the summary and the report
   assert.ok(existsSync(join(cwd, 'rep', 'report.md')));
 });
 
-test('stdout carries handleSummary\'s output alone; logs, the script\'s console and report paths go to stderr', async () => {
+test("stdout carries handleSummary's output alone; logs, the script's console and report paths go to stderr", async () => {
   const cwd = mkdtempSync(join(tmp, 'cwd-'));
   const run = await runCli(['run', fixture('console-json-summary.ts')], { cwd });
   assert.is(run.code, 0, run.stderr);

@@ -17,7 +17,10 @@ test('the first progress line shows the planned VUs and length, and tokens from 
   assert.match(lines[0]!, /^running 0m0\ds\/0m07s · 3 VUs · /);
   for (const line of lines) assert.match(line, /· 0 reqs · /, 'no request finishes during the run');
   const tokPerSec = lines.map((l) => Number(/· (\d+) out tok\/s ·/.exec(l)?.[1] ?? NaN));
-  assert.ok(tokPerSec.some((t) => t > 0), `tokens counted as they stream: ${lines.join(' | ')}`);
+  assert.ok(
+    tokPerSec.some((t) => t > 0),
+    `tokens counted as they stream: ${lines.join(' | ')}`,
+  );
 });
 
 test.run();

@@ -40,7 +40,14 @@ test('progressPlan: constant-vus with a startTime offset ends at startTime + dur
 
 test('progressPlan: ramping-vus lasts the sum of its stages; the latest scenario decides', () => {
   const plan = planOf({
-    ramp: { executor: 'ramping-vus', stages: [{ duration: '10s', target: 5 }, { duration: '20s', target: 5 }, { duration: '5s', target: 0 }] },
+    ramp: {
+      executor: 'ramping-vus',
+      stages: [
+        { duration: '10s', target: 5 },
+        { duration: '20s', target: 5 },
+        { duration: '5s', target: 0 },
+      ],
+    },
     short: { executor: 'constant-vus', vus: 1, duration: '10s', startTime: '5s' },
   });
   assert.equal(plan, { totalMs: 35_000, iterations: null, iterationScenarios: [] });
@@ -48,7 +55,15 @@ test('progressPlan: ramping-vus lasts the sum of its stages; the latest scenario
 
 test('progressPlan: arrival-rate executors last their schedules', () => {
   assert.is(planOf({ open: { executor: 'constant-arrival-rate', rate: 4, duration: '1m', preAllocatedVUs: 2 } }).totalMs, 60_000);
-  const ramping = { executor: 'ramping-arrival-rate', startRate: 1, preAllocatedVUs: 2, stages: [{ duration: '30s', target: 10 }, { duration: '15s', target: 10 }] };
+  const ramping = {
+    executor: 'ramping-arrival-rate',
+    startRate: 1,
+    preAllocatedVUs: 2,
+    stages: [
+      { duration: '30s', target: 10 },
+      { duration: '15s', target: 10 },
+    ],
+  };
   assert.is(planOf({ ramping }).totalMs, 45_000);
 });
 
@@ -102,7 +117,7 @@ function line(scenarios: Record<string, unknown>, drive: (live: LiveMetrics) => 
 
 const phase = (scenario: string, tags: Record<string, string> = {}) => ({ scenario, phaseIndex: 0, phaseId: 1, tags: { scenario, ...tags }, startedAt: 0 });
 
-test('snapshot: the plan\'s VUs before any request has finished, and tokens counted as they stream', () => {
+test("snapshot: the plan's VUs before any request has finished, and tokens counted as they stream", () => {
   const text = line(
     { chat: { executor: 'constant-vus', vus: 10, duration: '1m' } },
     (live) => {
@@ -139,7 +154,7 @@ test('snapshot: rates are over the last 5 s, not since the start; finished scena
   assert.is(snap.vus, 3);
 });
 
-test('snapshot: iteration-bound scenarios show iterations done out of the plan\'s total', () => {
+test("snapshot: iteration-bound scenarios show iterations done out of the plan's total", () => {
   const text = line(
     { each: { executor: 'per-vu-iterations', vus: 4, iterations: 10 }, timed: { executor: 'constant-vus', vus: 1, duration: '5s' } },
     (live) => {

@@ -9,15 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture, runCli } from '../helpers/cli.js';
-import {
-  DONE_EVENT,
-  sseChunk,
-  startClosesAfterStreamServer,
-  startHttpServer,
-  startSseServer,
-  usageChunk,
-  type TestServer,
-} from '../helpers/servers.js';
+import { DONE_EVENT, sseChunk, startClosesAfterStreamServer, startHttpServer, startSseServer, usageChunk, type TestServer } from '../helpers/servers.js';
 
 /** The 2-digit item numbers of the prompts the server got, in arrival order ("item 07 of the ordered file"). */
 function itemsSeen(server: TestServer): number[] {
@@ -35,7 +27,10 @@ for (const vus of [1, 3, 8]) {
       const run = await runCli(['run', fixture('sequential-dataset.ts'), '--url', server.url, '--workers', '2', '--quiet'], { env: { VUS: String(vus), ITERATIONS: '96' } });
       assert.is(run.code, 0, run.stderr);
       const items = itemsSeen(server);
-      assert.equal([...items].sort((a, b) => a - b), range(96));
+      assert.equal(
+        [...items].sort((a, b) => a - b),
+        range(96),
+      );
       if (vus === 1) assert.equal(items, range(96));
     } finally {
       await server.close();
@@ -55,7 +50,10 @@ for (const vus of [1, 4]) {
       assert.match(output, /failures\.+: none/);
       assert.match(output, /llm_reconnects\.+: [1-9]/);
       const items = itemsSeen(server);
-      assert.equal([...items].sort((a, b) => a - b), range(48));
+      assert.equal(
+        [...items].sort((a, b) => a - b),
+        range(48),
+      );
     } finally {
       await server.close();
     }

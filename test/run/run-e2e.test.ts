@@ -123,8 +123,14 @@ test('ramping-vus requests are tagged with the stage they started in; the summar
   const stages = new Set(records.map((r) => (r['tags'] as Record<string, string>)['stage']));
   assert.equal([...stages].sort(), ['0', '1', '2']);
   const summary = readJson(exported) as unknown as { llmload: { stages: Array<{ tags: Record<string, string>; requests: number }> } };
-  assert.equal(summary.llmload.stages.map((s) => s.tags['stage']), ['0', '1', '2']);
-  assert.is(summary.llmload.stages.reduce((n, s) => n + s.requests, 0), records.length);
+  assert.equal(
+    summary.llmload.stages.map((s) => s.tags['stage']),
+    ['0', '1', '2'],
+  );
+  assert.is(
+    summary.llmload.stages.reduce((n, s) => n + s.requests, 0),
+    records.length,
+  );
 });
 
 test.run();

@@ -35,7 +35,10 @@ const countBy = (lines: Line[], key: (line: Line) => string): Record<string, num
   return counts;
 };
 /** The 1-based line of `fixtureName` that holds `marker`. */
-const lineOf = (fixtureName: string, marker: string): number => readFileSync(fixture(fixtureName), 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
+const lineOf = (fixtureName: string, marker: string): number =>
+  readFileSync(fixture(fixtureName), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(marker)) + 1;
 
 test('group, check, sleep and custom metrics keep their VU and group across awaits, in concurrent groups, with VUs interleaving', async () => {
   const out = join(tmp, 'context.ndjson');
@@ -85,7 +88,10 @@ test('un-awaited group() and sleep(): warned about once per call site, waited fo
   // 2 VUs × 5 iterations × 3 requests, all recorded, in their group.
   const requests = readNdjson(out).filter((l) => l.type === 'request');
   assert.is(requests.length, 30);
-  assert.equal(countBy(requests, (r) => `${r.tags['group']} ${r.failure ?? 'ok'}`), { '::g ok': 30 });
+  assert.equal(
+    countBy(requests, (r) => `${r.tags['group']} ${r.failure ?? 'ok'}`),
+    { '::g ok': 30 },
+  );
   // A closed loop of 2 VUs never has more than 2 requests in flight (ends sort before starts at the same instant).
   const events = requests.flatMap((r) => [
     [r.startedAt!, 1],
@@ -124,7 +130,10 @@ test('an un-awaited request still running at gracefulStop is aborted with its it
   assert.is(run.code, 0, run.stderr + run.stdout);
   // Each VU's first iteration returns at once but holds its 30 s request until the scenario ends at 300 ms.
   const requests = readNdjson(out).filter((l) => l.type === 'request');
-  assert.equal(countBy(requests, (r) => `${r.vu} ${r.tags['group']} ${r.failure}`), { '1 ::slow aborted': 1, '2 ::slow aborted': 1 });
+  assert.equal(
+    countBy(requests, (r) => `${r.vu} ${r.tags['group']} ${r.failure}`),
+    { '1 ::slow aborted': 1, '2 ::slow aborted': 1 },
+  );
   const summary = JSON.parse(readFileSync(exported, 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
   assert.is(summary.metrics['interrupted_iterations']?.values['count'], 2);
   assert.is(summary.metrics['iterations'], undefined);

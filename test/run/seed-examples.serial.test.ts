@@ -46,7 +46,10 @@ function within(actual: number, expected: number, what: string): void {
 test('seed 003 (opt-125m): ~23-24 req/s at 5, 10 and 50 concurrent', async () => {
   const { rows, load } = await levels('seed-003-small-model');
   const seed: Record<number, { rps: number; total: number }> = { 5: { rps: 23.05, total: 0.217 }, 10: { rps: 24.09, total: 0.415 }, 50: { rps: 23.64, total: 2.115 } };
-  assert.equal(rows.map((r) => r.users), [5, 10, 50]);
+  assert.equal(
+    rows.map((r) => r.users),
+    [5, 10, 50],
+  );
   console.log(`seed 003 req/s: ${rows.map((r) => `${r.users}: ${r.requestsPerSec!.toFixed(2)}`).join(', ')}`);
   checkUnlessBusy(load, BUSY, 'seed 003 figures within 20 %', () => {
     for (const row of rows) {
@@ -60,8 +63,16 @@ test('seed 003 (opt-125m): ~23-24 req/s at 5, 10 and 50 concurrent', async () =>
 test('seed 000 (32B AWQ, 20× time scale): sub-linear scaling, ~3.8× speedup at 10 users', async () => {
   const scale = 20;
   const { rows, load } = await levels('seed-000-concurrency-sweep', ['--time-scale', String(scale)]);
-  const seed: Record<number, { rps: number; p50: number }> = { 1: { rps: 0.04, p50: 25.1 }, 2: { rps: 0.07, p50: 27.9 }, 5: { rps: 0.12, p50: 43.5 }, 10: { rps: 0.15, p50: 62.9 } };
-  assert.equal(rows.map((r) => r.users), [1, 2, 5, 10]);
+  const seed: Record<number, { rps: number; p50: number }> = {
+    1: { rps: 0.04, p50: 25.1 },
+    2: { rps: 0.07, p50: 27.9 },
+    5: { rps: 0.12, p50: 43.5 },
+    10: { rps: 0.15, p50: 62.9 },
+  };
+  assert.equal(
+    rows.map((r) => r.users),
+    [1, 2, 5, 10],
+  );
   console.log(`seed 000 req/s (virtual): ${rows.map((r) => `${r.users}: ${(r.requestsPerSec! / scale).toFixed(3)}`).join(', ')}`);
   checkUnlessBusy(load, BUSY, 'seed 000 figures within 20 %', () => {
     for (const row of rows) {

@@ -37,7 +37,17 @@ const NO_DATA = 'llm_ttft{failure:timeout} p(95)<1';
 
 test('a threshold with no data is "no data" in the summary, export, JUnit and report, and the headline says so (exit 0)', async () => {
   const dir = join(tmp, 'complete');
-  const run = await runCli(['run', fixture('sweep-verdict.ts'), '--quiet', '--report', dir, '--summary-export', join(dir, 'summary.json'), '--out', `junit=${join(dir, 'junit.xml')}`]);
+  const run = await runCli([
+    'run',
+    fixture('sweep-verdict.ts'),
+    '--quiet',
+    '--report',
+    dir,
+    '--summary-export',
+    join(dir, 'summary.json'),
+    '--out',
+    `junit=${join(dir, 'junit.xml')}`,
+  ]);
   const output = run.stdout + run.stderr;
   assert.is(run.code, 0, output);
   assert.match(output, "○ 'p(95)<1' no data");
@@ -81,7 +91,10 @@ test('Ctrl-C during level 4 of 2/4/8: level 8 is "not run" in the summary and re
   assert.match(output, /^\s+8\s+not run\s+-/m);
   const exported = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { llmload: { notRun: unknown; levels: Array<{ tags: Record<string, string> }> } };
   assert.equal(exported.llmload.notRun, [{ scenario: 'sweep', tags: { level: '8' } }]);
-  assert.equal(exported.llmload.levels.map((l) => l.tags['level']), ['2', '4']);
+  assert.equal(
+    exported.llmload.levels.map((l) => l.tags['level']),
+    ['2', '4'],
+  );
   const markdown = readFileSync(join(dir, 'report.md'), 'utf8');
   assert.match(markdown, 'the run stopped before level 8 ran.');
   assert.not.match(markdown, 'every threshold passed.');

@@ -19,8 +19,7 @@ const tiny: EngineConfig = resolveEngineConfig(presets.fast, {
   prefillPerTokenMs: 0.5,
 });
 
-const close = (actual: number, expected: number, what: string): void =>
-  assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: expected ${expected}, got ${actual}`);
+const close = (actual: number, expected: number, what: string): void => assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: expected ${expected}, got ${actual}`);
 
 test('a two-request scenario matches the hand computation step by step', () => {
   const engine = new Engine<string>(tiny);
@@ -30,35 +29,62 @@ test('a two-request scenario matches the hand computation step by step', () => {
   // Step 1: A prefills 6, B gets the 2 left of the 8-token budget.
   // 10 + 1×2 + 0.1×(6+2) + 0.5×8 = 16.8
   let step = engine.schedule(0)!;
-  assert.equal(step.scheduled.map((s) => [s.request.id, s.scheduledTokens]), [['a', 6], ['b', 2]]);
+  assert.equal(
+    step.scheduled.map((s) => [s.request.id, s.scheduledTokens]),
+    [
+      ['a', 6],
+      ['b', 2],
+    ],
+  );
   assert.equal(step.admitted.length, 2);
   close(step.endMs, 16.8, 'step 1 end');
   let out = engine.complete(step);
-  assert.equal(out.emitted.map((s) => s.request.id), ['a']);
+  assert.equal(
+    out.emitted.map((s) => s.request.id),
+    ['a'],
+  );
   close(a.firstTokenMs!, 16.8, 'A first token');
 
   // Step 2: A decodes 1, B prefills 7 more. 10 + 2 + 0.1×(7+9) + 0.5×7 = 17.1
   step = engine.schedule(step.endMs)!;
-  assert.equal(step.scheduled.map((s) => [s.request.id, s.scheduledTokens]), [['a', 1], ['b', 7]]);
+  assert.equal(
+    step.scheduled.map((s) => [s.request.id, s.scheduledTokens]),
+    [
+      ['a', 1],
+      ['b', 7],
+    ],
+  );
   assert.is(step.prefillTokens, 7);
   close(step.endMs, 33.9, 'step 2 end');
   out = engine.complete(step);
-  assert.equal(out.emitted.map((s) => s.request.id), ['a']);
+  assert.equal(
+    out.emitted.map((s) => s.request.id),
+    ['a'],
+  );
 
   // Step 3: A decodes its 3rd token and finishes; B's last prompt token gives its first token.
   // 10 + 2 + 0.1×(8+10) + 0.5×1 = 14.3
   step = engine.schedule(step.endMs)!;
   close(step.endMs, 48.2, 'step 3 end');
   out = engine.complete(step);
-  assert.equal(out.emitted.map((s) => s.request.id), ['a', 'b']);
-  assert.equal(out.finished.map((s) => s.request.id), ['a']);
+  assert.equal(
+    out.emitted.map((s) => s.request.id),
+    ['a', 'b'],
+  );
+  assert.equal(
+    out.finished.map((s) => s.request.id),
+    ['a'],
+  );
   close(b.firstTokenMs!, 48.2, 'B first token');
 
   // Step 4: B alone. 10 + 1 + 0.1×11 = 12.1
   step = engine.schedule(step.endMs)!;
   close(step.endMs, 60.3, 'step 4 end');
   out = engine.complete(step);
-  assert.equal(out.finished.map((s) => s.request.id), ['b']);
+  assert.equal(
+    out.finished.map((s) => s.request.id),
+    ['b'],
+  );
   assert.is(engine.schedule(step.endMs), null);
   assert.ok(engine.idle);
 
@@ -112,11 +138,12 @@ test('a repeated prompt hits the prefix cache, never its last token', () => {
 
 test('identical prompts admitted in the same step share blocks (hashes registered at scheduling, as vLLM V1)', () => {
   const engine = new Engine<null>(resolveEngineConfig(tiny, { maxNumBatchedTokens: 64, maxNumSeqs: 8 }));
-  const seqs = [0, 1, 2].map((i) =>
-    engine.add({ id: String(i), arrivalMs: 0, promptTokens: 9, blockHashes: ['q0', 'q1'], outputTokens: 2, tag: null }),
-  );
+  const seqs = [0, 1, 2].map((i) => engine.add({ id: String(i), arrivalMs: 0, promptTokens: 9, blockHashes: ['q0', 'q1'], outputTokens: 2, tag: null }));
   const step = engine.schedule(0)!;
-  assert.equal(seqs.map((s) => s.cachedTokens), [0, 8, 8]);
+  assert.equal(
+    seqs.map((s) => s.cachedTokens),
+    [0, 8, 8],
+  );
   assert.is(step.prefillTokens, 9 + 1 + 1);
   // 3 blocks for the first, then 1 fresh block each: 5 in use, not 9.
   assert.is(engine.kv.used, 5);
@@ -187,9 +214,7 @@ test('a full KV cache preempts the newest sequence, which recomputes and still f
     stepPerContextTokenMs: 0,
   });
   const engine = new Engine<number>(config);
-  const seqs = [0, 1, 2, 3].map((i) =>
-    engine.add({ id: String(i), arrivalMs: 0, promptTokens: 8, blockHashes: [`x${i}a`, `x${i}b`], outputTokens: 20, tag: i }),
-  );
+  const seqs = [0, 1, 2, 3].map((i) => engine.add({ id: String(i), arrivalMs: 0, promptTokens: 8, blockHashes: [`x${i}a`, `x${i}b`], outputTokens: 20, tag: i }));
   let t = 0;
   let maxUsed = 0;
   const preemptedOrder: number[] = [];
@@ -220,7 +245,10 @@ test('no admissions while the KV cache cannot hold the next prompt', () => {
   engine.add({ id: 'next', arrivalMs: 0, promptTokens: 12, blockHashes: [], outputTokens: 1, tag: null });
   const step = engine.schedule(0)!;
   // 6 blocks for 'big', 2 free, 'next' needs 3: it waits (FIFO, head-of-line).
-  assert.equal(step.scheduled.map((s) => s.request.id), ['big']);
+  assert.equal(
+    step.scheduled.map((s) => s.request.id),
+    ['big'],
+  );
   assert.is(engine.waitingCount, 1);
 });
 
@@ -232,7 +260,10 @@ test('abort frees a running sequence at once and a step in flight skips it', () 
   const step = engine.schedule(engine.clockMs)!;
   engine.abort(a);
   const out = engine.complete(step);
-  assert.equal(out.emitted.map((s) => s.request.id), ['b']);
+  assert.equal(
+    out.emitted.map((s) => s.request.id),
+    ['b'],
+  );
   assert.is(a.status, 'aborted');
   assert.is(engine.runningCount, 1);
   assert.is(engine.counters.aborted, 1);

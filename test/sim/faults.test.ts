@@ -15,8 +15,7 @@ wire.after(async (ctx) => {
 });
 
 const streamBody = (tokens = 10) => ({ messages: [{ role: 'user', content: 'hi' }], max_tokens: tokens, ignore_eos: true, stream: true });
-const faulty = (sim: SimulatorHandle, fault: string, body: unknown = streamBody()) =>
-  send(`${sim.url}/v1/chat/completions`, { body, headers: { [FAULT_HEADER]: fault } });
+const faulty = (sim: SimulatorHandle, fault: string, body: unknown = streamBody()) => send(`${sim.url}/v1/chat/completions`, { body, headers: { [FAULT_HEADER]: fault } });
 const contentEvents = (body: string) => dataEvents(body).filter((d) => d.includes('"content":"') && !d.includes('"role"'));
 
 wire('http500, http503, http400: the status at once with a vLLM error body', async ({ sim }) => {
@@ -72,7 +71,10 @@ wire('stall: no byte for the given seconds mid-stream, then the rest', async ({ 
   for (let i = 1; i < res.pieces.length; i++) gap = Math.max(gap, res.pieces[i]!.atMs - res.pieces[i - 1]!.atMs);
   assert.ok(gap >= 290, `largest gap ${gap} ms`);
   // Before the stall: role + 2 tokens.
-  const before = res.pieces.filter((p) => p.atMs < res.pieces.at(-1)!.atMs - 250).map((p) => p.text).join('');
+  const before = res.pieces
+    .filter((p) => p.atMs < res.pieces.at(-1)!.atMs - 250)
+    .map((p) => p.text)
+    .join('');
   assert.is(contentEvents(before).length, 2);
 });
 
@@ -165,7 +167,10 @@ aborts('error and reset, streamed or not: each one is an engine abort, counted i
       faulty(sim, 'reset;after=2', long),
       faulty(sim, 'http500', long),
     ]);
-    assert.equal(results.map((r) => r.status), [200, 200, 500, 0, 500]);
+    assert.equal(
+      results.map((r) => r.status),
+      [200, 200, 500, 0, 500],
+    );
     const stats = await sim.stats();
     assert.is(stats.requests.faulted, 5);
     assert.is(stats.requests.abandoned, 4, 'error and reset answers are cut short; http500 never starts one');

@@ -47,7 +47,10 @@ http('streamed chat: role chunk, one chunk per token, finish_reason on the last,
     raw[0]!,
     /^\{"id":"chatcmpl-[0-9a-f]{32}","object":"chat\.completion\.chunk","created":\d+,"model":"llmload\/sim-fast","choices":\[\{"index":0,"delta":\{"role":"assistant","content":""\},"logprobs":null,"finish_reason":null\}\]\}$/,
   );
-  assert.match(raw[1]!, /^\{"id":"chatcmpl-[0-9a-f]{32}","object":"chat\.completion\.chunk","created":\d+,"model":"llmload\/sim-fast","choices":\[\{"index":0,"delta":\{"content":"[^"]+"\},"logprobs":null,"finish_reason":null\}\]\}$/);
+  assert.match(
+    raw[1]!,
+    /^\{"id":"chatcmpl-[0-9a-f]{32}","object":"chat\.completion\.chunk","created":\d+,"model":"llmload\/sim-fast","choices":\[\{"index":0,"delta":\{"content":"[^"]+"\},"logprobs":null,"finish_reason":null\}\]\}$/,
+  );
   assert.is(raw.at(-1), '[DONE]');
   assert.ok(res.body.endsWith('data: [DONE]\n\n'));
   const events = jsonEvents(res.body);
@@ -189,8 +192,14 @@ http('tokens per chunk and continuous usage stats', async () => {
     });
     const content = jsonEvents(res.body).filter((e) => e.choices.length > 0 && e.choices[0].delta.content !== '');
     // 10 tokens in chunks of 4: 4 + 4 + 2.
-    assert.equal(content.map((e) => estimateTextTokens(e.choices[0].delta.content)), [4, 4, 2]);
-    assert.equal(content.map((e) => e.usage.completion_tokens), [4, 8, 10]);
+    assert.equal(
+      content.map((e) => estimateTextTokens(e.choices[0].delta.content)),
+      [4, 4, 2],
+    );
+    assert.equal(
+      content.map((e) => e.usage.completion_tokens),
+      [4, 8, 10],
+    );
   } finally {
     await sim.close();
   }
@@ -211,7 +220,11 @@ http('400 bodies shaped like vLLM: bad JSON, missing fields, too long, bad value
   await expect400('/v1/chat/completions', { body: { model: 'llmload/sim-fast' } }, /Field required: messages/);
   await expect400('/v1/completions', { body: {} }, /Field required: prompt/);
   await expect400('/v1/chat/completions', { body: { messages: [{ content: 'no role' }] } }, /role/);
-  await expect400('/v1/completions', { body: { prompt: Array(40000).fill('x').join(' ') } }, /maximum context length is 32768 tokens\. However, your request has 40000 input tokens/);
+  await expect400(
+    '/v1/completions',
+    { body: { prompt: Array(40000).fill('x').join(' ') } },
+    /maximum context length is 32768 tokens\. However, your request has 40000 input tokens/,
+  );
   await expect400('/v1/completions', { body: { prompt: 'hello', max_tokens: 40000 } }, /you requested 40001 tokens \(1 in the messages, 40000 in the completion\)/);
   await expect400('/v1/completions', { body: { prompt: 'hello', max_tokens: 0 } }, /max_tokens must be at least 1/);
   await expect400('/v1/completions', { body: { prompt: 'hello', max_tokens: 5, min_tokens: 6 } }, /min_tokens must be less than or equal to max_tokens=5/);
@@ -336,9 +349,8 @@ http('timeScale divides every duration: /metrics reports the scaled times the en
     const res = await send(`${sim.url}/v1/completions`, { body: { prompt, max_tokens: 100, ignore_eos: true } });
     assert.is(JSON.parse(res.body).usage.completion_tokens, 100);
     // Alone on an idle engine the answer's virtual timings are exactly the model's.
-    const expected = simulateArrivals(presets['qwen32b-awq-4x2080ti'], [
-      { arrivalMs: 0, promptTokens: estimateTextTokens(prompt), blockHashes: [], outputTokens: 100 },
-    ]).requests[0]!;
+    const expected = simulateArrivals(presets['qwen32b-awq-4x2080ti'], [{ arrivalMs: 0, promptTokens: estimateTextTokens(prompt), blockHashes: [], outputTokens: 100 }])
+      .requests[0]!;
     const metrics = (await send(`${sim.url}/metrics`)).body;
     const sum = (name: string): number => Number(new RegExp(`^${name}_sum\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)![1]);
     // ~2.6 s of model time is reported as ~2.6 ms.

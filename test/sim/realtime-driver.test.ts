@@ -46,7 +46,10 @@ test('a driver that fell several steps behind completes every due step at once a
   driver.close();
   const total = sink.deliveries.reduce((a, b) => a + b, 0);
   assert.is(total, 12, 'every token delivered exactly once');
-  assert.ok(sink.deliveries.every((n) => n >= 1), `no empty delivery: ${sink.deliveries.join(',')}`);
+  assert.ok(
+    sink.deliveries.every((n) => n >= 1),
+    `no empty delivery: ${sink.deliveries.join(',')}`,
+  );
   const biggest = Math.max(...sink.deliveries);
   assert.ok(biggest >= 4, `the catch-up brought the overdue steps' tokens in one delivery (deliveries ${sink.deliveries.join(',')})`);
   const lag = driver.lag.stats();

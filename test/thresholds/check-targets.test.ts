@@ -63,11 +63,29 @@ test('a level filter without a concurrency sweep names the executor that tags le
 });
 
 test('stages: ramping-vus and ramping-arrival-rate tag 0-based stage indexes', () => {
-  const ramp = { r: { executor: 'ramping-vus', stages: [{ duration: '1s', target: 2 }, { duration: '1s', target: 0 }] } };
+  const ramp = {
+    r: {
+      executor: 'ramping-vus',
+      stages: [
+        { duration: '1s', target: 2 },
+        { duration: '1s', target: 0 },
+      ],
+    },
+  };
   assert.is(check({ scenarios: ramp, thresholds: { 'llm_ttft{stage:1}': ['p(95)<500'] } }), null);
   const error = check({ scenarios: ramp, thresholds: { 'llm_ttft{stage:2}': ['p(95)<500'] } });
   assert.match(error?.message ?? '', 'stage "2" never occurs in this run (its stages are 0, 1)');
-  const open = { r: { executor: 'ramping-arrival-rate', preAllocatedVUs: 1, stages: [{ duration: '1s', target: 2 }, { duration: '1s', target: 1 }, { duration: '1s', target: 0 }] } };
+  const open = {
+    r: {
+      executor: 'ramping-arrival-rate',
+      preAllocatedVUs: 1,
+      stages: [
+        { duration: '1s', target: 2 },
+        { duration: '1s', target: 1 },
+        { duration: '1s', target: 0 },
+      ],
+    },
+  };
   assert.is(check({ scenarios: open, thresholds: { 'llm_ttft{stage:2}': ['p(95)<500'] } }), null);
   assert.ok(check({ scenarios: open, thresholds: { 'llm_ttft{stage:3}': ['p(95)<500'] } }));
 });

@@ -59,7 +59,13 @@ test('checks thresholds by check name', () => {
   registry.addCheck('has xml', false);
   registry.addCheck('status', true);
   registry.addCheck('status', true);
-  assert.equal(r.evaluate(1, { final: true }).results.map((x) => [x.observed, x.ok]), [[0.5, false], [0.75, true]]);
+  assert.equal(
+    r.evaluate(1, { final: true }).results.map((x) => [x.observed, x.ok]),
+    [
+      [0.5, false],
+      [0.75, true],
+    ],
+  );
 });
 
 test('no samples: skipped live; at the end trends/rates pass as no data, counters compare as 0', () => {
@@ -91,7 +97,10 @@ test('abortOnFail aborts only after delayAbortEval and never at the final evalua
   assert.is(r.evaluate(10_000).abort, false, 'k6 aborts only once delay < elapsed');
   const late = r.evaluate(10_001);
   assert.is(late.abort, true);
-  assert.equal(late.abortedBy.map((x) => x.metric), ['llm_ttft']);
+  assert.equal(
+    late.abortedBy.map((x) => x.metric),
+    ['llm_ttft'],
+  );
   assert.is(abortMessage(late), 'stopping the test: threshold `llm_ttft p(95)<100` failed (observed p(95)=400 ms) and has abortOnFail');
   assert.is(r.evaluate(20_000, { final: true }).abort, false);
 });
@@ -108,7 +117,10 @@ test('an aggregation a custom metric lacks fails with an error, without aborting
   const { registry, runner: r } = runner({ my_counter: [{ threshold: 'p(95)<1', abortOnFail: true }] });
   registry.addSample('my_counter', 'counter', 1);
   const evaluation = r.evaluate(5000);
-  assert.equal(evaluation.results.map((x) => [x.ok, x.error]), [[false, 'p(95) is not available on the counter metric "my_counter"']]);
+  assert.equal(
+    evaluation.results.map((x) => [x.ok, x.error]),
+    [[false, 'p(95) is not available on the counter metric "my_counter"']],
+  );
   assert.is(evaluation.abort, false);
 });
 

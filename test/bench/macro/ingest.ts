@@ -140,7 +140,15 @@ function rows(measures: readonly IngestMeasure[], levels: readonly number[]): Ro
       target: `≤ ${CPU_TARGET}×`,
       verdict: verdict(Number.isFinite(cpu / floorCpu) ? cpu / floorCpu <= CPU_TARGET : false),
     });
-    out.push({ case: `1 ingest, ${streams} streams`, figure: 'chunks/s', llmload: fmt(rate, 0), floor: fmt(floorRate, 0), compare: ratio(rate, floorRate), target: '', verdict: '' });
+    out.push({
+      case: `1 ingest, ${streams} streams`,
+      figure: 'chunks/s',
+      llmload: fmt(rate, 0),
+      floor: fmt(floorRate, 0),
+      compare: ratio(rate, floorRate),
+      target: '',
+      verdict: '',
+    });
     const marginal = med('llmload', streams, 'marginalPerMChunks');
     const floorMarginal = med('floor', streams, 'marginalPerMChunks');
     out.push({
@@ -153,20 +161,24 @@ function rows(measures: readonly IngestMeasure[], levels: readonly number[]): Ro
       verdict: '',
     });
     const withReport = med('llmload+rep', streams, 'cpuPerMChunks');
-    if (!Number.isNaN(withReport)) out.push({
-      case: `1 ingest, ${streams} streams`,
-      figure: 'CPU-s per M chunks, with report folder',
-      llmload: fmt(withReport) + problems('llmload+rep', streams),
-      floor: fmt(floorCpu),
-      compare: ratio(withReport, floorCpu),
-      target: '',
-      verdict: '',
-    });
+    if (!Number.isNaN(withReport))
+      out.push({
+        case: `1 ingest, ${streams} streams`,
+        figure: 'CPU-s per M chunks, with report folder',
+        llmload: fmt(withReport) + problems('llmload+rep', streams),
+        floor: fmt(floorCpu),
+        compare: ratio(withReport, floorCpu),
+        target: '',
+        verdict: '',
+      });
   }
   for (const streams of levels) {
     const floorCpu = med('floor', streams, 'cpuPerMChunks');
     const floorRate = med('floor', streams, 'chunksPerS');
-    for (const [config, workers] of [['llmload-1w', 1], ['llmload', 2]] as const) {
+    for (const [config, workers] of [
+      ['llmload-1w', 1],
+      ['llmload', 2],
+    ] as const) {
       const cpu = med(config, streams, 'cpuPerMChunks');
       const rate = med(config, streams, 'chunksPerS');
       out.push({

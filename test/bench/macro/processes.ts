@@ -51,7 +51,11 @@ let counter = 0;
  * Start `node [nodeArgs] --import cpu-report.js script args…`. With `raiseFdLimit` it goes
  * through `bash -c 'ulimit -n <hard limit>; exec …'` (same pid) for runs holding thousands of sockets.
  */
-export function startNode(script: string, args: readonly string[], options: { timeoutMs: number; nodeArgs?: readonly string[]; env?: Record<string, string>; raiseFdLimit?: boolean; cwd?: string }): Running {
+export function startNode(
+  script: string,
+  args: readonly string[],
+  options: { timeoutMs: number; nodeArgs?: readonly string[]; env?: Record<string, string>; raiseFdLimit?: boolean; cwd?: string },
+): Running {
   const usageFile = join(SCRATCH, `usage-${++counter}.json`);
   const argv = [...(options.nodeArgs ?? []), '--import', CPU_REPORT, script, ...args];
   const env = { ...process.env, ...options.env, LLMLOAD_BENCH_USAGE: usageFile, FORCE_COLOR: '0', NO_COLOR: '1' };

@@ -140,7 +140,9 @@ export async function startArrivalRecorder(): Promise<{ url: string; arrivals: A
       const chunk = (delta: string, finish: string): string =>
         `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"stub","choices":[{"index":0,"delta":${delta},"finish_reason":${finish}}]}\n\n`;
       res.write(chunk('{"content":"a"}', 'null') + chunk('{"content":"b"}', 'null') + chunk('{"content":"c"}', 'null') + chunk('{}', '"length"'));
-      res.end('data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"stub","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":3,"total_tokens":6}}\n\ndata: [DONE]\n\n');
+      res.end(
+        'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"stub","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":3,"total_tokens":6}}\n\ndata: [DONE]\n\n',
+      );
     });
   });
   server.keepAliveTimeout = 1000;
