@@ -107,14 +107,23 @@ export function checkThresholdTargets(thresholds: readonly ParsedThreshold[], ta
   }
 }
 
+/** k6's HTTP metrics and what measures the same here: a k6 user's first guess gets the right name. */
+const K6_EQUIVALENTS: Readonly<Record<string, string>> = {
+  http_req_duration: 'llm_e2e',
+  http_req_waiting: 'llm_ttfb',
+  http_req_connecting: 'llm_connecting',
+  http_reqs: 'llm_requests',
+  http_req_failed: 'llm_request_failed',
+};
+
 function keyProblems(threshold: ParsedThreshold, targets: ThresholdTargets): string[] {
   const where = `thresholds[${JSON.stringify(threshold.key)}]`;
   const { name, filter } = threshold.metric;
   const out: string[] = [];
   if (builtinMetric(name) === undefined && !targets.declaredMetrics.has(name)) {
-    const suggestion = didYouMean(name, [...Object.keys(BUILTIN_METRICS), ...targets.declaredMetrics.keys()]);
+    const suggestion = K6_EQUIVALENTS[name] ?? didYouMean(name, [...Object.keys(BUILTIN_METRICS), ...targets.declaredMetrics.keys()]);
     out.push(
-      `${where}: no metric named ${JSON.stringify(name)}${suggestion === undefined ? '' : ` — did you mean ${JSON.stringify(suggestion)}?`} ` +
+      `${where}: no metric named ${JSON.stringify(name)}${suggestion === undefined ? '.' : ` — did you mean ${JSON.stringify(suggestion)}?`} ` +
         `A threshold must name a built-in metric or a custom metric the script declares when it loads ` +
         `(at the top level of the script: const m = new Trend(${JSON.stringify(name)})); one first created inside the default function is not known before the test starts.`,
     );

@@ -119,7 +119,7 @@ test('every problem is listed in one error', () => {
   assert.ok(error);
   assert.is(error.message, '3 thresholds can never be evaluated');
   assert.is(error.details.length, 3);
-  assert.match(error.details[1]!, 'no metric named "http_req_duration"');
+  assert.match(error.details[1]!, 'no metric named "http_req_duration" — did you mean "llm_e2e"?');
 });
 
 test.run();
