@@ -6,6 +6,9 @@
  */
 import type { ThresholdResult } from './types.js';
 
+/** The verdict's first word. */
+export type VerdictWord = 'PASS' | 'FAIL' | 'NO DATA';
+
 /** How one threshold ended. */
 export type ThresholdOutcome = 'pass' | 'fail' | 'no data';
 
@@ -24,17 +27,18 @@ export function thresholdName(result: Pick<ThresholdResult, 'key' | 'source'>): 
  *   PASS, "every threshold passed"
  *   PASS, "3 of 4 thresholds passed; 1 had no data: llm_ttft{failure:timeout} p(95)<1"
  *   FAIL, "1 of 4 thresholds failed; 1 had no data: …"
+ *   NO DATA, "none of 2 thresholds could be judged: …" (nothing failed, nothing passed: no green word)
  * `notRun` names the planned phases that never started ("level 8"), appended as
  * "the run stopped before level 8 ran".
  */
-export function thresholdVerdict(results: readonly ThresholdResult[], notRun = ''): { word: 'PASS' | 'FAIL'; detail: string } {
+export function thresholdVerdict(results: readonly ThresholdResult[], notRun = ''): { word: VerdictWord; detail: string } {
   const { word, detail } = judged(results);
   if (notRun === '') return { word, detail };
   // Thresholds were judged on the phases that ran; say which did not, so PASS never covers them.
   return { word, detail: `${detail === 'every threshold passed' ? 'every threshold passed on what ran' : detail}; the run stopped before ${notRun} ran` };
 }
 
-function judged(results: readonly ThresholdResult[]): { word: 'PASS' | 'FAIL'; detail: string } {
+function judged(results: readonly ThresholdResult[]): { word: VerdictWord; detail: string } {
   const failed = results.filter((r) => thresholdOutcome(r) === 'fail').length;
   const passed = results.filter((r) => thresholdOutcome(r) === 'pass').length;
   const noData = results.filter((r) => thresholdOutcome(r) === 'no data');
@@ -42,6 +46,7 @@ function judged(results: readonly ThresholdResult[]): { word: 'PASS' | 'FAIL'; d
   const plural = results.length === 1 ? 'threshold' : 'thresholds';
   if (failed > 0) return { word: 'FAIL', detail: `${failed} of ${results.length} ${plural} failed${missing}` };
   if (noData.length === 0) return { word: 'PASS', detail: 'every threshold passed' };
+  if (passed === 0) return { word: 'NO DATA', detail: `none of ${results.length} ${plural} could be judged: ${noData.map(thresholdName).join(', ')}` };
   return { word: 'PASS', detail: `${passed} of ${results.length} ${plural} passed${missing}` };
 }
 

@@ -125,7 +125,7 @@ test('a metric a threshold lists without samples says so, in the metric and the 
     out.some((l) => l.includes('✓')),
     'a threshold with no data is not shown as passed',
   );
-  assert.ok(out.includes('    PASS — 0 of 1 threshold passed; 1 had no data: llm_ttft{level:10} p(95)<1000'));
+  assert.ok(out.includes('    NO DATA — none of 1 threshold could be judged: llm_ttft{level:10} p(95)<1000'));
   assert.equal(summaryExport(data).metrics['llm_ttft{level:10}']?.thresholds, { 'p(95)<1000': { ok: true, noData: true } });
 });
 

@@ -30,4 +30,10 @@ test('the headline says every threshold passed only when each was judged and pas
   assert.is(thresholdHeadline([pass], 'level 8'), 'PASS — every threshold passed on what ran; the run stopped before level 8 ran');
 });
 
+test('nothing judged is NO DATA, not PASS: a TPOT SLO in a run where no request was streamed', () => {
+  const none = result('llm_tpot', 'p(95)<50', 'no data');
+  assert.is(thresholdHeadline([none]), 'NO DATA — none of 1 threshold could be judged: llm_tpot p(95)<50');
+  assert.is(thresholdHeadline([none, none]), 'NO DATA — none of 2 thresholds could be judged: llm_tpot p(95)<50, llm_tpot p(95)<50');
+});
+
 test.run();
