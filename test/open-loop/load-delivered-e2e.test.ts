@@ -17,9 +17,12 @@ const dir = mkdtempSync(join(tmpdir(), 'llmload-delivered-'));
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('dropped arrivals: the summary headline, the load table, report.md/json, a rebuilt report and compare all say the load was not delivered', async () => {
+test('dropped arrivals: the summary headline, the load table, report.md/json, the GitHub step summary, a rebuilt report and compare all say the load was not delivered', async () => {
   const short = join(dir, 'short');
-  const run = await runCli(['run', fixture('open-undelivered.ts'), '--report', short, '--summary-export', join(dir, 'short.json')]);
+  const stepSummary = join(dir, 'step-summary.md');
+  const run = await runCli(['run', fixture('open-undelivered.ts'), '--report', short, '--summary-export', join(dir, 'short.json')], {
+    env: { GITHUB_STEP_SUMMARY: stepSummary },
+  });
   const output = run.stdout + run.stderr;
   assert.is(run.code, 0, output);
   const summary = JSON.parse(readFileSync(join(dir, 'short.json'), 'utf8')) as SummaryExport;
@@ -53,6 +56,7 @@ test('dropped arrivals: the summary headline, the load table, report.md/json, a 
   assert.match(md, '| scenario | row | offered/s | achieved/s | planned | started | dropped | delivered | lag p95 | load |');
   assert.match(md, /\| open \| stage 0 \| 15\.00 \| \d+\.\d\d \| 15 \|/);
   assert.match(md, '**No capacity figure:**');
+  assert.match(readFileSync(stepSummary, 'utf8'), `> **LOAD NOT DELIVERED** — ${headline.slice('LOAD NOT DELIVERED — '.length)}`);
   assert.not.match(md, 'Observed capacity', 'no capacity advice from a load that was not delivered');
   const json = JSON.parse(readFileSync(join(short, 'report.json'), 'utf8')) as ReportData;
   assert.equal(
