@@ -140,4 +140,23 @@ test('an un-awaited request still running at gracefulStop is aborted with its it
   assert.is(summary.metrics['llm_requests_interrupted']?.values['count'], 2);
 });
 
+test('a script using only vu.* methods runs without the iteration frame, and vu.group still tags what runs in it after awaits', async () => {
+  const out = join(tmp, 'vu-methods.ndjson');
+  const run = await runCli(['run', fixture('vu-methods-context.ts'), '--quiet', '--no-report', '--workers', '1', '--out', `json=${out}`]);
+  assert.is(run.code, 0, run.stderr + run.stdout);
+  const lines = readNdjson(out);
+  const requests = lines.filter((l) => l.type === 'request');
+  // 2 VUs × 3 iterations; the top-level request carries no group.
+  assert.equal(
+    countBy(requests, (r) => `${r.tags['label']} ${r.tags['group'] ?? '-'} ${r.tags['scenario']}`),
+    { 'top - plain': 6, 'a1 ::a plain': 6, 'a2 ::a plain': 6, 'p ::p plain': 6, 'q ::q plain': 6 },
+  );
+  for (const r of requests) assert.is(r.tags['who'], String(r.vu), `request of VU ${r.vu} tagged as VU ${r.tags['who']}`);
+  const checks = lines.filter((l) => l.type === 'sample' && l.metric === 'checks');
+  assert.equal(
+    countBy(checks, (c) => `${c.tags['check']} ${c.tags['group']}`),
+    { 'in a ::a': 6 },
+  );
+});
+
 test.run();
