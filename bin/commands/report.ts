@@ -20,19 +20,21 @@ export function reportCommand(io: CliIo): CommandModule<object, ReportArgs> {
     describe: "Build the report folder (Markdown, HTML, Vega-Lite charts) from a run's raw results, without re-running the load",
     builder: (y) =>
       y
-        .positional('results', { type: 'string', demandOption: true, describe: 'Raw results of a run: results.ndjson from a report folder or from --out json=FILE' })
+        .positional('results', { type: 'string', demandOption: true, describe: 'Raw results of a run: a report folder, its results.ndjson, or a --out json=FILE file' })
         .option('out', {
           alias: 'o',
           type: 'string',
           describe: "Report folder (default: the results file's folder when it is a report folder's results.ndjson, else FILE-report/ beside it). Example: --out reports/run1",
         })
-        .example('$0 report llmload-results/20260114-101500-sweep/results.ndjson', "Re-make a run's report in place")
+        .example('$0 report llmload-results/20260114-101500-sweep', "Re-make a run's report in place")
         .example('$0 report results.ndjson --out reports/sweep', 'Build a report from --out json results') as unknown as Argv<ReportArgs>,
     handler: async (args) => {
-      const out = resolve(io.cwd, args.out ?? defaultReportOut(args.results));
       // The report modules load only for this command, not on every CLI start.
       const { writeReportFromResults } = await import('../../core/report/write-report.js');
-      const written = await writeReportFromResults(resolve(io.cwd, args.results), out, { redact: (text) => redactSecrets(text, io.env) });
+      const { resultsFileOf } = await import('../../core/report/results-file.js');
+      const results = resultsFileOf(resolve(io.cwd, args.results));
+      const out = resolve(io.cwd, args.out ?? defaultReportOut(results));
+      const written = await writeReportFromResults(results, out, { redact: (text) => redactSecrets(text, io.env) });
       const show = (path: string): string => relative(io.cwd, path) || '.';
       io.stdout.write(
         `report: ${show(written.markdown)}\nhtml:   ${show(written.html)}\ndata:   ${show(written.json)}\ncharts: ${written.charts.filter((c) => c.endsWith('.svg')).length} in ${show(join(out, 'charts'))}\n`,

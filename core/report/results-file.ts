@@ -8,7 +8,8 @@
  * The file is streamed line by line: memory grows with the metrics (bounded
  * by their HDR histograms) and the digest, not with the file.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
@@ -44,6 +45,16 @@ export interface RunResults {
 }
 
 const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', 'trend']);
+
+/** The raw results a path names: the file itself, or a report folder's results.ndjson (as compare takes folders). */
+export function resultsFileOf(path: string): string {
+  if (!existsSync(path) || !statSync(path).isDirectory()) return path;
+  const inside = join(path, 'results.ndjson');
+  if (existsSync(inside)) return inside;
+  throw new LlmloadError(ErrorCode.INPUT_FILE, `${path}: a folder without results.ndjson`, {
+    hint: 'pass a report folder (llmload-results/…) or a results file written with --out json=FILE',
+  });
+}
 
 /** Read and account a whole results file. Throws LL_ERR_INPUT_FILE naming the file and line on a bad line. */
 export async function readResultsFile(path: string): Promise<RunResults> {

@@ -166,6 +166,13 @@ test('llmload report rebuilds the same report from results.ndjson', async () => 
   assert.is(read(join(again, 'report.md')), read(join(base, 'report.md')));
   assert.is(read(join(again, 'report.json')), read(join(base, 'report.json')));
   for (const file of readdirSync(join(base, 'charts')).filter((f) => f.endsWith('.vl.json'))) assert.is(read(join(again, 'charts', file)), read(join(base, 'charts', file)), file);
+  // A report folder names its results.ndjson, as compare takes folders.
+  const fromFolder = await runCli(['report', base, '--out', join(dir, 'rebuilt-from-folder')]);
+  assert.is(fromFolder.code, 0, fromFolder.stderr);
+  assert.is(read(join(dir, 'rebuilt-from-folder', 'report.json')), read(join(base, 'report.json')));
+  const empty = await runCli(['report', join(dir, 'rebuilt-from-folder', 'charts')]);
+  assert.is(empty.code, 104);
+  assert.match(empty.stderr, 'charts: a folder without results.ndjson');
   const bad = await runCli(['report', join(dir, 'junit.xml')]);
   assert.is(bad.code, 104);
   assert.match(bad.stderr, 'junit.xml:1: not JSON');
