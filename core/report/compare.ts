@@ -35,6 +35,8 @@ export interface CompareRun {
   capacityPerHour: number | null;
   /** Open-loop rows: offered, achieved, dropped (absent in inputs written before they existed). */
   load?: OpenLoadRow[];
+  /** The built-in simulator's time scale (1 at real time); null against a real server or when unknown. */
+  timeScale?: number | null;
 }
 
 /** 'none': a figure that is neither better nor worse when it changes (the offered rate is the plan's). */
@@ -178,18 +180,20 @@ function fromReport(data: ReportData, label: string, source: string): CompareRun
     saturation: first === null ? null : first.saturation.reached ? first.saturation.label : null,
     capacityPerHour: first?.capacity?.requestsPerHour ?? null,
     load: data.load ?? [],
+    timeScale: data.target.simulator === null ? null : (data.target.simulator.timeScale ?? 1),
   };
 }
 
 function fromSummaryExport(extras: Record<string, unknown>, label: string, source: string): CompareRun {
   const levels = extras['levels'] as RequestStatsRow[];
   const stages = (extras['stages'] as RequestStatsRow[] | undefined) ?? [];
-  const target = (extras['target'] ?? {}) as { model?: string | null };
+  const target = (extras['target'] ?? {}) as { model?: string | null; simulator?: { timeScale?: number } | null };
   return {
     label,
     source,
     script: null,
     model: target.model ?? null,
+    timeScale: target.simulator === undefined || target.simulator === null ? null : (target.simulator.timeScale ?? 1),
     levels: levels.map((row) => ({ scenario: row.tags['scenario'] ?? '', label: row.tags['level'] ?? '', users: row.users, row })),
     stages: stages.map((row) => ({ scenario: row.tags['scenario'] ?? '', label: row.tags['stage'] ?? '', row })),
     total: extras['requests'] as RequestStatsRow,
@@ -207,6 +211,13 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
   if (scripts.size > 1) warnings.push(`The runs come from different scripts (${[...scripts].join(', ')}): the workloads may differ, so differences are not only the server's.`);
   const models = new Set(runs.map((r) => r.model).filter((m): m is string => m !== null));
   if (models.size > 1) warnings.push(`The runs target different models (${[...models].join(', ')}).`);
+  const scales = runs.map((r) => r.timeScale ?? null);
+  if (scales.some((s) => s !== null && s !== 1) && new Set(scales).size > 1) {
+    // A 20× simulator run is 20 times faster by construction: its times and rates compare with nothing at another scale.
+    warnings.push(
+      `The runs are at different time scales (${runs.map((r, i) => `${r.label}: ${scales[i] === null ? 'real server' : `${scales[i]}× simulator`}`).join(', ')}): times and rates are not comparable, and the changes below are mostly the scale.`,
+    );
+  }
   for (const run of runs) {
     const shortfall = loadShortfall(run.load ?? []);
     if (shortfall !== null) warnings.push(`${run.label}: LOAD NOT DELIVERED — ${shortfall}.`);

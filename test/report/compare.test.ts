@@ -114,6 +114,13 @@ test('different scripts or models are allowed, with a warning; three runs compar
   assert.match(md, '| Level | Metric | a | b | Change (b) | c | Change (c) |');
   assert.match(md, '**Warning:** The runs come from different scripts');
   assert.throws(() => compareRuns([run('a', [])]), /at least two runs/);
+  const real = { ...run('real', [[1, 10, 100]]), timeScale: 1 };
+  const scaled = { ...run('scaled', [[1, 200, 5]]), timeScale: 20 };
+  assert.match(
+    compareRuns([real, scaled]).warnings.join('\n'),
+    'The runs are at different time scales (real: 1× simulator, scaled: 20× simulator): times and rates are not comparable',
+  );
+  assert.equal(compareRuns([real, { ...real, label: 'again' }]).warnings, [], 'one scale: no warning');
 });
 
 function withItl(r: RequestStatsRow, itlMs: number | null): RequestStatsRow {
