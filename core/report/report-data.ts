@@ -22,8 +22,8 @@ import { shortModelName } from './model-name.js';
 import type { FailureExample, TextSample } from './record-digest.js';
 import type { RunResults } from './results-file.js';
 import type { MachineInfo, OptionsDigest } from './run-end.js';
-import { hasServerFigures, serverSeries, serverWindowStats, type ServerSeriesPoint, type ServerWindowStats } from './server-metrics.js';
-import type { ServerModel } from './server-probe.js';
+import { hasServerFigures, serverSeries, serverWindowStats, type ServerSeriesPoint, type ServerWindowStats } from '../telemetry/server-metrics.js';
+import type { ServerModel } from '../telemetry/server-probe.js';
 import { llmloadVersion } from './version.js';
 
 /** A table row: the engine's statistics plus what the report adds. */

@@ -15,7 +15,7 @@ import type { ResolvedOptions } from '../options/index.js';
 import { stripCredentials } from '../outputs/redact.js';
 import type { ScenarioInfo, TargetInfo } from '../outputs/summary-data.js';
 import type { ThresholdResult } from '../thresholds/types.js';
-import type { ServerSnapshot } from './server-probe.js';
+import type { ServerSnapshot } from '../telemetry/server-probe.js';
 import { llmloadVersion } from './version.js';
 
 /** The machine llmload ran on (the load generator, not the server). */

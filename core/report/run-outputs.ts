@@ -103,9 +103,9 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<Llmlo
   // friends) would add tens of milliseconds before the first request.
   const [{ writeCsvFromResults }, { appendGithubSummary, githubSummary }, { renderJunit }, { buildReportData }, { readResultsFile }, { ensureDir, write, writeReport }] =
     await Promise.all([
-      import('./csv.js'),
-      import('./github-summary.js'),
-      import('./junit.js'),
+      import('../outputs/csv.js'),
+      import('../outputs/github-summary.js'),
+      import('../outputs/junit.js'),
       import('./report-data.js'),
       import('./results-file.js'),
       import('./write-report.js'),

@@ -30,7 +30,7 @@ import type { ResolvedTarget } from './target.js';
 import { buildRunEnd } from '../report/run-end.js';
 import { writeRunArtifacts, type RunOutputs } from '../report/run-outputs.js';
 import { makeDir } from '../outputs/make-dir.js';
-import type { ServerProbe } from '../report/server-probe.js';
+import type { ServerProbe } from '../telemetry/server-probe.js';
 
 export interface FinishInput {
   io: CliIo;

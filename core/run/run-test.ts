@@ -41,7 +41,7 @@ import { outputTargets, parseRunOutputs, probeIntervalMs, type RunOutputs } from
 import { createDefaultReportDir } from '../report/report-dir.js';
 import { probeOutputs } from '../outputs/probe-outputs.js';
 import { redirectConsole } from './script-console.js';
-import { ServerProbe } from '../report/server-probe.js';
+import { ServerProbe } from '../telemetry/server-probe.js';
 import { ThreadHealth } from '../workers/client-health.js';
 import { checkThresholdTargets, planTagValues } from '../thresholds/check-targets.js';
 import { parseThresholds } from '../thresholds/parse-thresholds.js';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CSV_COLUMNS, csvLine, csvRow } from '../../core/report/csv.js';
-import { renderJunit } from '../../core/report/junit.js';
+import { CSV_COLUMNS, csvLine, csvRow } from '../../core/outputs/csv.js';
+import { renderJunit } from '../../core/outputs/junit.js';
 import { makeFailure, makeRecord } from '../helpers/record-fixture.js';
 
 test('junit: a test case per threshold and per check, failures carry the observed value', () => {

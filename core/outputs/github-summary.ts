@@ -5,11 +5,11 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { ErrorCode, LlmloadError } from '../errors.js';
-import { b, h, p, ul, type Block, type Span } from './document.js';
-import { fmtChange, fmtCount, fmtRate, fmtShare, fmtSpeedup } from './format.js';
-import { renderMarkdown } from './markdown.js';
-import type { ReportData } from './report-data.js';
-import { levelName, summaryTables, thresholdsSection, verdict } from './report-document.js';
+import { b, h, p, ul, type Block, type Span } from '../report/document.js';
+import { fmtChange, fmtCount, fmtRate, fmtShare, fmtSpeedup } from '../report/format.js';
+import { renderMarkdown } from '../report/markdown.js';
+import type { ReportData } from '../report/report-data.js';
+import { levelName, summaryTables, thresholdsSection, verdict } from '../report/report-document.js';
 
 export function githubSummary(data: ReportData, reportPath: string | null): string {
   const blocks: Block[] = [h(2, `llmload: ${data.title.replace(/^Load test report: /, '')}`), ...verdict(data)];

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ServerProbe } from '../../core/report/server-probe.js';
+import { ServerProbe } from '../../core/telemetry/server-probe.js';
 import { startHttpServer } from '../helpers/servers.js';
 
 test('a model id that is neither a string nor a number is left empty, not "[object Object]"', async () => {
