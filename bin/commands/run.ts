@@ -22,6 +22,7 @@ interface RunArgs {
   workers?: number;
   'sim-preset'?: string;
   'time-scale'?: number;
+  meta?: string[];
 }
 
 export function runCommand(io: CliIo, setExit: (code: number) => void): CommandModule<object, RunArgs> {
@@ -68,6 +69,11 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         .option('api-key-env', { type: 'string', describe: 'Name of the environment variable holding the API key (never printed). Example: --api-key-env VLLM_API_KEY' })
         .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core). Example: --workers 2' })
         .option('sim-preset', { type: 'string', describe: 'Preset of the built-in simulator used when no URL is given. Example: --sim-preset qwen14b-awq' })
+        .option('meta', {
+          type: 'string',
+          array: true,
+          describe: 'A fact about the setup for the report and compare (options.environment), KEY=VALUE, repeatable. Example: --meta gpu="4x RTX 2080 Ti" --meta config=optimized',
+        })
         .option('time-scale', { type: 'number', describe: 'Run the built-in simulator this many times faster than real time. Example: --time-scale 10' })
         .check((args) => {
           // yargs turns `--report DIR --no-report` into ['DIR', false], which would be written as a folder named "DIR,false".
@@ -107,6 +113,7 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       if (args.workers !== undefined) request.workers = args.workers;
       if (args['sim-preset'] !== undefined) request.simPreset = args['sim-preset'];
       if (args['time-scale'] !== undefined) request.timeScale = args['time-scale'];
+      if (args.meta !== undefined) request.meta = args.meta;
       setExit(await runTest(request, io));
     },
   };

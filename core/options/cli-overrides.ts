@@ -37,6 +37,8 @@ export interface CliFlags {
   env?: string | readonly string[] | undefined;
   /** `--no-thresholds`. */
   noThresholds?: boolean | undefined;
+  /** `--meta KEY=VALUE`, repeatable: facts added to options.environment. */
+  meta?: string | readonly string[] | undefined;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -63,6 +65,7 @@ export function applyCliOverrides(scriptOptions: unknown, flags: CliFlags): unkn
     problems.push(`--api-key-env: ${JSON.stringify(flags.apiKeyEnv)} is not an environment variable name`);
   }
   if (flags.env !== undefined) parseEnvList(flags.env, problems);
+  const meta = flags.meta === undefined ? {} : parseKeyValues('--meta', flags.meta, problems);
 
   const replacesExecution = duration !== undefined || iterations !== undefined || stages !== undefined;
   const script = isPlainObject(scriptOptions) ? scriptOptions : undefined;
@@ -98,6 +101,7 @@ export function applyCliOverrides(scriptOptions: unknown, flags: CliFlags): unkn
   if (flags.simPreset !== undefined) simulator['preset'] = flags.simPreset;
   if (timeScale !== undefined) simulator['timeScale'] = timeScale;
   mergeInto(merged, 'simulator', simulator);
+  mergeInto(merged, 'environment', meta);
   return merged;
 }
 
@@ -150,16 +154,21 @@ function parseStageFlags(values: string | readonly string[], problems: string[])
 }
 
 function parseEnvList(values: string | readonly string[], problems: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
+  return parseKeyValues('-e', values, problems);
+}
+
+/** KEY=VALUE items of a repeatable flag (later values win); a malformed item is a problem naming the flag. */
+function parseKeyValues(flag: string, values: string | readonly string[], problems: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const item of typeof values === 'string' ? [values] : values) {
     const equals = item.indexOf('=');
     if (equals <= 0) {
-      problems.push(`-e ${JSON.stringify(item)}: expected KEY=VALUE`);
+      problems.push(`${flag} ${JSON.stringify(item)}: expected KEY=VALUE`);
       continue;
     }
-    env[item.slice(0, equals)] = item.slice(equals + 1);
+    out[item.slice(0, equals)] = item.slice(equals + 1);
   }
-  return env;
+  return out;
 }
 
 function wholeNumberFlag(flag: string, value: number | string | undefined, min: number, problems: string[]): number | undefined {

@@ -49,6 +49,8 @@ export interface ResolvedOptions {
   readonly thresholds: Readonly<Record<string, readonly ResolvedThreshold[]>>;
   readonly noThresholds: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /** options.environment with --meta over it, values as text. */
+  readonly environment: Readonly<Record<string, string>>;
   readonly summaryTrendStats: readonly string[];
   readonly setupTimeoutMs: number;
   readonly teardownTimeoutMs: number;

@@ -114,6 +114,11 @@ export function buildOptionsSchema(): JsonSchema {
       },
       noThresholds: booleanSchema,
       tags: stringMapSchema,
+      environment: {
+        type: 'object',
+        additionalProperties: { type: ['string', 'number', 'boolean'], expected: 'a string, number or boolean' },
+        expected: 'an object of declared facts, like { gpu: "4× RTX 2080 Ti", tp: 4 }',
+      },
       summaryTrendStats: { type: 'array', items: stringSchema, expected: 'a list like ["avg", "p(95)"]' },
       setupTimeout: durationSchema,
       teardownTimeout: durationSchema,

@@ -213,6 +213,12 @@ export interface Options {
   noThresholds?: boolean;
   /** Tags added to every sample. */
   tags?: Record<string, string>;
+  /**
+   * What the server cannot say about itself, declared for the report and for `compare`: the
+   * hardware, the serve command, the configuration's name (`{ gpu: '4× RTX 2080 Ti', tp: 4,
+   * config: 'optimized' }`). Shown in the report's environment table; `--meta KEY=VALUE` adds to it.
+   */
+  environment?: Record<string, string | number | boolean>;
   /** Statistics shown for each trend in the summary (default avg, min, med, max, p(90), p(95), p(99)). */
   summaryTrendStats?: string[];
   setupTimeout?: Duration;

@@ -161,6 +161,7 @@ function resolveOptions(options: Options, sources: readonly ScenarioSource[]): R
     thresholds,
     noThresholds: options.noThresholds ?? DEFAULTS.noThresholds,
     tags: { ...options.tags },
+    environment: Object.fromEntries(Object.entries(options.environment ?? {}).map(([k, v]) => [k, String(v)])),
     summaryTrendStats: [...(options.summaryTrendStats ?? DEFAULTS.summaryTrendStats)],
     setupTimeoutMs: msOrDefault(options.setupTimeout, DEFAULTS.setupTimeoutMs),
     teardownTimeoutMs: msOrDefault(options.teardownTimeout, DEFAULTS.teardownTimeoutMs),

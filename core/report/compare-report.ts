@@ -73,6 +73,24 @@ export function buildCompareDocument(comparison: Comparison, charts: readonly Ch
       ['left', 'left', 'left', 'left'],
     ),
   );
+  if (comparison.setup.length > 0) {
+    const differing = comparison.setup.filter((s) => s.differs).length;
+    blocks.push(h(2, 'Setup'));
+    blocks.push(
+      p(
+        differing === 0
+          ? 'The runs declare and publish the same setup.'
+          : `${differing} of ${comparison.setup.length} setup items differ between the runs (marked ≠): the changes below are theirs as much as the load's.`,
+      ),
+    );
+    blocks.push(
+      table(
+        ['Item', ...runs.map((r) => r.label), ''],
+        comparison.setup.map((s) => [s.item, ...s.values.map((v) => v ?? '-'), s.differs ? '≠' : '']),
+        ['left', ...runs.map(() => 'left' as const), 'left'],
+      ),
+    );
+  }
   blocks.push(h(2, 'Improvement summary'));
   blocks.push(
     table(

@@ -37,6 +37,8 @@ export interface CompareRun {
   load?: OpenLoadRow[];
   /** The built-in simulator's time scale (1 at real time); null against a real server or when unknown. */
   timeScale?: number | null;
+  /** Declared facts (options.environment, --meta) and the server's published settings, in report order. */
+  setup?: Array<{ item: string; value: string }>;
 }
 
 /** 'none': a figure that is neither better nor worse when it changes (the offered rate is the plan's). */
@@ -102,6 +104,15 @@ export interface Comparison {
   /** Peak throughput and lowest-level latency across each run (seed 004's max-throughput and min-latency rows). */
   headline: CompareRow[];
   rows: CompareRow[];
+  /** The runs' setups side by side (seed 004's configuration tables); [] when no run has one. */
+  setup: SetupRow[];
+}
+
+/** One item of the runs' setups: each run's value (null where it has none), and whether they differ. */
+export interface SetupRow {
+  item: string;
+  values: Array<string | null>;
+  differs: boolean;
 }
 
 /** % change of a candidate against a baseline and whether that is better; null when either is missing or the baseline is 0. */
@@ -181,7 +192,31 @@ function fromReport(data: ReportData, label: string, source: string): CompareRun
     capacityPerHour: first?.capacity?.requestsPerHour ?? null,
     load: data.load ?? [],
     timeScale: data.target.simulator === null ? null : (data.target.simulator.timeScale ?? 1),
+    setup: setupOf(data),
   };
+}
+
+/** What a run declares and what its server published, as compare lines them up. */
+function setupOf(data: ReportData): Array<{ item: string; value: string }> {
+  const out: Array<{ item: string; value: string }> = [];
+  for (const [item, value] of Object.entries(data.options?.environment ?? {})) out.push({ item, value });
+  if (data.target.simulator !== null) out.push({ item: 'Simulator preset', value: data.target.simulator.preset });
+  const config = data.server?.config ?? null;
+  if (config !== null && config.engine !== null && data.target.simulator === null)
+    out.push({ item: 'Server', value: `${config.engine}${config.version !== null ? ` ${config.version}` : ''}` });
+  else if (data.server?.version !== null && data.server?.version !== undefined) out.push({ item: 'Server version', value: data.server.version });
+  for (const setting of config?.settings ?? []) out.push({ item: setting.name, value: setting.value });
+  return out;
+}
+
+/** Every setup item any run has, in first-seen order, with each run's value. */
+export function compareSetups(runs: readonly CompareRun[]): SetupRow[] {
+  const items: string[] = [];
+  for (const run of runs) for (const { item } of run.setup ?? []) if (!items.includes(item)) items.push(item);
+  return items.map((item) => {
+    const values = runs.map((run) => run.setup?.find((s) => s.item === item)?.value ?? null);
+    return { item, values, differs: new Set(values).size > 1 };
+  });
 }
 
 function fromSummaryExport(extras: Record<string, unknown>, label: string, source: string): CompareRun {
@@ -343,6 +378,7 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
     groups: ordered.map(({ rows: _rows, load: _load, ...g }) => g),
     headline,
     rows,
+    setup: compareSetups(runs),
   };
 }
 

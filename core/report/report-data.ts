@@ -23,6 +23,7 @@ import type { FailureExample, TextSample } from './record-digest.js';
 import type { RunResults } from './results-file.js';
 import type { MachineInfo, OptionsDigest } from './run-end.js';
 import { hasServerFigures, serverSeries, serverWindowStats, type ServerSeriesPoint, type ServerWindowStats } from '../telemetry/server-metrics.js';
+import type { ServerConfig } from '../telemetry/server-config.js';
 import type { ServerModel } from '../telemetry/server-probe.js';
 import { llmloadVersion } from './version.js';
 
@@ -90,6 +91,8 @@ export interface ReportData {
   server: {
     models: ServerModel[] | null;
     version: string | null;
+    /** The engine and the settings it publishes; null when none answered. */
+    config: ServerConfig | null;
     notes: string[];
     scrapes: number;
     intervalMs: number;
@@ -143,13 +146,14 @@ export function buildReportData(results: RunResults): ReportData {
   const scrapes = end?.server?.scrapes ?? [];
   const load = (end?.load ?? []).map((row) => ({ ...row, tags: { ...row.tags } }));
   const serverScraped = scrapes.length > 0 && hasServerFigures(scrapes);
+  const scrapeIntervalMs = end?.server?.intervalMs ?? 0;
   const toRow = (stats: RequestStats, label: string, checks: LevelThresholdCheck[]): ReportRow => {
     const row = stats.row();
     return {
       ...row,
       label,
       thresholdChecks: checks,
-      server: serverScraped && row.window !== null ? serverWindowStats(scrapes, row.window.startMs, row.window.endMs) : null,
+      server: serverScraped && row.window !== null ? serverWindowStats(scrapes, row.window.startMs, row.window.endMs, scrapeIntervalMs) : null,
     };
   };
 
@@ -243,6 +247,7 @@ export function buildReportData(results: RunResults): ReportData {
     );
   }
   const allRows = [total, ...sweeps.flatMap((s) => s.rows), ...stages];
+  notes.push(...serverWindowNotes(allRows, scrapeIntervalMs));
   if (allRows.some((r) => [r.e2e, r.ttft, r.itl, r.tpot].some((l) => l?.approximate === true))) {
     notes.push('Some percentiles come from an HDR histogram (≤ 0.1 % relative error) because a metric passed 100,000 samples.');
   }
@@ -282,6 +287,7 @@ export function buildReportData(results: RunResults): ReportData {
         : {
             models: end.server.models,
             version: end.server.version,
+            config: end.server.config === undefined || end.server.config === null ? null : { ...end.server.config, settings: end.server.config.settings.map((x) => ({ ...x })) },
             notes: [...end.server.notes],
             scrapes: scrapes.length,
             intervalMs: end.server.intervalMs,
@@ -311,6 +317,21 @@ export function buildReportData(results: RunResults): ReportData {
     loadShortfall: loadShortfall(load),
     loadGenerator: results.loadGenerator.summary(),
   };
+}
+
+/** What makes a row's server figures less than they seem: too few scrapes inside it, or a counter reset. */
+function serverWindowNotes(rows: readonly ReportRow[], intervalMs: number): string[] {
+  const notes: string[] = [];
+  const short = rows.filter((r) => r.server?.shortWindow === true && r.label !== 'all').map((r) => r.label);
+  if (short.length > 0) {
+    notes.push(
+      `Server figures of ${short.join(', ')} rest on few /metrics scrapes: ${short.length === 1 ? 'that row is' : 'those rows are'} shorter than two scrape intervals (${Math.round(intervalMs)} ms); run each row for longer to read the server per row.`,
+    );
+  }
+  const resets = Math.max(0, ...rows.map((r) => r.server?.counterResets ?? 0));
+  if (resets > 0)
+    notes.push('A server counter went down during the run (the server restarted, or another replica answered /metrics): its increase was counted from zero after the reset.');
+  return notes;
 }
 
 /** Why the open-loop load of a sweep row was not delivered: its rate's row, or its scenario's single row. */

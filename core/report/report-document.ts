@@ -81,9 +81,15 @@ function environment(data: ReportData): Block[] {
     ]);
   } else rows.push(['Target', target.url ?? '-']);
   rows.push(['Model', target.model ?? data.server?.models?.[0]?.id ?? '-']);
+  for (const [key, value] of Object.entries(data.options?.environment ?? {})) rows.push([key, value]);
   const server = data.server;
   if (server !== null) {
-    if (server.version !== null) rows.push(['Server version', server.version]);
+    const config = server.config;
+    // The simulator speaks vLLM's dialect; naming it vLLM here would mislead.
+    const engine = target.simulator === null ? (config?.engine ?? null) : null;
+    if (engine !== null) rows.push(['Server', `${engine}${config!.version !== null ? ` ${config!.version}` : ''}`]);
+    if (server.version !== null && (engine === null || config!.version === null)) rows.push(['Server version', server.version]);
+    for (const setting of config?.settings ?? []) rows.push([setting.name, `${setting.value} (${setting.source})`]);
     if (server.models !== null) {
       rows.push([
         'Served models',

@@ -41,6 +41,8 @@ export interface OptionsDigest {
   simulator: { preset: string; timeScale: number } | null;
   tags: Record<string, string>;
   workers: number | null;
+  /** options.environment and --meta; absent in files written before it was recorded. */
+  environment?: Record<string, string>;
 }
 
 /** The `{"type":"end"}` line, minus its type. */
@@ -122,6 +124,7 @@ export function digestOptions(options: ResolvedOptions): OptionsDigest {
     simulator: options.target.url === undefined ? { preset: options.simulator.preset, timeScale: options.simulator.timeScale } : null,
     tags: { ...options.tags },
     workers: options.workers,
+    environment: { ...options.environment },
   };
 }
 

@@ -105,6 +105,13 @@ export class SimMetrics {
     for (const reason of ['stop', 'length', 'abort'] as const) {
       out.push(`vllm:request_success_total{finished_reason="${reason}",${label}} ${num(this.success[reason])}`);
     }
+    // The engine's KV-cache configuration, as vLLM publishes it (read by the probe into the report's environment).
+    const cfg = engine.config;
+    out.push(
+      '# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig',
+      '# TYPE vllm:cache_config_info gauge',
+      `vllm:cache_config_info{block_size="${cfg.blockSize}",cache_dtype="auto",enable_prefix_caching="${cfg.enablePrefixCaching ? 'True' : 'False'}",engine="0",num_gpu_blocks="${cfg.numGpuBlocks}"} 1.0`,
+    );
     histogram(out, label, 'vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', this.ttft);
     histogram(out, label, 'vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', this.itl);
     histogram(out, label, 'vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', this.e2e);

@@ -2,24 +2,16 @@
  * Server-side figures from /metrics scrapes (METRICS.md "Server-derived"):
  * prefix-cache hit rate = Δhits / Δqueries over a window, KV-cache usage and
  * queue depth (max and mean of the samples in the window), preemptions =
- * Δcount, and the tokens the server counted. vLLM names first, then the
- * older vLLM and SGLang spellings of the same figure.
+ * Δcount, and the tokens the server counted. The names per server are in
+ * server-dialects.ts. Counters are read as Prometheus' increase() reads them:
+ * the sum of the steps between consecutive scrapes, a step down being a
+ * counter reset (the server restarted) that counts from zero, never a
+ * negative increase.
  */
 import type { MetricsScrape } from './server-probe.js';
+import { SERVER_FIGURES, type ServerFigure } from './server-dialects.js';
 
-const NAMES = {
-  running: ['vllm:num_requests_running', 'sglang:num_running_reqs'],
-  waiting: ['vllm:num_requests_waiting', 'sglang:num_queue_reqs'],
-  kvUsage: ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc', 'sglang:token_usage'],
-  prefixHits: ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'],
-  prefixQueries: ['vllm:prefix_cache_queries_total', 'vllm:gpu_prefix_cache_queries_total'],
-  cacheHitRate: ['sglang:cache_hit_rate'],
-  preemptions: ['vllm:num_preemptions_total'],
-  promptTokens: ['vllm:prompt_tokens_total', 'sglang:prompt_tokens_total'],
-  generationTokens: ['vllm:generation_tokens_total', 'sglang:generation_tokens_total'],
-} as const;
-
-type Family = keyof typeof NAMES;
+type Family = ServerFigure;
 
 /** Server figures over one window (the run, or one level). */
 export interface ServerWindowStats {
@@ -35,8 +27,14 @@ export interface ServerWindowStats {
   preemptions: number | null;
   promptTokens: number | null;
   generationTokens: number | null;
+  /** The server's own generation throughput gauge (SGLang, llama.cpp), mean over the window, tokens/s. */
+  generationThroughputMean: number | null;
+  /** Counter resets seen inside the window (the server restarted, or a replica behind the URL changed). */
+  counterResets: number;
   /** Scrapes inside the window. */
   samples: number;
+  /** The window is shorter than two scrape intervals: its gauges rest on one or no sample, its counters on the scrapes around it. */
+  shortWindow: boolean;
 }
 
 /** One point of the server series, t in seconds from `originMs`. */
@@ -53,18 +51,35 @@ export interface ServerSeriesPoint {
 }
 
 function read(scrape: MetricsScrape, family: Family): number | null {
-  for (const name of NAMES[family]) {
+  for (const name of SERVER_FIGURES[family]) {
     const value = scrape.values[name];
     if (value !== undefined && Number.isFinite(value)) return value;
   }
   return null;
 }
 
-function delta(first: MetricsScrape | undefined, last: MetricsScrape | undefined, family: Family): number | null {
-  if (first === undefined || last === undefined || first === last) return null;
-  const a = read(first, family);
-  const b = read(last, family);
-  return a === null || b === null ? null : Math.max(0, b - a);
+/** A counter's increase from `first` to `last` over the scrapes between them, and the resets seen. */
+function increase(scrapes: readonly MetricsScrape[], first: number, last: number, family: Family): { value: number | null; resets: number } {
+  if (first < 0 || last <= first) return { value: null, resets: 0 };
+  let previous: number | null = null;
+  let total = 0;
+  let resets = 0;
+  let seen = 0;
+  for (let i = first; i <= last; i++) {
+    const v = read(scrapes[i]!, family);
+    if (v === null) continue;
+    if (previous !== null) {
+      if (v >= previous) total += v - previous;
+      else {
+        // A reset: the counter restarted from zero, so everything it holds now came after the previous scrape.
+        total += v;
+        resets++;
+      }
+    }
+    previous = v;
+    seen++;
+  }
+  return { value: seen >= 2 ? total : null, resets };
 }
 
 function maxMean(scrapes: readonly MetricsScrape[], family: Family): [number | null, number | null] {
@@ -84,21 +99,28 @@ function maxMean(scrapes: readonly MetricsScrape[], family: Family): [number | n
 /**
  * Figures over [startMs, endMs]: counters from the last scrape at or before the start to the
  * first at or after the end (so the whole window is covered), gauges from the scrapes inside it.
+ * `intervalMs` is the scrape interval the run asked for (to flag windows too short to read).
  */
-export function serverWindowStats(scrapes: readonly MetricsScrape[], startMs: number, endMs: number): ServerWindowStats {
-  let before: MetricsScrape | undefined;
-  let after: MetricsScrape | undefined;
-  for (const s of scrapes) {
-    if (s.atMs <= startMs) before = s;
-    if (s.atMs >= endMs && after === undefined) after = s;
+export function serverWindowStats(scrapes: readonly MetricsScrape[], startMs: number, endMs: number, intervalMs = 0): ServerWindowStats {
+  let before = -1;
+  let after = -1;
+  for (let i = 0; i < scrapes.length; i++) {
+    const s = scrapes[i]!;
+    if (s.atMs <= startMs) before = i;
+    if (s.atMs >= endMs && after === -1) after = i;
   }
-  before ??= scrapes[0];
-  after ??= scrapes[scrapes.length - 1];
-  const inside = scrapes.filter((s) => s.atMs >= startMs && s.atMs <= endMs);
+  if (before === -1 && scrapes.length > 0) before = 0;
+  if (after === -1) after = scrapes.length - 1;
   // Gauges only from scrapes inside the window: one taken in a neighbouring level would describe that level.
-  const gauges = inside;
-  const hits = delta(before, after, 'prefixHits');
-  const queries = delta(before, after, 'prefixQueries');
+  const gauges = scrapes.filter((s) => s.atMs >= startMs && s.atMs <= endMs);
+  let resets = 0;
+  const counter = (family: Family): number | null => {
+    const r = increase(scrapes, before, after, family);
+    resets = Math.max(resets, r.resets);
+    return r.value;
+  };
+  const hits = counter('prefixHits');
+  const queries = counter('prefixQueries');
   let hitRate = hits !== null && queries !== null && queries > 0 ? hits / queries : null;
   if (hitRate === null) hitRate = maxMean(gauges, 'cacheHitRate')[1];
   const [kvUsageMax, kvUsageMean] = maxMean(gauges, 'kvUsage');
@@ -112,10 +134,13 @@ export function serverWindowStats(scrapes: readonly MetricsScrape[], startMs: nu
     runningMean,
     waitingMax,
     waitingMean,
-    preemptions: delta(before, after, 'preemptions'),
-    promptTokens: delta(before, after, 'promptTokens'),
-    generationTokens: delta(before, after, 'generationTokens'),
-    samples: inside.length,
+    preemptions: counter('preemptions'),
+    promptTokens: counter('promptTokens'),
+    generationTokens: counter('generationTokens'),
+    generationThroughputMean: maxMean(gauges, 'generationThroughput')[1],
+    counterResets: resets,
+    samples: gauges.length,
+    shortWindow: intervalMs > 0 && endMs - startMs < 2 * intervalMs,
   };
 }
 
@@ -125,9 +150,9 @@ export function serverSeries(scrapes: readonly MetricsScrape[], originMs: number
   for (let i = 0; i < scrapes.length; i++) {
     const s = scrapes[i]!;
     const prev = i > 0 ? scrapes[i - 1] : undefined;
-    const hits = delta(prev, s, 'prefixHits');
-    const queries = delta(prev, s, 'prefixQueries');
-    const generated = delta(prev, s, 'generationTokens');
+    const hits = increase(scrapes, i - 1, i, 'prefixHits').value;
+    const queries = increase(scrapes, i - 1, i, 'prefixQueries').value;
+    const generated = increase(scrapes, i - 1, i, 'generationTokens').value;
     const dt = prev === undefined ? 0 : (s.atMs - prev.atMs) / 1000;
     const kv = read(s, 'kvUsage');
     out.push({
@@ -144,7 +169,7 @@ export function serverSeries(scrapes: readonly MetricsScrape[], originMs: number
 
 /** Whether any scrape carries a figure this module reads. */
 export function hasServerFigures(scrapes: readonly MetricsScrape[]): boolean {
-  return scrapes.some((s) => (Object.keys(NAMES) as Family[]).some((f) => read(s, f) !== null));
+  return scrapes.some((s) => (Object.keys(SERVER_FIGURES) as Family[]).some((f) => read(s, f) !== null));
 }
 
 function round3(value: number): number {

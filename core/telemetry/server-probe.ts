@@ -1,6 +1,7 @@
 /**
- * Asks the target about itself around a run: GET /v1/models and /version
- * once before the load, and GET /metrics (Prometheus text) before, every
+ * Asks the target about itself around a run: GET /v1/models, /version and
+ * the engines' self-descriptions (server-config.ts) once before the load,
+ * and GET /metrics (Prometheus text) before, every
  * `intervalMs` during, and once after. Everything here is best effort: a
  * server without these endpoints (or one that answers slowly) costs the run
  * at most one short timeout per scrape and leaves the report without the
@@ -11,6 +12,8 @@
  */
 import type { WorkerTarget } from '../workers/messages.js';
 import { parsePrometheusText } from './prometheus.js';
+import { detectDialect } from './server-dialects.js';
+import { llamaCppProps, ollamaShow, sglangServerInfo, tgiInfo, versionOf, vllmCacheConfig, type ServerConfig, type ServerSetting } from './server-config.js';
 
 /** One /metrics scrape: epoch ms and the kept families' values. */
 export interface MetricsScrape {
@@ -40,6 +43,8 @@ export interface ServerSnapshot {
   intervalMs: number;
   /** Why an endpoint gave nothing (one line each). */
   notes: string[];
+  /** The engine and its settings, from what it publishes (server-config.ts); absent in files written before it was read. */
+  config?: ServerConfig | null;
 }
 
 export interface ServerProbeOptions {
@@ -63,6 +68,10 @@ export class ServerProbe {
   readonly #notes: string[] = [];
   #models: ServerModel[] | null = null;
   #version: string | null = null;
+  #config: ServerConfig | null = null;
+  /** Settings read from the first /metrics answer (vLLM's cache_config_info). */
+  #metricsSettings: ServerSetting[] = [];
+  #firstDialect: ReturnType<typeof detectDialect> = null;
   #metrics = true;
   #timer: NodeJS.Timeout | undefined;
   /** Scrapes in a row that got no answer; past MAX_MISSES the probe gives up (the target is gone). */
@@ -79,7 +88,9 @@ export class ServerProbe {
   /** Ask for the model list, the version and a first scrape, then scrape every interval. */
   static async start(target: WorkerTarget, options: ServerProbeOptions = {}): Promise<ServerProbe> {
     const probe = new ServerProbe(target, options);
-    await Promise.all([probe.#readModels(), probe.#readVersion(), probe.#scrape()]);
+    const [config] = await Promise.all([probe.#readConfig(), probe.#readModels(), probe.#readVersion(), probe.#scrape()]);
+    probe.#config = probe.#settle(config);
+    if (probe.#config?.engine === 'Ollama') await probe.#readOllamaModel(probe.#config);
     if (probe.#metrics) probe.#arm();
     return probe;
   }
@@ -90,7 +101,14 @@ export class ServerProbe {
     this.#timer = undefined;
     if (this.#inFlight !== null) await this.#inFlight;
     if (this.#metrics) await this.#scrape();
-    return { models: this.#models, version: this.#version, scrapes: [...this.#scrapes], intervalMs: this.#requestedIntervalMs, notes: [...this.#notes] };
+    return {
+      models: this.#models,
+      version: this.#version,
+      scrapes: [...this.#scrapes],
+      intervalMs: this.#requestedIntervalMs,
+      notes: [...this.#notes],
+      config: this.#config,
+    };
   }
 
   #arm(): void {
@@ -114,6 +132,10 @@ export class ServerProbe {
       return;
     }
     const values = parsePrometheusText(text);
+    if (this.#scrapes.length === 0) {
+      this.#metricsSettings = vllmCacheConfig(text);
+      this.#firstDialect = detectDialect(values);
+    }
     if (Object.keys(values).length === 0 && this.#scrapes.length === 0) {
       this.#metrics = false;
       this.#notes.push('/metrics: no vLLM, SGLang, TGI or llama.cpp metrics in the answer');
@@ -126,6 +148,44 @@ export class ServerProbe {
       this.#scrapes.length = 0;
       this.#scrapes.push(...kept);
       this.#intervalMs *= 2;
+    }
+  }
+
+  /** The first of SGLang's, llama.cpp's, TGI's and Ollama's self-descriptions that answers. */
+  async #readConfig(): Promise<ServerConfig | null> {
+    const json = async (path: string): Promise<unknown> => {
+      const text = await this.#get(path);
+      if (text === null) return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return undefined;
+      }
+    };
+    const [sglang, props, info, ollama] = await Promise.all([json('/get_server_info'), json('/props'), json('/info'), json('/api/version')]);
+    const found = sglangServerInfo(sglang) ?? llamaCppProps(props) ?? tgiInfo(info);
+    if (found !== null) return found;
+    const version = versionOf(ollama);
+    return version === null ? null : { engine: 'Ollama', version, settings: [] };
+  }
+
+  /** Join what /metrics said (vLLM) to what the config endpoints said. */
+  #settle(config: ServerConfig | null): ServerConfig | null {
+    if (config !== null) return { ...config, settings: [...config.settings, ...this.#metricsSettings] };
+    if (this.#firstDialect === 'vllm' || this.#metricsSettings.length > 0) return { engine: 'vLLM', version: this.#version, settings: [...this.#metricsSettings] };
+    return null;
+  }
+
+  /** Ollama: the served model's size, quantization and context length (POST /api/show). */
+  async #readOllamaModel(config: ServerConfig): Promise<void> {
+    const model = this.#target.model ?? this.#models?.[0]?.id;
+    if (model === undefined) return;
+    const text = await this.#get('/api/show', JSON.stringify({ model }));
+    if (text === null) return;
+    try {
+      config.settings.push(...ollamaShow(JSON.parse(text) as unknown));
+    } catch {
+      // Not Ollama's answer after all: keep what /api/version said.
     }
   }
 
@@ -162,12 +222,18 @@ export class ServerProbe {
     }
   }
 
-  /** The body of a GET, or null on any failure (status, network, timeout). */
-  async #get(path: string): Promise<string | null> {
+  /** The body of a GET (a POST of `body` when given), or null on any failure (status, network, timeout). */
+  async #get(path: string, body?: string): Promise<string | null> {
     const headers: Record<string, string> = { ...this.#target.headers };
     if (this.#target.apiKey !== undefined) headers['authorization'] = `Bearer ${this.#target.apiKey}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const res = await fetch(this.#target.baseUrl.replace(/\/+$/, '') + path, { headers, signal: AbortSignal.timeout(this.#timeoutMs) });
+      const init: RequestInit = { headers, signal: AbortSignal.timeout(this.#timeoutMs) };
+      if (body !== undefined) {
+        init.method = 'POST';
+        init.body = body;
+      }
+      const res = await fetch(this.#target.baseUrl.replace(/\/+$/, '') + path, init);
       if (!res.ok) {
         await res.body?.cancel();
         return null;

@@ -271,6 +271,7 @@ test("no options: defaults everywhere and k6's 1 VU × 1 iteration", () => {
     thresholds: {},
     noThresholds: false,
     tags: {},
+    environment: {},
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
     setupTimeoutMs: 60_000,
     teardownTimeoutMs: 60_000,

@@ -33,6 +33,11 @@ test('exposition: timings scaled to wall-clock seconds, labels escaped, every sa
       assert.match(line, /^# (HELP|TYPE) vllm:[a-z0-9_:]+ /);
       continue;
     }
+    // vLLM's configuration info gauges carry the configuration as labels, not the model name.
+    if (line.startsWith('vllm:cache_config_info{')) {
+      assert.match(line, /^vllm:cache_config_info\{block_size="16",[^}]*num_gpu_blocks="\d+"\} 1\.0$/);
+      continue;
+    }
     assert.match(line, /^vllm:[a-z0-9_]+\{[^}]*model_name="a \\"quoted\\"\\\\name"[^}]*\} -?[0-9.e+-]+$/, line);
   }
   assert.match(text, /vllm:request_success_total\{finished_reason="stop",model_name="[^\n]*"\} 1\.0/);
