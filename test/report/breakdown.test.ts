@@ -3,12 +3,13 @@
  * layout, the phase-to-phase change, and custom metrics: built from a
  * hand-made results.ndjson exactly as `llmload report` reads one.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RequestRecord } from '../../core/client/types.js';
+import { ResultsWriter } from '../../core/outputs/results-ndjson.js';
 import { renderHtml } from '../../core/report/html.js';
 import { renderMarkdown } from '../../core/report/markdown.js';
 import { buildReportData, type ReportData } from '../../core/report/report-data.js';
@@ -139,6 +140,29 @@ test('report.md and report.html show the per-row tables and the custom metric ta
   assert.match(html, 'Per scenario, name and group');
   assert.not.match(html, '<b>x</b>');
   assert.match(html, '&lt;b&gt;x&lt;/b&gt;');
+});
+
+test('a time Trend written by the run reads back as time: isTime travels in its sample lines', async () => {
+  const path = join(dir, 'written.ndjson');
+  const writer = new ResultsWriter(path, { script: 'x.ts' });
+  writer.writeBatch(
+    [request('s', 1000, 500, 5)],
+    [
+      ['parse_time', 'trend', 250, { scenario: 's' }, true],
+      ['xml_size', 'trend', 7, { scenario: 's' }, false],
+    ],
+  );
+  await writer.close();
+  assert.match(readFileSync(path, 'utf8'), '"value":250,"isTime":true,');
+  assert.not.match(readFileSync(path, 'utf8'), '"value":7,"isTime"');
+  const custom = buildReportData(await readResultsFile(path)).customMetrics!;
+  assert.equal(
+    custom.map((m) => [m.name, m.isTime]),
+    [
+      ['parse_time', true],
+      ['xml_size', false],
+    ],
+  );
 });
 
 test.run();
