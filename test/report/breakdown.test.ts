@@ -15,6 +15,7 @@ import { renderMarkdown } from '../../core/report/markdown.js';
 import { buildReportData, type ReportData } from '../../core/report/report-data.js';
 import { buildReportDocument } from '../../core/report/report-document.js';
 import { readResultsFile } from '../../core/report/results-file.js';
+import { fixture, runCli } from '../helpers/cli.js';
 import { makeRecord } from '../helpers/record-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmload-breakdown-'));
@@ -163,6 +164,32 @@ test('a time Trend written by the run reads back as time: isTime travels in its 
       ['xml_size', false],
     ],
   );
+});
+
+test('a two-phase run against the simulator reports its phases, names, group and custom Trend', async () => {
+  const out = join(dir, 'phases');
+  const run = await runCli(['run', fixture('report-phases.ts'), '--quiet', '--no-thresholds', '--report', out]);
+  assert.is(run.code, 0, run.stderr);
+  const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
+  assert.equal(
+    data.breakdown!.rows.map((r) => `${r.kind} ${r.label} ${r.row.requests}`),
+    ['scenario initial 2', 'scenario continuous 4', 'name architecture-design 2', 'name code-review 2', 'name debugging 2', 'group debugging 2'],
+  );
+  assert.ok(data.breakdown!.rows.every((r) => r.e2e !== null && r.outputTokensPerSec !== null && r.outputTokensPerSec.mean > 0));
+  assert.equal(
+    data.breakdown!.phaseChanges.map((c) => `${c.to} vs ${c.from}`),
+    ['continuous vs initial'],
+  );
+  const chars = data.customMetrics!.find((m) => m.name === 'answer_chars')!;
+  assert.is(chars.overall.samples, 4);
+  assert.equal(
+    chars.rows.map((r) => `${r.kind} ${r.label} ${r.value.samples}`),
+    ['scenario initial 2', 'scenario continuous 2', 'name debugging 2', 'group debugging 2'],
+  );
+  const md = readFileSync(join(out, 'report.md'), 'utf8');
+  assert.match(md, '**continuous vs initial**: ');
+  assert.match(md, '**answer_chars** (trend):');
+  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), 'Per scenario, name and group');
 });
 
 test.run();
