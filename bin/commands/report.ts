@@ -34,7 +34,7 @@ export function reportCommand(io: CliIo): CommandModule<object, ReportArgs> {
       const { resultsFileOf } = await import('../../core/report/results-file.js');
       const results = resultsFileOf(resolve(io.cwd, args.results));
       const out = resolve(io.cwd, args.out ?? defaultReportOut(results));
-      const written = await writeReportFromResults(results, out, { redact: (text) => redactSecrets(text, io.env) });
+      const written = await writeReportFromResults(results, out, { redact: (text) => redactSecrets(text, io.env), cwd: io.cwd });
       const show = (path: string): string => relative(io.cwd, path) || '.';
       io.stdout.write(
         `report: ${show(written.markdown)}\nhtml:   ${show(written.html)}\ndata:   ${show(written.json)}\ncharts: ${written.charts.filter((c) => c.endsWith('.svg')).length} in ${show(join(out, 'charts'))}\n`,

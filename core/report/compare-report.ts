@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { VEGA_LITE_SCHEMA, throughputSpec, type ChartSpec } from './charts.js';
 import type { Change, CompareRow, CompareRun, Comparison, Unit } from './compare.js';
+import { RELATIVE_FLOOR } from './compare-noise.js';
 import { b, h, note, p, table, ul, type Block, type ReportDocument } from './document.js';
 import { fmtCount, fmtRate } from './format.js';
 import { renderHtml } from './html.js';
@@ -33,12 +34,18 @@ export function formatValue(value: number | null, unit: Unit): string {
   }
 }
 
-/** `+104.5% (better)`, `-30.3% (better)`, `0.0% (same)`; `not comparable (0 ms: coalesced reads)`; '—' without a change. */
-export function formatChange(change: Change | null, notComparable: string | null = null): string {
+/**
+ * `+104.5% (2.05× higher, better)`, `-97.1% (34.91× faster, better)`, `+0.4% (same: within ±2.1%)`, `0.0% (same)`;
+ * `not comparable (0 ms: coalesced reads)`; '—' without a change. Times (unit ms) are faster or slower, other figures higher or lower.
+ */
+export function formatChange(change: Change | null, notComparable: string | null = null, unit: Unit | null = null): string {
   if (notComparable !== null) return `not comparable (${notComparable})`;
   if (change === null) return '—';
-  const text = Math.abs(change.percent) < 0.05 ? '0.0%' : `${change.percent > 0 ? '+' : '-'}${Math.abs(change.percent).toFixed(1)}%`;
-  return `${text} (${change.verdict})`;
+  if (Math.abs(change.percent) < 0.05) return '0.0% (same)';
+  const text = `${change.percent > 0 ? '+' : '-'}${Math.abs(change.percent).toFixed(1)}%`;
+  if (change.verdict === 'same') return `${text} (same: within ±${change.bandPercent.toFixed(1)}%)`;
+  const way = unit === 'ms' ? (change.percent < 0 ? 'faster' : 'slower') : change.percent > 0 ? 'higher' : 'lower';
+  return change.factor === null ? `${text} (${change.verdict})` : `${text} (${change.factor.toFixed(2)}× ${way}, ${change.verdict})`;
 }
 
 function header(comparison: Comparison, first: string): string[] {
@@ -51,7 +58,7 @@ function header(comparison: Comparison, first: string): string[] {
 function cells(row: CompareRow, first: string): string[] {
   const out = [first, row.metric, withNote(formatValue(row.values[0] ?? null, row.unit), row.notes?.[0] ?? null)];
   for (let i = 1; i < row.values.length; i++)
-    out.push(withNote(formatValue(row.values[i] ?? null, row.unit), row.notes?.[i] ?? null), formatChange(row.changes[i] ?? null, row.notComparable?.[i] ?? null));
+    out.push(withNote(formatValue(row.values[i] ?? null, row.unit), row.notes?.[i] ?? null), formatChange(row.changes[i] ?? null, row.notComparable?.[i] ?? null, row.unit));
   return out;
 }
 
@@ -64,7 +71,16 @@ export function buildCompareDocument(comparison: Comparison, charts: readonly Ch
   const title = `Comparison: ${runs.map((r) => r.label).join(' vs ')}`;
   const blocks: Block[] = [h(1, title)];
   for (const warning of comparison.warnings) blocks.push(note(b('Warning: '), warning));
-  blocks.push(p(`Baseline: ${runs[0]!.label}. Change = (candidate − baseline) ÷ baseline × 100; throughput, goodput and success are better higher, latencies better lower.`));
+  blocks.push(
+    p(
+      `Baseline: ${runs[0]!.label}. Change = (candidate − baseline) ÷ baseline × 100, and the factor beside it = the larger figure ÷ the smaller; throughput, goodput and success are better higher, times better lower.`,
+    ),
+  );
+  blocks.push(
+    p(
+      `Noise band: a change is "same" unless it is larger than both ${(RELATIVE_FLOOR * 100).toFixed(0)}% of the baseline and 1.96 × √(SE₁² + SE₂²), the 95% band of the two runs' own sampling errors. Each SE comes from that run's requests: σ ÷ √n for a mean, σ × √(q(1 − q) ÷ n) ÷ φ(z_q) for a percentile q, the spread of an extreme of n draws for min, max and total time, the mean E2E's relative error for a throughput (concurrency ÷ mean E2E), the binomial error for success. Changes inside the band are run-to-run noise, not a better or worse server.`,
+    ),
+  );
   blocks.push(h(2, 'Runs'));
   blocks.push(
     table(
@@ -103,15 +119,16 @@ export function buildCompareDocument(comparison: Comparison, charts: readonly Ch
   for (let i = 1; i < runs.length; i++) {
     const changes = comparison.rows.map((r) => r.changes[i]).filter((c): c is Change => c !== null && c !== undefined);
     const apart = comparison.rows.filter((r) => (r.notComparable?.[i] ?? null) !== null).length;
+    const changed = changes.filter((c) => c.verdict === 'changed').length;
     tally.push([
-      `${runs[i]!.label}: ${changes.filter((c) => c.verdict === 'better').length} better, ${changes.filter((c) => c.verdict === 'worse').length} worse, ${changes.filter((c) => c.verdict === 'same').length} unchanged of ${changes.length} matched figures${apart > 0 ? `; ${apart} not comparable (a 0 or missing latency)` : ''}`,
+      `${runs[i]!.label}: ${changes.filter((c) => c.verdict === 'better').length} better, ${changes.filter((c) => c.verdict === 'worse').length} worse, ${changes.filter((c) => c.verdict === 'same').length} same (within the noise band)${changed > 0 ? `, ${changed} changed (a plan figure)` : ''} of ${changes.length} matched figures${apart > 0 ? `; ${apart} not comparable (a 0 or missing latency)` : ''}`,
     ]);
   }
   blocks.push(ul(tally));
-  blocks.push(h(2, 'Per level'));
+  blocks.push(h(2, comparison.groups.some((g) => g.kind !== 'level' && g.kind !== 'total') ? 'Per level, scenario, name and group' : 'Per level'));
   blocks.push(
     table(
-      header(comparison, 'Level'),
+      header(comparison, comparison.groups.every((g) => g.kind === 'level' || g.kind === 'total') ? 'Level' : 'Row'),
       comparison.rows.map((row) => cells(row, row.group)),
       header(comparison, '').map((_, i) => (i < 2 ? 'left' : 'right')),
     ),

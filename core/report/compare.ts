@@ -8,7 +8,10 @@
  * success higher-better; latencies lower-better), as METRICS.md defines it.
  * A latency of 0 (or none) on either side is not comparable: 0 ms ITL means
  * the tokens came coalesced in one read, not an infinitely fast server, so it
- * is shown with its reason, never as a −100 % improvement. Open-loop rows add
+ * is shown with its reason, never as a −100 % improvement. A change inside
+ * the runs' own sampling uncertainty (the noise band, compare-noise.ts) is
+ * "same", whichever way it points. Rows are also matched per scenario (when
+ * a run has several), per `name` tag and per group. Open-loop rows add
  * offered and achieved arrival rates and dropped arrivals, and a run whose
  * planned load was not delivered gets a warning.
  */
@@ -18,6 +21,8 @@ import { basename, extname, join } from 'node:path';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { loadShortfall, type OpenLoadRow } from '../metrics/load-delivery.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
+import { extremeSe, itlQuantileSe, meanSe, noiseBand, quantileSe, RELATIVE_FLOOR, sharePercentSe, throughputSe } from './compare-noise.js';
+import type { BreakdownKind } from './custom-metrics.js';
 import { buildReportData, type ReportData } from './report-data.js';
 import { readResultsFile } from './results-file.js';
 
@@ -33,6 +38,8 @@ export interface CompareRun {
   total: RequestStatsRow;
   saturation: string | null;
   capacityPerHour: number | null;
+  /** Rows per scenario, `name` tag and group (absent in inputs written before they existed). */
+  breakdown?: Array<{ kind: BreakdownKind; scenario: string; label: string; row: RequestStatsRow }>;
   /** Open-loop rows: offered, achieved, dropped (absent in inputs written before they existed). */
   load?: OpenLoadRow[];
   /** The built-in simulator's time scale (1 at real time); null against a real server or when unknown. */
@@ -50,24 +57,31 @@ export interface MetricDef {
   unit: Unit;
   direction: Direction;
   get(row: RequestStatsRow): number | null;
+  /** The figure's standard error from the row's own requests (compare-noise.ts); absent or null: the relative floor alone. */
+  noise?(row: RequestStatsRow): number | null;
 }
 
 /** The metrics compared per matched row. */
 export const COMPARE_METRICS: readonly MetricDef[] = [
-  { name: 'Request throughput', unit: 'req/s', direction: 'higher', get: (r) => r.requestsPerSec },
-  { name: 'Output throughput', unit: 'tok/s', direction: 'higher', get: (r) => r.outputTokensPerSec },
-  { name: 'Total throughput', unit: 'tok/s', direction: 'higher', get: (r) => r.totalTokensPerSec },
-  { name: 'Goodput', unit: 'req/s', direction: 'higher', get: (r) => r.goodputPerSec },
-  { name: 'Success', unit: '%', direction: 'higher', get: (r) => (r.successRate === null ? null : r.successRate * 100) },
-  { name: 'E2E p50', unit: 'ms', direction: 'lower', get: (r) => r.e2e?.p50 ?? null },
-  { name: 'E2E p95', unit: 'ms', direction: 'lower', get: (r) => r.e2e?.p95 ?? null },
-  { name: 'E2E p99', unit: 'ms', direction: 'lower', get: (r) => r.e2e?.p99 ?? null },
-  { name: 'TTFT p50', unit: 'ms', direction: 'lower', get: (r) => r.ttft?.p50 ?? null },
-  { name: 'TTFT p95', unit: 'ms', direction: 'lower', get: (r) => r.ttft?.p95 ?? null },
-  { name: 'TTFT p99', unit: 'ms', direction: 'lower', get: (r) => r.ttft?.p99 ?? null },
-  { name: 'ITL p50', unit: 'ms', direction: 'lower', get: (r) => r.itl?.p50 ?? null },
-  { name: 'ITL p99', unit: 'ms', direction: 'lower', get: (r) => r.itl?.p99 ?? null },
-  { name: 'TPOT p50', unit: 'ms', direction: 'lower', get: (r) => r.tpot?.p50 ?? null },
+  // Seed 003's "total time": the row's wall time, first request start → last request end; a fixed-size level's is set by its slowest request.
+  { name: 'Total time', unit: 'ms', direction: 'lower', get: (r) => r.window?.durationMs ?? null, noise: (r) => extremeSe(r.e2e) },
+  { name: 'Request throughput', unit: 'req/s', direction: 'higher', get: (r) => r.requestsPerSec, noise: (r) => throughputSe(r.requestsPerSec, r.e2e) },
+  { name: 'Output throughput', unit: 'tok/s', direction: 'higher', get: (r) => r.outputTokensPerSec, noise: (r) => throughputSe(r.outputTokensPerSec, r.e2e) },
+  { name: 'Total throughput', unit: 'tok/s', direction: 'higher', get: (r) => r.totalTokensPerSec, noise: (r) => throughputSe(r.totalTokensPerSec, r.e2e) },
+  { name: 'Goodput', unit: 'req/s', direction: 'higher', get: (r) => r.goodputPerSec, noise: (r) => throughputSe(r.goodputPerSec, r.e2e) },
+  { name: 'Success', unit: '%', direction: 'higher', get: (r) => (r.successRate === null ? null : r.successRate * 100), noise: sharePercentSe },
+  { name: 'E2E mean', unit: 'ms', direction: 'lower', get: (r) => r.e2e?.avg ?? null, noise: (r) => meanSe(r.e2e) },
+  { name: 'E2E p50', unit: 'ms', direction: 'lower', get: (r) => r.e2e?.p50 ?? null, noise: (r) => quantileSe(r.e2e, 0.5) },
+  { name: 'E2E p95', unit: 'ms', direction: 'lower', get: (r) => r.e2e?.p95 ?? null, noise: (r) => quantileSe(r.e2e, 0.95) },
+  { name: 'E2E p99', unit: 'ms', direction: 'lower', get: (r) => r.e2e?.p99 ?? null, noise: (r) => quantileSe(r.e2e, 0.99) },
+  { name: 'E2E min', unit: 'ms', direction: 'lower', get: (r) => r.e2e?.min ?? null, noise: (r) => extremeSe(r.e2e) },
+  { name: 'E2E max', unit: 'ms', direction: 'lower', get: (r) => r.e2e?.max ?? null, noise: (r) => extremeSe(r.e2e) },
+  { name: 'TTFT p50', unit: 'ms', direction: 'lower', get: (r) => r.ttft?.p50 ?? null, noise: (r) => quantileSe(r.ttft, 0.5) },
+  { name: 'TTFT p95', unit: 'ms', direction: 'lower', get: (r) => r.ttft?.p95 ?? null, noise: (r) => quantileSe(r.ttft, 0.95) },
+  { name: 'TTFT p99', unit: 'ms', direction: 'lower', get: (r) => r.ttft?.p99 ?? null, noise: (r) => quantileSe(r.ttft, 0.99) },
+  { name: 'ITL p50', unit: 'ms', direction: 'lower', get: (r) => r.itl?.p50 ?? null, noise: (r) => itlQuantileSe(r, 0.5) },
+  { name: 'ITL p99', unit: 'ms', direction: 'lower', get: (r) => r.itl?.p99 ?? null, noise: (r) => itlQuantileSe(r, 0.99) },
+  { name: 'TPOT p50', unit: 'ms', direction: 'lower', get: (r) => r.tpot?.p50 ?? null, noise: (r) => quantileSe(r.tpot, 0.5) },
 ];
 
 export type Verdict = 'better' | 'worse' | 'same' | 'changed';
@@ -76,6 +90,10 @@ export interface Change {
   /** (candidate − baseline) / baseline × 100. */
   percent: number;
   verdict: Verdict;
+  /** The larger of the two figures ÷ the smaller (seed 003's "34.91× faster"); null when either is 0 or they differ in sign. */
+  factor: number | null;
+  /** The noise band's half-width as a % of the baseline: a change within ± this is "same". */
+  bandPercent: number;
 }
 
 export interface CompareRow {
@@ -100,7 +118,7 @@ export interface Comparison {
   runs: Array<{ label: string; source: string; script: string | null; model: string | null }>;
   warnings: string[];
   /** Groups in order, and which runs have each. */
-  groups: Array<{ group: string; kind: 'level' | 'stage' | 'load' | 'total'; level: number | null; presentIn: boolean[] }>;
+  groups: Array<{ group: string; kind: GroupKind; level: number | null; presentIn: boolean[] }>;
   /** Peak throughput and lowest-level latency across each run (seed 004's max-throughput and min-latency rows). */
   headline: CompareRow[];
   rows: CompareRow[];
@@ -115,14 +133,24 @@ export interface SetupRow {
   differs: boolean;
 }
 
-/** % change of a candidate against a baseline and whether that is better; null when either is missing or the baseline is 0. */
-export function percentChange(baseline: number | null, candidate: number | null, direction: Direction): Change | null {
+export type GroupKind = 'level' | 'stage' | 'scenario' | 'name' | 'group' | 'load' | 'total';
+
+/**
+ * % change of a candidate against a baseline and whether that is better; null when either is
+ * missing or the baseline is 0. `band`: the noise band's half-width in the figure's unit
+ * (compare-noise.ts); a change within it is 'same'. Default: the relative floor alone.
+ */
+export function percentChange(baseline: number | null, candidate: number | null, direction: Direction, band?: number): Change | null {
   if (baseline === null || candidate === null || !Number.isFinite(baseline) || !Number.isFinite(candidate) || baseline === 0) return null;
   const percent = ((candidate - baseline) / baseline) * 100;
-  if (Math.abs(percent) < 0.05) return { percent, verdict: 'same' };
-  if (direction === 'none') return { percent, verdict: 'changed' };
+  const half = band ?? RELATIVE_FLOOR * Math.abs(baseline);
+  const bandPercent = (half / Math.abs(baseline)) * 100;
+  const factor =
+    candidate !== 0 && Math.sign(candidate) === Math.sign(baseline) ? Math.max(Math.abs(candidate), Math.abs(baseline)) / Math.min(Math.abs(candidate), Math.abs(baseline)) : null;
+  if (Math.abs(candidate - baseline) <= half) return { percent, verdict: 'same', factor, bandPercent };
+  if (direction === 'none') return { percent, verdict: 'changed', factor, bandPercent };
   const up = percent > 0;
-  return { percent, verdict: up === (direction === 'higher') ? 'better' : 'worse' };
+  return { percent, verdict: up === (direction === 'higher') ? 'better' : 'worse', factor, bandPercent };
 }
 
 /** Load each input as a run. */
@@ -193,6 +221,7 @@ function fromReport(data: ReportData, label: string, source: string): CompareRun
     load: data.load ?? [],
     timeScale: data.target.simulator === null ? null : (data.target.simulator.timeScale ?? 1),
     setup: setupOf(data),
+    breakdown: (data.breakdown?.rows ?? []).map((r) => ({ kind: r.kind, scenario: r.scenario, label: r.label, row: r.row })),
   };
 }
 
@@ -235,6 +264,20 @@ function fromSummaryExport(extras: Record<string, unknown>, label: string, sourc
     saturation: null,
     capacityPerHour: null,
     load: Array.isArray(extras['load']) ? (extras['load'] as OpenLoadRow[]) : [],
+    breakdown: [
+      ...((extras['scenarioRows'] as RequestStatsRow[] | undefined) ?? []).map((row) => ({
+        kind: 'scenario' as const,
+        scenario: row.tags['scenario'] ?? '',
+        label: row.tags['scenario'] ?? '',
+        row,
+      })),
+      ...((extras['names'] as RequestStatsRow[] | undefined) ?? []).map((row) => ({
+        kind: 'name' as const,
+        scenario: row.tags['scenario'] ?? '',
+        label: row.tags['name'] ?? '',
+        row,
+      })),
+    ],
   };
 }
 
@@ -265,6 +308,11 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
   const loadKey = (l: OpenLoadRow): string => (l.label === l.scenario ? `${l.scenario} load` : `${l.scenario} ${l.label} load`);
   type Group = Comparison['groups'][number] & { rows: Array<RequestStatsRow | null>; load: Array<OpenLoadRow | null> };
   const groups = new Map<string, Group>();
+  // Scenario rows only where a run has several (one scenario is the whole run); name and group rows within their scenario when scenarios differ.
+  const scenarioRows = runs.some((r) => (r.breakdown ?? []).filter((b) => b.kind === 'scenario').length > 1);
+  const breakdownScenarios = new Set(runs.flatMap((r) => (r.breakdown ?? []).map((b) => b.scenario)));
+  const breakdownKey = (b: { kind: BreakdownKind; scenario: string; label: string }): string =>
+    b.kind === 'scenario' ? `scenario ${b.label}` : `${breakdownScenarios.size > 1 ? `${b.scenario} ` : ''}${b.kind} ${b.label}`;
   const add = (key: string, kind: Group['kind'], level: number | null, runIndex: number, row: RequestStatsRow | null): void => {
     let group = groups.get(key);
     if (group === undefined) {
@@ -277,6 +325,7 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
   runs.forEach((run, i) => {
     for (const l of run.levels) add(levelKey(l), 'level', l.users ?? (Number.isFinite(Number(l.label)) ? Number(l.label) : null), i, l.row);
     if (run.levels.length === 0) for (const s of run.stages) add(stageKey(s), 'stage', null, i, s.row);
+    for (const b of run.breakdown ?? []) if (b.kind !== 'scenario' || scenarioRows) add(breakdownKey(b), b.kind, null, i, b.row);
     for (const l of run.load ?? []) {
       add(loadKey(l), 'load', null, i, null);
       groups.get(loadKey(l))!.load[i] = l;
@@ -311,7 +360,8 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
     for (const metric of COMPARE_METRICS) {
       const values = group.rows.map((row) => (row === null ? null : metric.get(row)));
       if (values.every((v) => v === null)) continue;
-      rows.push(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn));
+      const noise = group.rows.map((row) => (row === null || metric.noise === undefined ? null : metric.noise(row)));
+      rows.push(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn, noise));
     }
   }
 
@@ -382,8 +432,19 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
   };
 }
 
-/** `present`: which runs have the matched row at all; a run without it is a gap ('—'), not a figure to judge. */
-function row(group: string, metric: string, unit: Unit, direction: Direction, values: Array<number | null>, present?: readonly boolean[]): CompareRow {
+/**
+ * `present`: which runs have the matched row at all; a run without it is a gap ('—'), not a figure to judge.
+ * `noise`: each run's standard error of the figure, for the noise band (absent: the relative floor alone).
+ */
+function row(
+  group: string,
+  metric: string,
+  unit: Unit,
+  direction: Direction,
+  values: Array<number | null>,
+  present?: readonly boolean[],
+  noise?: ReadonlyArray<number | null>,
+): CompareRow {
   const has = (i: number): boolean => present?.[i] ?? true;
   const reasons = values.map((v, i) => (i === 0 || !has(0) || !has(i) ? null : notComparable(metric, unit, values[0] ?? null, v)));
   const out: CompareRow = {
@@ -392,7 +453,9 @@ function row(group: string, metric: string, unit: Unit, direction: Direction, va
     unit,
     direction,
     values,
-    changes: values.map((v, i) => (i === 0 || reasons[i] !== null ? null : percentChange(values[0] ?? null, v, direction))),
+    changes: values.map((v, i) =>
+      i === 0 || reasons[i] !== null ? null : percentChange(values[0] ?? null, v, direction, noiseBand(values[0] ?? 0, noise?.[0] ?? null, noise?.[i] ?? null)),
+    ),
   };
   if (reasons.some((r) => r !== null)) out.notComparable = reasons;
   return out;
@@ -426,6 +489,8 @@ const LOAD_METRICS: ReadonlyArray<{ name: string; unit: Unit; direction: Directi
   { name: 'Dropped arrivals', unit: 'count', direction: 'lower', get: (r) => r.dropped },
 ];
 
-function kindOrder(kind: 'level' | 'stage' | 'load' | 'total'): number {
-  return kind === 'level' ? 0 : kind === 'stage' ? 1 : kind === 'load' ? 2 : 3;
+const KIND_ORDER: readonly GroupKind[] = ['level', 'stage', 'scenario', 'name', 'group', 'load', 'total'];
+
+function kindOrder(kind: GroupKind): number {
+  return KIND_ORDER.indexOf(kind);
 }

@@ -19,6 +19,8 @@ import { computeFindings, DEFAULT_FAILURE_LIMIT, type Findings } from './finding
 import { compare } from '../thresholds/parse-expression.js';
 import { checkLevelThresholds, type LevelThresholdCheck } from './level-thresholds.js';
 import { shortModelName } from './model-name.js';
+import type { CustomMetricSummary } from './custom-metrics.js';
+import { buildBreakdown, type Breakdown } from './group-rows.js';
 import type { FailureExample, TextSample } from './record-digest.js';
 import type { RunResults } from './results-file.js';
 import type { MachineInfo, OptionsDigest } from './run-end.js';
@@ -134,6 +136,10 @@ export interface ReportData {
   loadShortfall: string | null;
   /** The load generator's health per run and row, and whether it was the bottleneck; null without health lines. */
   loadGenerator: LoadGeneratorSummary | null;
+  /** Rows per scenario, `name` tag and group, with per-request spreads and phase-to-phase changes (absent in reports made before them). */
+  breakdown?: Breakdown;
+  /** The script's own metrics, overall and per row (absent in reports made before them). */
+  customMetrics?: CustomMetricSummary[];
 }
 
 /** Most groups given a distribution chart. */
@@ -316,6 +322,8 @@ export function buildReportData(results: RunResults): ReportData {
     load,
     loadShortfall: loadShortfall(load),
     loadGenerator: results.loadGenerator.summary(),
+    breakdown: buildBreakdown(registry, results.tokensPerSec),
+    customMetrics: results.customMetrics.summaries(),
   };
 }
 

@@ -17,6 +17,8 @@ import { CHECKS, TAG_CHECK } from '../metrics/builtin.js';
 import { addHealthToRegistry, isHealthReading, LoadGeneratorTracker } from '../metrics/load-generator.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { MetricType } from '../metrics/types.js';
+import { CustomMetricsCollector } from './custom-metrics.js';
+import { REPORT_GROUPS, TokensPerSecondCollector } from './group-rows.js';
 import { RecordDigest } from './record-digest.js';
 import type { RunEnd } from './run-end.js';
 
@@ -42,6 +44,10 @@ export interface RunResults {
   samples: number;
   /** The load generator's health readings (`health` lines), per row. */
   loadGenerator: LoadGeneratorTracker;
+  /** Output tokens/s of each request, per scenario, name and group row (core/report/group-rows.ts). */
+  tokensPerSec: TokensPerSecondCollector;
+  /** The script's own metrics, overall and per row (core/report/custom-metrics.ts). */
+  customMetrics: CustomMetricsCollector;
 }
 
 const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', 'trend']);
@@ -58,8 +64,11 @@ export function resultsFileOf(path: string): string {
 
 /** Read and account a whole results file. Throws LL_ERR_INPUT_FILE naming the file and line on a bad line. */
 export async function readResultsFile(path: string): Promise<RunResults> {
-  const registry = new MetricsRegistry();
+  // The report's rows add one per group() path to the engine's (core/report/group-rows.ts).
+  const registry = new MetricsRegistry({ groups: REPORT_GROUPS });
   const digest = new RecordDigest();
+  const tokensPerSec = new TokensPerSecondCollector();
+  const customMetrics = new CustomMetricsCollector();
   const loadGenerator = new LoadGeneratorTracker();
   let meta: ResultsMeta | null = null;
   let end: RunEnd | null = null;
@@ -97,12 +106,13 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           }
           registry.addRecord(record);
           digest.add(record);
+          tokensPerSec.add(record);
           if (record.arrival !== undefined && record.excluded === undefined) loadGenerator.addDispatchLag(record.tags, record.startedAt - record.scheduledAt);
           requests++;
           break;
         }
         case 'sample': {
-          const sample = value as { metric?: unknown; metricType?: unknown; value?: unknown; tags?: unknown };
+          const sample = value as { metric?: unknown; metricType?: unknown; value?: unknown; tags?: unknown; isTime?: unknown };
           if (typeof sample.metric !== 'string' || typeof sample.value !== 'number' || typeof sample.metricType !== 'string' || !METRIC_TYPES.has(sample.metricType)) {
             throw bad(path, lineNo, 'a sample line needs metric, metricType and a numeric value');
           }
@@ -111,10 +121,11 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           if (sample.metric === CHECKS) registry.addCheck(tags[TAG_CHECK] ?? '', sample.value !== 0, tags);
           else {
             try {
-              registry.addSample(sample.metric, sample.metricType as MetricType, sample.value, tags);
+              registry.addSample(sample.metric, sample.metricType as MetricType, sample.value, tags, sample.isTime === true);
             } catch (error) {
               throw bad(path, lineNo, (error as Error).message);
             }
+            if (CustomMetricsCollector.isCustom(sample.metric)) customMetrics.add(sample.metric, sample.metricType as MetricType, sample.value, tags, sample.isTime === true);
           }
           samples++;
           break;
@@ -150,7 +161,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
       hint: 'Pass the file written by `llmload run --out json=FILE`, or results.ndjson from a report folder.',
     });
   }
-  return { path, meta, end, registry, digest, requests, samples, loadGenerator };
+  return { path, meta, end, registry, digest, requests, samples, loadGenerator, tokensPerSec, customMetrics };
 }
 
 function bad(path: string, line: number, what: string): LlmloadError {

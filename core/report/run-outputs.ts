@@ -141,7 +141,7 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<Llmlo
       if (outputs.report !== undefined) {
         let written: Awaited<ReturnType<typeof writeReport>>;
         try {
-          written = await writeReport(data, outputs.report, { redact: input.redact });
+          written = await writeReport(data, outputs.report, { redact: input.redact, cwd: input.cwd, ...(outputs.jsonTemporary === true ? {} : { resultsPath }) });
         } catch (error) {
           if (input.rebuild === undefined || input.rebuild === null || !(error instanceof LlmloadError)) throw error;
           throw new LlmloadError(error.code, error.message, { cause: error, hint: `the raw results are kept; once the cause is fixed, rebuild the report with: ${input.rebuild}` });

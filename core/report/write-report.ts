@@ -19,6 +19,7 @@ import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { buildReportData, type ReportData } from './report-data.js';
 import { buildReportDocument } from './report-document.js';
+import { remakeCommand } from './remake-command.js';
 import { renderSvg } from './render-svg.js';
 import { readResultsFile } from './results-file.js';
 
@@ -34,18 +35,22 @@ export interface WrittenReport {
 export interface WriteReportOptions {
   /** Applied to every text file written (removes secrets). */
   redact?: (text: string) => string;
+  /** The raw results the report is made from, when not the folder's own results.ndjson: the footer's re-make command names it. */
+  resultsPath?: string;
+  /** Where the user stands (default: the process's working folder): the footer's paths are relative to it. */
+  cwd?: string;
 }
 
 /** Read a results file and write its report into `dir`. */
 export async function writeReportFromResults(resultsPath: string, dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
   const results = await readResultsFile(resultsPath);
-  return writeReport(buildReportData(results), dir, options);
+  return writeReport(buildReportData(results), dir, { resultsPath, ...options });
 }
 
 export async function writeReport(data: ReportData, dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
   const redact = options.redact ?? ((text: string): string => text);
   const charts = reportCharts(data);
-  const doc = buildReportDocument(data, charts);
+  const doc = buildReportDocument(data, charts, remakeCommand(dir, options.resultsPath ?? null, options.cwd ?? process.cwd()));
   const chartsDir = join(dir, 'charts');
   await ensureDir(chartsDir);
   const written: string[] = [];

@@ -10,13 +10,15 @@ test("% change and direction: seed 004's table 4.3", () => {
   const throughput = percentChange(1172.5, 2397.85, 'higher')!;
   assert.is(throughput.percent.toFixed(1), '104.5');
   assert.is(throughput.verdict, 'better');
-  assert.is(formatChange(throughput), '+104.5% (better)');
+  assert.is(formatChange(throughput), '+104.5% (2.05× higher, better)');
   const latency = percentChange(4853.96, 3380.91, 'lower')!;
-  assert.is(formatChange(latency), '-30.3% (better)');
-  assert.is(formatChange(percentChange(1580.47, 1854.7, 'higher')), '+17.4% (better)');
-  assert.is(formatChange(percentChange(3744.57, 1933.36, 'lower')), '-48.4% (better)');
-  assert.is(formatChange(percentChange(100, 120, 'lower')), '+20.0% (worse)');
-  assert.is(formatChange(percentChange(100, 90, 'higher')), '-10.0% (worse)');
+  assert.is(formatChange(latency, null, 'ms'), '-30.3% (1.44× faster, better)');
+  assert.is(formatChange(percentChange(1580.47, 1854.7, 'higher')), '+17.4% (1.17× higher, better)');
+  assert.is(formatChange(percentChange(3744.57, 1933.36, 'lower'), null, 'ms'), '-48.4% (1.94× faster, better)');
+  assert.is(formatChange(percentChange(100, 120, 'lower'), null, 'ms'), '+20.0% (1.20× slower, worse)');
+  assert.is(formatChange(percentChange(100, 90, 'higher')), '-10.0% (1.11× lower, worse)');
+  // Seed 003: 7.57 s → 0.217 s.
+  assert.is(formatChange(percentChange(7570, 217, 'lower'), null, 'ms'), '-97.1% (34.88× faster, better)');
   assert.is(formatChange(percentChange(100, 100, 'higher')), '0.0% (same)');
   assert.is(percentChange(0, 5, 'higher'), null, 'no % change from a zero baseline');
   assert.is(percentChange(null, 5, 'higher'), null);
@@ -81,7 +83,7 @@ test('levels match by value; a level only one run has is shown with a gap and a 
   );
   const e2e = comparison.rows.find((r) => r.group === 'level 2' && r.metric === 'E2E p50')!;
   assert.equal(e2e.values, [4853.96, 3380.91]);
-  assert.is(formatChange(e2e.changes[1]!), '-30.3% (better)');
+  assert.is(formatChange(e2e.changes[1]!, null, 'ms'), '-30.3% (1.44× faster, better)');
   const gap = comparison.rows.find((r) => r.group === 'level 512' && r.metric === 'Request throughput')!;
   assert.equal(gap.values, [null, 23.9785]);
   assert.is(gap.changes[1], null);
@@ -89,15 +91,15 @@ test('levels match by value; a level only one run has is shown with a gap and a 
   assert.match(comparison.warnings.join('\n'), 'level 512 (only optimized)');
   const peak = comparison.headline.find((r) => r.metric === 'Max output throughput')!;
   assert.equal(peak.notes, ['at 192', 'at 512']);
-  assert.is(formatChange(peak.changes[1]!), '+104.5% (better)');
+  assert.is(formatChange(peak.changes[1]!), '+104.5% (2.05× higher, better)');
 });
 
 test("the Markdown keeps seed 004's layout: | Level | Metric | Baseline | Candidate | Change |", () => {
   const comparison = compareRuns([run('baseline', [[2, 10, 4853.96]]), run('optimized', [[2, 15, 3380.91]])]);
   const md = renderMarkdown(buildCompareDocument(comparison, []));
   assert.match(md, '| Level | Metric | baseline | optimized | Change |');
-  assert.match(md, '| level 2 | E2E p50 | 4853.96 ms | 3380.91 ms | -30.3% (better) |');
-  assert.match(md, '| level 2 | Request throughput | 10.00 req/s | 15.00 req/s | +50.0% (better) |');
+  assert.match(md, '| level 2 | E2E p50 | 4853.96 ms | 3380.91 ms | -30.3% (1.44× faster, better) |');
+  assert.match(md, '| level 2 | Request throughput | 10.00 req/s | 15.00 req/s | +50.0% (1.50× higher, better) |');
   assert.not.match(md, 'Warning');
 });
 
@@ -108,7 +110,7 @@ test('different scripts or models are allowed, with a warning; three runs compar
   const rps = comparison.rows.find((r) => r.group === 'level 1' && r.metric === 'Request throughput')!;
   assert.equal(
     rps.changes.map((c) => (c === null ? null : formatChange(c))),
-    [null, '+20.0% (better)', '-20.0% (worse)'],
+    [null, '+20.0% (1.20× higher, better)', '-20.0% (1.25× lower, worse)'],
   );
   const md = renderMarkdown(buildCompareDocument(comparison, []));
   assert.match(md, '| Level | Metric | a | b | Change (b) | c | Change (c) |');
@@ -193,6 +195,88 @@ test('open-loop rows compare offered and achieved rates and drops; a run that di
   // A changed plan is neither better nor worse.
   const faster = { ...run('faster', [[1, 10, 100]]), load: [{ ...load('stage 0', 400, 0, null), offeredPerSec: 40 }] };
   assert.is(compareRuns([full, faster]).rows.find((r) => r.metric === 'Offered rate')!.changes[1]!.verdict, 'changed');
+});
+
+/** A row of `n` requests whose E2E has mean `mean` and standard deviation `std`. */
+function noisy(n: number, rps: number, mean: number, std: number): RequestStatsRow {
+  const e2e = { count: n, avg: mean, min: mean - 2 * std, max: mean + 2 * std, std, p50: mean, p90: mean + std, p95: mean + 1.6 * std, p99: mean + 2 * std, approximate: false };
+  return { ...row(0, rps, mean), requests: n, successful: n, e2e, ttft: null, window: { startMs: 0, endMs: mean * 2, durationMs: mean * 2 } };
+}
+
+test('noise band: a change inside the runs’ own sampling error is "same", counted as such; outside it, better or worse', () => {
+  const make = (label: string, r: RequestStatsRow): CompareRun => ({ ...run(label, []), total: r });
+  // 20 requests, E2E σ = 30 % of the mean: the SE of the mean is ~6.7 %, so a 5 % faster mean is noise.
+  const wide = compareRuns([make('a', noisy(20, 10, 1000, 300)), make('b', noisy(20, 10.5, 950, 300))]);
+  const mean = wide.rows.find((r) => r.group === 'whole run' && r.metric === 'E2E mean')!;
+  assert.is(mean.changes[1]!.verdict, 'same');
+  assert.ok(mean.changes[1]!.bandPercent > 5, `band ${mean.changes[1]!.bandPercent}`);
+  assert.is(formatChange(mean.changes[1]!, null, 'ms'), `-5.0% (same: within ±${mean.changes[1]!.bandPercent.toFixed(1)}%)`);
+  assert.is(wide.rows.find((r) => r.group === 'whole run' && r.metric === 'Request throughput')!.changes[1]!.verdict, 'same');
+  // 2,000 requests, σ = 5 %: the same 5 % is far outside the band.
+  const tight = compareRuns([make('a', noisy(2000, 10, 1000, 50)), make('b', noisy(2000, 10.5, 950, 50))]);
+  assert.is(tight.rows.find((r) => r.group === 'whole run' && r.metric === 'E2E mean')!.changes[1]!.verdict, 'better');
+  assert.is(tight.rows.find((r) => r.group === 'whole run' && r.metric === 'Request throughput')!.changes[1]!.verdict, 'better');
+  // Below the 1 % floor nothing is better or worse, however many requests.
+  const floor = compareRuns([make('a', noisy(100_000, 10, 1000, 1)), make('b', noisy(100_000, 10.05, 995, 1))]);
+  assert.is(floor.rows.find((r) => r.group === 'whole run' && r.metric === 'E2E mean')!.changes[1]!.verdict, 'same');
+  const md = renderMarkdown(buildCompareDocument(wide, []));
+  assert.match(md, 'Noise band: a change is "same" unless it is larger than both 1% of the baseline and 1.96 × √(SE₁² + SE₂²)');
+  const same = wide.rows.filter((r) => r.changes[1]?.verdict === 'same').length;
+  assert.ok(same > 0);
+  assert.match(md, `same (within the noise band) of ${wide.rows.filter((r) => r.changes[1] !== null).length} matched figures`);
+  assert.match(md, `, ${same} same (within the noise band)`);
+});
+
+test('total time and E2E mean, min and max rows (seeds 003 and 004), with a × factor', () => {
+  const comparison = compareRuns([run('before', [[5, 0.66, 7570]]), run('after', [[5, 23.05, 217]])]);
+  const metrics = comparison.rows.filter((r) => r.group === 'level 5').map((r) => r.metric);
+  for (const m of ['Total time', 'E2E mean', 'E2E min', 'E2E max']) assert.ok(metrics.includes(m), m);
+  assert.is(metrics[0], 'Total time');
+  const md = renderMarkdown(buildCompareDocument(comparison, []));
+  assert.match(md, '| level 5 | E2E mean | 7570.00 ms | 217.00 ms | -97.1% (34.88× faster, better) |');
+  assert.match(md, '| level 5 | E2E max | 7570.00 ms | 217.00 ms | -97.1% (34.88× faster, better) |');
+  assert.match(md, '| whole run | Total time | 1000.00 ms | 1000.00 ms | 0.0% (same) |');
+});
+
+test('rows per scenario (when a run has several), per name and per group are compared too', () => {
+  const withBreakdown = (label: string, e2e: number): CompareRun => ({
+    ...run(label, []),
+    breakdown: [
+      { kind: 'scenario', scenario: 'initial', label: 'initial', row: row(0, 1, e2e) },
+      { kind: 'scenario', scenario: 'continuous', label: 'continuous', row: row(0, 1, e2e * 2) },
+      { kind: 'name', scenario: 'continuous', label: 'debugging', row: row(0, 1, e2e * 3) },
+      { kind: 'group', scenario: 'continuous', label: 'tasks', row: row(0, 1, e2e * 3) },
+    ],
+  });
+  const comparison = compareRuns([withBreakdown('a', 1000), withBreakdown('b', 500)]);
+  assert.equal(
+    comparison.groups.map((g) => [g.group, g.kind]),
+    [
+      ['scenario continuous', 'scenario'],
+      ['scenario initial', 'scenario'],
+      ['continuous name debugging', 'name'],
+      ['continuous group tasks', 'group'],
+      ['whole run', 'total'],
+    ],
+  );
+  const debugging = comparison.rows.find((r) => r.group === 'continuous name debugging' && r.metric === 'E2E p50')!;
+  assert.equal(debugging.values, [3000, 1500]);
+  assert.is(debugging.changes[1]!.verdict, 'better');
+  const md = renderMarkdown(buildCompareDocument(comparison, []));
+  assert.match(md, '## Per level, scenario, name and group');
+  assert.match(md, '| Row | Metric | a | b | Change |');
+  // One scenario: its row would repeat the whole run, so only name rows are added.
+  const single = (label: string): CompareRun => ({
+    ...run(label, []),
+    breakdown: [
+      { kind: 'scenario', scenario: 's', label: 's', row: row(0, 1, 100) },
+      { kind: 'name', scenario: 's', label: 'n', row: row(0, 1, 100) },
+    ],
+  });
+  assert.equal(
+    compareRuns([single('a'), single('b')]).groups.map((g) => g.group),
+    ['name n', 'whole run'],
+  );
 });
 
 test.run();
