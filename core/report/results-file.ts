@@ -17,6 +17,7 @@ import { CHECKS, TAG_CHECK } from '../metrics/builtin.js';
 import { addHealthToRegistry, isHealthReading, LoadGeneratorTracker } from '../metrics/load-generator.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { MetricType } from '../metrics/types.js';
+import { OpenLoopDigest } from './open-loop-digest.js';
 import { RecordDigest } from './record-digest.js';
 import type { RunEnd } from './run-end.js';
 
@@ -42,6 +43,8 @@ export interface RunResults {
   samples: number;
   /** The load generator's health readings (`health` lines), per row. */
   loadGenerator: LoadGeneratorTracker;
+  /** Open-loop rows' latencies from the schedule and their over-saturation points. */
+  openLoop: OpenLoopDigest;
 }
 
 const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', 'trend']);
@@ -61,6 +64,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
   const registry = new MetricsRegistry();
   const digest = new RecordDigest();
   const loadGenerator = new LoadGeneratorTracker();
+  const openLoop = new OpenLoopDigest();
   let meta: ResultsMeta | null = null;
   let end: RunEnd | null = null;
   let requests = 0;
@@ -97,6 +101,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           }
           registry.addRecord(record);
           digest.add(record);
+          openLoop.add(record);
           if (record.arrival !== undefined && record.excluded === undefined) loadGenerator.addDispatchLag(record.tags, record.startedAt - record.scheduledAt);
           requests++;
           break;
@@ -150,7 +155,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
       hint: 'Pass the file written by `llmload run --out json=FILE`, or results.ndjson from a report folder.',
     });
   }
-  return { path, meta, end, registry, digest, requests, samples, loadGenerator };
+  return { path, meta, end, registry, digest, requests, samples, loadGenerator, openLoop };
 }
 
 function bad(path: string, line: number, what: string): LlmloadError {
