@@ -16,6 +16,7 @@ import { ErrorCode, LlmloadError } from '../errors.js';
 import { CHECKS, TAG_CHECK } from '../metrics/builtin.js';
 import { addHealthToRegistry, isHealthReading, LoadGeneratorTracker } from '../metrics/load-generator.js';
 import { MetricsRegistry } from '../metrics/registry.js';
+import type { GoodputSlo } from '../metrics/request-stats.js';
 import type { MetricType } from '../metrics/types.js';
 import { OpenLoopDigest } from './open-loop-digest.js';
 import { RecordDigest } from './record-digest.js';
@@ -61,7 +62,9 @@ export function resultsFileOf(path: string): string {
 
 /** Read and account a whole results file. Throws LL_ERR_INPUT_FILE naming the file and line on a bad line. */
 export async function readResultsFile(path: string): Promise<RunResults> {
-  const registry = new MetricsRegistry();
+  // Made at the first line after the meta line, which carries the run's goodput SLOs.
+  let registry: MetricsRegistry | null = null;
+  const registryOf = (): MetricsRegistry => (registry ??= new MetricsRegistry({ goodput: sloOf(meta) }));
   const digest = new RecordDigest();
   const loadGenerator = new LoadGeneratorTracker();
   const openLoop = new OpenLoopDigest();
@@ -93,13 +96,14 @@ export async function readResultsFile(path: string): Promise<RunResults> {
       }
       if (value === null || typeof value !== 'object') throw bad(path, lineNo, 'expected a JSON object');
       const type = (value as { type?: unknown }).type;
+      if (type !== 'meta') registryOf();
       switch (type) {
         case 'request': {
           const record = value as RequestRecord;
           if (typeof record.startedAt !== 'number' || typeof record.tags !== 'object' || record.tags === null || !Array.isArray(record.itlMs)) {
             throw bad(path, lineNo, 'a request line needs startedAt, tags and itlMs');
           }
-          registry.addRecord(record);
+          registryOf().addRecord(record);
           digest.add(record);
           openLoop.add(record);
           if (record.arrival !== undefined && record.excluded === undefined) loadGenerator.addDispatchLag(record.tags, record.startedAt - record.scheduledAt);
@@ -113,10 +117,10 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           }
           const tags = (sample.tags !== null && typeof sample.tags === 'object' ? sample.tags : {}) as Record<string, string>;
           // As the controller does (core/run/live-metrics.ts): checks feed the check table.
-          if (sample.metric === CHECKS) registry.addCheck(tags[TAG_CHECK] ?? '', sample.value !== 0, tags);
+          if (sample.metric === CHECKS) registryOf().addCheck(tags[TAG_CHECK] ?? '', sample.value !== 0, tags);
           else {
             try {
-              registry.addSample(sample.metric, sample.metricType as MetricType, sample.value, tags);
+              registryOf().addSample(sample.metric, sample.metricType as MetricType, sample.value, tags);
             } catch (error) {
               throw bad(path, lineNo, (error as Error).message);
             }
@@ -127,7 +131,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
         case 'health': {
           if (!isHealthReading(value)) throw bad(path, lineNo, 'a health line needs source, at, tags, delayP99Ms, delayMaxMs, utilization, tokenGaps and coalesced');
           // As the controller does (core/run/live-metrics.ts addHealth), with the tags it wrote.
-          addHealthToRegistry(registry, value);
+          addHealthToRegistry(registryOf(), value);
           loadGenerator.add(value);
           break;
         }
@@ -155,7 +159,13 @@ export async function readResultsFile(path: string): Promise<RunResults> {
       hint: 'Pass the file written by `llmload run --out json=FILE`, or results.ndjson from a report folder.',
     });
   }
-  return { path, meta, end, registry, digest, requests, samples, loadGenerator, openLoop };
+  return { path, meta, end, registry: registryOf(), digest, requests, samples, loadGenerator, openLoop };
+}
+
+/** The goodput SLOs the meta line recorded; null when the run had none (or the file predates them). */
+function sloOf(meta: ResultsMeta | null): GoodputSlo | null {
+  const slo = meta?.['slo'];
+  return slo !== null && typeof slo === 'object' ? { ...(slo as GoodputSlo) } : null;
 }
 
 function bad(path: string, line: number, what: string): LlmloadError {
