@@ -4,6 +4,7 @@
  * report.html). Axes are seconds from the start of the run rather than wall
  * times, so a spec does not depend on the viewer's time zone.
  */
+import { offeredRateOf } from './rate-sweep-data.js';
 import type { ReportData, ReportSweep } from './report-data.js';
 
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -32,6 +33,8 @@ export function reportCharts(data: ReportData): ChartSpec[] {
   if (sweeps.length > 0) {
     charts.push(throughputChart(sweeps), latencyChart(sweeps));
   }
+  const rateSweeps = sweeps.filter((s) => s.axis === 'rate' && s.rows.some((r) => r.open?.phase === 'open'));
+  if (rateSweeps.length > 0) charts.push(rateSweepChart(rateSweeps));
   const ttft = data.distributions.filter((d) => d.ttftMs.length > 0);
   if (ttft.length > 0)
     charts.push(
@@ -62,15 +65,26 @@ function axisTitle(sweeps: readonly ReportSweep[]): string {
   return sweeps.every((s) => s.axis === 'rate') ? 'request rate (req/s)' : 'concurrent users';
 }
 
-function sweepRows(sweeps: readonly ReportSweep[], each: (row: ReportSweep['rows'][number], sweep: ReportSweep) => Row[]): Row[] {
-  return sweeps.flatMap((sweep) => sweep.rows.flatMap((row) => each(row, sweep)));
+/** A row's place on the x axis: its users, or on a rate axis the offered rate (null for a rate sweep's closed-loop phases). */
+function xOf(row: ReportSweep['rows'][number], sweep: ReportSweep): number | null {
+  if (sweep.axis === 'rate') return offeredRateOf(row.label);
+  return row.users ?? Number(row.label);
+}
+
+function sweepRows(sweeps: readonly ReportSweep[], each: (row: ReportSweep['rows'][number], sweep: ReportSweep, x: number) => Row[]): Row[] {
+  return sweeps.flatMap((sweep) =>
+    sweep.rows.flatMap((row) => {
+      const x = xOf(row, sweep);
+      return x === null || !Number.isFinite(x) ? [] : each(row, sweep, x);
+    }),
+  );
 }
 
 /** Requests/s and output tokens/s per level, one panel each. */
 export function throughputChart(sweeps: readonly ReportSweep[], runField?: { field: string; title: string }): ChartSpec {
-  const values = sweepRows(sweeps, (row, sweep) => [
-    { scenario: sweep.scenario, level: row.users ?? Number(row.label), metric: 'requests/s', value: row.requestsPerSec },
-    { scenario: sweep.scenario, level: row.users ?? Number(row.label), metric: 'output tokens/s', value: row.outputTokensPerSec },
+  const values = sweepRows(sweeps, (row, sweep, level) => [
+    { scenario: sweep.scenario, level, metric: 'requests/s', value: row.requestsPerSec },
+    { scenario: sweep.scenario, level, metric: 'output tokens/s', value: row.outputTokensPerSec },
   ]);
   return throughputSpec('throughput', values, axisTitle(sweeps), runField);
 }
@@ -102,9 +116,8 @@ export function throughputSpec(name: string, values: Row[], xTitle: string, runF
 
 /** E2E, TTFT and ITL percentiles per level. */
 export function latencyChart(sweeps: readonly ReportSweep[]): ChartSpec {
-  const values = sweepRows(sweeps, (row, sweep) => {
+  const values = sweepRows(sweeps, (row, sweep, level) => {
     const out: Row[] = [];
-    const level = row.users ?? Number(row.label);
     for (const [metric, summary] of [
       ['E2E', row.e2e],
       ['TTFT', row.ttft],
@@ -137,6 +150,58 @@ export function latencyChart(sweeps: readonly ReportSweep[]): ChartSpec {
             { field: 'metric', type: 'nominal' },
             { field: 'percentile', type: 'nominal' },
             { field: 'ms', type: 'quantitative', format: ',.1f' },
+          ],
+        },
+      },
+      resolve: { scale: { y: 'independent' } },
+    }),
+  };
+}
+
+/**
+ * A rate sweep on one chart: what was offered against what was achieved and completed (req/s), and
+ * TTFT p95 from the send and from the schedule (ms), per offered rate; the gap between the two TTFT
+ * lines is the wait before sending, the gap between offered and achieved the dropped arrivals.
+ */
+export function rateSweepChart(sweeps: readonly ReportSweep[]): ChartSpec {
+  const multi = sweeps.length > 1;
+  const values: Row[] = [];
+  for (const sweep of sweeps) {
+    for (const row of sweep.rows) {
+      const rate = offeredRateOf(row.label);
+      const open = row.open;
+      if (rate === null || open === null || open === undefined) continue;
+      const at = { scenario: sweep.scenario, rate };
+      values.push(
+        { ...at, panel: 'throughput (req/s)', series: 'offered', value: open.offeredPerSec },
+        { ...at, panel: 'throughput (req/s)', series: 'achieved (started)', value: open.achievedPerSec },
+        { ...at, panel: 'throughput (req/s)', series: 'completed', value: row.requestsPerSec },
+        { ...at, panel: 'latency (ms)', series: 'TTFT p95', value: row.ttft?.p95 ?? null },
+        { ...at, panel: 'latency (ms)', series: 'TTFT p95 from schedule', value: open.ttftSched?.p95 ?? null },
+        { ...at, panel: 'latency (ms)', series: 'E2E p95', value: row.e2e?.p95 ?? null },
+      );
+    }
+  }
+  const title = 'Throughput and latency vs offered rate';
+  return {
+    name: 'rate-sweep',
+    title,
+    spec: base(title, {
+      data: { values: values.filter((v) => v['value'] !== null) },
+      facet: { column: { field: 'panel', type: 'nominal', title: null, sort: ['throughput (req/s)', 'latency (ms)'] } },
+      spec: {
+        width: 260,
+        height: 200,
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'rate', type: 'quantitative', title: 'offered rate (req/s)', scale: { zero: false } },
+          y: { field: 'value', type: 'quantitative', title: null },
+          color: { field: 'series', type: 'nominal', title: null },
+          ...(multi ? { strokeDash: { field: 'scenario', type: 'nominal' } } : {}),
+          tooltip: [
+            { field: 'rate', type: 'quantitative', title: 'offered rate' },
+            { field: 'series', type: 'nominal' },
+            { field: 'value', type: 'quantitative', format: ',.2f' },
           ],
         },
       },

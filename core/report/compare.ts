@@ -23,7 +23,8 @@ import { loadShortfall, type OpenLoadRow } from '../metrics/load-delivery.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
 import { extremeSe, itlQuantileSe, meanSe, noiseBand, quantileSe, RELATIVE_FLOOR, sharePercentSe, throughputSe } from './compare-noise.js';
 import type { BreakdownKind } from './custom-metrics.js';
-import { buildReportData, type ReportData } from './report-data.js';
+import { offeredRateOf, rateOrder, type OpenRowFigures } from './rate-sweep-data.js';
+import { buildReportData, type ReportData, type ReportSweep } from './report-data.js';
 import { readResultsFile } from './results-file.js';
 
 /** One run as compare sees it. */
@@ -32,9 +33,12 @@ export interface CompareRun {
   source: string;
   script: string | null;
   model: string | null;
-  /** Level rows (scenario, level label, row), stage rows, and the whole run. */
-  levels: Array<{ scenario: string; label: string; users: number | null; row: RequestStatsRow }>;
-  stages: Array<{ scenario: string; label: string; row: RequestStatsRow }>;
+  /**
+   * Level rows (scenario, level label, row), stage rows, and the whole run. A rate-sweep row has `key`:
+   * its place in the sweep ('rate synchronous', 'rate 2 of 5'), since the rates are measured per run and differ.
+   */
+  levels: Array<{ scenario: string; label: string; users: number | null; row: RequestStatsRow; key?: string; order?: number; open?: OpenRowFigures | null }>;
+  stages: Array<{ scenario: string; label: string; row: RequestStatsRow; open?: OpenRowFigures | null }>;
   total: RequestStatsRow;
   saturation: string | null;
   capacityPerHour: number | null;
@@ -213,11 +217,12 @@ function fromReport(data: ReportData, label: string, source: string): CompareRun
     source,
     script: data.run.script === null ? null : basename(data.run.script),
     model: data.target.model,
-    levels: data.sweeps.flatMap((s) => s.rows.map((row) => ({ scenario: s.scenario, label: row.label, users: row.users, row }))),
-    stages: data.stages.map((row) => ({ scenario: row.tags['scenario'] ?? '', label: row.label, row })),
+    levels: data.sweeps.flatMap((s) => (s.axis === 'rate' ? rateLevels(s) : s.rows.map((row) => ({ scenario: s.scenario, label: row.label, users: row.users, row })))),
+    stages: data.stages.map((row) => ({ scenario: row.tags['scenario'] ?? '', label: row.label, row, open: row.open ?? null })),
     total: data.total,
     saturation: first === null ? null : first.saturation.reached ? first.saturation.label : null,
-    capacityPerHour: first?.capacity?.requestsPerHour ?? null,
+    // One wave of one request per user has no sustained rate, so no per-hour figure to compare.
+    capacityPerHour: first === null || first.singleWave ? null : (first.capacity?.requestsPerHour ?? null),
     load: data.load ?? [],
     timeScale: data.target.simulator === null ? null : (data.target.simulator.timeScale ?? 1),
     setup: setupOf(data),
@@ -245,6 +250,16 @@ export function compareSetups(runs: readonly CompareRun[]): SetupRow[] {
   return items.map((item) => {
     const values = runs.map((run) => run.setup?.find((s) => s.item === item)?.value ?? null);
     return { item, values, differs: new Set(values).size > 1 };
+  });
+}
+
+/** A rate sweep's rows keyed by their place: the measurement phases by name, the offered rates by rank. */
+function rateLevels(sweep: ReportSweep): CompareRun['levels'] {
+  const offered = sweep.rows.filter((r) => offeredRateOf(r.label) !== null);
+  return sweep.rows.map((row) => {
+    const rank = offered.indexOf(row);
+    const key = rank < 0 ? `rate ${row.label}` : `rate ${rank + 1} of ${offered.length}`;
+    return { scenario: sweep.scenario, label: row.label, users: null, row, key, order: rank < 0 ? rateOrder(row.label) : rank + 1, open: row.open ?? null };
   });
 }
 
@@ -303,10 +318,19 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
 
   // Levels match on their value; the scenario joins the key only when a run sweeps in several scenarios.
   const multiScenario = runs.some((r) => new Set(r.levels.map((l) => l.scenario)).size > 1);
-  const levelKey = (l: { scenario: string; label: string }): string => (multiScenario ? `${l.scenario} level ${l.label}` : `level ${l.label}`);
+  const levelKey = (l: { scenario: string; label: string; key?: string }): string => {
+    const own = l.key ?? `level ${l.label}`;
+    return multiScenario ? `${l.scenario} ${own}` : own;
+  };
   const stageKey = (s: { scenario: string; label: string }): string => `${s.scenario} stage ${s.label}`;
   const loadKey = (l: OpenLoadRow): string => (l.label === l.scenario ? `${l.scenario} load` : `${l.scenario} ${l.label} load`);
-  type Group = Comparison['groups'][number] & { rows: Array<RequestStatsRow | null>; load: Array<OpenLoadRow | null> };
+  type Group = Comparison['groups'][number] & {
+    rows: Array<RequestStatsRow | null>;
+    load: Array<OpenLoadRow | null>;
+    open: Array<OpenRowFigures | null>;
+    /** A rate-sweep row: the rate each run offered there. */
+    at: Array<string | null>;
+  };
   const groups = new Map<string, Group>();
   // Scenario rows only where a run has several (one scenario is the whole run); name and group rows within their scenario when scenarios differ.
   const scenarioRows = runs.some((r) => (r.breakdown ?? []).filter((b) => b.kind === 'scenario').length > 1);
@@ -316,17 +340,42 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
   const add = (key: string, kind: Group['kind'], level: number | null, runIndex: number, row: RequestStatsRow | null): void => {
     let group = groups.get(key);
     if (group === undefined) {
-      group = { group: key, kind, level, presentIn: runs.map(() => false), rows: runs.map(() => null), load: runs.map(() => null) };
+      group = {
+        group: key,
+        kind,
+        level,
+        presentIn: runs.map(() => false),
+        rows: runs.map(() => null),
+        load: runs.map(() => null),
+        open: runs.map(() => null),
+        at: runs.map(() => null),
+      };
       groups.set(key, group);
     }
     group.presentIn[runIndex] = true;
     if (row !== null) group.rows[runIndex] = row;
   };
   runs.forEach((run, i) => {
-    for (const l of run.levels) add(levelKey(l), 'level', l.users ?? (Number.isFinite(Number(l.label)) ? Number(l.label) : null), i, l.row);
-    if (run.levels.length === 0) for (const s of run.stages) add(stageKey(s), 'stage', null, i, s.row);
+    const attached = new Set<string>();
+    const attach = (key: string, scenario: string, tags: Record<string, string>, open: OpenRowFigures | null | undefined): void => {
+      if (open === null || open === undefined) return;
+      groups.get(key)!.open[i] = open;
+      if (open.phase === 'open') attached.add(`${scenario}\u0001${JSON.stringify(tags)}`);
+    };
+    for (const l of run.levels) {
+      add(levelKey(l), 'level', l.order ?? l.users ?? (Number.isFinite(Number(l.label)) ? Number(l.label) : null), i, l.row);
+      if (l.key !== undefined) groups.get(levelKey(l))!.at[i] = offeredRateOf(l.label) === null ? null : `at ${l.label} req/s`;
+      attach(levelKey(l), l.scenario, { rate: l.label }, l.open);
+    }
+    if (run.levels.length === 0)
+      for (const s of run.stages) {
+        add(stageKey(s), 'stage', null, i, s.row);
+        attach(stageKey(s), s.scenario, { stage: s.label }, s.open);
+      }
     for (const b of run.breakdown ?? []) if (b.kind !== 'scenario' || scenarioRows) add(breakdownKey(b), b.kind, null, i, b.row);
     for (const l of run.load ?? []) {
+      // Open-loop rows already compared within their rate or stage row.
+      if (attached.has(`${l.scenario}\u0001${JSON.stringify(l.tags)}`)) continue;
       add(loadKey(l), 'load', null, i, null);
       groups.get(loadKey(l))!.load[i] = l;
     }
@@ -357,11 +406,17 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
       }
       continue;
     }
+    const atNotes = group.at.some((a) => a !== null) ? group.at : undefined;
     for (const metric of COMPARE_METRICS) {
       const values = group.rows.map((row) => (row === null ? null : metric.get(row)));
       if (values.every((v) => v === null)) continue;
       const noise = group.rows.map((row) => (row === null || metric.noise === undefined ? null : metric.noise(row)));
-      rows.push(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn, noise));
+      rows.push(withNotes(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn, noise), atNotes));
+    }
+    for (const metric of OPEN_METRICS) {
+      const values = group.open.map((o) => (o === null ? null : metric.get(o)));
+      if (values.every((v) => v === null)) continue;
+      rows.push(withNotes(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn), atNotes));
     }
   }
 
@@ -425,7 +480,7 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
     version: 1,
     runs: runs.map((r) => ({ label: r.label, source: r.source, script: r.script, model: r.model })),
     warnings,
-    groups: ordered.map(({ rows: _rows, load: _load, ...g }) => g),
+    groups: ordered.map(({ rows: _rows, load: _load, open: _open, at: _at, ...g }) => g),
     headline,
     rows,
     setup: compareSetups(runs),
@@ -488,6 +543,20 @@ const LOAD_METRICS: ReadonlyArray<{ name: string; unit: Unit; direction: Directi
   { name: 'Delivered', unit: '%', direction: 'higher', get: (r) => (r.delivered === null ? null : r.delivered * 100) },
   { name: 'Dropped arrivals', unit: 'count', direction: 'lower', get: (r) => r.dropped },
 ];
+
+/** The figures compared per open-loop rate or stage row, beside the request figures. */
+const OPEN_METRICS: ReadonlyArray<{ name: string; unit: Unit; direction: Direction; get(open: OpenRowFigures): number | null }> = [
+  { name: 'Offered rate', unit: 'req/s', direction: 'none', get: (o) => o.offeredPerSec },
+  { name: 'Achieved rate', unit: 'req/s', direction: 'higher', get: (o) => o.achievedPerSec },
+  { name: 'Dropped arrivals', unit: 'count', direction: 'lower', get: (o) => o.dropped },
+  { name: 'SLOs met', unit: '%', direction: 'higher', get: (o) => (o.sloShare === null ? null : o.sloShare * 100) },
+  { name: 'TTFT p95 from schedule', unit: 'ms', direction: 'lower', get: (o) => o.ttftSched?.p95 ?? null },
+  { name: 'E2E p95 from schedule', unit: 'ms', direction: 'lower', get: (o) => o.e2eSched?.p95 ?? null },
+];
+
+function withNotes(out: CompareRow, notes: Array<string | null> | undefined): CompareRow {
+  return notes === undefined ? out : { ...out, notes: [...notes] };
+}
 
 const KIND_ORDER: readonly GroupKind[] = ['level', 'stage', 'scenario', 'name', 'group', 'load', 'total'];
 

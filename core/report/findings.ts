@@ -5,8 +5,10 @@
  * - throughput speedup of each level over the lowest one (the single-user
  *   level in a 1/2/5/10 sweep): req/s at the level ÷ req/s at the baseline,
  *   and scaling efficiency = speedup ÷ (users ÷ baseline users);
- * - batching speedup over sequential service: N requests × the single user's
- *   mean E2E latency, against the level's measured window for those N;
+ * - batching speedup over sequential service: the time N requests take one at
+ *   a time (N ÷ the single user's req/s) against the level's measured window
+ *   for those N; by construction the same figure as the level's throughput
+ *   speedup over the single user, so a level has one speedup;
  * - the saturation point: the first level after which throughput grows by
  *   less than `saturationGain` while E2E p50 keeps growing;
  * - the breaking point: the first level that fails a threshold applicable to
@@ -14,13 +16,21 @@
  *   failure share exceeds `failureLimit`, or an open-loop level that did not
  *   hold its offered rate (arrivals dropped or sent late: its figures describe
  *   a lighter load than the level's, so it is no evidence of capacity);
- * - capacity: requests (and output tokens) per hour at the highest level that
- *   met every threshold;
+ * - capacity: requests (and output tokens) per hour at the highest level
+ *   before the breaking point (every level up to it met every threshold), so
+ *   capacity and breaking point never contradict each other; for a single
+ *   wave (each user sends one request) there is no sustained rate, only the
+ *   wave's completion time;
+ * - on a rate axis (rate-sweep), a rate is also broken when the server fell
+ *   behind it (over-saturated: TTFT from the schedule grew through the rate),
+ *   or when fewer of its requests met the SLOs than the failure limit allows
+ *   (without a threshold on llm_goodput_ratio); a rate that dropped arrivals
+ *   because the client ran out of VUs says so, not that the server broke;
  * - what each level feels like to a user (expected wait, which use it suits).
  *
  * Pure functions of the rows: no clock, no I/O.
  */
-import { LLM_REQUEST_FAILED } from '../metrics/builtin.js';
+import { LLM_GOODPUT_RATIO, LLM_REQUEST_FAILED } from '../metrics/builtin.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
 import type { LevelThresholdCheck } from './level-thresholds.js';
 
@@ -29,6 +39,10 @@ export interface FindingsOptions {
   saturationGain?: number;
   /** Failure share past which a level is broken when no threshold covers failures (fraction, default 0.01). */
   failureLimit?: number;
+  /** What the level number counts: concurrent users (default) or an offered request rate (req/s). */
+  axis?: 'users' | 'rate';
+  /** Each user sent one request per level (iterationsPerVu 1): a level is one wave, not a sustained load. */
+  singleWave?: boolean;
 }
 
 export const DEFAULT_SATURATION_GAIN = 0.1;
@@ -49,6 +63,10 @@ export interface LevelInput {
   checks: readonly LevelThresholdCheck[];
   /** Open loop: why the level's load was not delivered (core/metrics/load-delivery.ts); null or absent when it was. */
   undelivered?: string | null;
+  /** Open loop: why the server fell behind the level's rate (over-saturated), or null / absent. */
+  serverBehind?: string | null;
+  /** Open loop: why the client, not the server, was short (too few VUs for the rate), or null / absent. */
+  clientShort?: string | null;
 }
 
 export interface ScalingPoint {
@@ -72,9 +90,9 @@ export interface BatchingSpeedup {
   label: string;
   users: number;
   requests: number;
-  /** Mean E2E at the single-user level, ms. */
-  singleUserE2eMs: number;
-  /** requests × singleUserE2eMs. */
+  /** Time per request at the single-user level: 1 ÷ its req/s, ms. */
+  singleUserMsPerRequest: number;
+  /** requests × singleUserMsPerRequest. */
   sequentialMs: number;
   /** The level's window: first start → last end, ms. */
   concurrentMs: number;
@@ -97,8 +115,11 @@ export interface Capacity {
   requestsPerSec: number;
   requestsPerHour: number;
   outputTokensPerHour: number;
-  /** 'thresholds': highest level meeting every applicable threshold; 'failures': no thresholds applied, highest level within the failure limit. */
+  /** 'thresholds': highest level before the first that failed an applicable threshold; 'failures': no thresholds applied, highest level before the first past the failure limit. */
   basis: 'thresholds' | 'failures';
+  /** The level's requests and window: what a single wave measured (N requests in T ms). */
+  requests: number;
+  windowMs: number | null;
 }
 
 export type ExperienceClass = 'interactive' | 'batch' | 'background';
@@ -125,6 +146,9 @@ export interface Findings {
   /** A threshold on llm_request_failed decided breaking (rather than failureLimit). */
   failureThreshold: boolean;
   experience: UserExperience[];
+  axis: 'users' | 'rate';
+  /** Each level was one wave of one request per user: no sustained rate or per-hour capacity follows from it. */
+  singleWave: boolean;
 }
 
 /** Findings over the levels of one sweep; null with no level that has a throughput. */
@@ -180,20 +204,25 @@ export function computeFindings(levels: readonly LevelInput[], options: Findings
     }
   }
 
+  const axis = options.axis ?? 'users';
   const failureThreshold = sorted.some((l) => l.checks.some((c) => c.key.startsWith(LLM_REQUEST_FAILED)));
-  const verdicts = sorted.map((level) => judgeLevel(level, failureThreshold, failureLimit));
+  const goodputThreshold = sorted.some((l) => l.checks.some((c) => c.key.startsWith(LLM_GOODPUT_RATIO)));
+  const verdicts = sorted.map((level) => judgeLevel(level, failureThreshold, failureLimit, axis === 'rate' && !goodputThreshold));
   let breaking: BreakingPoint | null = null;
+  let breakingIndex = sorted.length;
   for (let i = 0; i < sorted.length; i++) {
     if (verdicts[i]!.length > 0) {
+      breakingIndex = i;
       breaking = { label: sorted[i]!.label, users: sorted[i]!.users, reasons: verdicts[i]! };
       break;
     }
   }
+  // Capacity sits below the breaking point: a level above a broken one is no evidence of capacity.
   let capacity: Capacity | null = null;
   const anyThreshold = sorted.some((l) => l.checks.length > 0);
-  for (let i = sorted.length - 1; i >= 0; i--) {
+  for (let i = breakingIndex - 1; i >= 0; i--) {
     const level = sorted[i]!;
-    if (verdicts[i]!.length > 0 || (level.row.requestsPerSec ?? 0) <= 0) continue;
+    if ((level.row.requestsPerSec ?? 0) <= 0) continue;
     const rps = level.row.requestsPerSec ?? 0;
     capacity = {
       label: level.label,
@@ -202,21 +231,26 @@ export function computeFindings(levels: readonly LevelInput[], options: Findings
       requestsPerHour: rps * 3600,
       outputTokensPerHour: (level.row.outputTokensPerSec ?? 0) * 3600,
       basis: anyThreshold ? 'thresholds' : 'failures',
+      requests: level.row.successful,
+      windowMs: level.row.window?.durationMs ?? null,
     };
     break;
   }
 
+  // One speedup per level: sequential time is N ÷ the single user's throughput, so this equals the level's throughput speedup.
   let batching: BatchingSpeedup | null = null;
-  const single = sorted.find((l) => l.users === 1);
+  const single = axis === 'users' ? sorted.find((l) => l.users === 1) : undefined;
   const top = sorted[sorted.length - 1]!;
-  if (single !== undefined && top !== single && single.row.e2e !== null && top.row.window !== null && top.row.window.durationMs > 0) {
+  const singleRps = single?.row.requestsPerSec ?? 0;
+  if (single !== undefined && top !== single && singleRps > 0 && top.row.window !== null && top.row.window.durationMs > 0) {
     const requests = top.row.successful;
-    const sequentialMs = requests * single.row.e2e.avg;
+    const perRequestMs = 1000 / singleRps;
+    const sequentialMs = requests * perRequestMs;
     batching = {
       label: top.label,
       users: top.users,
       requests,
-      singleUserE2eMs: single.row.e2e.avg,
+      singleUserMsPerRequest: perRequestMs,
       sequentialMs,
       concurrentMs: top.row.window.durationMs,
       speedup: sequentialMs / top.row.window.durationMs,
@@ -235,18 +269,30 @@ export function computeFindings(levels: readonly LevelInput[], options: Findings
     failureLimit,
     failureThreshold,
     experience: sorted.map((l) => experienceOf(l)),
+    axis,
+    singleWave: options.singleWave === true,
   };
 }
 
-/** Why a level is broken (empty when it is not). */
-function judgeLevel(level: LevelInput, failureThreshold: boolean, failureLimit: number): string[] {
+/** Why a level is broken (empty when it is not). `sloRule`: judge the share of requests meeting the SLOs against the failure limit. */
+function judgeLevel(level: LevelInput, failureThreshold: boolean, failureLimit: number, sloRule: boolean): string[] {
   const reasons = level.checks.filter((c) => !c.ok).map((c) => `${c.key} ${c.source} (observed ${formatObserved(c.observed)})`);
-  if (level.undelivered !== undefined && level.undelivered !== null) reasons.push(`did not hold the offered rate: ${level.undelivered}`);
+  if (level.clientShort !== undefined && level.clientShort !== null) reasons.push(`the client, not the server, was short: ${level.clientShort}`);
+  else if (level.undelivered !== undefined && level.undelivered !== null) reasons.push(`did not hold the offered rate: ${level.undelivered}`);
+  if (level.serverBehind !== undefined && level.serverBehind !== null) reasons.push(`the server fell behind (over-saturated): ${level.serverBehind}`);
   if (!failureThreshold && level.row.requests > 0) {
     const share = level.row.failed / level.row.requests;
     if (share > failureLimit) reasons.push(`failures ${percent(share)} > ${percent(failureLimit)}`);
   }
+  const met = sloShare(level.row);
+  if (sloRule && met !== null && 1 - met > failureLimit) reasons.push(`SLOs met by ${percent(met)} of requests < ${percent(1 - failureLimit)}`);
   return reasons;
+}
+
+/** Share of a row's counted requests that succeeded and met every SLO (goodput × window ÷ requests); null without an SLO. */
+export function sloShare(row: RequestStatsRow): number | null {
+  if (row.goodputPerSec === null || row.window === null || row.requests === 0) return null;
+  return Math.min(1, (row.goodputPerSec * row.window.durationMs) / 1000 / row.requests);
 }
 
 /** Which use a level's latencies suit (rules stated in the report). */

@@ -28,6 +28,7 @@ import { hasServerFigures, serverSeries, serverWindowStats, type ServerSeriesPoi
 import type { ServerConfig } from '../telemetry/server-config.js';
 import type { ServerModel } from '../telemetry/server-probe.js';
 import { llmloadVersion } from './version.js';
+import { buildRateSweeps, openRowFigures, type OpenRowFigures } from './rate-sweep-data.js';
 
 /** A table row: the engine's statistics plus what the report adds. */
 export interface ReportRow extends RequestStatsRow {
@@ -37,6 +38,8 @@ export interface ReportRow extends RequestStatsRow {
   thresholdChecks: LevelThresholdCheck[];
   /** Server figures over the row's window, when /metrics was scraped. */
   server: ServerWindowStats | null;
+  /** Open-loop rows and rate-sweep phases: offered, achieved, dropped, latencies from the schedule, who kept up (rate-sweep-data.ts). */
+  open?: OpenRowFigures | null;
 }
 
 /** The levels of one concurrency (or rate) sweep scenario. */
@@ -176,12 +179,14 @@ export function buildReportData(results: RunResults): ReportData {
     const rows = sorted.map((stats) => toRow(stats, stats.tags[TAG_LEVEL] ?? '', thresholds === null ? [] : checkLevelThresholds(stats, stats.tags, thresholds)));
     const findings = computeFindings(
       rows.map((row) => ({ label: row.label, users: row.users ?? levelNumber(row.label), row, checks: row.thresholdChecks, undelivered: undeliveredOf(load, row) })),
+      { singleWave: isSingleWave(end?.options?.scenarios[scenario]) },
     );
     sweeps.push({ scenario, executor, axis: executor !== null && executor.includes('rate') ? 'rate' : 'users', rows, findings });
   }
+  sweeps.push(...buildRateSweeps(registry.groups('rate'), scenarios, thresholds, toRow, load, results.openLoop));
 
   const total = toRow(registry.total, 'all', []);
-  const stages = registry.groups('stage').map((s) => toRow(s, s.tags['stage'] ?? '', []));
+  const stages = registry.groups('stage').map((s) => ({ ...toRow(s, s.tags['stage'] ?? '', []), open: openRowFigures(s, load, results.openLoop) }));
   const scenarioRows = registry.groups('scenario').map((s) => toRow(s, s.tags[TAG_SCENARIO] ?? '', []));
 
   // Time series on the registry's own grid.
@@ -349,6 +354,15 @@ function undeliveredOf(load: readonly OpenLoadRow[], row: RequestStatsRow): stri
   const rate = row.tags[TAG_RATE] ?? row.tags[TAG_LEVEL];
   const match = own.find((l) => l.tags[TAG_RATE] !== undefined && l.tags[TAG_RATE] === rate) ?? (own.length === 1 && Object.keys(own[0]!.tags).length === 0 ? own[0] : undefined);
   return match?.shortfall ?? null;
+}
+
+/** A concurrency sweep whose users send one request each per level: a level is one wave, not a sustained load. */
+function isSingleWave(scenario: unknown): boolean {
+  if (scenario === null || typeof scenario !== 'object') return false;
+  const perLevel = (scenario as Record<string, unknown>)['perLevel'];
+  const perVu =
+    perLevel !== null && typeof perLevel === 'object' ? (perLevel as Record<string, unknown>)['iterationsPerVu'] : (scenario as Record<string, unknown>)['iterationsPerVu'];
+  return perVu === 1;
 }
 
 /** The failure share limit: an unfiltered llm_request_failed rate threshold, else "rate <= 1 %". */

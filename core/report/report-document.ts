@@ -18,6 +18,8 @@ import { fmtChange, fmtCount, fmtGiB, fmtMs, fmtRate, fmtShare, fmtSpeedup, fmtT
 import type { ReportData, ReportRow, ReportSweep } from './report-data.js';
 import { thresholdOutcome, thresholdVerdict } from '../thresholds/verdict-words.js';
 import { describeNotRun } from '../executors/not-run.js';
+import { highestRateFinding, openStageTable, rateSweepTable } from './rate-sweep-section.js';
+import { capacityBasis, levelLabel, serverQueueAdvice, singleWaveCapacity, timeoutAdvice } from './finding-text.js';
 
 /** `remake`: the `llmload report …` command for the footer, with paths from where the user stands (core/report/remake-command.ts). */
 export function buildReportDocument(data: ReportData, charts: readonly ChartSpec[], remake: string = `llmload report ${data.run.resultsFile}`): ReportDocument {
@@ -51,7 +53,7 @@ function axisName(sweep: ReportSweep): string {
 }
 
 export function levelName(sweep: ReportSweep, label: string): string {
-  return sweep.axis === 'rate' ? `${label} req/s` : `${label} ${label === '1' ? 'user' : 'users'}`;
+  return levelLabel(sweep, label);
 }
 
 export function verdict(data: ReportData): Block[] {
@@ -196,6 +198,10 @@ export function summaryTables(data: ReportData): Block[] {
   const out: Block[] = [h(2, 'Summary')];
   for (const sweep of data.sweeps) {
     if (data.sweeps.length > 1) out.push(h(3, `Scenario ${sweep.scenario}`));
+    if (sweep.axis === 'rate' && sweep.rows.some((r) => r.open !== null && r.open !== undefined)) {
+      out.push(...rateSweepTable(sweep, notRunLabels(data, sweep)));
+      continue;
+    }
     const notRun = notRunLabels(data, sweep).map((label) => [label, 'not run', ...SUMMARY_HEADER.slice(1).map(() => '-')]);
     out.push(table([axisName(sweep), ...SUMMARY_HEADER], [...sweep.rows.map((r) => [r.label, ...summaryCells(r)]), ...notRun]));
   }
@@ -207,6 +213,7 @@ export function summaryTables(data: ReportData): Block[] {
         data.stages.map((r) => [r.label, r.tags['scenario'] ?? '-', String(r.users ?? '-'), ...summaryCells(r)]),
       ),
     );
+    out.push(...openStageTable(data.stages));
   }
   if (data.scenarioRows.length > 1 || (data.sweeps.length === 0 && data.stages.length === 0)) {
     out.push(p('Per scenario:'));
@@ -245,9 +252,15 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
     section(bt.speedup >= 1.5 ? 'Continuous batching works' : 'Batching helps little');
     out.push(
       ul([
-        [b('Sequential (no batching): '), `${bt.requests} requests × ${fmtMs(bt.singleUserE2eMs)} (mean E2E at 1 user) = ${fmtMs(bt.sequentialMs)}`],
+        [
+          b('Sequential (no batching): '),
+          `${bt.requests} requests × ${fmtMs(bt.singleUserMsPerRequest)} per request (1 ÷ the ${fmtRate(f.baseline.requestsPerSec)} req/s measured at 1 user) = ${fmtMs(bt.sequentialMs)}`,
+        ],
         [b(`Concurrent (${levelName(sweep, bt.label)}): `), `${bt.requests} requests in ${fmtMs(bt.concurrentMs)}`],
-        [b(`Speedup: ${fmtSpeedup(bt.speedup)}`), ` faster with ${bt.users} concurrent users than one at a time.`],
+        [
+          b(`Speedup: ${fmtSpeedup(bt.speedup)}`),
+          ` faster with ${bt.users} concurrent users than one at a time: sequential time ÷ concurrent time, which is req/s at ${levelName(sweep, bt.label)} ÷ req/s at 1 user, the speedup in the table below.`,
+        ],
       ]),
     );
   }
@@ -326,20 +339,27 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
     );
   }
 
-  section('Capacity');
+  if (sweep.axis === 'rate') {
+    section('Highest rate that met the SLOs and thresholds');
+    out.push(...highestRateFinding(sweep, f));
+  } else section('Capacity');
   const cap = f.capacity;
-  if (cap !== null) {
+  if (sweep.axis === 'rate') {
+    // Said above, per rate.
+  } else if (cap !== null && f.singleWave) {
+    out.push(p(...singleWaveCapacity(sweep, f, cap)));
+  } else if (cap !== null) {
     out.push(
       p(
         b(`~${fmtCount(cap.requestsPerHour)} requests/hour`),
         ` (${fmtRate(cap.requestsPerSec)} req/s) and ~${fmtCount(cap.outputTokensPerHour)} output tokens/hour at ${levelName(sweep, cap.label)}, `,
-        cap.basis === 'thresholds' ? 'the highest level that met every threshold.' : `the highest level with failures within ${fmtShare(f.failureLimit)} (no thresholds were set).`,
-        f.peak.label !== cap.label && f.peak.requestsPerSec > cap.requestsPerSec
+        capacityBasis(sweep, f),
+        f.peak.label !== cap.label && f.peak.requestsPerSec > cap.requestsPerSec && f.peak.users < cap.users
           ? ` Throughput peaked lower down, at ${levelName(sweep, f.peak.label)}: ~${fmtCount(f.peak.requestsPerSec * 3600)} requests/hour (${fmtRate(f.peak.requestsPerSec)} req/s).`
           : '',
       ),
     );
-  } else out.push(p(b('No level qualified: '), 'every level failed a threshold or the failure limit.'));
+  } else out.push(p(b('No level qualified: '), `the lowest level, ${levelName(sweep, f.breaking?.label ?? f.baseline.label)}, already failed a threshold or the failure limit.`));
 
   section(`Latency vs ${axis === 'rate' ? 'rate' : 'concurrency'}`);
   const firstRow = sweep.rows[0]!;
@@ -380,12 +400,13 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
     section('Server side');
     out.push(
       table(
-        [axis, 'prefix-cache hit rate', 'KV cache max', 'KV cache mean', 'running max', 'waiting max', 'preemptions', 'scrapes'],
+        [axis, 'prefix-cache hit rate', 'cached input (usage)', 'KV cache max', 'KV cache mean', 'running max', 'waiting max', 'preemptions', 'scrapes'],
         serverRows.map((r) => {
           const s = r.server!;
           return [
             r.label,
             fmtShare(s.prefixCacheHitRate),
+            r.inputTokens > 0 ? fmtShare(r.cachedTokens / r.inputTokens) : '-',
             fmtShare(s.kvUsageMax),
             fmtShare(s.kvUsageMean),
             num(s.runningMax),
@@ -397,7 +418,12 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
       ),
     );
     out.push(
-      p("From the server's /metrics: hit rate = Δ prefix_cache_hits ÷ Δ prefix_cache_queries over the level; KV-cache usage and queue depths from the scrapes inside the level."),
+      p(
+        "From the server's /metrics: prefix-cache hit rate = Δ prefix_cache_hits ÷ Δ prefix_cache_queries over the level's window (tokens in whole KV blocks the scheduler looked up, every request the server handled then, including lookups repeated when a request is rescheduled); ",
+        "cached input (usage) = cached prompt tokens the server reported in each successful response's usage (prompt_tokens_details.cached_tokens) ÷ prompt tokens, over this level's requests. ",
+        'The two count different things over different sets, so they differ; where the server reports no cached tokens in usage the second reads 0 %. ',
+        'KV-cache usage and queue depths from the scrapes inside the level.',
+      ),
     );
   }
   return out;
@@ -448,34 +474,36 @@ function recommendations(data: ReportData): Block[] {
   const cap = f.capacity;
   const sat = f.saturation;
   if (cap !== null) {
-    const peakOk =
-      f.peak.label !== cap.label && f.peak.requestsPerSec > cap.requestsPerSec && (sweep.rows.find((r) => r.label === f.peak.label)?.thresholdChecks.every((x) => x.ok) ?? false);
-    items.push([
-      b('Expected capacity: '),
-      peakOk
-        ? `~${fmtRate(f.peak.requestsPerSec)} req/s sustained at ${levelName(sweep, f.peak.label)} (~${fmtCount(f.peak.requestsPerSec * 3600)} requests/hour); ${levelName(sweep, cap.label)}, the highest level that met every threshold, gives ${fmtRate(cap.requestsPerSec)} req/s.`
-        : `~${fmtRate(cap.requestsPerSec)} req/s sustained at ${levelName(sweep, cap.label)}, ~${fmtCount(cap.requestsPerHour)} requests/hour at full load.`,
-    ]);
+    // A peak below the capacity level (throughput fell above it) is the better operating point; one past the breaking point is not.
+    const peakOk = f.peak.label !== cap.label && f.peak.requestsPerSec > cap.requestsPerSec && f.peak.users < cap.users;
+    if (f.singleWave) items.push([b('Measured, not sustained: '), ...singleWaveCapacity(sweep, f, cap)]);
+    else
+      items.push([
+        b('Expected capacity: '),
+        peakOk
+          ? `~${fmtRate(f.peak.requestsPerSec)} req/s sustained at ${levelName(sweep, f.peak.label)} (~${fmtCount(f.peak.requestsPerSec * 3600)} requests/hour); ${levelName(sweep, cap.label)}, ${capacityBasis(sweep, f).replace(/\.$/, '')}, gives ${fmtRate(cap.requestsPerSec)} req/s.`
+          : `~${fmtRate(cap.requestsPerSec)} req/s sustained at ${levelName(sweep, cap.label)} (~${fmtCount(cap.requestsPerHour)} requests/hour), ${capacityBasis(sweep, f)}`,
+      ]);
   }
-  const interactive = f.experience.filter((e) => e.suits === 'interactive');
+  // Advice stays below the breaking point: a level that broke is no operating point.
+  const sound = (users: number): boolean => f.breaking === null || users < f.breaking.users;
+  const interactive = f.experience.filter((e) => e.suits === 'interactive' && sound(e.users));
   if (interactive.length > 0) {
     const last = interactive[interactive.length - 1]!;
-    items.push([b('Interactive use: '), `keep concurrency at or below ${levelName(sweep, last.label)} (TTFT p95 ${fmtMs(last.ttftP95Ms)}, E2E p95 ${fmtMs(last.e2eP95Ms)}).`]);
+    items.push([
+      b('Interactive use: '),
+      `keep ${sweep.axis === 'rate' ? 'the request rate' : 'concurrency'} at or below ${levelName(sweep, last.label)} (TTFT p95 ${fmtMs(last.ttftP95Ms)}, E2E p95 ${fmtMs(last.e2eP95Ms)}).`,
+    ]);
   }
-  const bestThroughput = sat.reached ? sat.label : f.peak.label;
+  const bestThroughput = sat.reached && sound(sat.users) ? sat.label : sound(f.peak.users) ? f.peak.label : (cap?.label ?? f.baseline.label);
   items.push([
     b('Batch use: '),
-    `run at ${levelName(sweep, bestThroughput)} to get the most throughput${sat.reached ? '; more load than that adds latency, not throughput' : ''}.`,
+    `run at ${levelName(sweep, bestThroughput)} to get the most throughput${sat.reached && bestThroughput === sat.label ? '; more load than that adds latency, not throughput' : ''}.`,
   ]);
   const queueAt = sat.reached ? sat.label : (cap?.label ?? f.peak.label);
-  const queueRow = sweep.rows.find((r) => r.label === queueAt);
-  const p99 = Math.max(...sweep.rows.map((r) => r.e2e?.p99 ?? 0));
-  items.push([
-    b('Queue management: '),
-    `queue requests beyond ${levelName(sweep, queueAt)} in front of the server, and set client timeouts to at least ${fmtMs(Math.ceil((2 * p99) / 1000) * 1000)} (twice the highest E2E p99 measured${queueRow?.e2e ? `, ${fmtMs(p99)}` : ''}).`,
-  ]);
+  items.push([b('Queue management: '), `queue requests beyond ${levelName(sweep, queueAt)} in front of the server${timeoutAdvice(sweep)}.`]);
   if (f.breaking !== null) items.push([b('Stay below the breaking point: '), `${levelName(sweep, f.breaking.label)} failed (${f.breaking.reasons[0] ?? ''}).`]);
-  if (!sat.reached && f.scaling.length > 1)
+  if (!sat.reached && f.breaking === null && f.scaling.length > 1)
     items.push([b('Test further: '), `throughput was still growing at ${levelName(sweep, f.scaling[f.scaling.length - 1]!.label)}; add higher levels to find the limit.`]);
   const server = data.server?.overall;
   if (server !== null && server !== undefined) {
@@ -485,10 +513,11 @@ function recommendations(data: ReportData): Block[] {
     if (server.prefixCacheHitRate !== null && server.prefixCacheHitRate >= 0.5) {
       items.push([
         b('Prefix cache: '),
-        `${fmtShare(server.prefixCacheHitRate)} of prompt tokens came from the prefix cache; vary prompts to measure a workload without that help.`,
+        `the server's prefix-cache hit rate was ${fmtShare(server.prefixCacheHitRate)} (its /metrics block hits ÷ queries over the run); vary prompts to measure a workload without that help.`,
       ]);
     }
-    if ((server.waitingMax ?? 0) > 0) items.push([b('Server queue: '), `up to ${num(server.waitingMax)} requests waited at the server: its batch limit was reached.`]);
+    const queue = serverQueueAdvice(data.server?.series ?? [], server);
+    if (queue !== null) items.push([b('Server queue: '), queue]);
   }
   out.push(ol(items));
 

@@ -16,9 +16,11 @@ import { ErrorCode, LlmloadError } from '../errors.js';
 import { CHECKS, TAG_CHECK } from '../metrics/builtin.js';
 import { addHealthToRegistry, isHealthReading, LoadGeneratorTracker } from '../metrics/load-generator.js';
 import { MetricsRegistry } from '../metrics/registry.js';
+import type { GoodputSlo } from '../metrics/request-stats.js';
 import type { MetricType } from '../metrics/types.js';
 import { CustomMetricsCollector } from './custom-metrics.js';
 import { REPORT_GROUPS, TokensPerSecondCollector } from './group-rows.js';
+import { OpenLoopDigest } from './open-loop-digest.js';
 import { RecordDigest } from './record-digest.js';
 import type { RunEnd } from './run-end.js';
 
@@ -48,6 +50,8 @@ export interface RunResults {
   tokensPerSec: TokensPerSecondCollector;
   /** The script's own metrics, overall and per row (core/report/custom-metrics.ts). */
   customMetrics: CustomMetricsCollector;
+  /** Open-loop rows' latencies from the schedule and their over-saturation points. */
+  openLoop: OpenLoopDigest;
 }
 
 const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', 'trend']);
@@ -64,12 +68,15 @@ export function resultsFileOf(path: string): string {
 
 /** Read and account a whole results file. Throws LL_ERR_INPUT_FILE naming the file and line on a bad line. */
 export async function readResultsFile(path: string): Promise<RunResults> {
-  // The report's rows add one per group() path to the engine's (core/report/group-rows.ts).
-  const registry = new MetricsRegistry({ groups: REPORT_GROUPS });
+  // Made at the first line after the meta line, which carries the run's goodput SLOs; the report's
+  // rows add one per group() path to the engine's (core/report/group-rows.ts).
+  let registry: MetricsRegistry | null = null;
+  const registryOf = (): MetricsRegistry => (registry ??= new MetricsRegistry({ groups: REPORT_GROUPS, goodput: sloOf(meta) }));
   const digest = new RecordDigest();
   const tokensPerSec = new TokensPerSecondCollector();
   const customMetrics = new CustomMetricsCollector();
   const loadGenerator = new LoadGeneratorTracker();
+  const openLoop = new OpenLoopDigest();
   let meta: ResultsMeta | null = null;
   let end: RunEnd | null = null;
   let requests = 0;
@@ -98,15 +105,17 @@ export async function readResultsFile(path: string): Promise<RunResults> {
       }
       if (value === null || typeof value !== 'object') throw bad(path, lineNo, 'expected a JSON object');
       const type = (value as { type?: unknown }).type;
+      if (type !== 'meta') registryOf();
       switch (type) {
         case 'request': {
           const record = value as RequestRecord;
           if (typeof record.startedAt !== 'number' || typeof record.tags !== 'object' || record.tags === null || !Array.isArray(record.itlMs)) {
             throw bad(path, lineNo, 'a request line needs startedAt, tags and itlMs');
           }
-          registry.addRecord(record);
+          registryOf().addRecord(record);
           digest.add(record);
           tokensPerSec.add(record);
+          openLoop.add(record);
           if (record.arrival !== undefined && record.excluded === undefined) loadGenerator.addDispatchLag(record.tags, record.startedAt - record.scheduledAt);
           requests++;
           break;
@@ -118,10 +127,10 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           }
           const tags = (sample.tags !== null && typeof sample.tags === 'object' ? sample.tags : {}) as Record<string, string>;
           // As the controller does (core/run/live-metrics.ts): checks feed the check table.
-          if (sample.metric === CHECKS) registry.addCheck(tags[TAG_CHECK] ?? '', sample.value !== 0, tags);
+          if (sample.metric === CHECKS) registryOf().addCheck(tags[TAG_CHECK] ?? '', sample.value !== 0, tags);
           else {
             try {
-              registry.addSample(sample.metric, sample.metricType as MetricType, sample.value, tags, sample.isTime === true);
+              registryOf().addSample(sample.metric, sample.metricType as MetricType, sample.value, tags, sample.isTime === true);
             } catch (error) {
               throw bad(path, lineNo, (error as Error).message);
             }
@@ -133,7 +142,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
         case 'health': {
           if (!isHealthReading(value)) throw bad(path, lineNo, 'a health line needs source, at, tags, delayP99Ms, delayMaxMs, utilization, tokenGaps and coalesced');
           // As the controller does (core/run/live-metrics.ts addHealth), with the tags it wrote.
-          addHealthToRegistry(registry, value);
+          addHealthToRegistry(registryOf(), value);
           loadGenerator.add(value);
           break;
         }
@@ -161,7 +170,13 @@ export async function readResultsFile(path: string): Promise<RunResults> {
       hint: 'Pass the file written by `llmload run --out json=FILE`, or results.ndjson from a report folder.',
     });
   }
-  return { path, meta, end, registry, digest, requests, samples, loadGenerator, tokensPerSec, customMetrics };
+  return { path, meta, end, registry: registryOf(), digest, requests, samples, loadGenerator, tokensPerSec, customMetrics, openLoop };
+}
+
+/** The goodput SLOs the meta line recorded; null when the run had none (or the file predates them). */
+function sloOf(meta: ResultsMeta | null): GoodputSlo | null {
+  const slo = meta?.['slo'];
+  return slo !== null && typeof slo === 'object' ? { ...(slo as GoodputSlo) } : null;
 }
 
 function bad(path: string, line: number, what: string): LlmloadError {

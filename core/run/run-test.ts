@@ -154,7 +154,14 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const results =
       outputs.json === undefined
         ? undefined
-        : new ResultsWriter(outputs.json, { script: bundle.scriptPath, target: target.displayUrl, model: target.model ?? null, startedAt: new Date().toISOString() });
+        : new ResultsWriter(outputs.json, {
+            script: bundle.scriptPath,
+            target: target.displayUrl,
+            model: target.model ?? null,
+            startedAt: new Date().toISOString(),
+            // The goodput SLOs, so a report re-made from the file counts goodput as the run did.
+            slo: options.slo === null ? null : { ...options.slo },
+          });
     // What the server says about itself (/v1/models, /metrics before, during and after), for the report.
     const probe = results === undefined ? undefined : await ServerProbe.start(target.worker, { intervalMs: probeIntervalMs(target.simulator) });
     emptyReportDir = undefined;

@@ -59,13 +59,15 @@ test("speedup over the single-user level and scaling efficiency: seed 000's 1.75
   assert.equal(f.peak.label, '10');
 });
 
-test('batching speedup: N requests x single-user mean E2E against the top level window', () => {
+test("batching speedup: N requests at the single user's req/s against the top level window, the same figure as the throughput speedup", () => {
   const f = computeFindings(seed000)!;
-  // 10 requests × 25.1 s = 251 s sequential; the 10-user level's window is 10 / 0.15 = 66.7 s.
+  // 10 requests ÷ 0.04 req/s = 250 s one at a time; the 10-user level's window is 10 / 0.15 = 66.7 s.
   assert.is(f.batching!.requests, 10);
-  assert.is(f.batching!.sequentialMs, 251_000);
+  assert.is(round(f.batching!.sequentialMs, 3), 250_000);
   assert.is(round(f.batching!.concurrentMs, 1), 66_666.7);
-  assert.is(round(f.batching!.speedup, 3), 3.765);
+  assert.is(round(f.batching!.speedup, 4), 3.75);
+  // One speedup per level, one definition: the batching figure equals the scaling table's at that level.
+  assert.is(round(f.batching!.speedup, 9), round(f.scaling[3]!.speedup, 9));
 });
 
 test('saturation: not reached while each step still adds at least 10 % throughput', () => {
@@ -130,6 +132,62 @@ test('user experience classes: interactive, batch, background', () => {
     ['interactive', 'interactive', 'batch', 'background'],
     "seed 000's table: 25-28 s interactive, 45 s batch, 65 s background",
   );
+});
+
+test('capacity sits below the breaking point: a higher level that passed again is not capacity', () => {
+  // Level 5 breaks; level 10 passes its thresholds again (a lucky run): capacity stays at 2, below the breaking point.
+  const fail: LevelThresholdCheck = { key: 'llm_ttft', source: 'p(95)<2000', observed: 2500, ok: false, noData: false, basis: 'level' };
+  const pass: LevelThresholdCheck = { ...fail, observed: 900, ok: true };
+  const f = computeFindings([level(1, 1, 100, {}, [pass]), level(2, 2, 110, {}, [pass]), level(5, 4, 300, {}, [fail]), level(10, 6, 400, {}, [pass])])!;
+  assert.is(f.breaking!.label, '5');
+  assert.is(f.capacity!.label, '2');
+  assert.ok(f.capacity!.users < f.breaking!.users);
+});
+
+test('a single wave keeps what it measured (requests and window) and says it is one', () => {
+  const f = computeFindings(seed000, { singleWave: true })!;
+  assert.is(f.singleWave, true);
+  assert.is(f.capacity!.requests, 10);
+  assert.is(round(f.capacity!.windowMs!, 1), 66_666.7);
+  assert.is(computeFindings(seed000)!.singleWave, false);
+});
+
+test('rate axis: no batching comparison (a 1 req/s rate is not a single user), over-saturation and a short client break a rate', () => {
+  const rate = (r: number, extra: Partial<LevelInput> = {}): LevelInput => ({ ...level(r, r * 0.98, 100), ...extra });
+  const f = computeFindings(
+    [
+      rate(1),
+      rate(2),
+      rate(4, { serverBehind: 'TTFT from the schedule grew from 40 ms to 400 ms (+90 ms per second)' }),
+      rate(8, { clientShort: '12 of 155 arrivals were dropped because all 4 VUs (maxVUs) were busy', undelivered: '12 of 155 arrivals (7.7 %) were dropped' }),
+    ],
+    { axis: 'rate' },
+  )!;
+  assert.is(f.batching, null);
+  assert.is(f.axis, 'rate');
+  assert.equal(f.breaking!.reasons, ['the server fell behind (over-saturated): TTFT from the schedule grew from 40 ms to 400 ms (+90 ms per second)']);
+  assert.is(f.capacity!.label, '2');
+  const client = computeFindings([rate(1), rate(8, { clientShort: 'all 4 VUs (maxVUs) were busy', undelivered: 'dropped' })], { axis: 'rate' })!;
+  assert.equal(client.breaking!.reasons, ['the client, not the server, was short: all 4 VUs (maxVUs) were busy']);
+});
+
+test('rate axis: a rate where fewer requests met the SLOs than the failure limit allows is broken, unless a goodput threshold decides', () => {
+  // goodput 0.9 req/s of 1 req/s over a 1 s window: 90 % met the SLOs.
+  const lvl = (r: number, goodput: number): LevelInput =>
+    level(r, r, 100, { goodputPerSec: goodput, window: { startMs: 0, endMs: 1000, durationMs: 1000 }, requests: r, successful: r });
+  const f = computeFindings([lvl(10, 10), lvl(20, 18)], { axis: 'rate' })!;
+  assert.equal(f.breaking!.reasons, ['SLOs met by 90% of requests < 99%']);
+  assert.is(f.capacity!.label, '10');
+  const goodput: LevelThresholdCheck = { key: 'llm_goodput_ratio', source: 'rate>0.5', observed: 0.9, ok: true, noData: false, basis: 'level' };
+  const decided = computeFindings(
+    [
+      { ...lvl(10, 10), checks: [goodput] },
+      { ...lvl(20, 18), checks: [goodput] },
+    ],
+    { axis: 'rate' },
+  )!;
+  assert.is(decided.breaking, null);
+  assert.is(computeFindings([lvl(10, 10), lvl(20, 18)])!.breaking, null, 'on a users axis the SLO share is not a breaking rule');
 });
 
 test('no level with requests gives no findings', () => {

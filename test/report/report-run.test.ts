@@ -13,6 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ReportData } from '../../core/report/report-data.js';
 import { compileVegaLite } from '../../core/report/render-svg.js';
+import { shortDuration } from '../../core/outputs/humanize.js';
 import { fixture, runCli, type CliRun } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmload-report-'));
@@ -124,9 +125,19 @@ test('key findings agree with the table: speedup = req/s ÷ req/s at 1 user, eff
   assert.ok(f.saturation.reached && f.saturation.label === '8', 'a batch cap of 8 sequences saturates at 8 users');
   assert.match(md, '### 1. Continuous batching works');
   assert.match(md, `**Speedup: ${f.batching!.speedup.toFixed(2)}×**`);
+  // One speedup per level: the batching figure is the scaling table's speedup at the top level.
+  assert.is(f.batching!.speedup.toFixed(2), rows[3]![3]!.replace('×', ''));
   assert.match(md, '**None within the tested range:** every level met every threshold that applies to it.');
-  assert.match(md, `**~${Math.round(f.capacity!.requestsPerHour).toLocaleString('en-US')} requests/hour**`);
+  // iterationsPerVu 1: each level is one wave, so the report says what it measured and claims no sustained rate.
+  assert.ok(f.singleWave);
+  assert.match(md, `**${f.capacity!.requests} requests in ${shortDuration(f.capacity!.windowMs!)}** at 16 users`);
+  assert.match(md, 'One wave is not a sustained rate');
+  assert.not.match(md, /\d requests\/hour/);
+  assert.not.match(md, 'sustained at');
   assert.match(md, '| Concurrency | Expected wait (E2E p50) | E2E p95 | TTFT p95 | Acceptable for |');
+  // The server's prefix-cache hit rate and the usage's cached input side by side, each defined, and why they differ.
+  assert.match(md, '| prefix-cache hit rate | cached input (usage) |');
+  assert.match(md, 'The two count different things over different sets');
   assert.match(md, '## Sample responses');
 });
 
