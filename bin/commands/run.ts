@@ -22,6 +22,8 @@ interface RunArgs {
   workers?: number;
   'sim-preset'?: string;
   'time-scale'?: number;
+  dcgm?: string[];
+  'nvidia-smi'?: boolean;
 }
 
 export function runCommand(io: CliIo, setExit: (code: number) => void): CommandModule<object, RunArgs> {
@@ -69,6 +71,8 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core). Example: --workers 2' })
         .option('sim-preset', { type: 'string', describe: 'Preset of the built-in simulator used when no URL is given. Example: --sim-preset qwen14b-awq' })
         .option('time-scale', { type: 'number', describe: 'Run the built-in simulator this many times faster than real time. Example: --time-scale 10' })
+        .option('dcgm', { type: 'string', array: true, describe: 'Read GPU telemetry from a DCGM exporter (repeatable; adds to options.telemetry.dcgm). Example: --dcgm http://gpu-node:9400/metrics' })
+        .option('nvidia-smi', { type: 'boolean', describe: 'Read GPU telemetry from nvidia-smi on this machine (options.telemetry.nvidiaSmi). Example: --nvidia-smi' })
         .check((args) => {
           // yargs turns `--report DIR --no-report` into ['DIR', false], which would be written as a folder named "DIR,false".
           const report = args.report as unknown;
@@ -107,6 +111,8 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       if (args.workers !== undefined) request.workers = args.workers;
       if (args['sim-preset'] !== undefined) request.simPreset = args['sim-preset'];
       if (args['time-scale'] !== undefined) request.timeScale = args['time-scale'];
+      if (args.dcgm !== undefined && args.dcgm.length > 0) request.dcgm = args.dcgm;
+      if (args['nvidia-smi'] !== undefined) request.nvidiaSmi = args['nvidia-smi'];
       setExit(await runTest(request, io));
     },
   };

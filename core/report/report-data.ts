@@ -25,6 +25,7 @@ import type { MachineInfo, OptionsDigest } from './run-end.js';
 import { hasServerFigures, serverSeries, serverWindowStats, type ServerSeriesPoint, type ServerWindowStats } from '../telemetry/server-metrics.js';
 import type { ServerModel } from '../telemetry/server-probe.js';
 import { llmloadVersion } from './version.js';
+import { buildGpuReport, type GpuReportData } from './gpu-data.js';
 
 /** A table row: the engine's statistics plus what the report adds. */
 export interface ReportRow extends RequestStatsRow {
@@ -131,6 +132,8 @@ export interface ReportData {
   loadShortfall: string | null;
   /** The load generator's health per run and row, and whether it was the bottleneck; null without health lines. */
   loadGenerator: LoadGeneratorSummary | null;
+  /** GPU telemetry per row (core/report/gpu-data.ts); null (or absent in older report.json) when the run read none. */
+  gpu?: GpuReportData | null;
 }
 
 /** Most groups given a distribution chart. */
@@ -310,6 +313,7 @@ export function buildReportData(results: RunResults): ReportData {
     load,
     loadShortfall: loadShortfall(load),
     loadGenerator: results.loadGenerator.summary(),
+    gpu: buildGpuReport(end?.gpu, { total, sweeps, stages, scenarioRows }, origin),
   };
 }
 

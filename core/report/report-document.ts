@@ -17,6 +17,7 @@ import { fmtChange, fmtCount, fmtGiB, fmtMs, fmtRate, fmtShare, fmtSpeedup, fmtT
 import type { ReportData, ReportRow, ReportSweep } from './report-data.js';
 import { thresholdOutcome, thresholdVerdict } from '../thresholds/verdict-words.js';
 import { describeNotRun } from '../executors/not-run.js';
+import { gpuEnvironmentRows, gpuSection } from './gpu-section.js';
 
 export function buildReportDocument(data: ReportData, charts: readonly ChartSpec[]): ReportDocument {
   const blocks: Block[] = [h(1, data.title)];
@@ -24,6 +25,7 @@ export function buildReportDocument(data: ReportData, charts: readonly ChartSpec
   blocks.push(...environment(data));
   blocks.push(...summaryTables(data));
   for (const sweep of data.sweeps) blocks.push(...keyFindings(data, sweep));
+  blocks.push(...gpuSection(data));
   blocks.push(...recommendations(data));
   blocks.push(...thresholdsSection(data));
   blocks.push(...checksSection(data));
@@ -109,6 +111,7 @@ function environment(data: ReportData): Block[] {
       `timeout ${fmtMs(data.options.request.timeoutMs)}, stall timeout ${fmtMs(data.options.request.stallTimeoutMs)}, ${data.options.request.stream ? 'streaming' : 'not streaming'}`,
     ]);
   }
+  rows.push(...gpuEnvironmentRows(data));
   rows.push(['llmload', data.run.llmloadVersion]);
   if (data.machine !== null) {
     const m = data.machine;
