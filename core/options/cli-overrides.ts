@@ -113,7 +113,8 @@ export function applyCliOverrides(scriptOptions: unknown, flags: CliFlags): unkn
       const before = current['dcgm'];
       telemetry['dcgm'] = [...(typeof before === 'string' ? [before] : Array.isArray(before) ? (before as unknown[]) : []), ...dcgm];
     }
-    if (flags.nvidiaSmi !== undefined) telemetry['nvidiaSmi'] = flags.nvidiaSmi;
+    // --nvidia-smi keeps the script's own nvidia-smi settings (command, interval) when it has them.
+    if (flags.nvidiaSmi !== undefined && !(flags.nvidiaSmi && isPlainObject(current['nvidiaSmi']))) telemetry['nvidiaSmi'] = flags.nvidiaSmi;
     mergeInto(merged, 'telemetry', telemetry);
   }
   return merged;
