@@ -71,7 +71,11 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core). Example: --workers 2' })
         .option('sim-preset', { type: 'string', describe: 'Preset of the built-in simulator used when no URL is given. Example: --sim-preset qwen14b-awq' })
         .option('time-scale', { type: 'number', describe: 'Run the built-in simulator this many times faster than real time. Example: --time-scale 10' })
-        .option('dcgm', { type: 'string', array: true, describe: 'Read GPU telemetry from a DCGM exporter (repeatable; adds to options.telemetry.dcgm). Example: --dcgm http://gpu-node:9400/metrics' })
+        .option('dcgm', {
+          type: 'string',
+          array: true,
+          describe: 'Read GPU telemetry from a DCGM exporter (repeatable; adds to options.telemetry.dcgm). Example: --dcgm http://gpu-node:9400/metrics',
+        })
         .option('nvidia-smi', { type: 'boolean', describe: 'Read GPU telemetry from nvidia-smi on this machine (options.telemetry.nvidiaSmi). Example: --nvidia-smi' })
         .check((args) => {
           // yargs turns `--report DIR --no-report` into ['DIR', false], which would be written as a folder named "DIR,false".

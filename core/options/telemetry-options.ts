@@ -69,7 +69,13 @@ export const telemetrySchema: JsonSchema = {
           type: 'object',
           additionalProperties: false,
           properties: {
-            command: { type: ['string', 'array'], items: nonEmptyStringSchema, minLength: 1, minItems: 1, expected: 'a command like "nvidia-smi" or ["ssh", "gpu-host", "nvidia-smi"]' },
+            command: {
+              type: ['string', 'array'],
+              items: nonEmptyStringSchema,
+              minLength: 1,
+              minItems: 1,
+              expected: 'a command like "nvidia-smi" or ["ssh", "gpu-host", "nvidia-smi"]',
+            },
             intervalMs: intervalSchema,
           },
         },

@@ -19,7 +19,12 @@ export function gpuSection(data: ReportData): Block[] {
   const rowName = (r: GpuReportRow): string =>
     r.kind === 'all' ? 'all' : r.kind === 'level' ? `level ${r.label}` : r.kind === 'stage' ? `stage ${r.label}` : `scenario ${r.label}`;
   out.push(
-    p(`${gpu.devices.map((d) => `${d.count} × ${d.model}`).join(', ')}; readings from ${gpu.sources.filter((s) => s.readings > 0).map((s) => `${s.kind} (${s.where})`).join(', ')}.`),
+    p(
+      `${gpu.devices.map((d) => `${d.count} × ${d.model}`).join(', ')}; readings from ${gpu.sources
+        .filter((s) => s.readings > 0)
+        .map((s) => `${s.kind} (${s.where})`)
+        .join(', ')}.`,
+    ),
   );
   out.push(
     table(
@@ -51,7 +56,13 @@ export function gpuSection(data: ReportData): Block[] {
         '.',
     ),
   );
-  if (gpu.counterResets > 0) out.push(note(b('Energy counter reset: '), `the counter went back ${gpu.counterResets} ${gpu.counterResets === 1 ? 'time' : 'times'} during the run; the value after a reset was counted from zero.`));
+  if (gpu.counterResets > 0)
+    out.push(
+      note(
+        b('Energy counter reset: '),
+        `the counter went back ${gpu.counterResets} ${gpu.counterResets === 1 ? 'time' : 'times'} during the run; the value after a reset was counted from zero.`,
+      ),
+    );
   if (gpu.notes.length > 0) out.push(note('GPU telemetry: ', gpu.notes.join('; '), '.'));
   return out;
 }

@@ -35,7 +35,8 @@ export function gpuTelemetryConfig(t: ResolvedTelemetry, target: TelemetryTarget
   if (sim !== undefined && config.http.some((h) => h.kind !== 'simulator')) config.clockScale = 1;
   if (t.nvidiaSmi === 'auto') {
     if (config.http.length === 0 && isLocal(target.baseUrl)) config.nvidiaSmi = { command: ['nvidia-smi'], intervalMs: 500, auto: true };
-    else if (config.http.length === 0) config.off = 'no GPU source configured for a remote target; set telemetry.dcgm to read a DCGM exporter, or telemetry.nvidiaSmi.command to run nvidia-smi there';
+    else if (config.http.length === 0)
+      config.off = 'no GPU source configured for a remote target; set telemetry.dcgm to read a DCGM exporter, or telemetry.nvidiaSmi.command to run nvidia-smi there';
   } else if (t.nvidiaSmi !== false) {
     config.nvidiaSmi = { command: [...t.nvidiaSmi.command], intervalMs: t.nvidiaSmi.intervalMs, auto: false };
   }

@@ -128,7 +128,7 @@ export class NvidiaSmiSource {
     child.on('exit', () => {
       if (this.#child === child) this.#child = null;
     });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (this.#child !== child) return;
       this.#lastLineAt = performance.now();
       this.#read(line);

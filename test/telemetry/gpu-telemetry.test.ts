@@ -49,7 +49,15 @@ function inside(samples: readonly GpuSample[], report: ReportData): GpuSample[] 
 
 test("the simulator's GPU model gives exactly 0.3 J per output token, and GPU thresholds pass", async () => {
   const out = join(dir, 'sim-pass');
-  const run = await runCli(['run', script, '--quiet', '--report', out, '-e', `GPU_THRESHOLDS=${JSON.stringify({ 'gpu_energy_per_output_token{scenario:s}': ['avg<0.5'], gpu_utilization: ['max<=100'] })}`]);
+  const run = await runCli([
+    'run',
+    script,
+    '--quiet',
+    '--report',
+    out,
+    '-e',
+    `GPU_THRESHOLDS=${JSON.stringify({ 'gpu_energy_per_output_token{scenario:s}': ['avg<0.5'], gpu_utilization: ['max<=100'] })}`,
+  ]);
   assert.is(run.code, 0, run.stderr);
   const report = readJson<ReportData>(join(out, 'report.json'));
   const all = report.gpu!.rows.find((r) => r.kind === 'all')!;
@@ -112,7 +120,21 @@ test('a fake DCGM exporter: labels kept, per-row spreads match the readings, a c
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
   const out = join(dir, 'dcgm');
   try {
-    const run = await runCli(['run', script, '--quiet', '--url', sim.url, '--report', out, '--dcgm', url, '-e', 'GPU_DURATION=1500ms', '-e', `GPU_TELEMETRY=${JSON.stringify({ intervalMs: 100 })}`]);
+    const run = await runCli([
+      'run',
+      script,
+      '--quiet',
+      '--url',
+      sim.url,
+      '--report',
+      out,
+      '--dcgm',
+      url,
+      '-e',
+      'GPU_DURATION=1500ms',
+      '-e',
+      `GPU_TELEMETRY=${JSON.stringify({ intervalMs: 100 })}`,
+    ]);
     assert.is(run.code, 0, run.stderr);
   } finally {
     clearInterval(watch);
@@ -122,7 +144,14 @@ test('a fake DCGM exporter: labels kept, per-row spreads match the readings, a c
   const gpu = end.gpu!;
   assert.is(gpu.devices.length, 2);
   assert.equal(
-    { id: gpu.devices[0]!.id, uuid: gpu.devices[0]!.uuid, model: gpu.devices[0]!.model, host: gpu.devices[0]!.host, pod: gpu.devices[0]!.pod, namespace: gpu.devices[0]!.namespace },
+    {
+      id: gpu.devices[0]!.id,
+      uuid: gpu.devices[0]!.uuid,
+      model: gpu.devices[0]!.model,
+      host: gpu.devices[0]!.host,
+      pod: gpu.devices[0]!.pod,
+      namespace: gpu.devices[0]!.namespace,
+    },
     { id: 'node-a/gpu0', uuid: 'GPU-0', model: 'NVIDIA H100 80GB HBM3', host: 'node-a', pod: 'vllm-0', namespace: 'llm' },
   );
   assert.ok(scrapes >= 8, `scrapes: ${scrapes}`);
@@ -157,9 +186,25 @@ test('a fake nvidia-smi first on PATH: renamed fields, [N/A] values, and a hang 
   const out = join(dir, 'smi');
   const hangFile = join(dir, 'smi-hung');
   const path = `${fixture('gpu')}${delimiter}${process.env['PATH'] ?? ''}`;
-  const run = await runCli(['run', script, '--quiet', '--url', sim.url, '--report', out, '--nvidia-smi', '-e', 'GPU_DURATION=4s', '-e', `GPU_TELEMETRY=${JSON.stringify({ nvidiaSmi: { intervalMs: 100 } })}`], {
-    env: { PATH: path, FAKE_SMI_HANG_FILE: hangFile },
-  });
+  const run = await runCli(
+    [
+      'run',
+      script,
+      '--quiet',
+      '--url',
+      sim.url,
+      '--report',
+      out,
+      '--nvidia-smi',
+      '-e',
+      'GPU_DURATION=4s',
+      '-e',
+      `GPU_TELEMETRY=${JSON.stringify({ nvidiaSmi: { intervalMs: 100 } })}`,
+    ],
+    {
+      env: { PATH: path, FAKE_SMI_HANG_FILE: hangFile },
+    },
+  );
   assert.is(run.code, 0, run.stderr);
   const gpu = endLine(out).gpu!;
   const source = gpu.sources.find((s) => s.kind === 'nvidia-smi')!;
