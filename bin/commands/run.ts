@@ -23,6 +23,8 @@ interface RunArgs {
   'sim-preset'?: string;
   'time-scale'?: number;
   meta?: string[];
+  dcgm?: string[];
+  'nvidia-smi'?: boolean;
 }
 
 export function runCommand(io: CliIo, setExit: (code: number) => void): CommandModule<object, RunArgs> {
@@ -75,6 +77,12 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
           describe: 'A fact about the setup for the report and compare (options.environment), KEY=VALUE, repeatable. Example: --meta gpu="4x RTX 2080 Ti" --meta config=optimized',
         })
         .option('time-scale', { type: 'number', describe: 'Run the built-in simulator this many times faster than real time. Example: --time-scale 10' })
+        .option('dcgm', {
+          type: 'string',
+          array: true,
+          describe: 'Read GPU telemetry from a DCGM exporter (repeatable; adds to options.telemetry.dcgm). Example: --dcgm http://gpu-node:9400/metrics',
+        })
+        .option('nvidia-smi', { type: 'boolean', describe: 'Read GPU telemetry from nvidia-smi on this machine (options.telemetry.nvidiaSmi). Example: --nvidia-smi' })
         .check((args) => {
           // yargs turns `--report DIR --no-report` into ['DIR', false], which would be written as a folder named "DIR,false".
           const report = args.report as unknown;
@@ -114,6 +122,8 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       if (args['sim-preset'] !== undefined) request.simPreset = args['sim-preset'];
       if (args['time-scale'] !== undefined) request.timeScale = args['time-scale'];
       if (args.meta !== undefined) request.meta = args.meta;
+      if (args.dcgm !== undefined && args.dcgm.length > 0) request.dcgm = args.dcgm;
+      if (args['nvidia-smi'] !== undefined) request.nvidiaSmi = args['nvidia-smi'];
       setExit(await runTest(request, io));
     },
   };

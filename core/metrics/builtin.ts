@@ -64,6 +64,22 @@ export const LLMLOAD_MACHINE_CPU = 'llmload_machine_cpu';
 /** Share of token gaps whose two events arrived in the same socket read (ITL 0 that says nothing of the server). */
 export const LLMLOAD_COALESCED_READS = 'llmload_coalesced_reads';
 
+/** GPU telemetry (core/telemetry/): one sample per reading per GPU, tagged gpu, host and the row (level, stage, rate, scenario) it fell in. */
+export const GPU_UTILIZATION = 'gpu_utilization';
+/** MiB. */
+export const GPU_MEMORY_USED = 'gpu_memory_used';
+/** MiB. */
+export const GPU_MEMORY_TOTAL = 'gpu_memory_total';
+export const GPU_MEMORY_PCT = 'gpu_memory_pct';
+export const GPU_POWER = 'gpu_power';
+export const GPU_TEMPERATURE = 'gpu_temperature';
+export const GPU_SM_CLOCK = 'gpu_sm_clock';
+/** Per row (one sample per level, stage, rate or scenario row): J spent by every GPU in the row's window. */
+export const GPU_ENERGY = 'gpu_energy';
+/** Per row: J per output token (idle power subtracted when an idle baseline was measured). */
+export const GPU_ENERGY_PER_OUTPUT_TOKEN = 'gpu_energy_per_output_token';
+export const GPU_OUTPUT_TOKENS_PER_JOULE = 'gpu_output_tokens_per_joule';
+
 export const CHECKS = 'checks';
 export const ITERATIONS = 'iterations';
 export const ITERATION_DURATION = 'iteration_duration';
@@ -90,7 +106,7 @@ export const TAG_CHECK = 'check';
 export const TAG_FAILURE = 'failure';
 
 /** Where the end-of-test summary lists a metric. */
-export type MetricSection = 'llm' | 'throughput' | 'checks' | 'execution' | 'custom' | 'load-generator';
+export type MetricSection = 'llm' | 'throughput' | 'checks' | 'execution' | 'custom' | 'load-generator' | 'gpu';
 
 export interface MetricInfo {
   type: MetricType;
@@ -142,6 +158,16 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = Object.free
   [LLMLOAD_CPU]: info('trend', 'default', 'load-generator', "llmload's CPU use as a share of the available cores, per interval"),
   [LLMLOAD_MACHINE_CPU]: info('trend', 'default', 'load-generator', "the machine's CPU use (every process) as a share of its cores, per interval"),
   [LLMLOAD_COALESCED_READS]: info('rate', 'default', 'load-generator', 'share of token gaps read in the same socket read (ITL 0 from client lag)'),
+  [GPU_UTILIZATION]: info('trend', 'default', 'gpu', 'GPU utilisation, %, per reading and GPU'),
+  [GPU_MEMORY_USED]: info('trend', 'default', 'gpu', 'GPU memory used, MiB, per reading and GPU'),
+  [GPU_MEMORY_TOTAL]: info('trend', 'default', 'gpu', 'GPU memory total, MiB, per reading and GPU'),
+  [GPU_MEMORY_PCT]: info('trend', 'default', 'gpu', 'GPU memory used, % of total, per reading and GPU'),
+  [GPU_POWER]: info('trend', 'default', 'gpu', 'GPU power draw, W, per reading and GPU'),
+  [GPU_TEMPERATURE]: info('trend', 'default', 'gpu', 'GPU temperature, °C, per reading and GPU'),
+  [GPU_SM_CLOCK]: info('trend', 'default', 'gpu', 'GPU SM clock, MHz, per reading and GPU'),
+  [GPU_ENERGY]: info('trend', 'default', 'gpu', 'energy of every GPU over a row (level, stage, rate, scenario), J'),
+  [GPU_ENERGY_PER_OUTPUT_TOKEN]: info('trend', 'default', 'gpu', 'GPU energy per output token over a row, J/token'),
+  [GPU_OUTPUT_TOKENS_PER_JOULE]: info('trend', 'default', 'gpu', 'output tokens per joule of GPU energy over a row'),
 });
 
 /** The builtin metric's definition, or undefined for a custom metric name. */

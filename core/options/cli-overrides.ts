@@ -35,6 +35,10 @@ export interface CliFlags {
   timeScale?: number | string | undefined;
   /** `-e KEY=VALUE`, repeatable. Not an option: read it with parseEnvFlags(). */
   env?: string | readonly string[] | undefined;
+  /** `--dcgm URL`, repeatable: DCGM exporters added to options.telemetry.dcgm. */
+  dcgm?: string | readonly string[] | undefined;
+  /** `--nvidia-smi`: options.telemetry.nvidiaSmi. */
+  nvidiaSmi?: boolean | undefined;
   /** `--no-thresholds`. */
   noThresholds?: boolean | undefined;
   /** `--meta KEY=VALUE`, repeatable: facts added to options.environment. */
@@ -66,6 +70,8 @@ export function applyCliOverrides(scriptOptions: unknown, flags: CliFlags): unkn
   }
   if (flags.env !== undefined) parseEnvList(flags.env, problems);
   const meta = flags.meta === undefined ? {} : parseKeyValues('--meta', flags.meta, problems);
+  const dcgm = typeof flags.dcgm === 'string' ? [flags.dcgm] : [...(flags.dcgm ?? [])];
+  for (const url of dcgm) if (!isHttpUrl(url)) problems.push(`--dcgm: expected an http:// or https:// URL, got ${JSON.stringify(url)}`);
 
   const replacesExecution = duration !== undefined || iterations !== undefined || stages !== undefined;
   const script = isPlainObject(scriptOptions) ? scriptOptions : undefined;
@@ -102,6 +108,19 @@ export function applyCliOverrides(scriptOptions: unknown, flags: CliFlags): unkn
   if (timeScale !== undefined) simulator['timeScale'] = timeScale;
   mergeInto(merged, 'simulator', simulator);
   mergeInto(merged, 'environment', meta);
+  if (dcgm.length > 0 || flags.nvidiaSmi !== undefined) {
+    // A flag asks for telemetry even where the script turned it off (telemetry: false).
+    if (merged['telemetry'] === false || merged['telemetry'] === true) merged['telemetry'] = {};
+    const current = isPlainObject(merged['telemetry']) ? merged['telemetry'] : {};
+    const telemetry: Record<string, unknown> = {};
+    if (dcgm.length > 0) {
+      const before = current['dcgm'];
+      telemetry['dcgm'] = [...(typeof before === 'string' ? [before] : Array.isArray(before) ? (before as unknown[]) : []), ...dcgm];
+    }
+    // --nvidia-smi keeps the script's own nvidia-smi settings (command, interval) when it has them.
+    if (flags.nvidiaSmi !== undefined && !(flags.nvidiaSmi && isPlainObject(current['nvidiaSmi']))) telemetry['nvidiaSmi'] = flags.nvidiaSmi;
+    mergeInto(merged, 'telemetry', telemetry);
+  }
   return merged;
 }
 

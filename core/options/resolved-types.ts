@@ -7,6 +7,7 @@
 import type { ResolvedScenario } from '../executors/registry.js';
 import type { GoodputSlo } from '../metrics/request-stats.js';
 import type { DatasetOptions } from './types.js';
+import type { ResolvedTelemetry } from './telemetry-options.js';
 
 export interface ResolvedTarget {
   /** undefined: run against the built-in simulator. */
@@ -62,6 +63,8 @@ export interface ResolvedOptions {
   readonly tokenizer: string | null;
   /** options.datasets as written (each opened by the worker threads). */
   readonly datasets: Readonly<Record<string, DatasetOptions>>;
+  /** GPU telemetry sources (core/options/telemetry-options.ts). */
+  readonly telemetry: ResolvedTelemetry;
 }
 
 /** What validateOptions() returns: the resolved options. */

@@ -24,6 +24,7 @@ import {
   stringMapSchema,
   stringSchema,
 } from './schema-parts.js';
+import { telemetrySchema } from './telemetry-options.js';
 
 /** The object form of a threshold: { threshold, abortOnFail, delayAbortEval }. */
 const thresholdObjectSchema: JsonSchema = {
@@ -135,6 +136,7 @@ export function buildOptionsSchema(): JsonSchema {
         expected: 'an object of named datasets, like { prompts: { synthetic: "D(100,100)" } }',
         additionalProperties: datasetSchema,
       },
+      telemetry: telemetrySchema,
     },
   };
 }

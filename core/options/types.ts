@@ -4,6 +4,9 @@
  * milliseconds. The JSON schema in ./schema.ts is the authority; these types
  * mirror it for script authors.
  */
+import type { TelemetryOptions } from './telemetry-options.js';
+
+export type { TelemetryOptions } from './telemetry-options.js';
 
 export type Duration = string | number;
 
@@ -239,6 +242,8 @@ export interface Options {
   tokenizer?: string;
   /** Datasets by name, for `dataset('name')` in the script. */
   datasets?: Record<string, DatasetOptions>;
+  /** GPU telemetry: DCGM exporters, nvidia-smi, other Prometheus endpoints (core/options/telemetry-options.ts); false reads none. */
+  telemetry?: boolean | TelemetryOptions;
 }
 
 export interface SloOptions {

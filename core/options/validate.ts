@@ -22,6 +22,7 @@ import { deepFreeze, isPlainObject } from './plain-object.js';
 import { isHttpUrl } from './url.js';
 import type { ResolvedOptions, ResolvedThreshold } from './resolved-types.js';
 import { optionsValidator } from './schema.js';
+import { resolveTelemetry, telemetryProblems } from './telemetry-options.js';
 import { formatSchemaError } from './schema-errors.js';
 import { scenarioSources, shortcutConflicts, type ScenarioSource } from './shortcuts.js';
 import type { DatasetOptions, Options, ThresholdSpec } from './types.js';
@@ -119,6 +120,8 @@ function checkTopLevel(options: Options, source: string, faulted: (pointer: stri
     }
   }
 
+  if (!faulted('/telemetry')) problems.push(...telemetryProblems(options.telemetry, source));
+
   const config = options.simulator?.config;
   if (isPlainObject(config) && !isCloneable(config)) {
     problems.push(`${source}.simulator.config: must hold plain data only (numbers, strings, booleans, lists, objects)`);
@@ -169,6 +172,7 @@ function resolveOptions(options: Options, sources: readonly ScenarioSource[]): R
     slo: resolveSlo(options.slo),
     tokenizer: options.tokenizer ?? null,
     datasets: structuredClone(options.datasets ?? {}),
+    telemetry: resolveTelemetry(options.telemetry),
   };
 }
 

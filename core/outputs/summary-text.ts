@@ -34,6 +34,7 @@ const SECTION_TITLES: ReadonlyArray<readonly [string, string]> = [
   ['llm', 'LLM'],
   ['execution', 'EXECUTION'],
   ['custom', 'CUSTOM'],
+  ['gpu', 'GPU'],
 ];
 
 /** One metric line before alignment: label, then value columns, then a free-form tail. */

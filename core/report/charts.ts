@@ -6,6 +6,7 @@
  */
 import { offeredRateOf } from './rate-sweep-data.js';
 import type { ReportData, ReportSweep } from './report-data.js';
+import { gpuChart } from './gpu-section.js';
 
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -58,6 +59,8 @@ export function reportCharts(data: ReportData): ChartSpec[] {
   if (data.series.points.length > 0) charts.push(timelineChart(data));
   const server = data.server !== null && data.server.series.length > 1 ? serverChart(data) : null;
   if (server !== null) charts.push(server);
+  const gpu = gpuChart(data);
+  if (gpu !== null) charts.push(gpu);
   return charts;
 }
 

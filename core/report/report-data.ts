@@ -29,6 +29,7 @@ import type { ServerConfig } from '../telemetry/server-config.js';
 import type { ServerModel } from '../telemetry/server-probe.js';
 import { llmloadVersion } from './version.js';
 import { buildRateSweeps, openRowFigures, type OpenRowFigures } from './rate-sweep-data.js';
+import { buildGpuReport, type GpuReportData } from './gpu-data.js';
 
 /** A table row: the engine's statistics plus what the report adds. */
 export interface ReportRow extends RequestStatsRow {
@@ -143,6 +144,8 @@ export interface ReportData {
   breakdown?: Breakdown;
   /** The script's own metrics, overall and per row (absent in reports made before them). */
   customMetrics?: CustomMetricSummary[];
+  /** GPU telemetry per row (core/report/gpu-data.ts); null (or absent in older report.json) when the run read none. */
+  gpu?: GpuReportData | null;
 }
 
 /** Most groups given a distribution chart. */
@@ -329,6 +332,7 @@ export function buildReportData(results: RunResults): ReportData {
     loadGenerator: results.loadGenerator.summary(),
     breakdown: buildBreakdown(registry, results.tokensPerSec),
     customMetrics: results.customMetrics.summaries(),
+    gpu: buildGpuReport(end?.gpu, { total, sweeps, stages, scenarioRows }, origin),
   };
 }
 

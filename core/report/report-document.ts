@@ -20,6 +20,7 @@ import { thresholdOutcome, thresholdVerdict } from '../thresholds/verdict-words.
 import { describeNotRun } from '../executors/not-run.js';
 import { highestRateFinding, openStageTable, rateSweepTable } from './rate-sweep-section.js';
 import { capacityBasis, levelLabel, serverQueueAdvice, singleWaveCapacity, timeoutAdvice } from './finding-text.js';
+import { gpuEnvironmentRows, gpuSection } from './gpu-section.js';
 
 /** `remake`: the `llmload report …` command for the footer, with paths from where the user stands (core/report/remake-command.ts). */
 export function buildReportDocument(data: ReportData, charts: readonly ChartSpec[], remake: string = `llmload report ${data.run.resultsFile}`): ReportDocument {
@@ -29,6 +30,7 @@ export function buildReportDocument(data: ReportData, charts: readonly ChartSpec
   blocks.push(...summaryTables(data));
   blocks.push(...breakdownSection(data));
   for (const sweep of data.sweeps) blocks.push(...keyFindings(data, sweep));
+  blocks.push(...gpuSection(data));
   blocks.push(...recommendations(data));
   blocks.push(...thresholdsSection(data));
   blocks.push(...checksSection(data));
@@ -120,6 +122,7 @@ function environment(data: ReportData): Block[] {
       `timeout ${fmtMs(data.options.request.timeoutMs)}, stall timeout ${fmtMs(data.options.request.stallTimeoutMs)}, ${data.options.request.stream ? 'streaming' : 'not streaming'}`,
     ]);
   }
+  rows.push(...gpuEnvironmentRows(data));
   rows.push(['llmload', data.run.llmloadVersion]);
   if (data.machine !== null) {
     const m = data.machine;

@@ -16,6 +16,7 @@ import { stripCredentials } from '../outputs/redact.js';
 import type { ScenarioInfo, TargetInfo } from '../outputs/summary-data.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import type { ServerSnapshot } from '../telemetry/server-probe.js';
+import type { GpuTelemetrySnapshot } from '../telemetry/gpu-types.js';
 import { llmloadVersion } from './version.js';
 
 /** The machine llmload ran on (the load generator, not the server). */
@@ -64,6 +65,8 @@ export interface RunEnd {
   /** Final evaluation, in declaration order; null when the run had no thresholds (or --no-thresholds). */
   thresholds: ThresholdResult[] | null;
   server: ServerSnapshot | null;
+  /** GPU telemetry around the load; absent in files written before it existed. */
+  gpu?: GpuTelemetrySnapshot | null;
   machine: MachineInfo;
   /** Offered, achieved and dropped arrivals per open-loop row; absent in files written before it existed. */
   load?: OpenLoadRow[];
@@ -78,6 +81,7 @@ export interface RunEndInput {
   options: ResolvedOptions;
   thresholds: readonly ThresholdResult[] | null;
   server: ServerSnapshot | null;
+  gpu?: GpuTelemetrySnapshot | null;
   load?: readonly OpenLoadRow[];
 }
 
@@ -95,6 +99,7 @@ export function buildRunEnd(input: RunEndInput): RunEnd {
     options: digestOptions(input.options),
     thresholds: input.thresholds === null ? null : input.thresholds.map((t) => ({ ...t })),
     server: input.server,
+    gpu: input.gpu ?? null,
     machine: machineInfo(),
     load: (input.load ?? []).map((row) => ({ ...row, tags: { ...row.tags } })),
   };

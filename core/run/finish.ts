@@ -31,6 +31,8 @@ import { buildRunEnd } from '../report/run-end.js';
 import { writeRunArtifacts, type RunOutputs } from '../report/run-outputs.js';
 import { makeDir } from '../outputs/make-dir.js';
 import type { ServerProbe } from '../telemetry/server-probe.js';
+import type { GpuTelemetrySnapshot } from '../telemetry/gpu-types.js';
+import { addGpuMetrics, gpuRows, namesGpuMetric } from '../telemetry/gpu-metrics.js';
 
 export interface FinishInput {
   io: CliIo;
@@ -53,6 +55,8 @@ export interface FinishInput {
   outputs?: RunOutputs | undefined;
   /** Scraping the target's /metrics since before the load; stopped here. */
   probe?: ServerProbe | undefined;
+  /** GPU readings around the load, already stopped; null when none were taken. */
+  gpu?: GpuTelemetrySnapshot | null;
   /** The `llmload report …` command that rebuilds the report from the raw results, when they are kept. */
   rebuild?: string | null;
 }
@@ -66,6 +70,11 @@ export interface FinishResult {
 
 export async function finishRun(input: FinishInput): Promise<FinishResult> {
   const { io, live, options, target } = input;
+  // GPU metrics exist only after the load (per row windows): added for the final evaluation when a threshold names one.
+  const window = live.registry.total.row().window;
+  if (input.gpu != null && window !== null && namesGpuMetric(Object.keys(options.thresholds).map((k) => k.split('{')[0]!))) {
+    addGpuMetrics(live.registry, input.gpu, gpuRows(live.registry), window);
+  }
   const evaluation = live.finalEvaluation(input.durationMs);
   const data: SummaryData = {
     registry: live.registry,
@@ -112,6 +121,7 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
         options,
         thresholds: evaluation?.results ?? null,
         server,
+        gpu: input.gpu ?? null,
         load: data.run.load ?? [],
       }) as unknown as Record<string, unknown>,
       redact,

@@ -42,6 +42,9 @@ import { createDefaultReportDir } from '../report/report-dir.js';
 import { probeOutputs } from '../outputs/probe-outputs.js';
 import { redirectConsole } from './script-console.js';
 import { ServerProbe } from '../telemetry/server-probe.js';
+import { GpuTelemetry } from '../telemetry/gpu-telemetry.js';
+import { gpuTelemetryConfig } from '../telemetry/gpu-config.js';
+import { namesGpuMetric } from '../telemetry/gpu-metrics.js';
 import { ThreadHealth } from '../workers/client-health.js';
 import { checkThresholdTargets, planTagValues } from '../thresholds/check-targets.js';
 import { parseThresholds } from '../thresholds/parse-thresholds.js';
@@ -72,6 +75,10 @@ export interface RunRequest {
   timeScale?: number;
   /** `--meta KEY=VALUE` items: facts for the report's environment. */
   meta?: string[];
+  /** --dcgm URLs. */
+  dcgm?: string[];
+  /** --nvidia-smi / --no-nvidia-smi. */
+  nvidiaSmi?: boolean;
 }
 
 const STOP_REASONS = {
@@ -108,6 +115,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
   let onSignal: (() => void) | undefined;
   // A default report folder made here and still empty when the run fails before the load.
   let emptyReportDir: string | undefined;
+  let gpu: GpuTelemetry | undefined;
   try {
     const script = await loadScript(bundle);
     const raw = applyCliOverrides(script.options, {
@@ -122,6 +130,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       simPreset: request.simPreset,
       timeScale: request.timeScale,
       meta: request.meta,
+      dcgm: request.dcgm,
+      nvidiaSmi: request.nvidiaSmi,
     });
     const options = validateOptions(raw);
     const plans = planScenarios(options);
@@ -164,6 +174,10 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
           });
     // What the server says about itself (/v1/models, /metrics before, during and after), for the report.
     const probe = results === undefined ? undefined : await ServerProbe.start(target.worker, { intervalMs: probeIntervalMs(target.simulator) });
+    // GPU readings from before the load (and its idle baseline) to after it, for the report and GPU thresholds.
+    if (results !== undefined || (request.thresholds && namesGpuMetric(Object.keys(options.thresholds).map((k) => k.split('{')[0]!)))) {
+      gpu = await GpuTelemetry.start(gpuTelemetryConfig(options.telemetry, { baseUrl: target.worker.baseUrl, simulator: target.simulator }));
+    }
     emptyReportDir = undefined;
 
     const setupData = await runLifecycleHook('setup', script.setup, [], options.setupTimeoutMs);
@@ -323,6 +337,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       teardownError = error instanceof LlmloadError ? error : new LlmloadError(ErrorCode.SCRIPT_EXCEPTION, describe(error));
     }
 
+    const gpuSnapshot = gpu === undefined ? null : await gpu.stop();
     const finished = await finishRun({
       io,
       live,
@@ -339,6 +354,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       notRun: notRunPhases(plans, startedPhases),
       outputs,
       probe,
+      gpu: gpuSnapshot,
       rebuild: rebuildCommand(outputs, io.cwd),
     });
     if (teardownError) io.stderr.write(formatError(teardownError, io.env) + '\n');
@@ -352,6 +368,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     if (teardownError) return teardownError.exitCode;
     return ExitCode.OK;
   } finally {
+    gpu?.close();
     if (emptyReportDir !== undefined) await rmdir(emptyReportDir).catch(() => undefined);
     await target?.close();
     await bundle.dispose();

@@ -19,6 +19,20 @@ export type OutputLengthDistribution =
   /** Log-normal with the given median (tokens) and sigma (of the log). */
   | { kind: 'lognormal'; median: number; sigma: number };
 
+/** The simulated GPUs behind the engine (core/sim/gpu-model.ts): what a DCGM exporter would report. */
+export interface GpuProfile {
+  /** modelName label, e.g. 'NVIDIA GeForce RTX 2080 Ti'. */
+  name: string;
+  /** GPUs serving the model (tensor parallelism): each reports the same figures. */
+  count: number;
+  /** Memory per GPU, MiB. */
+  memoryMiB: number;
+  /** Power of an idle GPU, W. */
+  idleWatts: number;
+  /** Power of a GPU busy for a whole interval, W. */
+  peakWatts: number;
+}
+
 export interface EngineConfig {
   /** Served model id: what GET /v1/models lists and what requests must name. */
   model: string;
@@ -52,6 +66,8 @@ export interface EngineConfig {
   tokensPerChunk: number;
   /** Retry-After (seconds) sent with a 429 for a full queue. */
   retryAfterSeconds: number;
+  /** The GPUs' power and memory model; an override may give only some of its keys. */
+  gpu: GpuProfile;
 }
 
 type Check = (value: unknown) => string | null;
@@ -79,10 +95,27 @@ const CHECKS: Readonly<Record<keyof EngineConfig, Check>> = {
   defaultMaxTokens: (v) => (v === null ? null : positiveInt(v) === null ? null : `must be a positive integer or null, got ${show(v)}`),
   tokensPerChunk: positiveInt,
   retryAfterSeconds: nonNegative,
+  gpu: checkGpu,
 };
 
 /** Names of every EngineConfig key, for messages and the CLI. */
 export const ENGINE_CONFIG_KEYS = Object.keys(CHECKS) as ReadonlyArray<keyof EngineConfig>;
+
+function checkGpu(v: unknown): string | null {
+  const expected = 'must be { name, count, memoryMiB, idleWatts, peakWatts } with idleWatts <= peakWatts';
+  if (v === null || typeof v !== 'object') return `${expected}, got ${show(v)}`;
+  const g = v as Record<string, unknown>;
+  const problems = [
+    nonEmptyString(g['name']),
+    positiveInt(g['count']),
+    positiveInt(g['memoryMiB']),
+    nonNegative(g['idleWatts']),
+    nonNegative(g['peakWatts']),
+    Object.keys(g).every((k) => ['name', 'count', 'memoryMiB', 'idleWatts', 'peakWatts'].includes(k)) ? null : 'unknown key',
+    (g['idleWatts'] as number) <= (g['peakWatts'] as number) ? null : 'idle above peak',
+  ];
+  return problems.every((p) => p === null) ? null : `${expected}, got ${show(v)}`;
+}
 
 function checkOutputLength(v: unknown): string | null {
   const expected = 'must be {kind:"fixed",tokens} | {kind:"uniform",min,max} | {kind:"lognormal",median,sigma}';
@@ -125,7 +158,11 @@ export function resolveEngineConfig(base: EngineConfig, overrides: Readonly<Reco
     }
   }
   const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overrides)) if (Object.hasOwn(CHECKS, key)) merged[key] = value;
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!Object.hasOwn(CHECKS, key)) continue;
+    // gpu: { idleWatts: 0 } changes one figure of the preset's GPUs.
+    merged[key] = key === 'gpu' && value !== null && typeof value === 'object' ? { ...(merged[key] as object), ...value } : value;
+  }
   for (const key of ENGINE_CONFIG_KEYS) {
     const problem = CHECKS[key](merged[key]);
     if (problem !== null) problems.push(`config.${key} ${problem}`);
@@ -149,6 +186,10 @@ export function resolveEngineConfig(base: EngineConfig, overrides: Readonly<Reco
     });
   }
   // Copy the distribution so that freezing never touches the caller's object.
-  const result = { ...merged, outputLength: Object.freeze({ ...(merged['outputLength'] as OutputLengthDistribution) }) };
+  const result = {
+    ...merged,
+    outputLength: Object.freeze({ ...(merged['outputLength'] as OutputLengthDistribution) }),
+    gpu: Object.freeze({ ...(merged['gpu'] as GpuProfile) }),
+  };
   return Object.freeze(result as unknown as EngineConfig);
 }

@@ -5,6 +5,7 @@
  *   GET  /health, /version, /v1/models, /metrics (Prometheus text)
  *   POST /v1/chat/completions, /v1/completions  (SSE when "stream": true)
  *   GET  /stats, POST /stats/reset              (llmload's own: step lag and counters)
+ *   GET  /dcgm/metrics                          (the simulated GPUs, DCGM exporter-shaped: gpu-model.ts)
  *
  * Sockets get TCP_NODELAY so that each SSE event leaves as soon as it is
  * written (Nagle would batch tokens and distort inter-token latency).
@@ -15,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { Engine, type EngineCounters, type StepOutcome } from './engine.js';
 import { FAULT_HEADER, FaultHeaderError, FaultPlan, type Fault } from './faults.js';
 import { SimMetrics } from './metrics-exposition.js';
+import { GpuMeter } from './gpu-model.js';
 import { parseRequest, type Api } from './openai-request.js';
 import type { ResolvedSimulatorOptions } from './options.js';
 import { planOutput } from './output-plan.js';
@@ -62,6 +64,8 @@ export class SimServer {
   readonly engine: Engine<SimStream>;
   readonly driver: RealtimeDriver<SimStream>;
   readonly metrics: SimMetrics;
+  /** The simulated GPUs (GET /dcgm/metrics). */
+  readonly gpu = new GpuMeter();
   readonly #faults: FaultPlan;
   readonly #server: Server;
   readonly #live = new Set<SimStream>();
@@ -125,6 +129,7 @@ export class SimServer {
 
   readonly #observe = (outcome: StepOutcome<SimStream>): void => {
     const m = this.metrics;
+    this.gpu.step(outcome.step.durationMs);
     for (const seq of outcome.step.admitted) m.admitted(seq);
     const t = outcome.step.endMs;
     for (const seq of outcome.emitted) m.token(seq, t);
@@ -154,6 +159,10 @@ export class SimServer {
         return get ? sendJson(res, 200, this.#modelsBody()) : notAllowed(res);
       case '/metrics':
         return get ? send(res, 200, this.metrics.render(this.engine, this.options.engine.model), 'text/plain; version=0.0.4; charset=utf-8') : notAllowed(res);
+      case '/dcgm/metrics':
+        return get
+          ? send(res, 200, this.gpu.render(this.options.engine.gpu, this.driver.nowMs(), this.engine.kv.usage), 'text/plain; version=0.0.4; charset=utf-8')
+          : notAllowed(res);
       case '/stats':
         return get ? sendJson(res, 200, JSON.stringify(this.stats())) : notAllowed(res);
       case '/stats/reset':

@@ -68,6 +68,7 @@ const fast: EngineConfig = {
   defaultMaxTokens: null,
   tokensPerChunk: 1,
   retryAfterSeconds: 1,
+  gpu: { name: 'llmload simulated GPU (80 GB)', count: 1, memoryMiB: 81559, idleWatts: 70, peakWatts: 350 },
 };
 
 const qwen32bAwq4x2080ti: EngineConfig = {
@@ -89,6 +90,8 @@ const qwen32bAwq4x2080ti: EngineConfig = {
   defaultMaxTokens: null,
   tokensPerChunk: 1,
   retryAfterSeconds: 5,
+  // Seed 000's 4× RTX 2080 Ti (11 GB, 250 W board power).
+  gpu: { name: 'NVIDIA GeForce RTX 2080 Ti', count: 4, memoryMiB: 11264, idleWatts: 20, peakWatts: 250 },
 };
 
 const qwen14bAwq: EngineConfig = {
@@ -109,6 +112,8 @@ const qwen14bAwq: EngineConfig = {
   defaultMaxTokens: null,
   tokensPerChunk: 1,
   retryAfterSeconds: 1,
+  // Seed 002 names only "one 32 GB GPU".
+  gpu: { name: 'llmload simulated GPU (32 GB)', count: 1, memoryMiB: 32607, idleWatts: 30, peakWatts: 450 },
 };
 
 const opt125m: EngineConfig = {
@@ -129,6 +134,8 @@ const opt125m: EngineConfig = {
   defaultMaxTokens: null,
   tokensPerChunk: 1,
   retryAfterSeconds: 1,
+  // Seed 003's RTX 4090 (24 GB, 450 W).
+  gpu: { name: 'NVIDIA GeForce RTX 4090', count: 1, memoryMiB: 24564, idleWatts: 25, peakWatts: 450 },
 };
 
 /** Every preset by name. Frozen: resolveEngineConfig copies before overriding. */

@@ -279,6 +279,7 @@ test("no options: defaults everywhere and k6's 1 VU × 1 iteration", () => {
     slo: null,
     tokenizer: null,
     datasets: {},
+    telemetry: { enabled: true, dcgm: [], prometheus: [], nvidiaSmi: 'auto', intervalMs: 1000, idleBaselineMs: 0, simulator: true },
   });
   assert.equal(validateOptions({}), resolved);
   assert.equal(validateOptions({ scenarios: {} }), resolved);

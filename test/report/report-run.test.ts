@@ -42,7 +42,7 @@ test('a run writes its report folder and says where', () => {
   assert.is(baseRun.code, 0, baseRun.stderr);
   for (const file of ['report.md', 'report.html', 'report.json', 'results.ndjson']) assert.ok(existsSync(join(base, file)), file);
   const charts = readdirSync(join(base, 'charts')).sort();
-  for (const name of ['throughput', 'latency', 'ttft-distribution', 'itl-distribution', 'timeline', 'server']) {
+  for (const name of ['throughput', 'latency', 'ttft-distribution', 'itl-distribution', 'timeline', 'server', 'gpu']) {
     assert.ok(charts.includes(`${name}.vl.json`), `${name}.vl.json`);
     assert.ok(charts.includes(`${name}.svg`), `${name}.svg`);
   }
@@ -161,7 +161,7 @@ async function checkCharts(folder: string): Promise<number> {
 }
 
 test('every chart spec is valid Vega-Lite (schema and compiler) and has an SVG rendering', async () => {
-  assert.is(await checkCharts(base), 6);
+  assert.is(await checkCharts(base), 7);
   const timeline = JSON.parse(read(join(base, 'charts', 'timeline.vl.json'))) as { vconcat: Array<{ title: string }> };
   assert.equal(
     timeline.vconcat.map((p) => p.title),
