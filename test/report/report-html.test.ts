@@ -112,7 +112,7 @@ test('report.html renders offline in headless Chromium: no console errors, every
         failed: document.querySelectorAll('.chart-error').length,
         pwned: window.__pwned ?? null,
       })`);
-      assert.is(drawn.charts, name === 'sim' ? 6 : 3, `${name}: ${drawn.charts} charts (a sweep adds throughput and latency vs users)`);
+      assert.is(drawn.charts, name === 'sim' ? 7 : 3, `${name}: ${drawn.charts} charts (a sweep adds throughput and latency vs users; the simulator's GPU adds one)`);
       assert.is(drawn.withSvg, drawn.charts, `${name}: every chart has drawn marks`);
       assert.is(drawn.failed, 0);
       assert.is(drawn.pwned, null, `${name}: no injected script ran`);
