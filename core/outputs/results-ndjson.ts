@@ -47,10 +47,11 @@ export class ResultsWriter {
   writeBatch(records: readonly RequestRecord[], samples: readonly SampleTuple[]): void {
     let chunk = '';
     for (const record of records) chunk += JSON.stringify(record) + '\n';
-    for (const [name, type, value, tags] of samples) {
+    for (const [name, type, value, tags, isTime] of samples) {
       // Per-iteration engine counters add nothing the request lines don't say; custom metrics and checks stay.
       if (ENGINE_SAMPLES.has(name)) continue;
-      chunk += `{"type":"sample","metric":${JSON.stringify(name)},"metricType":"${type}","value":${value},"tags":${JSON.stringify(tags)}}\n`;
+      // "time": a duration (a Trend declared as time), which a reader converts to a time-scaled simulator's time.
+      chunk += `{"type":"sample","metric":${JSON.stringify(name)},"metricType":"${type}","value":${value},"tags":${JSON.stringify(tags)}${isTime ? ',"time":true' : ''}}\n`;
     }
     this.#lines += records.length;
     if (chunk.length > 0) this.#stream.write(chunk);

@@ -17,6 +17,7 @@ import { fmtChange, fmtCount, fmtGiB, fmtMs, fmtRate, fmtShare, fmtSpeedup, fmtT
 import type { ReportData, ReportRow, ReportSweep } from './report-data.js';
 import { thresholdOutcome, thresholdVerdict } from '../thresholds/verdict-words.js';
 import { describeNotRun } from '../executors/not-run.js';
+import { modelledTimeLabel } from '../metrics/modelled-time.js';
 
 export function buildReportDocument(data: ReportData, charts: readonly ChartSpec[]): ReportDocument {
   const blocks: Block[] = [h(1, data.title)];
@@ -53,6 +54,10 @@ export function levelName(sweep: ReportSweep, label: string): string {
 
 export function verdict(data: ReportData): Block[] {
   const t = data.total;
+  const out: Block[] = [];
+  // Said once, before any figure: every one below is in the simulated server's time.
+  const modelled = modelledTimeLabel(data.run.timeScale ?? 1);
+  if (modelled !== null) out.push(note(b('Simulated time: '), modelled));
   const spans: Span[] = [];
   if (data.thresholdsOk !== null && data.thresholds !== null) {
     const { word, detail } = thresholdVerdict(data.thresholds, (data.run.notRun ?? []).length === 0 ? '' : describeNotRun(data.run.notRun ?? [], data.scenarios.length));
@@ -61,7 +66,7 @@ export function verdict(data: ReportData): Block[] {
   spans.push(
     `${fmtCount(t.requests)} requests, ${fmtShare(t.successRate)} successful, ${fmtRate(t.requestsPerSec)} req/s and ${fmtTokens(t.outputTokensPerSec)} output tok/s over ${fmtMs(t.window?.durationMs ?? null)}.`,
   );
-  const out: Block[] = [p(...spans)];
+  out.push(p(...spans));
   if (data.run.aborted !== null) out.push(note(b('Stopped early: '), data.run.aborted, '.'));
   if (data.loadShortfall !== null) out.push(note(b('LOAD NOT DELIVERED'), ` — ${data.loadShortfall}.`));
   const saturated = data.loadGenerator === null ? null : loadGeneratorHeadline(data.loadGenerator);

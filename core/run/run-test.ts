@@ -151,7 +151,16 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const results =
       outputs.json === undefined
         ? undefined
-        : new ResultsWriter(outputs.json, { script: bundle.scriptPath, target: target.displayUrl, model: target.model ?? null, startedAt: new Date().toISOString() });
+        : new ResultsWriter(outputs.json, {
+            script: bundle.scriptPath,
+            target: target.displayUrl,
+            model: target.model ?? null,
+            startedAt: new Date().toISOString(),
+            // The lines below keep what was measured; readers convert them to the simulated server's time with these.
+            simulator: target.simulator ?? null,
+            timeScale: live.time.scale,
+            ...(live.time.scaled ? { timeOriginMs: live.time.originMs } : {}),
+          });
     // What the server says about itself (/v1/models, /metrics before, during and after), for the report.
     const probe = results === undefined ? undefined : await ServerProbe.start(target.worker, { intervalMs: probeIntervalMs(target.simulator) });
     emptyReportDir = undefined;
