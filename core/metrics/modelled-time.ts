@@ -107,29 +107,49 @@ export function modelledTimeLabel(scale: number): string | null {
   return `Times and rates are in the simulated server's time: this run ran ${formatScale(scale)}× ${scale > 1 ? 'faster' : 'slower'} than real time, and every figure is converted back (durations × ${formatScale(scale)}, rates ÷ ${formatScale(scale)}); results.ndjson keeps what was measured.`;
 }
 
+/** A row as pacingNote reads it (RequestStatsRow fits). */
+export interface PacedRow {
+  label: string;
+  e2e: { p50: number } | null;
+  tpot: { p50: number } | null;
+  avgOutputTokens: number | null;
+}
+
 /**
- * Why ITL figures of a scaled run are not the server's, or null: in some row the modelled time per
- * output token (TPOT p50, one decode step) divided by the scale is below the finest step the
- * simulator can pace, so tokens of several steps left in one write and ITL read 0 there.
- * TPOT stays right: it comes from E2E and TTFT, which are long enough to pace.
+ * Why a scaled run's token timing is not the server's, or null. A row's modelled time per output
+ * token is its TPOT p50 (one decode step), or its E2E p50 over its mean output tokens when TPOT is
+ * unknown; divided by the scale, it is how far apart in real time the simulator had to write
+ * tokens. Below the finest step it can pace, or with a TPOT of 0 (whole answers in one read),
+ * tokens of several steps left in one write: ITL reads 0 or several steps, and TTFT and TPOT can
+ * be off. E2E ends at the last token's deadline and stays right.
  */
-export function pacingNote(scale: number, rows: ReadonlyArray<{ label: string; tpot: { p50: number } | null }>): string | null {
+export function pacingNote(scale: number, rows: readonly PacedRow[]): string | null {
   if (!(scale > 1)) return null;
-  let finest: { label: string; tpotMs: number } | null = null;
+  let finest: { label: string; stepMs: number; estimateMs: number } | null = null;
   for (const row of rows) {
-    const tpot = row.tpot?.p50;
-    if (tpot === undefined || !(tpot > 0)) continue;
-    if (finest === null || tpot < finest.tpotMs) finest = { label: row.label, tpotMs: tpot };
+    const e2e = row.e2e?.p50;
+    const tokens = row.avgOutputTokens;
+    const fromE2e = e2e !== undefined && e2e > 0 && tokens !== null && tokens > 1 ? e2e / tokens : null;
+    const tpot = row.tpot?.p50 ?? null;
+    const stepMs = tpot ?? fromE2e;
+    if (stepMs === null || !(stepMs >= 0)) continue;
+    // The scale to advise: from the step when one was seen, else from E2E (an upper bound when writes came late).
+    const estimateMs = stepMs > 0 ? stepMs : (fromE2e ?? 0);
+    if (finest === null || stepMs < finest.stepMs) finest = { label: row.label, stepMs, estimateMs };
   }
   if (finest === null) return null;
-  const realStepMs = finest.tpotMs / scale;
+  const realStepMs = finest.stepMs / scale;
   if (realStepMs >= SIM_FINEST_STEP_MS) return null;
-  const maxScale = Math.max(1, Math.floor(finest.tpotMs / SIM_FINEST_STEP_MS));
+  const maxScale = Math.max(1, Math.floor(finest.estimateMs / SIM_FINEST_STEP_MS));
   const where = finest.label === '' || finest.label === 'all' ? '' : ` (${finest.label})`;
+  const seen =
+    finest.stepMs > 0
+      ? `its decode steps came ${realStepMs.toFixed(2)} ms of real time apart${where} (${finest.stepMs.toFixed(1)} ms a token in modelled time ÷ ${formatScale(scale)})`
+      : `whole answers came in one read${where} (TPOT p50 0 ms)`;
   return (
-    `At ${formatScale(scale)}× the simulator's decode steps last ${realStepMs.toFixed(2)} ms of real time${where}: TPOT p50 ${finest.tpotMs.toFixed(1)} ms ÷ ${formatScale(scale)}, ` +
-    `finer than the ${SIM_FINEST_STEP_MS} ms step it can pace, so tokens of several steps leave in one write: ITL samples there are 0 or several steps long, and ITL percentiles are not the server's. ` +
-    `TTFT, E2E and TPOT are not affected; run at --time-scale ${maxScale} or less for ITL figures.`
+    `At ${formatScale(scale)}× ${seen}, finer than the ${SIM_FINEST_STEP_MS} ms step the simulator can pace: tokens of several steps left in one write, ` +
+    `so ITL samples there are 0 or several steps long and are not the server's, and TTFT and TPOT can be off. ` +
+    `E2E and throughput are not affected; run at --time-scale ${maxScale} or less for token timing.`
   );
 }
 
