@@ -59,7 +59,7 @@ test('a record in modelled time: instants stretched from the origin, durations �
   assert.not.ok(ModelledTime.REAL.scaled);
 });
 
-test("an open-loop row in modelled time: window × scale, rates ÷ scale, dispatch lag × scale and its shortfall judged on it", () => {
+test('an open-loop row in modelled time: window × scale, rates ÷ scale, dispatch lag × scale and its shortfall judged on it', () => {
   const row: OpenLoadRow = {
     scenario: 'open',
     tags: {},

@@ -33,9 +33,12 @@ async function sweep(name: string, scale: number, env: Record<string, string> = 
   const folder = join(dir, name);
   const exportPath = join(dir, `${name}.json`);
   const flags = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  const cli = await runCli(['run', fixture('time-scale-sweep.ts'), '--quiet', '--time-scale', String(scale), '--report', folder, '--summary-export', exportPath, ...flags, ...extra], {
-    timeoutMs: 120_000,
-  });
+  const cli = await runCli(
+    ['run', fixture('time-scale-sweep.ts'), '--quiet', '--time-scale', String(scale), '--report', folder, '--summary-export', exportPath, ...flags, ...extra],
+    {
+      timeoutMs: 120_000,
+    },
+  );
   assert.is(cli.code, 0, cli.stderr + cli.stdout);
   const read = (file: string): string => readFileSync(join(folder, file), 'utf8');
   return {
@@ -174,8 +177,7 @@ test("user-experience classes follow the modelled server: 20× and 40× give one
   // time the second user waits for the first (E2E p95 ~70 s: background). Measured (1.75 s and 3.5 s
   // at 20×), they would read interactive and batch. The classes rest on E2E, which coarse pacing does not move.
   const env = { STEP_MS: '200', TOKENS: '175', MAX_SEQS: '1', LEVELS: '1,2' };
-  const classes = async (scale: number): Promise<Array<string | null>> =>
-    (await sweep(`classes-${scale}`, scale, env)).report.sweeps[0]!.findings!.experience.map((e) => e.suits);
+  const classes = async (scale: number): Promise<Array<string | null>> => (await sweep(`classes-${scale}`, scale, env)).report.sweeps[0]!.findings!.experience.map((e) => e.suits);
   assert.equal(await classes(20), ['batch', 'background']);
   assert.equal(await classes(40), ['batch', 'background']);
 });
@@ -185,10 +187,16 @@ test('a scale finer than the simulator can pace is said in the report and the su
   // (thresholds off: the TPOT it reads is off too, which is the point).
   const fine = await sweep('fine', 1000, { STEP_MS: '40', TOKENS: '20', LEVELS: '1' }, ['--no-thresholds']);
   const note = 'finer than the 1 ms step the simulator can pace';
-  assert.ok(fine.report.notes.some((n) => n.includes(note) && /--time-scale \d+ or less/.test(n)), fine.report.notes.join('\n'));
+  assert.ok(
+    fine.report.notes.some((n) => n.includes(note) && /--time-scale \d+ or less/.test(n)),
+    fine.report.notes.join('\n'),
+  );
   assert.match(fine.cli.stdout, note);
   for (const run of [real, scaled]) {
-    assert.not.ok(run.report.notes.some((n) => n.includes(note)), run.report.notes.join('\n'));
+    assert.not.ok(
+      run.report.notes.some((n) => n.includes(note)),
+      run.report.notes.join('\n'),
+    );
     assert.not.match(run.cli.stdout, note);
   }
 });
