@@ -40,6 +40,11 @@ export interface RunInfo {
   load?: readonly OpenLoadRow[];
   /** Planned phases that never started (a sweep stopped before its last levels). */
   notRun?: readonly NotRunPhase[];
+  /**
+   * The simulator's time scale the figures were converted by (core/metrics/modelled-time.ts): every
+   * time and rate, the run time and the load rows included, is in the modelled server's time. Absent or 1 at real time.
+   */
+  timeScale?: number;
 }
 
 export interface SummaryData {

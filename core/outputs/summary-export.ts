@@ -99,6 +99,12 @@ export interface LlmloadSummary {
   load?: OpenLoadRow[];
   /** The load generator's own health and whether it was the bottleneck (core/metrics/load-generator.ts); null without readings. */
   loadGenerator?: LoadGeneratorSummary | null;
+  /**
+   * Present when the run was against the built-in simulator at a time scale other than 1: every
+   * time and rate here (state.testRunDurationMs included) is in the simulated server's time, the
+   * measured ones × or ÷ this scale (core/metrics/modelled-time.ts); the load generator's health is not.
+   */
+  timeScale?: number;
 }
 
 export interface SummaryExport {
@@ -180,6 +186,7 @@ export function summaryExport(data: SummaryData): SummaryExport {
       droppedSamples: registry.droppedSamples,
       load: (run.load ?? []).map((row) => ({ ...row, tags: { ...row.tags } })),
       loadGenerator: data.loadGenerator ?? null,
+      ...(run.timeScale !== undefined && run.timeScale !== 1 ? { timeScale: run.timeScale } : {}),
     },
   };
 }

@@ -16,6 +16,7 @@ import { describeNotRun } from '../executors/not-run.js';
 import { palette, visibleLength, type Palette } from './color.js';
 import { formatNumber, formatPercent, humanizeDuration } from './humanize.js';
 import { loadShortfall } from '../metrics/load-delivery.js';
+import { modelledTimeLabel, pacingNote } from '../metrics/modelled-time.js';
 import { renderGroupTable } from './level-table.js';
 import { renderLoadTable } from './load-table.js';
 import type { SummaryData } from './summary-data.js';
@@ -104,6 +105,14 @@ function headerLines(data: SummaryExport, c: Palette): string[] {
     where = target.url ?? 'built-in simulator';
   }
   const lines = [`  target: ${where}${target.model === null ? '' : ` · model ${target.model}`}`];
+  const modelled = modelledTimeLabel(data.llmload.timeScale ?? 1);
+  if (modelled !== null) lines.push(`  ${c.bold('simulated time')}: ${modelled}`);
+  const { requests, levels, stages, rates } = data.llmload;
+  const pacing = pacingNote(data.llmload.timeScale ?? 1, [
+    { ...requests, label: 'all' },
+    ...[...levels, ...stages, ...rates].map((row) => ({ ...row, label: rowLabel(row.tags) })),
+  ]);
+  if (pacing !== null) lines.push(`  ${c.yellow('⚠')} ${pacing}`);
   const notRun = data.llmload.notRun ?? [];
   const before = notRun.length === 0 ? '' : `the run stopped before ${describeNotRun(notRun, data.llmload.scenarios.length)} ran`;
   if (aborted !== null) lines.push(`  ${c.red('stopped early')}: ${aborted}${before === '' ? '' : `; ${before}`}`);
@@ -375,4 +384,12 @@ function renderLine(line: Line, width: number, widths: Map<string, number[]>, c:
 function truncate(text: string, max: number): string {
   const line = text.replace(/\s+/g, ' ');
   return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+
+/** A row's name for a note: its level, rate or stage. */
+function rowLabel(tags: Record<string, string>): string {
+  if (tags['level'] !== undefined) return `level ${tags['level']}`;
+  if (tags['rate'] !== undefined) return `rate ${tags['rate']}`;
+  if (tags['stage'] !== undefined) return `stage ${tags['stage']}`;
+  return '';
 }

@@ -50,6 +50,11 @@ export interface CompareRun {
   timeScale?: number | null;
   /** Declared facts (options.environment, --meta) and the server's published settings, in report order. */
   setup?: Array<{ item: string; value: string }>;
+  /**
+   * The scale the figures were converted by into the simulated server's time (core/metrics/modelled-time.ts);
+   * 1 or absent when they are as measured (real time, or reports made before llmload converted them).
+   */
+  convertedBy?: number;
 }
 
 /** 'none': a figure that is neither better nor worse when it changes (the offered rate is the plan's). */
@@ -227,6 +232,7 @@ function fromReport(data: ReportData, label: string, source: string): CompareRun
     timeScale: data.target.simulator === null ? null : (data.target.simulator.timeScale ?? 1),
     setup: setupOf(data),
     breakdown: (data.breakdown?.rows ?? []).map((r) => ({ kind: r.kind, scenario: r.scenario, label: r.label, row: r.row })),
+    convertedBy: data.run.timeScale ?? 1,
   };
 }
 
@@ -273,6 +279,7 @@ function fromSummaryExport(extras: Record<string, unknown>, label: string, sourc
     script: null,
     model: target.model ?? null,
     timeScale: target.simulator === undefined || target.simulator === null ? null : (target.simulator.timeScale ?? 1),
+    convertedBy: typeof extras['timeScale'] === 'number' ? extras['timeScale'] : 1,
     levels: levels.map((row) => ({ scenario: row.tags['scenario'] ?? '', label: row.tags['level'] ?? '', users: row.users, row })),
     stages: stages.map((row) => ({ scenario: row.tags['scenario'] ?? '', label: row.tags['stage'] ?? '', row })),
     total: extras['requests'] as RequestStatsRow,
@@ -306,10 +313,19 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
   if (models.size > 1) warnings.push(`The runs target different models (${[...models].join(', ')}).`);
   const scales = runs.map((r) => r.timeScale ?? null);
   if (scales.some((s) => s !== null && s !== 1) && new Set(scales).size > 1) {
-    // A 20× simulator run is 20 times faster by construction: its times and rates compare with nothing at another scale.
-    warnings.push(
-      `The runs are at different time scales (${runs.map((r, i) => `${r.label}: ${scales[i] === null ? 'real server' : `${scales[i]}× simulator`}`).join(', ')}): times and rates are not comparable, and the changes below are mostly the scale.`,
-    );
+    const listed = runs.map((r, i) => `${r.label}: ${scales[i] === null ? 'real server' : `${scales[i]}× simulator`}`).join(', ');
+    const measured = runs.filter((r) => r.timeScale !== null && r.timeScale !== undefined && r.timeScale !== 1 && (r.convertedBy ?? 1) !== r.timeScale);
+    if (measured.length > 0) {
+      // Figures as measured at 20× are 20 times faster by construction: they compare with nothing at another scale.
+      warnings.push(
+        `The runs are at different time scales (${listed}) and ${measured.map((r) => r.label).join(', ')} ${measured.length === 1 ? 'is' : 'are'} reported as measured, not in the simulated server's time: times and rates are not comparable, and the changes below are mostly the scale. Re-make ${measured.length === 1 ? 'its' : 'their'} report with this llmload version.`,
+      );
+    } else {
+      // Every figure is in the simulated server's time: a change is the server's, not the scale's.
+      warnings.push(
+        `The runs were at different time scales (${listed}); every figure is in the simulated server's time, so they compare. A scaled run paces the simulator more coarsely: see its ITL note, if any.`,
+      );
+    }
   }
   for (const run of runs) {
     const shortfall = loadShortfall(run.load ?? []);

@@ -30,6 +30,7 @@ import type { ServerModel } from '../telemetry/server-probe.js';
 import { llmloadVersion } from './version.js';
 import { buildRateSweeps, openRowFigures, type OpenRowFigures } from './rate-sweep-data.js';
 import { buildGpuReport, type GpuReportData } from './gpu-data.js';
+import { pacingNote } from '../metrics/modelled-time.js';
 
 /** A table row: the engine's statistics plus what the report adds. */
 export interface ReportRow extends RequestStatsRow {
@@ -87,6 +88,11 @@ export interface ReportData {
     notRun: NotRunPhase[];
     /** The results file had its end line (the run got to its end). */
     complete: boolean;
+    /**
+     * The built-in simulator's time scale every time and rate here was converted by (core/metrics/modelled-time.ts):
+     * figures are in the simulated server's time. 1 when they are as measured; absent in reports made before it existed.
+     */
+    timeScale?: number;
     llmloadVersion: string;
     resultsFile: string;
   };
@@ -262,6 +268,18 @@ export function buildReportData(results: RunResults): ReportData {
   }
   const allRows = [total, ...sweeps.flatMap((s) => s.rows), ...stages];
   notes.push(...serverWindowNotes(allRows, scrapeIntervalMs));
+  const pacing = pacingNote(results.time.scale, [
+    total,
+    ...sweeps.flatMap((s) => s.rows.map((r) => ({ ...r, label: `${s.axis === 'rate' ? 'rate' : 'level'} ${r.label}` }))),
+    ...stages.map((r) => ({ ...r, label: `stage ${r.label}` })),
+  ]);
+  if (pacing !== null) notes.push(pacing);
+  const measuredScale = end?.target.simulator?.timeScale ?? 1;
+  if (!results.time.scaled && measuredScale !== 1) {
+    notes.push(
+      `The simulator ran at ${measuredScale}× real time, but this results file does not say where its timeline starts (written before llmload kept it): times and rates are as measured, ${measuredScale}× off the simulated server's.`,
+    );
+  }
   if (allRows.some((r) => [r.e2e, r.ttft, r.itl, r.tpot].some((l) => l?.approximate === true))) {
     notes.push('Some percentiles come from an HDR histogram (≤ 0.1 % relative error) because a metric passed 100,000 samples.');
   }
@@ -288,6 +306,7 @@ export function buildReportData(results: RunResults): ReportData {
       aborted: end?.aborted ?? null,
       notRun: (end?.notRun ?? []).map((p) => ({ scenario: p.scenario, tags: { ...p.tags } })),
       complete: end !== null,
+      timeScale: results.time.scale,
       llmloadVersion: end?.llmloadVersion ?? (typeof meta?.llmloadVersion === 'string' ? meta.llmloadVersion : llmloadVersion()),
       resultsFile: basename(results.path),
     },

@@ -21,6 +21,7 @@ import { describeNotRun } from '../executors/not-run.js';
 import { highestRateFinding, openStageTable, rateSweepTable } from './rate-sweep-section.js';
 import { capacityBasis, levelLabel, serverQueueAdvice, singleWaveCapacity, timeoutAdvice } from './finding-text.js';
 import { gpuEnvironmentRows, gpuSection } from './gpu-section.js';
+import { modelledTimeLabel } from '../metrics/modelled-time.js';
 
 /** `remake`: the `llmload report …` command for the footer, with paths from where the user stands (core/report/remake-command.ts). */
 export function buildReportDocument(data: ReportData, charts: readonly ChartSpec[], remake: string = `llmload report ${data.run.resultsFile}`): ReportDocument {
@@ -60,6 +61,10 @@ export function levelName(sweep: ReportSweep, label: string): string {
 
 export function verdict(data: ReportData): Block[] {
   const t = data.total;
+  const out: Block[] = [];
+  // Said once, before any figure: every one below is in the simulated server's time.
+  const modelled = modelledTimeLabel(data.run.timeScale ?? 1);
+  if (modelled !== null) out.push(note(b('Simulated time: '), modelled));
   const spans: Span[] = [];
   if (data.thresholdsOk !== null && data.thresholds !== null) {
     const { word, detail } = thresholdVerdict(data.thresholds, (data.run.notRun ?? []).length === 0 ? '' : describeNotRun(data.run.notRun ?? [], data.scenarios.length));
@@ -68,7 +73,7 @@ export function verdict(data: ReportData): Block[] {
   spans.push(
     `${fmtCount(t.requests)} requests, ${fmtShare(t.successRate)} successful, ${fmtRate(t.requestsPerSec)} req/s and ${fmtTokens(t.outputTokensPerSec)} output tok/s over ${fmtMs(t.window?.durationMs ?? null)}.`,
   );
-  const out: Block[] = [p(...spans)];
+  out.push(p(...spans));
   if (data.run.aborted !== null) out.push(note(b('Stopped early: '), data.run.aborted, '.'));
   if (data.loadShortfall !== null) out.push(note(b('LOAD NOT DELIVERED'), ` — ${data.loadShortfall}.`));
   const saturated = data.loadGenerator === null ? null : loadGeneratorHeadline(data.loadGenerator);

@@ -7,6 +7,12 @@
  *
  * The file is streamed line by line: memory grows with the metrics (bounded
  * by their HDR histograms) and the digest, not with the file.
+ *
+ * A run against the built-in simulator at a time scale is read in the
+ * simulated server's time (core/metrics/modelled-time.ts), with the scale and
+ * origin its meta line names: records, the run time, the open-loop rows and
+ * the server's scrapes, so every row, series, finding and chart follows. The
+ * file itself keeps what was measured.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +21,7 @@ import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { CHECKS, TAG_CHECK } from '../metrics/builtin.js';
 import { addHealthToRegistry, isHealthReading, LoadGeneratorTracker } from '../metrics/load-generator.js';
+import { ModelledTime } from '../metrics/modelled-time.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { GoodputSlo } from '../metrics/request-stats.js';
 import type { MetricType } from '../metrics/types.js';
@@ -31,6 +38,10 @@ export interface ResultsMeta {
   model?: string | null;
   /** ISO time the run started. */
   startedAt?: string;
+  /** The built-in simulator's time scale (1 at real time or against a server); absent in files written before it was kept. */
+  timeScale?: number;
+  /** Epoch ms the modelled timeline stretches from, when timeScale is not 1 (core/metrics/modelled-time.ts). */
+  timeOriginMs?: number;
   llmloadVersion?: string;
   [key: string]: unknown;
 }
@@ -52,6 +63,8 @@ export interface RunResults {
   customMetrics: CustomMetricsCollector;
   /** Open-loop rows' latencies from the schedule and their over-saturation points. */
   openLoop: OpenLoopDigest;
+  /** The timeline everything above is on: the simulated server's when the run was time-scaled (ModelledTime.REAL otherwise). */
+  time: ModelledTime;
 }
 
 const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'rate', 'trend']);
@@ -79,6 +92,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
   const openLoop = new OpenLoopDigest();
   let meta: ResultsMeta | null = null;
   let end: RunEnd | null = null;
+  let time = ModelledTime.REAL;
   let requests = 0;
   let samples = 0;
   let lineNo = 0;
@@ -108,20 +122,23 @@ export async function readResultsFile(path: string): Promise<RunResults> {
       if (type !== 'meta') registryOf();
       switch (type) {
         case 'request': {
-          const record = value as RequestRecord;
-          if (typeof record.startedAt !== 'number' || typeof record.tags !== 'object' || record.tags === null || !Array.isArray(record.itlMs)) {
+          const measured = value as RequestRecord;
+          if (typeof measured.startedAt !== 'number' || typeof measured.tags !== 'object' || measured.tags === null || !Array.isArray(measured.itlMs)) {
             throw bad(path, lineNo, 'a request line needs startedAt, tags and itlMs');
           }
+          const record = time.scaled ? time.record(measured) : measured;
           registryOf().addRecord(record);
           digest.add(record);
           tokensPerSec.add(record);
           openLoop.add(record);
-          if (record.arrival !== undefined && record.excluded === undefined) loadGenerator.addDispatchLag(record.tags, record.startedAt - record.scheduledAt);
+          // The load generator's health is the client's, on the real clock (as the controller keeps it).
+          if (record.arrival !== undefined && record.excluded === undefined) loadGenerator.addDispatchLag(record.tags, measured.startedAt - measured.scheduledAt);
           requests++;
           break;
         }
         case 'sample': {
-          const sample = value as { metric?: unknown; metricType?: unknown; value?: unknown; tags?: unknown; isTime?: unknown };
+          // `isTime` (and `time`, its first spelling): a duration, converted to a time-scaled simulator's time.
+          const sample = value as { metric?: unknown; metricType?: unknown; value?: unknown; tags?: unknown; isTime?: unknown; time?: unknown };
           if (typeof sample.metric !== 'string' || typeof sample.value !== 'number' || typeof sample.metricType !== 'string' || !METRIC_TYPES.has(sample.metricType)) {
             throw bad(path, lineNo, 'a sample line needs metric, metricType and a numeric value');
           }
@@ -129,12 +146,14 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           // As the controller does (core/run/live-metrics.ts): checks feed the check table.
           if (sample.metric === CHECKS) registryOf().addCheck(tags[TAG_CHECK] ?? '', sample.value !== 0, tags);
           else {
+            const isTime = sample.isTime === true || sample.time === true;
+            const sampleValue = isTime ? time.ms(sample.value) : sample.value;
             try {
-              registryOf().addSample(sample.metric, sample.metricType as MetricType, sample.value, tags, sample.isTime === true);
+              registryOf().addSample(sample.metric, sample.metricType as MetricType, sampleValue, tags, isTime);
             } catch (error) {
               throw bad(path, lineNo, (error as Error).message);
             }
-            if (CustomMetricsCollector.isCustom(sample.metric)) customMetrics.add(sample.metric, sample.metricType as MetricType, sample.value, tags, sample.isTime === true);
+            if (CustomMetricsCollector.isCustom(sample.metric)) customMetrics.add(sample.metric, sample.metricType as MetricType, sampleValue, tags, isTime);
           }
           samples++;
           break;
@@ -147,11 +166,14 @@ export async function readResultsFile(path: string): Promise<RunResults> {
           break;
         }
         case 'meta':
-          if (meta === null) meta = value as ResultsMeta;
+          if (meta === null) {
+            meta = value as ResultsMeta;
+            time = modelledTimeOf(meta);
+          }
           break;
         case 'end': {
           const { type: _type, ...rest } = value as { type: string } & RunEnd;
-          end = rest;
+          end = time.scaled ? modelledEnd(rest, time) : rest;
           break;
         }
         default:
@@ -170,13 +192,43 @@ export async function readResultsFile(path: string): Promise<RunResults> {
       hint: 'Pass the file written by `llmload run --out json=FILE`, or results.ndjson from a report folder.',
     });
   }
-  return { path, meta, end, registry: registryOf(), digest, requests, samples, loadGenerator, tokensPerSec, customMetrics, openLoop };
+  return { path, meta, end, registry: registryOf(), digest, requests, samples, loadGenerator, tokensPerSec, customMetrics, openLoop, time };
 }
 
 /** The goodput SLOs the meta line recorded; null when the run had none (or the file predates them). */
 function sloOf(meta: ResultsMeta | null): GoodputSlo | null {
   const slo = meta?.['slo'];
   return slo !== null && typeof slo === 'object' ? { ...(slo as GoodputSlo) } : null;
+}
+
+/** The timeline the meta line names: the simulator's scale and the origin the run stretched its instants from. */
+export function modelledTimeOf(meta: ResultsMeta): ModelledTime {
+  const scale = meta.timeScale;
+  const origin = meta.timeOriginMs;
+  if (typeof scale !== 'number' || !(scale > 0) || scale === 1 || typeof origin !== 'number' || !Number.isFinite(origin)) return ModelledTime.REAL;
+  return new ModelledTime(scale, origin);
+}
+
+/** The end line's measured figures in modelled time: the run time, the open-loop rows, the server's scrapes. Thresholds were judged in it already. */
+function modelledEnd(end: RunEnd, time: ModelledTime): RunEnd {
+  const converted: RunEnd = { ...end, durationMs: time.ms(end.durationMs) };
+  if (end.load !== undefined) converted.load = end.load.map((row) => time.loadRow(row));
+  if (end.server !== null && end.server !== undefined) {
+    converted.server = { ...end.server, intervalMs: time.ms(end.server.intervalMs), scrapes: end.server.scrapes.map((s) => time.scrape(s)) };
+  }
+  if (end.gpu !== null && end.gpu !== undefined) {
+    // Readings placed on the modelled timeline, so they fall in the same rows as the requests; power is then
+    // integrated over modelled seconds, which the simulator's clock already runs in (clockScale back to 1).
+    const gpu = end.gpu;
+    converted.gpu = {
+      ...gpu,
+      samples: gpu.samples.map((s) => ({ ...s, atMs: time.at(s.atMs) })),
+      idle: gpu.idle === null ? null : { startMs: time.at(gpu.idle.startMs), endMs: time.at(gpu.idle.endMs) },
+      intervalMs: time.ms(gpu.intervalMs),
+      clockScale: gpu.clockScale / time.scale,
+    };
+  }
+  return converted;
 }
 
 function bad(path: string, line: number, what: string): LlmloadError {

@@ -85,15 +85,17 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
         model: target.model ?? null,
         simulator: target.simulator ? { preset: target.simulator.preset, timeScale: target.simulator.timeScale } : null,
       },
-      testRunDurationMs: input.durationMs,
+      // In the modelled server's time, as every figure the registry holds (LiveMetrics.time).
+      testRunDurationMs: live.time.ms(input.durationMs),
       scenarios: input.scenarios,
       summaryTrendStats: options.summaryTrendStats,
       isStdOutTTY: io.stdout.isTTY === true,
       isStdErrTTY: io.stderr.isTTY === true,
       noColor: !shouldUseColor(io.stdout, io.env),
       aborted: input.aborted,
-      load: live.loadRows(),
+      load: live.modelledLoadRows(),
       notRun: [...(input.notRun ?? [])],
+      timeScale: live.time.scale,
     },
     loadGenerator: live.loadGenerator.summary(),
   };
@@ -122,7 +124,8 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
         thresholds: evaluation?.results ?? null,
         server,
         gpu: input.gpu ?? null,
-        load: data.run.load ?? [],
+        // What was measured: the end line is raw results, converted again by whoever reads them.
+        load: live.loadRows(),
       }) as unknown as Record<string, unknown>,
       redact,
     );

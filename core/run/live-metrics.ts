@@ -17,6 +17,7 @@ import { LoadLedger } from './load-ledger.js';
 import { SaturationTracker } from './saturation.js';
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import type { PhaseEvent, PhaseMeasurement } from './scheduler.js';
+import { ModelledTime } from '../metrics/modelled-time.js';
 
 /** The progress line's rates are over about this recent window, ms. */
 const RATE_WINDOW_MS = 5_000;
@@ -24,6 +25,12 @@ const RATE_WINDOW_MS = 5_000;
 export class LiveMetrics {
   readonly registry: MetricsRegistry;
   readonly thresholds: ThresholdRunner | null;
+  /**
+   * The modelled server's time (core/metrics/modelled-time.ts): records become metric samples in
+   * it, so the summary, the export and the thresholds speak of the server the script describes.
+   * The scheduler, the load ledger and the load generator's health stay on the real clock.
+   */
+  readonly time: ModelledTime;
   readonly #targetByScenario = new Map<string, number>();
   /** Load of each rate-sweep phase, for its over-saturation verdict. */
   readonly #saturation = new SaturationTracker();
@@ -52,6 +59,8 @@ export class LiveMetrics {
 
   constructor(options: ResolvedOptions, thresholdsEnabled: boolean) {
     this.registry = new MetricsRegistry({ goodput: options.slo === null ? null : { ...options.slo } });
+    const scale = options.target.url === undefined ? options.simulator.timeScale : 1;
+    this.time = scale === 1 ? ModelledTime.REAL : new ModelledTime(scale, performance.timeOrigin + performance.now());
     // Parse before any sample arrives: a bad expression is a config error (104) before anything is sent,
     // and the runner declares its submetrics, which only see samples that arrive after them.
     const parsed = parseThresholds(options.thresholds);
@@ -69,12 +78,16 @@ export class LiveMetrics {
 
   ingest(batch: BatchMsg): void {
     const registry = this.registry;
-    for (const record of batch.records) {
-      if (this.#stageEnds.size > 0) this.#tagStage(record);
+    const time = this.time;
+    const scaled = time.scaled;
+    for (const measured of batch.records) {
+      // Stages are tagged on the real clock the script's stages run on; figures come from the modelled record.
+      if (this.#stageEnds.size > 0) this.#tagStage(measured);
+      const record = scaled ? time.record(measured) : measured;
       registry.addRecord(record);
       if (record.arrival !== undefined && record.excluded === undefined) {
-        this.#load.request(record);
-        this.loadGenerator.addDispatchLag(record.tags, record.startedAt - record.scheduledAt);
+        this.#load.request(measured);
+        this.loadGenerator.addDispatchLag(measured.tags, measured.startedAt - measured.scheduledAt);
         const rate = record.tags[TAG_RATE];
         if (rate !== undefined) {
           const ttftSched = record.ttftMs === null ? null : record.ttftMs + record.startedAt - record.scheduledAt;
@@ -84,7 +97,7 @@ export class LiveMetrics {
     }
     for (const [name, type, value, tags, isTime] of batch.samples) {
       if (name === 'checks') registry.addCheck(tags['check'] ?? '', value !== 0, tags);
-      else registry.addSample(name, type, value, tags, isTime);
+      else registry.addSample(name, type, scaled && isTime ? time.ms(value) : value, tags, isTime);
       if (name === ITERATIONS && this.#iterationScenarios.has(tags[TAG_SCENARIO] ?? '')) this.#iterationsDone += value;
       else if (name === LLM_LOAD_DELIVERED) this.#load.arrival(tags, value);
       else if (name === DROPPED_ITERATIONS && tags[TAG_RATE] !== undefined) {
@@ -119,6 +132,7 @@ export class LiveMetrics {
   }
 
   addConnectTimes(connectMs: readonly number[]): void {
+    // Connection set-up is the client machine's, not the modelled server's: real time (core/metrics/modelled-time.ts).
     for (const ms of connectMs) this.registry.addSample(LLM_CONNECTING, 'trend', ms, {}, true);
   }
 
@@ -162,6 +176,12 @@ export class LiveMetrics {
     return this.#load.rows(performance.timeOrigin + performance.now());
   }
 
+  /** loadRows() in the modelled server's time, for the summary (the end line keeps the measured rows). */
+  modelledLoadRows(): OpenLoadRow[] {
+    const rows = this.loadRows();
+    return this.time.scaled ? rows.map((row) => this.time.loadRow(row)) : rows;
+  }
+
   vusTarget(scenario: string, vus: number): void {
     this.#runningVus.set(scenario, vus);
     this.#targetByScenario.set(scenario, vus);
@@ -197,8 +217,8 @@ export class LiveMetrics {
       plannedMs: plan.totalMs,
       iterations: plan.iterations === null ? null : { done: this.#iterationsDone, total: plan.iterations },
       vus,
-      reqPerSec: (requests - baseRequests) / dt,
-      outputTokPerSec: Math.max(0, tokens - baseTokens) / dt,
+      reqPerSec: this.time.perSec((requests - baseRequests) / dt),
+      outputTokPerSec: this.time.perSec(Math.max(0, tokens - baseTokens) / dt),
       ttftP95Ms: this.#recentTtftP95(),
       requests,
       failures: total.failed,
@@ -220,11 +240,13 @@ export class LiveMetrics {
       this.thresholds === null
         ? []
         : this.thresholds
-            .evaluate(elapsedMs)
+            .evaluate(this.time.ms(elapsedMs))
             .results.filter((r) => !r.ok && !r.noData)
             .map((r) => `${r.metric}: '${r.source}'`);
+    const throughput = stats?.requestThroughput() ?? null;
     return {
-      requestsPerSec: stats?.requestThroughput() ?? null,
+      // The scheduler plans the next rates on the real clock its arrivals run on.
+      requestsPerSec: throughput === null ? null : throughput * this.time.scale,
       saturated: this.#saturation.verdict(SaturationTracker.key(scenario, rate)),
       failedThresholds,
     };
@@ -233,13 +255,13 @@ export class LiveMetrics {
   /** A threshold with abortOnFail that has failed (its message), or null. */
   checkAbort(elapsedMs: number): string | null {
     if (this.thresholds === null || !this.thresholds.thresholds.some((t) => t.abortOnFail)) return null;
-    const evaluation = this.thresholds.evaluate(elapsedMs);
+    const evaluation = this.thresholds.evaluate(this.time.ms(elapsedMs));
     return evaluation.abort ? abortMessage(evaluation) : null;
   }
 
   /** The end-of-test evaluation; null without thresholds. */
   finalEvaluation(durationMs: number): ThresholdEvaluation | null {
-    return this.thresholds?.evaluate(durationMs, { final: true }) ?? null;
+    return this.thresholds?.evaluate(this.time.ms(durationMs), { final: true }) ?? null;
   }
 
   /** p95 TTFT of the most recent completed one-second buckets. */

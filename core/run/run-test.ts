@@ -171,6 +171,10 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
             startedAt: new Date().toISOString(),
             // The goodput SLOs, so a report re-made from the file counts goodput as the run did.
             slo: options.slo === null ? null : { ...options.slo },
+            // The lines below keep what was measured; readers convert them to the simulated server's time with these.
+            simulator: target.simulator ?? null,
+            timeScale: live.time.scale,
+            ...(live.time.scaled ? { timeOriginMs: live.time.originMs } : {}),
           });
     // What the server says about itself (/v1/models, /metrics before, during and after), for the report.
     const probe = results === undefined ? undefined : await ServerProbe.start(target.worker, { intervalMs: probeIntervalMs(target.simulator) });

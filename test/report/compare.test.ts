@@ -120,9 +120,20 @@ test('different scripts or models are allowed, with a warning; three runs compar
   const scaled = { ...run('scaled', [[1, 200, 5]]), timeScale: 20 };
   assert.match(
     compareRuns([real, scaled]).warnings.join('\n'),
-    'The runs are at different time scales (real: 1× simulator, scaled: 20× simulator): times and rates are not comparable',
+    "The runs are at different time scales (real: 1× simulator, scaled: 20× simulator) and scaled is reported as measured, not in the simulated server's time: times and rates are not comparable",
   );
   assert.equal(compareRuns([real, { ...real, label: 'again' }]).warnings, [], 'one scale: no warning');
+});
+
+test("runs at different time scales, both in the simulated server's time, compare: a note, and changes computed on modelled figures", () => {
+  const real = { ...run('real', [[1, 10, 100]]), timeScale: 1 };
+  const modelled = { ...run('modelled', [[1, 12, 98]]), timeScale: 20, convertedBy: 20 };
+  const comparison = compareRuns([real, modelled]);
+  const warnings = comparison.warnings.join('\n');
+  assert.match(warnings, "The runs were at different time scales (real: 1× simulator, modelled: 20× simulator); every figure is in the simulated server's time, so they compare.");
+  assert.not.match(warnings, 'not comparable');
+  const rps = comparison.rows.find((r) => r.group === 'level 1' && r.metric === 'Request throughput')!;
+  assert.equal(formatChange(rps.changes[1]!), '+20.0% (better)');
 });
 
 function withItl(r: RequestStatsRow, itlMs: number | null): RequestStatsRow {
