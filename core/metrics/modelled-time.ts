@@ -19,6 +19,7 @@
  * CPU, coalesced reads, late dispatches) and connection set-up
  * (connectMs, blockedMs, llm_connecting).
  */
+import type { GpuTelemetrySnapshot } from '../telemetry/gpu-types.js';
 import type { RequestRecord } from '../client/types.js';
 import type { MetricsScrape } from '../telemetry/server-probe.js';
 import { rowShortfall, type OpenLoadRow } from './load-delivery.js';
@@ -90,6 +91,21 @@ export class ModelledTime {
       dispatchLagP95Ms: row.dispatchLagP95Ms === null ? null : this.ms(row.dispatchLagP95Ms),
     };
     return { ...converted, shortfall: rowShortfall(converted) };
+  }
+
+  /**
+   * GPU readings placed on the modelled timeline, so they fall in the same rows as the requests;
+   * power is then integrated over modelled seconds, which the simulator's clock already runs in
+   * (its clockScale divided back to 1).
+   */
+  gpu(snapshot: GpuTelemetrySnapshot): GpuTelemetrySnapshot {
+    return {
+      ...snapshot,
+      samples: snapshot.samples.map((s) => ({ ...s, atMs: this.at(s.atMs) })),
+      idle: snapshot.idle === null ? null : { startMs: this.at(snapshot.idle.startMs), endMs: this.at(snapshot.idle.endMs) },
+      intervalMs: this.ms(snapshot.intervalMs),
+      clockScale: snapshot.clockScale / this.scale,
+    };
   }
 
   /** A /metrics scrape placed on the modelled timeline (counters then read per modelled second). */

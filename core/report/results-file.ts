@@ -216,18 +216,7 @@ function modelledEnd(end: RunEnd, time: ModelledTime): RunEnd {
   if (end.server !== null && end.server !== undefined) {
     converted.server = { ...end.server, intervalMs: time.ms(end.server.intervalMs), scrapes: end.server.scrapes.map((s) => time.scrape(s)) };
   }
-  if (end.gpu !== null && end.gpu !== undefined) {
-    // Readings placed on the modelled timeline, so they fall in the same rows as the requests; power is then
-    // integrated over modelled seconds, which the simulator's clock already runs in (clockScale back to 1).
-    const gpu = end.gpu;
-    converted.gpu = {
-      ...gpu,
-      samples: gpu.samples.map((s) => ({ ...s, atMs: time.at(s.atMs) })),
-      idle: gpu.idle === null ? null : { startMs: time.at(gpu.idle.startMs), endMs: time.at(gpu.idle.endMs) },
-      intervalMs: time.ms(gpu.intervalMs),
-      clockScale: gpu.clockScale / time.scale,
-    };
-  }
+  if (end.gpu !== null && end.gpu !== undefined) converted.gpu = time.gpu(end.gpu);
   return converted;
 }
 

@@ -73,7 +73,8 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
   // GPU metrics exist only after the load (per row windows): added for the final evaluation when a threshold names one.
   const window = live.registry.total.row().window;
   if (input.gpu != null && window !== null && namesGpuMetric(Object.keys(options.thresholds).map((k) => k.split('{')[0]!))) {
-    addGpuMetrics(live.registry, input.gpu, gpuRows(live.registry), window);
+    // The registry's rows are on the simulated server's timeline when the run was time-scaled: the readings go there too.
+    addGpuMetrics(live.registry, live.time.scaled ? live.time.gpu(input.gpu) : input.gpu, gpuRows(live.registry), window);
   }
   const evaluation = live.finalEvaluation(input.durationMs);
   const data: SummaryData = {
