@@ -133,7 +133,7 @@ test("runs at different time scales, both in the simulated server's time, compar
   assert.match(warnings, "The runs were at different time scales (real: 1× simulator, modelled: 20× simulator); every figure is in the simulated server's time, so they compare.");
   assert.not.match(warnings, 'not comparable');
   const rps = comparison.rows.find((r) => r.group === 'level 1' && r.metric === 'Request throughput')!;
-  assert.equal(formatChange(rps.changes[1]!), '+20.0% (better)');
+  assert.equal(formatChange(rps.changes[1]!), '+20.0% (1.20× higher, better)');
 });
 
 function withItl(r: RequestStatsRow, itlMs: number | null): RequestStatsRow {
