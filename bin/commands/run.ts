@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runTest, type RunRequest } from '../../core/run/run-test.js';
 import type { CliIo } from '../../core/run/io.js';
+import { ENGINE_CONFIG_KEYS } from '../../core/sim/engine-config.js';
 
 interface RunArgs {
   script: string;
@@ -22,6 +23,7 @@ interface RunArgs {
   workers?: number;
   'sim-preset'?: string;
   'time-scale'?: number;
+  'sim-config'?: string[];
 }
 
 export function runCommand(io: CliIo, setExit: (code: number) => void): CommandModule<object, RunArgs> {
@@ -69,6 +71,11 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core). Example: --workers 2' })
         .option('sim-preset', { type: 'string', describe: 'Preset of the built-in simulator used when no URL is given. Example: --sim-preset qwen14b-awq' })
         .option('time-scale', { type: 'number', describe: 'Run the built-in simulator this many times faster than real time. Example: --time-scale 10' })
+        .option('sim-config', {
+          type: 'string',
+          array: true,
+          describe: `Engine setting KEY=VALUE of the built-in simulator over its preset's, as \`llmload sim --config\` (${ENGINE_CONFIG_KEYS.join(', ')}), repeatable. Example: --sim-config maxNumSeqs=64`,
+        })
         .check((args) => {
           // yargs turns `--report DIR --no-report` into ['DIR', false], which would be written as a folder named "DIR,false".
           const report = args.report as unknown;
@@ -107,6 +114,7 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       if (args.workers !== undefined) request.workers = args.workers;
       if (args['sim-preset'] !== undefined) request.simPreset = args['sim-preset'];
       if (args['time-scale'] !== undefined) request.timeScale = args['time-scale'];
+      if (args['sim-config'] !== undefined) request.simConfig = args['sim-config'];
       setExit(await runTest(request, io));
     },
   };

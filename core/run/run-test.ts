@@ -70,6 +70,8 @@ export interface RunRequest {
   workers?: number;
   simPreset?: string;
   timeScale?: number;
+  /** --sim-config values, KEY=VALUE. */
+  simConfig?: string[];
 }
 
 const STOP_REASONS = {
@@ -119,6 +121,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       workers: request.workers,
       simPreset: request.simPreset,
       timeScale: request.timeScale,
+      simConfig: request.simConfig,
     });
     const options = validateOptions(raw);
     const plans = planScenarios(options);
