@@ -83,9 +83,6 @@ export default async function (vu: VU) {
   const task = TASKS[(vu.iteration + vu.id) % TASKS.length]!;
   const initial = vu.scenario === 'initial';
   const tokens = answerTokens(task, `${vu.scenario}/${vu.id}/${vu.iteration}`, initial ? INITIAL_MAX_TOKENS : 2000);
-  const res = await vu.chat(
-    { messages: [{ role: 'user', content: task.prompt }], max_tokens: tokens, ignore_eos: true, temperature: 0.2 },
-    { tags: { name: task.name } },
-  );
+  const res = await vu.chat({ messages: [{ role: 'user', content: task.prompt }], max_tokens: tokens, ignore_eos: true, temperature: 0.2 }, { tags: { name: task.name } });
   check(res, { 'answer has the asked length': (r) => r.outputTokens === tokens });
 }
