@@ -10,7 +10,7 @@
  * length (12,800, 41,200, 51,200, 76,800); run it once per setting and put the
  * runs side by side with `llmload compare`.
  *
- *   npx llmload run examples/seed-001-task-mix.ts --sim-preset qwen32b-awq-longctx --time-scale 20 -e TIME_SCALE=20   # about 20 s
+ *   npx llmload run examples/seed-001-task-mix.ts --sim-preset qwen32b-awq-longctx --time-scale 20 -e TIME_SCALE=20   # about 25 s
  *   npx llmload run examples/seed-001-task-mix.ts --url http://127.0.0.1:8000 -e CONTEXT=41200
  *
  * Scenario start times are wall-clock times, which --time-scale does not
