@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runTest, type RunRequest } from '../../core/run/run-test.js';
 import type { CliIo } from '../../core/run/io.js';
+import { ENGINE_CONFIG_KEYS } from '../../core/sim/engine-config.js';
 
 interface RunArgs {
   script: string;
@@ -25,6 +26,7 @@ interface RunArgs {
   meta?: string[];
   dcgm?: string[];
   'nvidia-smi'?: boolean;
+  'sim-config'?: string[];
 }
 
 export function runCommand(io: CliIo, setExit: (code: number) => void): CommandModule<object, RunArgs> {
@@ -83,6 +85,11 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
           describe: 'Read GPU telemetry from a DCGM exporter (repeatable; adds to options.telemetry.dcgm). Example: --dcgm http://gpu-node:9400/metrics',
         })
         .option('nvidia-smi', { type: 'boolean', describe: 'Read GPU telemetry from nvidia-smi on this machine (options.telemetry.nvidiaSmi). Example: --nvidia-smi' })
+        .option('sim-config', {
+          type: 'string',
+          array: true,
+          describe: `Engine setting KEY=VALUE of the built-in simulator over its preset's, as \`llmload sim --config\` (${ENGINE_CONFIG_KEYS.join(', ')}), repeatable. Example: --sim-config maxNumSeqs=64`,
+        })
         .check((args) => {
           // yargs turns `--report DIR --no-report` into ['DIR', false], which would be written as a folder named "DIR,false".
           const report = args.report as unknown;
@@ -124,6 +131,7 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       if (args.meta !== undefined) request.meta = args.meta;
       if (args.dcgm !== undefined && args.dcgm.length > 0) request.dcgm = args.dcgm;
       if (args['nvidia-smi'] !== undefined) request.nvidiaSmi = args['nvidia-smi'];
+      if (args['sim-config'] !== undefined) request.simConfig = args['sim-config'];
       setExit(await runTest(request, io));
     },
   };

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ErrorCode, LlmloadError } from '../../core/errors.js';
 import { ENGINE_CONFIG_KEYS, FAULT_KINDS, PRESET_NAMES, startSimulator, type SimulatorOptions } from '../../core/sim/index.js';
 import { faultKindOf } from '../../core/sim/faults.js';
+import { parseEngineConfigFlags } from '../../core/sim/config-flags.js';
 import type { CliIo } from '../../core/run/io.js';
 
 export interface SimArgs {
@@ -44,22 +45,11 @@ export function simOptionsFromArgs(args: SimArgs): SimulatorOptions {
     faults[kind ?? (setting as string)] = value;
   }
   if (Object.keys(faults).length > 0) options.faults = faults;
-  const config: Record<string, unknown> = {};
-  for (const item of args.config ?? []) {
-    const [key, raw] = splitPair('--config', item);
-    config[key] = parseValue(raw);
-  }
+  const problems: string[] = [];
+  const config = parseEngineConfigFlags('--config', args.config ?? [], problems);
+  if (problems.length > 0) throw new LlmloadError(ErrorCode.USAGE, problems.join('; '), { details: problems });
   if (Object.keys(config).length > 0) options.config = config;
   return options;
-}
-
-/** A value from the command line: JSON when it parses (numbers, booleans, null, objects), else the text. */
-function parseValue(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
 }
 
 function splitPair(flag: string, item: string): [string, string] {

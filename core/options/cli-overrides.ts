@@ -16,6 +16,7 @@ import { ErrorCode, LlmloadError } from '../errors.js';
 import { DURATION_EXAMPLES, tryParseDuration } from './duration.js';
 import { isPlainObject } from './plain-object.js';
 import { isHttpUrl } from './url.js';
+import { parseEngineConfigFlags } from '../sim/config-flags.js';
 import type { Stage } from './types.js';
 
 /** The flags that change options, as the CLI parser hands them over (strings or numbers). */
@@ -33,6 +34,8 @@ export interface CliFlags {
   simPreset?: string | undefined;
   /** `--time-scale`: run the built-in simulator this many times faster than real time. */
   timeScale?: number | string | undefined;
+  /** `--sim-config KEY=VALUE`, repeatable: engine settings of the built-in simulator over the preset's (and the script's `simulator.config`). */
+  simConfig?: string | readonly string[] | undefined;
   /** `-e KEY=VALUE`, repeatable. Not an option: read it with parseEnvFlags(). */
   env?: string | readonly string[] | undefined;
   /** `--dcgm URL`, repeatable: DCGM exporters added to options.telemetry.dcgm. */
@@ -61,6 +64,8 @@ export function applyCliOverrides(scriptOptions: unknown, flags: CliFlags): unkn
   const stages = stageList.length === 0 ? undefined : parseStageFlags(stageList, problems);
   const timeScale = positiveNumberFlag('--time-scale', flags.timeScale, problems);
   if (flags.simPreset === '') problems.push('--sim-preset: must not be empty');
+  const simConfigItems = typeof flags.simConfig === 'string' ? [flags.simConfig] : (flags.simConfig ?? []);
+  const simConfig = parseEngineConfigFlags('--sim-config', simConfigItems, problems);
   if (flags.url !== undefined && !isHttpUrl(flags.url)) {
     problems.push(`--url: expected an http:// or https:// URL, got ${JSON.stringify(flags.url)}`);
   }
@@ -106,6 +111,11 @@ export function applyCliOverrides(scriptOptions: unknown, flags: CliFlags): unkn
   const simulator: Record<string, unknown> = {};
   if (flags.simPreset !== undefined) simulator['preset'] = flags.simPreset;
   if (timeScale !== undefined) simulator['timeScale'] = timeScale;
+  if (Object.keys(simConfig).length > 0) {
+    // Setting by setting over the script's simulator.config: a flag changes one setting, not the whole config.
+    const current = isPlainObject(merged['simulator']) ? merged['simulator']['config'] : undefined;
+    simulator['config'] = isPlainObject(current) ? { ...current, ...simConfig } : simConfig;
+  }
   mergeInto(merged, 'simulator', simulator);
   mergeInto(merged, 'environment', meta);
   if (dcgm.length > 0 || flags.nvidiaSmi !== undefined) {

@@ -79,6 +79,8 @@ export interface RunRequest {
   dcgm?: string[];
   /** --nvidia-smi / --no-nvidia-smi. */
   nvidiaSmi?: boolean;
+  /** --sim-config values, KEY=VALUE. */
+  simConfig?: string[];
 }
 
 const STOP_REASONS = {
@@ -132,6 +134,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       meta: request.meta,
       dcgm: request.dcgm,
       nvidiaSmi: request.nvidiaSmi,
+      simConfig: request.simConfig,
     });
     const options = validateOptions(raw);
     const plans = planScenarios(options);

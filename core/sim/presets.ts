@@ -43,13 +43,42 @@
  *   CPU work (sampling, detokenizing, streaming) dominates, so the step time
  *   is ~0.84 ms per sequence and batching buys nothing.
  *
+ * qwen32b-awq-longctx: seed 001 (Qwen2.5-Coder-32B-Instruct-AWQ served with
+ *   long contexts, 12,800-76,800; GPU memory ~97 % used). Short coding prompts,
+ *   answers of ~170-810 tokens by task; an initial phase (one request of each
+ *   task, alone) then 4 users for three minutes.
+ *     figure                      seed            simulated
+ *     initial  time · tok/s        13.99 s · 20.41  15.8 s · 21.3
+ *     continuous time · tok/s      25.53 s · 21.52  26.2 s · 20.1
+ *   ~20 tok/s per request whatever the batch: the decode step is 46 ms alone and
+ *   grows 0.8 ms per sequence (memory-bound, little spare bandwidth), so 4
+ *   users cost each other ~7 %.
+ *
+ * qwen14b-2x4090-baseline / qwen14b-2x4090-optimized: seed 004 (Qwen2.5-14B-
+ *   Instruct, TP=2 on 2× RTX 4090, vLLM 0.13; genai-bench). Baseline: bf16,
+ *   vLLM defaults (chunked prefill 2048). Optimized: FP8 weights, chunked
+ *   prefill 4096, up to 1,024 running requests, memory utilisation 0.98.
+ *   Sonnet prompts of ~26 tokens, 256-token answers; 10 requests at 2
+ *   concurrent (min latency), 1,024 at 192 and 512 (max throughput).
+ *     figure                         seed baseline · optimized     simulated
+ *     c=2 E2E p50                     4,854 ms · 3,381 ms           4,870 · 3,371
+ *     c=2 output tok/s                105.3 · 151.3                 105.4 · 152.4
+ *     max output tok/s (192 · 512)    1,172.5 · 2,397.9             1,211 · 2,341
+ *     max total tok/s (192 · 512)     1,292.4 · 2,669.0             1,339 · 2,588
+ *     max TTFT p50 (192 · 512)        5.33 s · 0.53 s               1.3 s · 0.48 s
+ *   FP8 halves the weight reads (13 ms steps alone instead of 19) and frees
+ *   KV cache for a batch of 512; the bf16 baseline holds 128 sequences and the
+ *   rest of 192 users queue. The seed's E2E at max throughput is not
+ *   reproduced: its own figures do not fit one answer length (192 users ×
+ *   256 tokens ÷ 1,172 tok/s = 42 s mean E2E, against its 15 s p50, 33 s p99).
+ *
  * fast: not a real deployment; for tests and examples. ~1 ms steps (one token
  *   per ms per stream), TTFT of a few ms, 4,096 sequences, a KV cache that
  *   never fills in practice.
  */
 import type { EngineConfig } from './engine-config.js';
 
-export type PresetName = 'fast' | 'qwen32b-awq-4x2080ti' | 'qwen14b-awq' | 'opt-125m';
+export type PresetName = 'fast' | 'qwen32b-awq-4x2080ti' | 'qwen32b-awq-longctx' | 'qwen14b-awq' | 'qwen14b-2x4090-baseline' | 'qwen14b-2x4090-optimized' | 'opt-125m';
 
 const fast: EngineConfig = {
   model: 'llmload/sim-fast',
@@ -92,6 +121,61 @@ const qwen32bAwq4x2080ti: EngineConfig = {
   retryAfterSeconds: 5,
   // Seed 000's 4× RTX 2080 Ti (11 GB, 250 W board power).
   gpu: { name: 'NVIDIA GeForce RTX 2080 Ti', count: 4, memoryMiB: 11264, idleWatts: 20, peakWatts: 250 },
+};
+
+const qwen32bAwqLongCtx: EngineConfig = {
+  model: 'Qwen/Qwen2.5-Coder-32B-Instruct-AWQ',
+  // One of the seed's four settings (12,800, 41,200, 51,200, 76,800): override with --sim-config maxModelLen=N.
+  maxModelLen: 41200,
+  maxNumSeqs: 256,
+  maxNumBatchedTokens: 8192,
+  maxWaiting: 1000,
+  blockSize: 16,
+  numGpuBlocks: 6000, // ~96k tokens: a long context leaves room for few sequences
+  enablePrefixCaching: true,
+  stepBaseMs: 46,
+  stepPerSeqMs: 0.8,
+  stepPerContextTokenMs: 0.0005,
+  prefillPerTokenMs: 0.25,
+  outputLength: { kind: 'lognormal', median: 400, sigma: 0.6 },
+  defaultMaxTokens: null,
+  tokensPerChunk: 1,
+  retryAfterSeconds: 5,
+  // The 32B AWQ model on the seed-000 hardware (seed 001 names no GPU; it reports ~97 % memory and ~88 % utilisation).
+  gpu: { name: 'NVIDIA GeForce RTX 2080 Ti', count: 4, memoryMiB: 11264, idleWatts: 20, peakWatts: 250 },
+};
+
+const qwen14b2x4090Baseline: EngineConfig = {
+  model: 'Qwen/Qwen2.5-14B-Instruct',
+  maxModelLen: 32768, // the model's own, as vLLM picks without --max-model-len
+  // bf16 weights (28 GB over 2×24 GB) leave KV cache for about this many running sequences of this workload.
+  maxNumSeqs: 128,
+  maxNumBatchedTokens: 2048, // vLLM V1's default chunked-prefill budget on this GPU class
+  maxWaiting: 10000,
+  blockSize: 16,
+  numGpuBlocks: 4000, // ~64k tokens
+  enablePrefixCaching: true,
+  stepBaseMs: 17.6,
+  stepPerSeqMs: 0.67,
+  stepPerContextTokenMs: 0,
+  prefillPerTokenMs: 0.03,
+  outputLength: { kind: 'lognormal', median: 256, sigma: 0.5 },
+  defaultMaxTokens: null,
+  tokensPerChunk: 1,
+  retryAfterSeconds: 1,
+  // Seed 004's 2× RTX 4090 (24 GB, 450 W board power).
+  gpu: { name: 'NVIDIA GeForce RTX 4090', count: 2, memoryMiB: 24564, idleWatts: 25, peakWatts: 450 },
+};
+
+const qwen14b2x4090Optimized: EngineConfig = {
+  ...qwen14b2x4090Baseline,
+  maxModelLen: 4096,
+  maxNumSeqs: 1024, // --max-running-requests 1024
+  maxNumBatchedTokens: 4096, // --max-num-batched-tokens 4096
+  numGpuBlocks: 10000, // FP8 weights and 0.98 memory utilisation: ~160k tokens
+  stepBaseMs: 12.3,
+  stepPerSeqMs: 0.392,
+  prefillPerTokenMs: 0.1,
 };
 
 const qwen14bAwq: EngineConfig = {
@@ -142,7 +226,10 @@ const opt125m: EngineConfig = {
 export const presets: Readonly<Record<PresetName, Readonly<EngineConfig>>> = Object.freeze({
   fast: Object.freeze(fast),
   'qwen32b-awq-4x2080ti': Object.freeze(qwen32bAwq4x2080ti),
+  'qwen32b-awq-longctx': Object.freeze(qwen32bAwqLongCtx),
   'qwen14b-awq': Object.freeze(qwen14bAwq),
+  'qwen14b-2x4090-baseline': Object.freeze(qwen14b2x4090Baseline),
+  'qwen14b-2x4090-optimized': Object.freeze(qwen14b2x4090Optimized),
   'opt-125m': Object.freeze(opt125m),
 });
 

@@ -65,11 +65,14 @@ export async function cpuShare(ms = 400): Promise<number> {
   const cpus = availableParallelism();
   const spin = `const { workerData, parentPort } = require('node:worker_threads'); const end = performance.now() + workerData; while (performance.now() < end) {} parentPort.postMessage(0);`;
   const workers = Array.from({ length: cpus }, () => new Worker(spin, { eval: true, workerData: ms }));
+  // Listen for the end now: on a busy machine one thread may finish its spin before the last has
+  // started, and a message with no listener yet is lost (the wait below would never end).
+  const done = workers.map((w) => new Promise((resolve) => w.once('message', resolve)));
   // Start the clock once every thread runs, so that thread start-up is not counted as lost time.
   await Promise.all(workers.map((w) => new Promise((resolve) => w.once('online', resolve))));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+  await Promise.all(done);
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   await Promise.all(workers.map((w) => w.terminate()));

@@ -130,6 +130,34 @@ test('target, simulator, workers and thresholds flags', () => {
   assert.is(validateOptions(applyCliOverrides({}, { noThresholds: false })).noThresholds, false);
 });
 
+test("--sim-config KEY=VALUE sets simulator settings one by one over the script's", () => {
+  const merged = applyCliOverrides(
+    { simulator: { preset: 'qwen14b-awq', config: { maxNumSeqs: 4, stepBaseMs: 9 } } },
+    { simConfig: ['maxNumSeqs=128', 'enablePrefixCaching=false', 'outputLength={"kind":"fixed","tokens":9}', 'model=my-model'] },
+  );
+  assert.equal(merged, {
+    simulator: {
+      preset: 'qwen14b-awq',
+      config: { maxNumSeqs: 128, stepBaseMs: 9, enablePrefixCaching: false, outputLength: { kind: 'fixed', tokens: 9 }, model: 'my-model' },
+    },
+  });
+  // One item (as yargs gives a single flag) and a script without a simulator section.
+  assert.equal(applyCliOverrides({}, { simConfig: 'maxNumBatchedTokens=4096' }), { simulator: { config: { maxNumBatchedTokens: 4096 } } });
+  // Later items win, as for -e.
+  assert.equal(applyCliOverrides({}, { simConfig: ['maxNumSeqs=8', 'maxNumSeqs=16'] }), { simulator: { config: { maxNumSeqs: 16 } } });
+});
+
+test('--sim-config: an unknown key or a malformed item is a usage error naming the flag and the key', () => {
+  const unknown = flagProblems({ simConfig: ['maxNumSeq=64'] });
+  assert.is(unknown.code, 'LL_ERR_USAGE');
+  assert.is(unknown.exitCode, 2);
+  assert.is(unknown.details.length, 1);
+  assert.match(unknown.details[0]!, /^--sim-config maxNumSeq=64: 'maxNumSeq' is not a simulator setting \(did you mean 'maxNumSeqs'\?\); valid: model, maxModelLen, maxNumSeqs/);
+  const both = flagProblems({ simConfig: ['warp=9', 'maxNumSeqs'] });
+  assert.equal(both.details, [both.details[0]!, '--sim-config maxNumSeqs: expected KEY=VALUE, e.g. maxNumSeqs=64']);
+  assert.match(both.details[0]!, /^--sim-config warp=9: 'warp' is not a simulator setting; valid: /);
+});
+
 test('--stage parse errors name the flag and the item', () => {
   const error = flagProblems({ stages: ['10s5', '10s:5,1m:x', '10x:5', ':5', ''] });
   assert.is(error.code, 'LL_ERR_USAGE');

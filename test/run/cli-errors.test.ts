@@ -24,6 +24,13 @@ test('a malformed --stage exits 2 naming the flag', async () => {
   assert.match(run.stderr, /--stage "10s5": expected DURATION:TARGET/);
 });
 
+test('an unknown --sim-config setting exits 2 naming the flag and the key, before the simulator starts', async () => {
+  const run = await runCli(['run', fixture('long-run.ts'), '--sim-config', 'maxNumSeqs=8', '--sim-config', 'maxBatch=64']);
+  assert.is(run.code, 2);
+  assert.match(run.stderr, /--sim-config maxBatch=64: 'maxBatch' is not a simulator setting/);
+  assert.not.match(run.stderr, /maxNumSeqs=8/);
+});
+
 test('an unknown flag is a usage error (exit 2)', async () => {
   const run = await runCli(['run', fixture('long-run.ts'), '--vuss', '3']);
   assert.is(run.code, 2);
@@ -47,6 +54,7 @@ test('run --help documents every flag with an example', async () => {
     '--model',
     '--api-key-env',
     '--workers',
+    '--sim-config',
   ]) {
     assert.ok(run.stdout.includes(flag), `help mentions ${flag}`);
   }

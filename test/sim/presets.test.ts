@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { resolveEngineConfig } from '../../core/sim/engine-config.js';
 import { PRESET_NAMES, presets } from '../../core/sim/presets.js';
 import { simulateClosedLoop, summarize } from '../../core/sim/simulate.js';
-import { SEED_000, SEED_002, SEED_003, runSeed000, runSeed002, runSeed003 } from './seed-experiments.js';
+import { SEED_000, SEED_001, SEED_002, SEED_003, SEED_004, runSeed000, runSeed001, runSeed002, runSeed003, runSeed004 } from './seed-experiments.js';
 
 const TOLERANCE = 0.2;
 
@@ -67,6 +67,40 @@ test('opt-125m reproduces seed 003 (5/10/50 at once, 50 tokens): flat ~23-24 req
   // The seed's target: < 3 s at 5 concurrent, < 20 s at 50.
   assert.ok(levels[0]!.summary.makespanS < 3);
   assert.ok(levels[2]!.summary.makespanS < 20);
+});
+
+test('qwen32b-awq-longctx reproduces seed 001 (~20 tok/s per request, initial and continuous phases)', () => {
+  const { initial, continuous } = runSeed001(presets['qwen32b-awq-longctx']);
+  within(initial.meanTimeS, SEED_001.initial.timeS, 'initial: mean total time');
+  within(initial.meanTokensPerS, SEED_001.initial.tokensPerS, 'initial: mean tokens/s per request');
+  within(continuous.meanTimeS, SEED_001.continuous.timeS, 'continuous: mean total time');
+  within(continuous.meanTokensPerS, SEED_001.continuous.tokensPerS, 'continuous: mean tokens/s per request');
+  // The seed's shape: 4 users barely slow each other (tokens/s per request within 10 % of one user alone).
+  assert.ok(continuous.meanTokensPerS > 0.9 * initial.meanTokensPerS, `continuous ${continuous.meanTokensPerS} vs initial ${initial.meanTokensPerS} tok/s`);
+  assert.is(continuous.result.maxRunning, SEED_001.users);
+});
+
+test('qwen14b-2x4090-baseline and -optimized reproduce seed 004 (tables 4.1-4.3)', () => {
+  const runs = { baseline: runSeed004(presets['qwen14b-2x4090-baseline']), optimized: runSeed004(presets['qwen14b-2x4090-optimized']) };
+  for (const name of ['baseline', 'optimized'] as const) {
+    const seed = SEED_004[name];
+    const [c2, ...max] = runs[name];
+    within(c2!.e2eP50Ms, seed.e2eP50Ms, `${name}: E2E p50 at 2 users`);
+    within(c2!.outputTokPerS, seed.minLatencyTokPerS, `${name}: output tok/s at 2 users`);
+    const best = max.find((l) => l.users === seed.bestLevel)!;
+    within(best.outputTokPerS, seed.maxOutputTokPerS, `${name}: output tok/s at ${seed.bestLevel} users`);
+    within(best.totalTokPerS, seed.maxTotalTokPerS, `${name}: total tok/s at ${seed.bestLevel} users`);
+    // The best level is the one with the most output (the baseline is flat past its batch limit).
+    assert.ok(Math.max(...max.map((l) => l.outputTokPerS)) <= 1.05 * best.outputTokPerS, `${name}: best level ${seed.bestLevel}`);
+  }
+  const best = (name: 'baseline' | 'optimized'): number => runs[name].find((l) => l.users === SEED_004[name].bestLevel)!.outputTokPerS;
+  // Table 4.3: +104.5 % max throughput, -30.3 % E2E p50 at 2 users.
+  within(best('optimized') / best('baseline'), SEED_004.optimized.maxOutputTokPerS / SEED_004.baseline.maxOutputTokPerS, 'max throughput, optimized ÷ baseline');
+  within(runs.optimized[0]!.e2eP50Ms / runs.baseline[0]!.e2eP50Ms, SEED_004.optimized.e2eP50Ms / SEED_004.baseline.e2eP50Ms, 'E2E p50 at 2 users, optimized ÷ baseline');
+  // TTFT at max throughput: the optimized server's is calibrated; the baseline's users queue for a batch slot.
+  const ttft = (name: 'baseline' | 'optimized'): number => runs[name].find((l) => l.users === SEED_004[name].bestLevel)!.ttftP50Ms;
+  within(ttft('optimized'), SEED_004.optimized.ttftP50Ms, 'optimized: TTFT p50 at 512 users');
+  assert.ok(ttft('baseline') > 2 * ttft('optimized'), `baseline TTFT p50 ${ttft('baseline')} ms vs optimized ${ttft('optimized')} ms`);
 });
 
 test('fast: TTFT of a few ms and ~1 ms per token, for tests', () => {

@@ -112,3 +112,110 @@ export function runSeed003(config: EngineConfig): LevelResult[] {
     return { level, summary: summarize(result), result };
   });
 }
+
+/**
+ * Seed 001: four coding tasks with answers of their own length; an initial
+ * phase (each task once, alone, answers capped at 360 tokens) then 4 users
+ * cycling through the tasks, 7 requests each. Lengths are each task's mean
+ * (examples/seed-001-task-mix.ts draws them log-normal around the median).
+ */
+export const SEED_001 = {
+  promptTokens: 40,
+  /** Mean answer tokens per task: architecture design, code completion, code review, debugging. */
+  taskTokens: [814, 346, 280, 663],
+  initialCap: 360,
+  users: 4,
+  requestsPerUser: 7,
+  /** Seed figures: mean total time (s) and mean tokens/s per request, per phase. */
+  initial: { timeS: 13.99, tokensPerS: 20.41 },
+  continuous: { timeS: 25.53, tokensPerS: 21.52 },
+};
+
+export interface PhaseResult {
+  /** Mean total time of a request, s. */
+  meanTimeS: number;
+  /** Mean of each request's output tokens ÷ total time. */
+  meanTokensPerS: number;
+  result: SimulationResult;
+}
+
+function phase(result: SimulationResult): PhaseResult {
+  const times = result.requests.map((r) => r.e2eMs / 1000);
+  const rates = result.requests.map((r) => r.outputTokens / (r.e2eMs / 1000));
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { meanTimeS: mean(times), meanTokensPerS: mean(rates), result };
+}
+
+export function runSeed001(config: EngineConfig): { initial: PhaseResult; continuous: PhaseResult } {
+  const tasks = SEED_001.taskTokens;
+  const initial = simulateClosedLoop(config, {
+    users: 1,
+    requestsPerUser: tasks.length,
+    request: (_user, k) => ({
+      promptTokens: SEED_001.promptTokens,
+      blockHashes: distinctPromptHashes(SEED_001.promptTokens, config.blockSize, `001/i/${k}`),
+      outputTokens: Math.min(SEED_001.initialCap, tasks[k]!),
+    }),
+  });
+  const continuous = simulateClosedLoop(config, {
+    users: SEED_001.users,
+    requestsPerUser: SEED_001.requestsPerUser,
+    request: (user, k) => ({
+      promptTokens: SEED_001.promptTokens,
+      blockHashes: distinctPromptHashes(SEED_001.promptTokens, config.blockSize, `001/c/${user}/${k}`),
+      outputTokens: tasks[(user + k) % tasks.length]!,
+    }),
+  });
+  return { initial: phase(initial), continuous: phase(continuous) };
+}
+
+/**
+ * Seed 004 (genai-bench): a min-latency test (2 users, 10 requests) and
+ * max-throughput tests (1,024 requests at 192 and at 512 users), ~27-token
+ * prompts and 252-260-token answers, closed loop.
+ */
+export const SEED_004 = {
+  promptTokens: 27,
+  outputTokens: 256,
+  minLatency: { users: 2, requests: 10 },
+  maxThroughput: { levels: [192, 512], requests: 1024 },
+  /** Seed figures per configuration: table 4.2 (c=2) and 4.1 (at the configuration's best concurrency). */
+  baseline: { e2eP50Ms: 4853.96, minLatencyTokPerS: 105.28, bestLevel: 192, maxOutputTokPerS: 1172.5, maxTotalTokPerS: 1292.4, ttftP50Ms: 5330 },
+  optimized: { e2eP50Ms: 3380.91, minLatencyTokPerS: 151.26, bestLevel: 512, maxOutputTokPerS: 2397.85, maxTotalTokPerS: 2668.99, ttftP50Ms: 525.6 },
+};
+
+export interface Seed004Level {
+  users: number;
+  outputTokPerS: number;
+  totalTokPerS: number;
+  e2eP50Ms: number;
+  ttftP50Ms: number;
+}
+
+export function runSeed004(config: EngineConfig): Seed004Level[] {
+  const levels = [SEED_004.minLatency.users, ...SEED_004.maxThroughput.levels];
+  return levels.map((users) => {
+    const requests = users === SEED_004.minLatency.users ? SEED_004.minLatency.requests : SEED_004.maxThroughput.requests;
+    const result = simulateClosedLoop(config, {
+      users,
+      requestsPerUser: Math.ceil(requests / users),
+      request: (user, k) => ({
+        promptTokens: SEED_004.promptTokens,
+        blockHashes: distinctPromptHashes(SEED_004.promptTokens, config.blockSize, `004/${users}/${user}/${k}`),
+        // ±4 tokens, as the example's N(…)/(256,4): without it the batch would run in lockstep waves.
+        outputTokens: SEED_004.outputTokens - 4 + (mixSeed(users * 7919 + user, k) % 9),
+      }),
+    });
+    const seconds = result.makespanMs / 1000;
+    const output = result.requests.reduce((sum, r) => sum + r.outputTokens, 0);
+    const input = result.requests.reduce((sum, r) => sum + r.promptTokens, 0);
+    const p50 = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    return {
+      users,
+      outputTokPerS: output / seconds,
+      totalTokPerS: (output + input) / seconds,
+      e2eP50Ms: p50(result.requests.map((r) => r.e2eMs)),
+      ttftP50Ms: p50(result.requests.map((r) => r.ttftMs)),
+    };
+  });
+}

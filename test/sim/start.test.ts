@@ -31,7 +31,10 @@ test('options: defaults, overrides, and every problem reported at once', async (
   assert.is(q.engine.model, 'm');
   assert.is(q.engine.maxNumSeqs, 8);
   assert.is(q.engine.stepBaseMs, 17.2);
-  await expectSimConfig(() => resolveSimulatorOptions({ preset: 'gpt9' }), /unknown preset 'gpt9' \(valid: fast, qwen32b-awq-4x2080ti, qwen14b-awq, opt-125m\)/);
+  await expectSimConfig(
+    () => resolveSimulatorOptions({ preset: 'gpt9' }),
+    /unknown preset 'gpt9' \(valid: fast, qwen32b-awq-4x2080ti, qwen32b-awq-longctx, qwen14b-awq, qwen14b-2x4090-baseline, qwen14b-2x4090-optimized, opt-125m\)/,
+  );
   try {
     resolveSimulatorOptions({ timeScale: 0, port: 70000, config: { maxNumSeqs: -1, warp: 9 } as never, faults: { reset: 3 } });
     assert.unreachable();
@@ -43,7 +46,10 @@ test('options: defaults, overrides, and every problem reported at once', async (
 });
 
 test('startSimulator: a bad preset is a SIM_CONFIG error naming the valid presets', async () => {
-  await expectSimConfig(() => startSimulator({ preset: 'nope' }), /valid: fast, qwen32b-awq-4x2080ti, qwen14b-awq, opt-125m/);
+  await expectSimConfig(
+    () => startSimulator({ preset: 'nope' }),
+    /valid: fast, qwen32b-awq-4x2080ti, qwen32b-awq-longctx, qwen14b-awq, qwen14b-2x4090-baseline, qwen14b-2x4090-optimized, opt-125m/,
+  );
 });
 
 test('startSimulatorThread: serves from its own thread, reports stats, closes cleanly', async () => {
@@ -104,6 +110,8 @@ test('llmload sim: flags become options', () => {
   });
   assert.throws(() => simOptionsFromArgs(args({ 'fault-rate': ['explode=1'] })), /unknown fault 'explode'/);
   assert.throws(() => simOptionsFromArgs(args({ config: ['maxNumSeqs'] })), /expected KEY=VALUE/);
+  // The same key check as `llmload run --sim-config`, at the flag.
+  assert.throws(() => simOptionsFromArgs(args({ config: ['maxNumSeq=64'] })), /--config maxNumSeq=64: 'maxNumSeq' is not a simulator setting \(did you mean 'maxNumSeqs'\?\)/);
   assert.throws(() => simOptionsFromArgs(args({ host: '0.0.0.0' })), /not a loopback address/);
   assert.is(simOptionsFromArgs(args({ host: '0.0.0.0', 'allow-remote': true })).host, '0.0.0.0');
 });
