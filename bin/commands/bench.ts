@@ -59,7 +59,10 @@ export function benchCommand(io: CliIo, setExit: (code: number) => void, argv: r
           type: 'number',
           describe: 'Most requests in flight. Closed loop: the users. Open loop: the VU cap, and an arrival finding them all busy is dropped (counted), not queued as in vLLM',
         })
-        .option('concurrency', { type: 'string', describe: 'Sweep of closed-loop levels, each one after the other, num-prompts (or --duration) each. Example: --concurrency 1,2,4,8' })
+        .option('concurrency', {
+          type: 'string',
+          describe: 'Sweep of closed-loop levels, each one after the other, num-prompts (or --duration) each. Example: --concurrency 1,2,4,8',
+        })
         .option('duration', { type: 'string', describe: 'Run for this long instead of --num-prompts (per level with --concurrency). Example: --duration 1m' })
         .option('goodput', { type: 'string', array: true, describe: 'SLOs in ms for goodput, KEY:MS with ttft, tpot, e2el. Example: --goodput ttft:500 tpot:50' })
         .option('seed', { type: 'number', describe: 'Seed of the prompts and the arrival times (default 0): same seed, same requests in the same order' })

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
 import { ErrorCode, LlmloadError } from '../../core/errors.js';
 import { makeDir } from '../../core/outputs/make-dir.js';
 import type { CliIo } from '../../core/run/io.js';
@@ -34,7 +34,7 @@ export function newCommand(io: CliIo): CommandModule<object, NewArgs> {
         })
         .option('force', { alias: 'f', type: 'boolean', default: false, describe: 'Overwrite FILE when it exists' })
         .example('$0 new', 'script.ts from the quickstart template')
-        .example('$0 new sweep.ts --template sweep', 'A concurrency sweep') as unknown as Argv<NewArgs>,
+        .example('$0 new sweep.ts --template sweep', 'A concurrency sweep'),
     handler: async (args) => {
       const text = templateText(args.template);
       if (text === null) {

@@ -47,7 +47,7 @@ export function renderBenchScript(spec: BenchSpec, place: ScriptPlace): string {
     '',
     `export const options: Options = ${literal(options, 0)};`,
     '',
-    "// Sequential sampling: every request takes the next prompt, in the same order on every run with this seed.",
+    '// Sequential sampling: every request takes the next prompt, in the same order on every run with this seed.',
     "const prompts = dataset('prompts');",
     '',
     'export default async function (vu: VU) {',
@@ -63,7 +63,10 @@ function datasetOptions(dataset: BenchDataset, seed: number, place: ScriptPlace)
     case 'random': {
       const prefix = dataset.prefixLen;
       // vLLM's random dataset: a prefix of prefix-len tokens, then input-len tokens of its own.
-      const spread = (len: number, extra: number): [number, number] => [Math.max(1, Math.floor(len * (1 - dataset.rangeRatio))) + extra, Math.ceil(len * (1 + dataset.rangeRatio)) + extra];
+      const spread = (len: number, extra: number): [number, number] => [
+        Math.max(1, Math.floor(len * (1 - dataset.rangeRatio))) + extra,
+        Math.ceil(len * (1 + dataset.rangeRatio)) + extra,
+      ];
       const [inLo, inHi] = spread(dataset.inputLen, prefix);
       const [outLo, outHi] = spread(dataset.outputLen, 0);
       const synthetic = inLo === inHi && outLo === outHi ? `D(${inLo},${outLo})` : `U(${inLo},${inHi})/(${outLo},${outHi})`;

@@ -151,7 +151,8 @@ function loadOf(flags: BenchFlags, numPrompts: number | undefined, duration: str
   if (burstiness !== undefined && !(burstiness > 0 && Number.isFinite(burstiness))) throw usage(`--burstiness must be a number > 0, got ${String(burstiness)}`);
   if (burstiness !== undefined && rate === null) throw usage('--burstiness shapes the gaps between arrivals: it needs a finite --request-rate');
   if (flags.concurrency !== undefined) {
-    if (rate !== null) throw usage('--request-rate and --concurrency contradict each other: a concurrency sweep is closed-loop (each user sends when its last answer is in); give one of them');
+    if (rate !== null)
+      throw usage('--request-rate and --concurrency contradict each other: a concurrency sweep is closed-loop (each user sends when its last answer is in); give one of them');
     if (maxConcurrency !== undefined) throw usage('--max-concurrency and --concurrency: a sweep sets the concurrency of each level; give one of them');
     const levels = flags.concurrency.split(',').map((part) => Number(part.trim()));
     if (levels.length === 0 || levels.some((level) => !Number.isInteger(level) || level < 1)) {

@@ -152,7 +152,10 @@ function latencyKeys(name: string, summary: LatencySummary | null): Record<strin
 
 /** The scenario's settings vLLM records: the rate (or 'inf' in closed loop), burstiness and the concurrency cap. */
 function traffic(results: RunResults, row: RequestStatsRow): { request_rate: number | 'inf'; burstiness: number; max_concurrency: number | null } {
-  const scenario = (results.end?.options.scenarios[row.tags[TAG_SCENARIO] ?? ''] ?? {}) as Record<string, unknown>;
+  const scenarios = results.end?.options.scenarios ?? {};
+  // The whole run's row has no scenario tag: it is the one scenario's when there is only one.
+  const name = row.tags[TAG_SCENARIO] ?? (Object.keys(scenarios).length === 1 ? Object.keys(scenarios)[0]! : '');
+  const scenario = (scenarios[name] ?? {}) as Record<string, unknown>;
   const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
   const rateTag = row.tags[TAG_RATE];
   const rate = rateTag !== undefined ? Number(rateTag) : num(scenario['rate']);

@@ -106,16 +106,23 @@ export interface RunArtifactsInput {
 export async function writeRunArtifacts(input: RunArtifactsInput): Promise<LlmloadError[]> {
   // Loaded here, at the end of a run, not when the CLI starts: the report modules (vega and
   // friends) would add tens of milliseconds before the first request.
-  const [{ writeCsvFromResults }, { writeVllmJsonFromResults }, { appendGithubSummary, githubSummary }, { renderJunit }, { buildReportData }, { readResultsFile }, { ensureDir, write, writeReport }] =
-    await Promise.all([
-      import('../outputs/csv.js'),
-      import('../outputs/vllm-json.js'),
-      import('../outputs/github-summary.js'),
-      import('../outputs/junit.js'),
-      import('./report-data.js'),
-      import('./results-file.js'),
-      import('./write-report.js'),
-    ]);
+  const [
+    { writeCsvFromResults },
+    { writeVllmJsonFromResults },
+    { appendGithubSummary, githubSummary },
+    { renderJunit },
+    { buildReportData },
+    { readResultsFile },
+    { ensureDir, write, writeReport },
+  ] = await Promise.all([
+    import('../outputs/csv.js'),
+    import('../outputs/vllm-json.js'),
+    import('../outputs/github-summary.js'),
+    import('../outputs/junit.js'),
+    import('./report-data.js'),
+    import('./results-file.js'),
+    import('./write-report.js'),
+  ]);
   const { outputs } = input;
   const errors: unknown[] = [];
   const attempt = async (fn: () => Promise<void>): Promise<void> => {

@@ -17,7 +17,7 @@ const HEADER = (what: string): string =>
     '//   npx llmload run SCRIPT                                   # against the built-in simulator',
     '//   npx llmload run SCRIPT --url http://127.0.0.1:8000 --model MODEL',
     '//',
-    "// Editor completion and `npx tsc --noEmit`: `npm install --save-dev llmload typescript` in this folder.",
+    '// Editor completion and `npx tsc --noEmit`: `npm install --save-dev llmload typescript` in this folder.',
     "import type { Options, VU } from 'llmload';",
   ].join('\n');
 
