@@ -55,7 +55,7 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
           type: 'string',
           array: true,
           describe:
-            'Outputs: json=FILE (raw NDJSON, one record per finished request, as they complete), csv=FILE (one row per request), junit=FILE (thresholds and checks as JUnit test cases). Repeatable. Example: --out json=results.ndjson --out junit=llmload.xml',
+            'Outputs: json=FILE (raw NDJSON, one record per finished request, as they complete), csv=FILE (one row per request), junit=FILE (thresholds and checks as JUnit test cases), vllm-json=FILE (vllm bench serve --save-result keys, a line per sweep level). Repeatable. Example: --out json=results.ndjson --out junit=llmload.xml',
         })
         .option('report', {
           type: 'string',
