@@ -55,6 +55,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
       takeTokens: () => llm.takeTokens(),
       locator: new ScriptLocator(task.bundleUrl),
       scriptContext: task.scriptContext,
+      instance: task.instance,
     });
     const shutdown = host.untilShutdown();
     post({ cmd: 'READY', workerIndex: task.workerIndex, connectMs });
