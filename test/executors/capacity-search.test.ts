@@ -4,7 +4,7 @@ import { capacityResult, nextCapacityStep, probeOutcome, type CapacitySearchRule
 import { capacityProbePhase, planCapacitySearch } from '../../core/executors/capacity-search.js';
 import { isLlmloadError } from '../../core/errors.js';
 import { validateOptions } from '../../core/options/validate.js';
-import { isOpenPhase, type CapacitySearchScenarioPlan } from '../../core/executors/types.js';
+import { isOpenPhase } from '../../core/executors/types.js';
 
 const rule: CapacitySearchRule = { mode: 'concurrency', start: 1, max: 128, tolerance: 1, target: 0.99, confidence: 0.95 };
 
@@ -113,7 +113,7 @@ const resolved = {
 } as const;
 
 test('the plan holds the first probe, tagged level like a sweep level; rate probes are open phases with their own seeds', () => {
-  const plan = planCapacitySearch('cap', resolved) as CapacitySearchScenarioPlan;
+  const plan = planCapacitySearch('cap', resolved);
   assert.is(plan.kind, 'capacity-search');
   assert.is(plan.search.maxPhases, 3);
   assert.equal(plan.phases[0]!.tags, { level: '1' });
