@@ -123,12 +123,14 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         })
         .option('coordinator', {
           type: 'boolean',
-          describe: 'Coordinate runners started elsewhere (a Kubernetes Indexed Job: index 0), --instances N or LLMLOAD_INSTANCES of them. Example: --coordinator --listen 0.0.0.0:6565',
+          describe:
+            'Coordinate runners started elsewhere (a Kubernetes Indexed Job: index 0), --instances N or LLMLOAD_INSTANCES of them. Example: --coordinator --listen 0.0.0.0:6565',
         })
-        .option('listen', { type: 'string', describe: "Where --coordinator listens for its runners, HOST:PORT (default 0.0.0.0:6565). Example: --listen 0.0.0.0:6565" })
+        .option('listen', { type: 'string', describe: 'Where --coordinator listens for its runners, HOST:PORT (default 0.0.0.0:6565). Example: --listen 0.0.0.0:6565' })
         .option('coordinator-url', {
           type: 'string',
-          describe: "Run as a runner of this coordinator, with --instance (auto: JOB_COMPLETION_INDEX − 1). Example: --coordinator-url http://llmload-0.llmload:6565 --instance auto",
+          describe:
+            'Run as a runner of this coordinator, with --instance (auto: JOB_COMPLETION_INDEX − 1). Example: --coordinator-url http://llmload-0.llmload:6565 --instance auto',
         })
         .option('register-timeout', { type: 'string', describe: 'How long a coordinator waits for every runner to be ready (default 60s). Example: --register-timeout 2m' })
         .check((args) => {

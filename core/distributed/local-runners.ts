@@ -54,11 +54,11 @@ export class LocalRunners {
     for (let index = 0; index < options.count; index++) {
       const child = spawn(process.execPath, [CLI, ...runnerArgv(options.request, index, options.count, options.coordinatorUrl)], {
         cwd: options.cwd,
-        env: options.env as NodeJS.ProcessEnv,
+        env: options.env,
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       const prefix = `[${index}/${options.count}] `;
-      createInterface({ input: child.stderr! }).on('line', (line) => options.stderr.write(prefix + line + '\n'));
+      createInterface({ input: child.stderr }).on('line', (line) => options.stderr.write(prefix + line + '\n'));
       child.on('exit', (code, signal) => options.onExit(index, signal !== null ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`));
       this.#children.push(child);
     }

@@ -36,7 +36,7 @@ export class RunnerEvents {
       }
       case 'vus': {
         let byRunner = this.#vus.get(event.scenario);
-        if (byRunner === undefined) this.#vus.set(event.scenario, (byRunner = new Map()));
+        if (byRunner === undefined) this.#vus.set(event.scenario, (byRunner = new Map<number, number>()));
         byRunner.set(index, event.vus);
         let total = 0;
         for (const vus of byRunner.values()) total += vus;
@@ -45,7 +45,7 @@ export class RunnerEvents {
       }
       case 'scenario-end': {
         let ended = this.#ended.get(event.scenario);
-        if (ended === undefined) this.#ended.set(event.scenario, (ended = new Set()));
+        if (ended === undefined) this.#ended.set(event.scenario, (ended = new Set<number>()));
         ended.add(index);
         if (ended.size === this.#count) this.#live.scenarioEnded(event.scenario);
         return;

@@ -317,41 +317,41 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       });
       engine = fleet.coordinator;
     } else {
-    const started = await WorkerPool.start({
-      workers,
-      bundleUrl: bundle.bundleUrl,
-      scriptContext: bundle.usesScriptContext,
-      scriptDir: dirname(bundle.scriptPath),
-      setupData,
-      env,
-      target: target.worker,
-      maxVus,
-      warmVus,
-      flushIntervalMs: FLUSH_INTERVAL_MS,
-      onMessage,
-      instance: slice === null ? null : stripeOf(slice),
-    });
-    pool = started.pool;
-    live.addConnectTimes(started.connectMs);
-    const local = new Scheduler(pool, plans);
-    scheduler = local;
-    engine = local;
-    local.onPhaseStart = (event) => {
-      startedPhases.add(phaseKey(event.scenario, event.phaseIndex));
-      live.phaseStarted(event);
-      link?.event({ kind: 'phase', scenario: event.scenario, phaseIndex: event.phaseIndex, phaseId: event.phaseId, tags: event.tags });
-    };
-    local.onVusTarget = (scenario, vus) => {
-      live.vusTarget(scenario, vus);
-      link?.event({ kind: 'vus', scenario, vus });
-    };
-    local.onScenarioEnd = (scenario) => {
-      live.scenarioEnded(scenario);
-      link?.event({ kind: 'scenario-end', scenario });
-    };
-    local.onOpenPhaseEnd = (phaseId, atEpochMs) => live.openPhaseEnded(phaseId, atEpochMs);
-    local.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
-    local.onNotice = (message) => progress.log(message);
+      const started = await WorkerPool.start({
+        workers,
+        bundleUrl: bundle.bundleUrl,
+        scriptContext: bundle.usesScriptContext,
+        scriptDir: dirname(bundle.scriptPath),
+        setupData,
+        env,
+        target: target.worker,
+        maxVus,
+        warmVus,
+        flushIntervalMs: FLUSH_INTERVAL_MS,
+        onMessage,
+        instance: slice === null ? null : stripeOf(slice),
+      });
+      pool = started.pool;
+      live.addConnectTimes(started.connectMs);
+      const local = new Scheduler(pool, plans);
+      scheduler = local;
+      engine = local;
+      local.onPhaseStart = (event) => {
+        startedPhases.add(phaseKey(event.scenario, event.phaseIndex));
+        live.phaseStarted(event);
+        link?.event({ kind: 'phase', scenario: event.scenario, phaseIndex: event.phaseIndex, phaseId: event.phaseId, tags: event.tags });
+      };
+      local.onVusTarget = (scenario, vus) => {
+        live.vusTarget(scenario, vus);
+        link?.event({ kind: 'vus', scenario, vus });
+      };
+      local.onScenarioEnd = (scenario) => {
+        live.scenarioEnded(scenario);
+        link?.event({ kind: 'scenario-end', scenario });
+      };
+      local.onOpenPhaseEnd = (phaseId, atEpochMs) => live.openPhaseEnded(phaseId, atEpochMs);
+      local.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
+      local.onNotice = (message) => progress.log(message);
     }
     if (link !== undefined) {
       link.onStop = (gracefulStopMs) => {
@@ -453,12 +453,9 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       for (const notice of fleet.end()) progress.log(notice);
       const lost = fleet.coordinator.lost();
       if (lost.length > 0) {
-        lostError = new LlmloadError(
-          ErrorCode.INSTANCE_LOST,
-          `${lost.length} of ${fleetCount} instances lost: the run is incomplete (the requests they finished are kept)`,
-          { details: lost.map((l) => `instance ${l.index}/${fleetCount}: ${l.why}`) },
-        );
-        if (stopReason === null) stopReason = 'lost' as keyof typeof STOP_REASONS;
+        lostError = new LlmloadError(ErrorCode.INSTANCE_LOST, `${lost.length} of ${fleetCount} instances lost: the run is incomplete (the requests they finished are kept)`, {
+          details: lost.map((l) => `instance ${l.index}/${fleetCount}: ${l.why}`),
+        });
       }
     }
 
@@ -481,7 +478,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       results,
       summaryExport: request.summaryExport,
       secrets,
-      aborted: stopReason === null ? null : STOP_REASONS[stopReason],
+      aborted: stopReason !== null ? STOP_REASONS[stopReason] : lostError !== undefined ? STOP_REASONS.lost : null,
       scenarios: plans.map((p) => ({ name: p.name, executor: p.executor })),
       notRun: notRunPhases(plans, fleet?.events.startedPhases ?? startedPhases),
       outputs,

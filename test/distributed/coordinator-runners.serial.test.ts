@@ -39,7 +39,9 @@ test("a runner's clock offset is measured to within half its round trip, and its
   const end = await coordinator.done;
   assert.is(end.code, 0, end.stderr);
   assert.is((await runner.done).code, 0);
-  const skew = (JSON.parse(readFileSync(join(coordinator.cwd, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> }).metrics['llmload_start_skew']!;
+  const skew = (JSON.parse(readFileSync(join(coordinator.cwd, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> }).metrics[
+    'llmload_start_skew'
+  ]!;
   // Uncorrected, the runner would have started 5 s early.
   assert.ok(skew.values['max']! < 50, `start skew ${skew.values['max']} ms`);
 });
