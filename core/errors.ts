@@ -34,6 +34,12 @@ export const ExitCode = {
   SCRIPT_EXCEPTION: 107,
   /** The script called `fail()`/`abort()` to stop the test. */
   SCRIPT_ABORTED: 108,
+  /** A split test's coordinator gave up waiting for its runners to register (it names the missing ones); nothing was sent. */
+  REGISTRATION_TIMEOUT: 111,
+  /** A runner of a split test stopped answering mid-run: the run is incomplete, every request that finished is kept. */
+  INSTANCE_LOST: 112,
+  /** A runner lost its coordinator and stopped its share of the load. */
+  COORDINATOR_LOST: 113,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -72,6 +78,12 @@ export const ErrorCode = {
   ENGINE: 'LL_ERR_ENGINE',
   /** This instance of a split test (--instance, --execution-segment) would run nothing, or be handed load it has no VU to run; nothing was sent. */
   INSTANCE_NO_WORK: 'LL_ERR_INSTANCE_NO_WORK',
+  /** The coordinator of a split test (--instances, --coordinator) did not hear from every runner before its registration timeout; names the missing instances. */
+  REGISTRATION_TIMEOUT: 'LL_ERR_REGISTRATION_TIMEOUT',
+  /** A runner of a split test stopped sending heartbeats, or its process exited before its end; the others finish and every finished request is kept. */
+  INSTANCE_LOST: 'LL_ERR_INSTANCE_LOST',
+  /** A runner (--coordinator-url) could not reach its coordinator for longer than the heartbeat timeout, or the coordinator refused it. */
+  COORDINATOR_LOST: 'LL_ERR_COORDINATOR_LOST',
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -94,6 +106,9 @@ export const exitCodeFor: Readonly<Record<ErrorCodeValue, ExitCodeValue>> = {
   LL_ERR_OUTPUT: ExitCode.GENERIC_ENGINE,
   LL_ERR_ENGINE: ExitCode.GENERIC_ENGINE,
   LL_ERR_INSTANCE_NO_WORK: ExitCode.INVALID_CONFIG,
+  LL_ERR_REGISTRATION_TIMEOUT: ExitCode.REGISTRATION_TIMEOUT,
+  LL_ERR_INSTANCE_LOST: ExitCode.INSTANCE_LOST,
+  LL_ERR_COORDINATOR_LOST: ExitCode.COORDINATOR_LOST,
 };
 
 /** Where in a file something went wrong. `line` and `column` are 1-based. */

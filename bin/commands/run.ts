@@ -1,7 +1,15 @@
 /** `llmload run <script>`: flags as k6 names them where they mean the same. */
 import type { Argv, CommandModule } from 'yargs';
 import { runTest, type RunRequest } from '../../core/run/run-test.js';
+import { ErrorCode, LlmloadError } from '../../core/errors.js';
+import { tryParseDuration } from '../../core/options/duration.js';
 import type { CliIo } from '../../core/run/io.js';
+
+function parseFlagDuration(flag: string, text: string): number {
+  const ms = tryParseDuration(text);
+  if (ms === undefined || !(ms > 0)) throw new LlmloadError(ErrorCode.USAGE, `${flag}: "${text}" is not a duration`, { hint: `Example: ${flag} 30s` });
+  return ms;
+}
 import { ENGINE_CONFIG_KEYS } from '../../core/sim/engine-config.js';
 
 interface RunArgs {
@@ -30,6 +38,11 @@ interface RunArgs {
   instance?: string;
   'execution-segment'?: string;
   'execution-segment-sequence'?: string;
+  instances?: number;
+  coordinator?: boolean;
+  listen?: string;
+  'coordinator-url'?: string;
+  'register-timeout'?: string;
 }
 
 export function runCommand(io: CliIo, setExit: (code: number) => void): CommandModule<object, RunArgs> {
@@ -103,6 +116,23 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
           type: 'string',
           describe: "k6's notation for all the instances' shares, with --execution-segment. Example: --execution-segment-sequence 0,1/4,1/2,1",
         })
+        .option('instances', {
+          type: 'number',
+          describe:
+            'Split the test over N runner processes on this machine, with this process as their coordinator: one summary, report and exit code. With --coordinator: the number of runners elsewhere. Example: --instances 4',
+        })
+        .option('coordinator', {
+          type: 'boolean',
+          describe:
+            'Coordinate runners started elsewhere (a Kubernetes Indexed Job: index 0), --instances N or LLMLOAD_INSTANCES of them. Example: --coordinator --listen 0.0.0.0:6565',
+        })
+        .option('listen', { type: 'string', describe: 'Where --coordinator listens for its runners, HOST:PORT (default 0.0.0.0:6565). Example: --listen 0.0.0.0:6565' })
+        .option('coordinator-url', {
+          type: 'string',
+          describe:
+            'Run as a runner of this coordinator, with --instance (auto: JOB_COMPLETION_INDEX − 1). Example: --coordinator-url http://llmload-0.llmload:6565 --instance auto',
+        })
+        .option('register-timeout', { type: 'string', describe: 'How long a coordinator waits for every runner to be ready (default 60s). Example: --register-timeout 2m' })
         .check((args) => {
           // yargs turns `--report DIR --no-report` into ['DIR', false], which would be written as a folder named "DIR,false".
           const report = args.report as unknown;
@@ -149,6 +179,11 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       if (Object.values(instance).some((v) => v !== undefined)) {
         request.instance = Object.fromEntries(Object.entries(instance).filter(([, v]) => v !== undefined));
       }
+      if (args.instances !== undefined) request.instances = args.instances;
+      if (args.coordinator === true) request.coordinator = args.listen === undefined ? {} : { listen: args.listen };
+      else if (args.listen !== undefined) throw new LlmloadError(ErrorCode.USAGE, '--listen is where --coordinator listens: give --coordinator too');
+      if (args['coordinator-url'] !== undefined) request.coordinatorUrl = args['coordinator-url'];
+      if (args['register-timeout'] !== undefined) request.registerTimeoutMs = parseFlagDuration('--register-timeout', args['register-timeout']);
       setExit(await runTest(request, io));
     },
   };

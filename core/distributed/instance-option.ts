@@ -30,11 +30,15 @@ function wholeNumber(text: string | undefined): number | null {
   return text !== undefined && /^\d+$/.test(text.trim()) ? Number(text.trim()) : null;
 }
 
-export function resolveInstance(flags: InstanceFlags, env: Readonly<Record<string, string | undefined>>): InstanceSlice | null {
+/**
+ * With a coordinator (`coordinated`), pod 0 of the Indexed Job is the coordinator: `--instance auto`
+ * makes runner JOB_COMPLETION_INDEX − 1 of LLMLOAD_INSTANCES runners.
+ */
+export function resolveInstance(flags: InstanceFlags, env: Readonly<Record<string, string | undefined>>, how: { coordinated?: boolean } = {}): InstanceSlice | null {
   if (flags.instance !== undefined && (flags.executionSegment !== undefined || flags.executionSegmentSequence !== undefined)) {
     throw usage('--instance and --execution-segment say the same thing two ways: give one of them');
   }
-  if (flags.instance !== undefined) return parseInstance(flags.instance, env);
+  if (flags.instance !== undefined) return parseInstance(flags.instance, env, how.coordinated === true ? 1 : 0);
   if (flags.executionSegmentSequence !== undefined && flags.executionSegment === undefined) {
     throw usage('--execution-segment-sequence needs --execution-segment: which of its segments this instance runs');
   }
@@ -43,12 +47,14 @@ export function resolveInstance(flags: InstanceFlags, env: Readonly<Record<strin
   return sliceOfSegment(segment, flags.executionSegmentSequence === undefined ? undefined : parseSequence(flags.executionSegmentSequence));
 }
 
-function parseInstance(text: string, env: Readonly<Record<string, string | undefined>>): InstanceSlice {
+function parseInstance(text: string, env: Readonly<Record<string, string | undefined>>, firstIndex: number): InstanceSlice {
   let index: number | null;
   let count: number | null;
   if (text.trim() === 'auto') {
-    index = wholeNumber(env[INDEX_ENV]);
+    const jobIndex = wholeNumber(env[INDEX_ENV]);
+    index = jobIndex === null ? null : jobIndex - firstIndex;
     count = wholeNumber(env[COUNT_ENV]);
+    if (index !== null && index < 0) throw usage(`--instance auto: ${INDEX_ENV} ${jobIndex} is the coordinator's pod, not a runner's`, 'Run index 0 with --coordinator.');
     if (index === null)
       throw usage(
         `--instance auto: ${INDEX_ENV} is ${env[INDEX_ENV] === undefined ? 'not set' : `"${env[INDEX_ENV]}", not a whole number`}`,

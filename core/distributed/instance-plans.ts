@@ -7,7 +7,7 @@
 import { ErrorCode, LlmloadError } from '../errors.js';
 import type { ScenarioPlan } from '../executors/types.js';
 import { instanceWork } from './instance-work.js';
-import { describeSlice, type InstanceSlice } from './segment.js';
+import { describeSlice, instanceSlice, type InstanceSlice } from './segment.js';
 import { splitPlans } from './split-plan.js';
 
 export function instancePlans(whole: readonly ScenarioPlan[], slice: InstanceSlice, notices: string[]): ScenarioPlan[] {
@@ -36,4 +36,18 @@ export function instancePlans(whole: readonly ScenarioPlan[], slice: InstanceSli
   notices.push(`${who}: this process runs its share of the test`);
   for (const name of work.idle) notices.push(`warning: ${who} runs nothing in scenario "${name}"`);
   return plans;
+}
+
+/**
+ * A coordinator's check of every runner's share before any runner starts (the same refusals
+ * each runner would make): returns the notices of the instances that sit out a scenario.
+ */
+export function checkInstancePlans(whole: readonly ScenarioPlan[], count: number): string[] {
+  const notices: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const own: string[] = [];
+    instancePlans(whole, instanceSlice(index, count), own);
+    notices.push(...own.filter((line) => line.startsWith('warning:')));
+  }
+  return notices;
 }

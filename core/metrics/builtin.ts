@@ -69,6 +69,8 @@ export const LLMLOAD_CPU = 'llmload_cpu';
 export const LLMLOAD_MACHINE_CPU = 'llmload_machine_cpu';
 /** Share of token gaps whose two events arrived in the same socket read (ITL 0 that says nothing of the server). */
 export const LLMLOAD_COALESCED_READS = 'llmload_coalesced_reads';
+/** A split test's runners: how late each started its load after the coordinator's one start time (its clock corrected by its measured offset), ms. */
+export const LLMLOAD_START_SKEW = 'llmload_start_skew';
 
 /** GPU telemetry (core/telemetry/): one sample per reading per GPU, tagged gpu, host and the row (level, stage, rate, scenario) it fell in. */
 export const GPU_UTILIZATION = 'gpu_utilization';
@@ -165,6 +167,7 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = Object.free
   [LLMLOAD_CPU]: info('trend', 'default', 'load-generator', "llmload's CPU use as a share of the available cores, per interval"),
   [LLMLOAD_MACHINE_CPU]: info('trend', 'default', 'load-generator', "the machine's CPU use (every process) as a share of its cores, per interval"),
   [LLMLOAD_COALESCED_READS]: info('rate', 'default', 'load-generator', 'share of token gaps read in the same socket read (ITL 0 from client lag)'),
+  [LLMLOAD_START_SKEW]: info('trend', 'time', 'load-generator', "each runner's start after the coordinator's start time (split tests)"),
   [GPU_UTILIZATION]: info('trend', 'default', 'gpu', 'GPU utilisation, %, per reading and GPU'),
   [GPU_MEMORY_USED]: info('trend', 'default', 'gpu', 'GPU memory used, MiB, per reading and GPU'),
   [GPU_MEMORY_TOTAL]: info('trend', 'default', 'gpu', 'GPU memory total, MiB, per reading and GPU'),

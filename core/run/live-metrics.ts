@@ -49,6 +49,7 @@ export class LiveMetrics {
   readonly #saturation = new SaturationTracker();
   /** Planned, started and dropped arrivals of each open-loop row. */
   readonly #load = new LoadLedger();
+  #loadRows: OpenLoadRow[] | null = null;
   /** ramping-vus scenarios: where each stage ends (ms from the phase start), to tag requests `stage:i`. */
   readonly #stageEnds = new Map<string, number[]>();
   /** Epoch ms at which each ramping-vus scenario's phase started. */
@@ -186,7 +187,15 @@ export class LiveMetrics {
 
   /** Offered, achieved and dropped arrivals of every open-loop row (core/metrics/load-delivery.ts). */
   loadRows(): OpenLoadRow[] {
-    return this.#load.rows(performance.timeOrigin + performance.now());
+    return this.#loadRows ?? this.#load.rows(performance.timeOrigin + performance.now());
+  }
+
+  /**
+   * The open-loop rows of a split test's coordinator, which schedules no arrival itself: its
+   * runners' ledgers, summed (core/report/merge-ends.ts), measured.
+   */
+  useLoadRows(rows: OpenLoadRow[]): void {
+    this.#loadRows = rows;
   }
 
   /** loadRows() in the modelled server's time, for the summary (the end line keeps the measured rows). */

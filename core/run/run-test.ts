@@ -19,7 +19,7 @@ import { rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { CliIo } from './io.js';
 import { bundleScript } from '../bundle/bundle-script.js';
-import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord } from '../errors.js';
+import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord, toErrorRecord } from '../errors.js';
 import { planMaxVus, planScenarios } from '../executors/index.js';
 import type { ScenarioPlan } from '../executors/types.js';
 import { ResultsWriter } from '../outputs/results-ndjson.js';
@@ -51,6 +51,10 @@ import { parseThresholds } from '../thresholds/parse-thresholds.js';
 import { resolveInstance, type InstanceFlags } from '../distributed/instance-option.js';
 import { instancePlans } from '../distributed/instance-plans.js';
 import { stripeOf } from '../distributed/segment.js';
+import { coordinatorCount, coordinatorSetup, type Fleet } from '../distributed/fleet.js';
+import { checkInstancePlans } from '../distributed/instance-plans.js';
+import { RunnerLink } from '../distributed/runner-link.js';
+import type { Handoff } from '../distributed/protocol.js';
 
 /** What the CLI asks for. */
 export interface RunRequest {
@@ -86,6 +90,14 @@ export interface RunRequest {
   simConfig?: string[];
   /** --instance INDEX/COUNT or auto, --execution-segment, --execution-segment-sequence: run one instance's share of the test. */
   instance?: InstanceFlags;
+  /** --instances N: a coordinator and N runner processes on this machine. */
+  instances?: number;
+  /** --coordinator: this process coordinates runners started elsewhere (--listen HOST:PORT). */
+  coordinator?: { listen?: string };
+  /** --coordinator-url: this process is a runner of that coordinator. */
+  coordinatorUrl?: string;
+  /** --register-timeout: how long a coordinator waits for its runners, ms. */
+  registerTimeoutMs?: number;
 }
 
 const STOP_REASONS = {
@@ -93,7 +105,12 @@ const STOP_REASONS = {
   abortOnFail: 'a threshold with abortOnFail failed',
   script: 'the script called abortTest()',
   engine: 'an engine error',
+  coordinator: 'the coordinator stopped the test',
+  lost: 'an instance was lost',
 } as const;
+
+/** How long a coordinator waits for its runners by default, and a runner for its coordinator to answer its registration. */
+const DEFAULT_REGISTER_TIMEOUT_MS = 60_000;
 
 /** How often workers ship batches and the progress line refreshes. */
 const FLUSH_INTERVAL_MS = 500;
@@ -123,15 +140,25 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
   // A default report folder made here and still empty when the run fails before the load.
   let emptyReportDir: string | undefined;
   let gpu: GpuTelemetry | undefined;
+  let link: RunnerLink | undefined;
+  let fleet: Fleet | undefined;
   try {
+    const coordinated = request.coordinatorUrl !== undefined;
+    const earlySlice = resolveInstance(request.instance ?? {}, { ...io.env, ...env }, { coordinated });
+    let handoff: Handoff | undefined;
+    if (request.coordinatorUrl !== undefined) {
+      if (earlySlice === null) throw new LlmloadError(ErrorCode.USAGE, '--coordinator-url needs --instance: which of the runners this process is');
+      link = new RunnerLink(request.coordinatorUrl, earlySlice, { ...io.env, ...env });
+      handoff = await link.register(request.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS);
+    }
     const script = await loadScript(bundle);
     const raw = applyCliOverrides(script.options, {
       vus: request.vus,
       duration: request.duration,
       iterations: request.iterations,
       stages: request.stages,
-      url: request.url,
-      model: request.model,
+      url: handoff?.url ?? request.url,
+      model: handoff?.model ?? request.model,
       apiKeyEnv: request.apiKeyEnv,
       workers: request.workers,
       simPreset: request.simPreset,
@@ -142,7 +169,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       simConfig: request.simConfig,
     });
     const options = validateOptions(raw);
-    const slice = resolveInstance(request.instance ?? {}, { ...io.env, ...env });
+    const slice = earlySlice;
     const wholePlans = planScenarios(options);
     checkExecNames(wholePlans, script.functions);
     // Before the target is resolved, setup() runs or a worker connects: nothing has been sent yet.
@@ -151,14 +178,19 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     }
     const instanceNotices: string[] = [];
     const plans = slice === null ? wholePlans : instancePlans(wholePlans, slice, instanceNotices);
-    const live = new LiveMetrics(options, request.thresholds);
+    const fleetCount = coordinatorCount(request, slice !== null, { ...io.env, ...env });
+    // Every runner's share is checked here, before any runner starts: one with no work stops the test now.
+    if (fleetCount !== null) for (const notice of checkInstancePlans(wholePlans, fleetCount)) instanceNotices.push(notice);
+    // A runner's thresholds are judged by its coordinator, on every runner's metrics.
+    const live = new LiveMetrics(options, request.thresholds && link === undefined);
     // Every output is probed before anything reaches the target (the preflight, /v1/models, the
     // first request); the default report folder is made only once the others are known to work.
-    const outputFlags = request.outputs.map((flag) => resolveOutputFlag(flag, io.cwd));
-    const summaryExport = request.summaryExport === undefined ? undefined : resolve(io.cwd, request.summaryExport);
+    // A runner writes nothing: its coordinator writes the run's one set of outputs.
+    const outputFlags = link !== undefined ? [] : request.outputs.map((flag) => resolveOutputFlag(flag, io.cwd));
+    const summaryExport = link !== undefined || request.summaryExport === undefined ? undefined : resolve(io.cwd, request.summaryExport);
     let outputs = parseOutputs(outputFlags);
     await probeOutputs(outputTargets(outputs, summaryExport, io.env));
-    if (request.defaultReport === true) {
+    if (request.defaultReport === true && link === undefined) {
       const dir = await createReportDir(io.cwd, bundle.scriptPath);
       if (dir !== null) {
         emptyReportDir = dir;
@@ -196,7 +228,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     }
     emptyReportDir = undefined;
 
-    const setupData = await runLifecycleHook('setup', script.setup, [], options.setupTimeoutMs);
+    // setup() runs once per test: on the coordinator, whose data every runner is handed.
+    const setupData = handoff !== undefined ? handoff.setupData : await runLifecycleHook('setup', script.setup, [], options.setupTimeoutMs);
     const workers = Math.max(1, options.workers ?? availableParallelism());
     const maxVus = plans.reduce((sum, plan) => sum + planMaxVus(plan), 0);
     // Connections opened before the start: as many as VUs exist from the start. An open phase's VUs
@@ -205,13 +238,28 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const warmVus = plans.reduce((sum, plan) => sum + Math.max(0, ...plan.phases.map((p) => ('kind' in p ? p.preAllocatedVus : p.maxVus))), 0);
 
     let scheduler: Scheduler | undefined;
+    /** What runs the load: the scheduler of this process's workers, or a coordinator's runners. */
+    let engine: { readonly startedAt: number; run(): Promise<void>; stop(gracefulStopMs?: number): void } | undefined;
     let stopReason: keyof typeof STOP_REASONS | null = null;
+    let lostError: LlmloadError | undefined;
     let engineError: LlmloadError | undefined;
     /** Keys of the LOG messages to print once per run, already printed. */
     const loggedOnce = new Set<string>();
     const onMessage = (msg: WorkerMsg): void => {
+      // A runner tags what its workers measured (stages, health rows), then its coordinator has it.
+      if (link !== undefined && msg.cmd === 'BATCH') live.ingest(msg);
+      if (link !== undefined && msg.cmd !== 'PHASE_DONE' && msg.cmd !== 'VUS_ALLOCATED' && msg.cmd !== 'READY') {
+        link.message(msg);
+        if (msg.cmd === 'ERROR' || msg.cmd === 'ABORT_TEST') {
+          if (msg.cmd === 'ERROR') engineError ??= fromErrorRecord(msg.error);
+          stopReason ??= msg.cmd === 'ERROR' ? 'engine' : 'script';
+          scheduler?.stop(msg.cmd === 'ERROR' ? 0 : undefined);
+        }
+        if (msg.cmd !== 'BATCH') return;
+      }
       switch (msg.cmd) {
         case 'BATCH':
+          if (link !== undefined) return;
           live.ingest(msg);
           results?.writeBatch(msg.records, msg.samples);
           if (msg.health !== undefined) results?.writeHealth(msg.health);
@@ -239,48 +287,87 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
           if (stopReason === null) {
             stopReason = 'script';
             progress.log(`test aborted by the script: ${msg.reason}`);
-            scheduler?.stop();
+            engine?.stop();
           }
           return;
         case 'ERROR':
           engineError ??= fromErrorRecord(msg.error);
           if (stopReason === null) stopReason = 'engine';
           progress.log(formatError(engineError, io.env));
-          scheduler?.stop(0);
+          engine?.stop(0);
           return;
         case 'READY':
           return;
       }
     };
 
-    const { pool, connectMs } = await WorkerPool.start({
-      workers,
-      bundleUrl: bundle.bundleUrl,
-      scriptContext: bundle.usesScriptContext,
-      scriptDir: dirname(bundle.scriptPath),
-      setupData,
-      env,
-      target: target.worker,
-      maxVus,
-      warmVus,
-      flushIntervalMs: FLUSH_INTERVAL_MS,
-      onMessage,
-      instance: slice === null ? null : stripeOf(slice),
-    });
-    live.addConnectTimes(connectMs);
-    scheduler = new Scheduler(pool, plans);
     const startedPhases = new Set<string>();
-    scheduler.onPhaseStart = (event) => {
-      startedPhases.add(phaseKey(event.scenario, event.phaseIndex));
-      live.phaseStarted(event);
-    };
-    scheduler.onVusTarget = (scenario, vus) => live.vusTarget(scenario, vus);
-    scheduler.onScenarioEnd = (scenario) => live.scenarioEnded(scenario);
-    scheduler.onOpenPhaseEnd = (phaseId, atEpochMs) => live.openPhaseEnded(phaseId, atEpochMs);
-    scheduler.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
-    scheduler.measureProbe = (tags) => live.probeCounts(tags);
-    scheduler.onCapacity = (scenario, result) => live.capacityFound(scenario, result);
-    scheduler.onNotice = (message) => progress.log(message);
+    let pool: WorkerPool | undefined;
+    if (fleetCount !== null) {
+      fleet = await coordinatorSetup({
+        request,
+        count: fleetCount,
+        live,
+        target,
+        setupData,
+        io,
+        env: { ...io.env, ...env },
+        log: (line) => progress.log(line),
+        onMessage,
+      });
+      engine = fleet.coordinator;
+    } else {
+      const started = await WorkerPool.start({
+        workers,
+        bundleUrl: bundle.bundleUrl,
+        scriptContext: bundle.usesScriptContext,
+        scriptDir: dirname(bundle.scriptPath),
+        setupData,
+        env,
+        target: target.worker,
+        maxVus,
+        warmVus,
+        flushIntervalMs: FLUSH_INTERVAL_MS,
+        onMessage,
+        instance: slice === null ? null : stripeOf(slice),
+      });
+      pool = started.pool;
+      live.addConnectTimes(started.connectMs);
+      const local = new Scheduler(pool, plans);
+      scheduler = local;
+      engine = local;
+      local.onPhaseStart = (event) => {
+        startedPhases.add(phaseKey(event.scenario, event.phaseIndex));
+        live.phaseStarted(event);
+        link?.event({ kind: 'phase', scenario: event.scenario, phaseIndex: event.phaseIndex, phaseId: event.phaseId, tags: event.tags });
+      };
+      local.onVusTarget = (scenario, vus) => {
+        live.vusTarget(scenario, vus);
+        link?.event({ kind: 'vus', scenario, vus });
+      };
+      local.onScenarioEnd = (scenario) => {
+        live.scenarioEnded(scenario);
+        link?.event({ kind: 'scenario-end', scenario });
+      };
+      local.onOpenPhaseEnd = (phaseId, atEpochMs) => live.openPhaseEnded(phaseId, atEpochMs);
+      local.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
+      local.measureProbe = (tags) => live.probeCounts(tags);
+      local.onCapacity = (scenario, result) => live.capacityFound(scenario, result);
+      local.onNotice = (message) => progress.log(message);
+    }
+    if (link !== undefined) {
+      link.onStop = (gracefulStopMs) => {
+        stopReason ??= 'coordinator';
+        scheduler?.stop(gracefulStopMs);
+      };
+      link.onLost = (error) => {
+        lostError ??= error;
+        stopReason ??= 'lost';
+        progress.log(formatError(error, io.env));
+        scheduler?.stop(0);
+      };
+    }
+    const running = engine;
 
     // Ctrl-C / SIGTERM: the first stops gracefully, the second at once. Once the load has stopped,
     // the summary and report are written from what finished (about a second); a press then says
@@ -294,10 +381,10 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
         stopReason ??= 'signal';
         if (signalCount === 1) {
           progress.log('stopping: finishing in-flight requests (Ctrl-C again to stop at once)');
-          scheduler?.stop();
+          engine?.stop();
         } else {
           progress.log('stopping now; the summary and report are written from the requests that finished');
-          scheduler?.stop(0);
+          engine?.stop(0);
         }
         return;
       }
@@ -317,27 +404,35 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     // or the iterations done when iterations decide the end.
     const plan = progressPlan(plans);
     live.countIterations(plan.iterationScenarios);
-    const ticker = setInterval(() => progress.update(live.snapshot(performance.now() - scheduler.startedAt, plan)), PROGRESS_INTERVAL_MS);
+    const ticker = setInterval(() => progress.update(live.snapshot(Math.max(0, performance.now() - running.startedAt), plan)), PROGRESS_INTERVAL_MS);
     // The controller's own health (event loop, the process's and the machine's CPU), at the workers' pace.
     const controllerHealth = new ThreadHealth('controller', { cpu: true });
     const readControllerHealth = (): void => {
       const reading = live.addHealth(controllerHealth.read({}));
       results?.writeHealth(reading);
+      link?.message({ cmd: 'BATCH', workerIndex: -1, records: [], samples: [], activeVus: 0, streamedTokens: 0, health: reading });
     };
     const healthTicker = setInterval(readControllerHealth, FLUSH_INTERVAL_MS);
     const thresholdTicker = setInterval(() => {
-      const elapsed = performance.now() - scheduler.startedAt;
+      const elapsed = performance.now() - running.startedAt;
       const abort = live.checkAbort(elapsed);
       if (abort !== null && stopReason === null) {
         stopReason = 'abortOnFail';
         progress.log(abort);
-        scheduler?.stop();
+        running.stop();
       }
     }, THRESHOLD_INTERVAL_MS);
     let durationMs = 0;
     try {
-      await scheduler.run();
-      durationMs = performance.now() - scheduler.startedAt;
+      if (link !== undefined) {
+        // Warm and ready: wait for the coordinator's one start time, then report every heartbeat.
+        await link.waitForStart();
+        const offset = link.offset;
+        if (offset !== undefined) progress.log(`${link.who}: clock offset to the coordinator ${offset.offsetMs.toFixed(2)} ms (round trip ${offset.rttMs.toFixed(2)} ms)`);
+        link.startHeartbeat();
+      }
+      await running.run();
+      durationMs = performance.now() - running.startedAt;
     } finally {
       clearInterval(ticker);
       clearInterval(thresholdTicker);
@@ -345,8 +440,25 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       readControllerHealth();
       controllerHealth.stop();
       loadStopped = true;
-      await pool.close();
+      await pool?.close();
       progress.finish();
+    }
+
+    if (link !== undefined) {
+      await link.finish({ durationMs, load: live.loadRows(), startedPhases: [...startedPhases] }, engineError === undefined ? undefined : toErrorRecord(engineError));
+      if (lostError !== undefined) return lostError.exitCode;
+      if (engineError !== undefined) return engineError.exitCode;
+      io.stderr.write(`${link.who}: done; the coordinator writes the summary and the verdict\n`);
+      return ExitCode.OK;
+    }
+    if (fleet !== undefined) {
+      for (const notice of fleet.end()) progress.log(notice);
+      const lost = fleet.coordinator.lost();
+      if (lost.length > 0) {
+        lostError = new LlmloadError(ErrorCode.INSTANCE_LOST, `${lost.length} of ${fleetCount} instances lost: the run is incomplete (the requests they finished are kept)`, {
+          details: lost.map((l) => `instance ${l.index}/${fleetCount}: ${l.why}`),
+        });
+      }
     }
 
     let teardownError: LlmloadError | undefined;
@@ -368,16 +480,18 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       results,
       summaryExport: request.summaryExport,
       secrets,
-      aborted: stopReason === null ? null : STOP_REASONS[stopReason],
+      aborted: stopReason !== null ? STOP_REASONS[stopReason] : lostError !== undefined ? STOP_REASONS.lost : null,
       scenarios: plans.map((p) => ({ name: p.name, executor: p.executor })),
-      notRun: notRunPhases(plans, startedPhases),
+      notRun: notRunPhases(plans, fleet?.events.startedPhases ?? startedPhases),
       outputs,
       probe,
       gpu: gpuSnapshot,
       rebuild: rebuildCommand(outputs, io.cwd),
     });
     if (teardownError) io.stderr.write(formatError(teardownError, io.env) + '\n');
+    if (lostError) io.stderr.write(formatError(lostError, io.env) + '\n');
     if (engineError) return engineError.exitCode;
+    if (lostError) return lostError.exitCode;
     if (stopReason === 'signal') return ExitCode.EXTERNAL_ABORT;
     if (stopReason === 'script') return ExitCode.SCRIPT_ABORTED;
     // A failed threshold is the verdict and keeps its code; an output that could not be
@@ -387,6 +501,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     if (teardownError) return teardownError.exitCode;
     return ExitCode.OK;
   } finally {
+    link?.close();
+    await fleet?.close();
     gpu?.close();
     if (emptyReportDir !== undefined) await rmdir(emptyReportDir).catch(() => undefined);
     await target?.close();

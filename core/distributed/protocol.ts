@@ -1,0 +1,83 @@
+/**
+ * What a split test's coordinator and its runners say to each other over
+ * HTTP (JSON bodies, POST). The runners' metric batches and their other
+ * worker messages travel in the shapes worker threads already send to their
+ * controller (core/workers/messages.ts): the coordinator feeds them to the
+ * same code as a one-process run does.
+ *
+ *   POST /register  RegisterRequest → Handoff         (setup() data, target)
+ *   POST /clock     {}              → ClockReply      (a few times: clock offset)
+ *   POST /ready     ReadyRequest    → StartReply      (answered once all are ready)
+ *   POST /report    RunnerReport    → ReportReply     (every heartbeat: batches and events; says when to stop)
+ *   POST /done      RunnerDone      → {}              (the runner's end)
+ */
+import type { ErrorRecord } from '../errors.js';
+import type { OpenLoadRow } from '../metrics/load-delivery.js';
+import type { WorkerMsg } from '../workers/messages.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface RegisterRequest {
+  version: number;
+  index: number;
+  count: number;
+  pid: number;
+  host: string;
+}
+
+/** What the coordinator hands a runner when it registers. */
+export interface Handoff {
+  /** setup()'s return value: the runners never run setup() or teardown(). */
+  setupData: unknown;
+  /** The target the coordinator started (its simulator, for local instances); the runner's own otherwise. */
+  url?: string;
+  model?: string;
+  /** How often the runner reports (its heartbeat), and after how long without an answer it stops. */
+  heartbeatMs: number;
+  lostAfterMs: number;
+}
+
+export interface ClockReply {
+  /** The coordinator's epoch ms when it answered. */
+  now: number;
+}
+
+export interface ReadyRequest {
+  index: number;
+  /** Coordinator clock − runner clock, ms, from the round trip with the smallest RTT. */
+  offsetMs: number;
+  /** That round trip, ms: the offset is right to within half of it. */
+  rttMs: number;
+}
+
+export type StartReply = { startAt: number } | { error: ErrorRecord };
+
+/** A scheduler event of the runner, which the coordinator's live view needs (core/run/scheduler.ts). */
+export type RunnerEvent =
+  | { kind: 'phase'; scenario: string; phaseIndex: number; phaseId: number; tags: Record<string, string> }
+  | { kind: 'vus'; scenario: string; vus: number }
+  | { kind: 'scenario-end'; scenario: string }
+  /** The runner started its load this late after the agreed start (its own clock, corrected by its offset), ms. */
+  | { kind: 'started'; skewMs: number };
+
+export interface RunnerReport {
+  index: number;
+  /** Worker messages in the order the runner's controller got them (BATCH, LOG, ABORT_TEST, ERROR). */
+  messages: WorkerMsg[];
+  events: RunnerEvent[];
+}
+
+export interface ReportReply {
+  /** Set once the run must stop: graceful (the phases' gracefulStop) or at once (0). */
+  stop: { gracefulStopMs?: number } | null;
+}
+
+export interface RunnerDone {
+  index: number;
+  durationMs: number;
+  /** The runner's open-loop rows (planned, started, dropped arrivals), measured: the coordinator sums them. */
+  load: OpenLoadRow[];
+  /** Phases the runner started (core/executors/not-run.ts keys). */
+  startedPhases: string[];
+  error?: ErrorRecord;
+}

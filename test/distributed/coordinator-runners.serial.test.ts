@@ -1,0 +1,65 @@
+/**
+ * The coordinator and runner roles as on Kubernetes (`--coordinator` and
+ * `--coordinator-url … --instance i/N`), each a process of its own on
+ * loopback: a runner that never comes, a runner whose clock is off, and a
+ * coordinator that dies under its runner.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixture } from '../helpers/cli.js';
+import { startCli } from '../helpers/processes.js';
+
+const coordinatorArgs = (script: string, runners: number): string[] => ['run', fixture(script), '--coordinator', '--instances', String(runners), '--listen', '127.0.0.1:0'];
+
+test('a runner missing at registration: the timeout names it and nothing is sent', async () => {
+  const coordinator = startCli([...coordinatorArgs('sweep-verdict.ts', 2), '--register-timeout', '4s', '--no-report']);
+  const [, url] = await coordinator.waitFor(/coordinator listening on (http:\/\/\S+)/);
+  const runner = startCli(['run', fixture('sweep-verdict.ts'), '--coordinator-url', url!, '--instance', '0/2']);
+  const end = await coordinator.done;
+  assert.is(end.code, 111, end.stderr);
+  assert.match(end.stderr, /LL_ERR_REGISTRATION_TIMEOUT/);
+  assert.match(end.stderr, /instance 1\/2: never registered/);
+  assert.not.match(end.stderr, /instance 0\/2: never/);
+  assert.not.match(end.stdout, /TOTAL RESULTS/);
+  const runnerEnd = await runner.done;
+  assert.is(runnerEnd.code, 111, runnerEnd.stderr);
+});
+
+test("a runner's clock offset is measured to within half its round trip, and its start is on the coordinator's clock", async () => {
+  const coordinator = startCli([...coordinatorArgs('sweep-verdict.ts', 1), '--no-report', '--summary-export', 'summary.json']);
+  const [, url] = await coordinator.waitFor(/coordinator listening on (http:\/\/\S+)/);
+  // The runner's clock is 5 s ahead of the coordinator's.
+  const runner = startCli(['run', fixture('sweep-verdict.ts'), '--coordinator-url', url!, '--instance', '0/1'], { env: { LLMLOAD_TEST_CLOCK_OFFSET_MS: '5000' } });
+  const [, sign, offset, rtt] = await coordinator.waitFor(/instance 0\/1 ready: clock offset ([+−])([\d.]+) ms \(round trip ([\d.]+) ms\)/);
+  const measured = (sign === '−' ? -1 : 1) * Number(offset);
+  // Printed to 0.01 ms.
+  assert.ok(Math.abs(measured - -5000) <= Number(rtt) / 2 + 0.01, `offset ${measured} ms, round trip ${rtt} ms`);
+  const end = await coordinator.done;
+  assert.is(end.code, 0, end.stderr);
+  assert.is((await runner.done).code, 0);
+  const skew = (JSON.parse(readFileSync(join(coordinator.cwd, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> }).metrics[
+    'llmload_start_skew'
+  ]!;
+  // Uncorrected, the runner would have started 5 s early.
+  assert.ok(skew.values['max']! < 50, `start skew ${skew.values['max']} ms`);
+});
+
+test('a runner whose coordinator dies stops its load', async () => {
+  const env = { SWEEP_DURATION: '20s', LLMLOAD_HEARTBEAT_TIMEOUT_MS: '1500' };
+  const coordinator = startCli([...coordinatorArgs('sweep-verdict.ts', 1), '--no-report'], { env });
+  const [, url] = await coordinator.waitFor(/coordinator listening on (http:\/\/\S+)/);
+  const runner = startCli(['run', fixture('sweep-verdict.ts'), '--coordinator-url', url!, '--instance', '0/1'], { env });
+  await coordinator.waitFor(/start skew|level 4 started|instance 0\/1 ready/);
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  coordinator.child.kill('SIGKILL');
+  const killedAt = performance.now();
+  const end = await runner.done;
+  assert.is(end.code, 113, end.stderr);
+  assert.match(end.stderr, /LL_ERR_COORDINATOR_LOST/);
+  // The sweep had a minute left; the runner stopped within the heartbeat timeout and a drain.
+  assert.ok(performance.now() - killedAt < 15_000, `stopped ${Math.round(performance.now() - killedAt)} ms after the coordinator died`);
+});
+
+test.run();
