@@ -122,6 +122,12 @@ export interface RateSweepSpec {
   seed: number;
   stopOnSaturation: boolean;
   stopOnThresholdFail: boolean;
+  /**
+   * Real arrivals per second for each modelled one: the time scale of a simulator run whose
+   * schedule runs faster than the clock (core/executors/time-scale.ts), 1 otherwise. The sweep
+   * measures and tags rates in modelled terms; its phases arrive at rate × rateScale.
+   */
+  rateScale: number;
   measure?: MeasureWindow;
 }
 

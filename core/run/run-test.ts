@@ -21,6 +21,7 @@ import type { CliIo } from './io.js';
 import { bundleScript } from '../bundle/bundle-script.js';
 import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord } from '../errors.js';
 import { planScenarios } from '../executors/index.js';
+import { plansOnRealClock, scheduleScale } from '../executors/time-scale.js';
 import type { ScenarioPlan } from '../executors/types.js';
 import { ResultsWriter } from '../outputs/results-ndjson.js';
 import { formatError } from '../outputs/format-error.js';
@@ -137,11 +138,14 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       simConfig: request.simConfig,
     });
     const options = validateOptions(raw);
-    const plans = planScenarios(options);
+    // The plans as the script writes them, in the modelled server's terms; the scheduler walks them
+    // on the real clock, N× faster against a simulator at --time-scale N (core/executors/time-scale.ts).
+    const modelledPlans = planScenarios(options);
+    const plans = plansOnRealClock(modelledPlans, scheduleScale(options));
     checkExecNames(plans, script.functions);
     // Before the target is resolved, setup() runs or a worker connects: nothing has been sent yet.
     if (request.thresholds) {
-      checkThresholdTargets(parseThresholds(options.thresholds), { declaredMetrics: script.declaredMetrics, planTags: planTagValues(plans, options) });
+      checkThresholdTargets(parseThresholds(options.thresholds), { declaredMetrics: script.declaredMetrics, planTags: planTagValues(modelledPlans, options) });
     }
     const live = new LiveMetrics(options, request.thresholds);
     // Every output is probed before anything reaches the target (the preflight, /v1/models, the

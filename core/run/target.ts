@@ -11,6 +11,7 @@ import { ErrorCode, LlmloadError } from '../errors.js';
 import { stripCredentials } from '../outputs/redact.js';
 import type { ResolvedOptions } from '../options/index.js';
 import type { WorkerTarget } from '../workers/messages.js';
+import { scheduleScale } from '../executors/time-scale.js';
 
 export interface ResolvedTarget {
   /** The base URL without credentials, for output. */
@@ -57,6 +58,7 @@ export async function resolveTarget(options: ResolvedOptions, env: NodeJS.Proces
     timeoutMs: options.request.timeoutMs,
     stallTimeoutMs: options.request.stallTimeoutMs,
     stream: options.request.stream,
+    timeScale: scheduleScale(options),
   };
   if (model !== undefined) worker.model = model;
   if (apiKey !== undefined) worker.apiKey = apiKey;
