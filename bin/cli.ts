@@ -6,7 +6,9 @@
 import yargs from 'yargs';
 import { formatError } from '../core/outputs/format-error.js';
 import { ExitCode, isLlmloadError } from '../core/errors.js';
+import { benchCommand } from './commands/bench.js';
 import { compareCommand } from './commands/compare.js';
+import { newCommand } from './commands/new.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
@@ -25,10 +27,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .scriptName('llmload')
     .usage('$0 <command> [options]\n\nLoad tests for LLM inference servers (vLLM, SGLang, TGI, llama.cpp, Ollama).')
     .command(runCommand(io, setExit))
+    .command(benchCommand(io, setExit, argv))
+    .command(newCommand(io))
     .command(simCommand)
     .command(reportCommand(io))
     .command(compareCommand(io))
-    .demandCommand(1, 'name a command: run, sim, report, compare')
+    .demandCommand(1, 'name a command: run, bench, new, sim, report, compare')
     .strict()
     .recommendCommands()
     .help()

@@ -70,6 +70,8 @@ export const ErrorCode = {
   OUTPUT: 'LL_ERR_OUTPUT',
   /** A worker thread died or the engine hit an unexpected state. */
   ENGINE: 'LL_ERR_ENGINE',
+  /** This instance of a split test (--instance, --execution-segment) would run nothing, or be handed load it has no VU to run; nothing was sent. */
+  INSTANCE_NO_WORK: 'LL_ERR_INSTANCE_NO_WORK',
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -91,6 +93,7 @@ export const exitCodeFor: Readonly<Record<ErrorCodeValue, ExitCodeValue>> = {
   LL_ERR_TARGET_UNREACHABLE: ExitCode.GENERIC_ENGINE,
   LL_ERR_OUTPUT: ExitCode.GENERIC_ENGINE,
   LL_ERR_ENGINE: ExitCode.GENERIC_ENGINE,
+  LL_ERR_INSTANCE_NO_WORK: ExitCode.INVALID_CONFIG,
 };
 
 /** Where in a file something went wrong. `line` and `column` are 1-based. */

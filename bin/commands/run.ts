@@ -27,6 +27,9 @@ interface RunArgs {
   dcgm?: string[];
   'nvidia-smi'?: boolean;
   'sim-config'?: string[];
+  instance?: string;
+  'execution-segment'?: string;
+  'execution-segment-sequence'?: string;
 }
 
 export function runCommand(io: CliIo, setExit: (code: number) => void): CommandModule<object, RunArgs> {
@@ -55,7 +58,7 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
           type: 'string',
           array: true,
           describe:
-            'Outputs: json=FILE (raw NDJSON, one record per finished request, as they complete), csv=FILE (one row per request), junit=FILE (thresholds and checks as JUnit test cases). Repeatable. Example: --out json=results.ndjson --out junit=llmload.xml',
+            'Outputs: json=FILE (raw NDJSON, one record per finished request, as they complete), csv=FILE (one row per request), junit=FILE (thresholds and checks as JUnit test cases), vllm-json=FILE (vllm bench serve --save-result keys, a line per sweep level). Repeatable. Example: --out json=results.ndjson --out junit=llmload.xml',
         })
         .option('report', {
           type: 'string',
@@ -89,6 +92,16 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
           type: 'string',
           array: true,
           describe: `Engine setting KEY=VALUE of the built-in simulator over its preset's, as \`llmload sim --config\` (${ENGINE_CONFIG_KEYS.join(', ')}), repeatable. Example: --sim-config maxNumSeqs=64`,
+        })
+        .option('instance', {
+          type: 'string',
+          describe:
+            "Run one instance's share of the test: INDEX/COUNT (0-based), or auto (index from JOB_COMPLETION_INDEX, count from LLMLOAD_INSTANCES, as in a Kubernetes Indexed Job). Merge the instances' results with llmload report. Example: --instance 0/4",
+        })
+        .option('execution-segment', { type: 'string', describe: "k6's notation for an instance's share, FROM:TO. Example: --execution-segment 1/4:1/2" })
+        .option('execution-segment-sequence', {
+          type: 'string',
+          describe: "k6's notation for all the instances' shares, with --execution-segment. Example: --execution-segment-sequence 0,1/4,1/2,1",
         })
         .check((args) => {
           // yargs turns `--report DIR --no-report` into ['DIR', false], which would be written as a folder named "DIR,false".
@@ -132,6 +145,10 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       if (args.dcgm !== undefined && args.dcgm.length > 0) request.dcgm = args.dcgm;
       if (args['nvidia-smi'] !== undefined) request.nvidiaSmi = args['nvidia-smi'];
       if (args['sim-config'] !== undefined) request.simConfig = args['sim-config'];
+      const instance = { instance: args.instance, executionSegment: args['execution-segment'], executionSegmentSequence: args['execution-segment-sequence'] };
+      if (Object.values(instance).some((v) => v !== undefined)) {
+        request.instance = Object.fromEntries(Object.entries(instance).filter(([, v]) => v !== undefined));
+      }
       setExit(await runTest(request, io));
     },
   };

@@ -10,6 +10,7 @@
  * (a dataset opened outside a run's workers) it interleaves by worker: worker
  * w of W takes items w, w + W, w + 2W….
  */
+import { globalIndex, type Stripe } from '../distributed/segment.js';
 import type { ChatBody, ChatMessage, CompletionBody } from '../client/request-types.js';
 import { createRng, mixSeed, type Rng } from '../executors/random.js';
 import type { DatasetOptions } from '../options/types.js';
@@ -29,6 +30,12 @@ export interface DatasetContext {
   scriptDir: string;
   /** The run's table of sequential-sampling counters, shared by every worker (absent outside a run's workers). */
   sequence?: SharedArrayBuffer;
+  /**
+   * When the test is split over instances: this instance's stripe. Its n-th sequential draw is the
+   * run's item its stripe places there, so the instances together take every item once per pass;
+   * random draws get a stream of their own per instance.
+   */
+  instance?: Stripe;
 }
 
 /** Fields looked for, in order, when the dataset names none. */
@@ -252,7 +259,11 @@ class SampledDataset implements Dataset {
         if (vu === undefined) throw new Error("llmload: a dataset with sampling 'per-vu' needs the VU: dataset.next(vu)");
         return this.at(vu.id - 1);
       case 'random': {
-        const rng = (this.#rng ??= createRng(mixSeed(this.#seed, this.#context.workerIndex, 0x72616e64)));
+        const rng = (this.#rng ??= createRng(
+          this.#context.instance === undefined
+            ? mixSeed(this.#seed, this.#context.workerIndex, 0x72616e64)
+            : mixSeed(this.#seed, this.#context.workerIndex, 0x72616e64, this.#context.instance.index),
+        ));
         const size = this.#source.size;
         return this.at(Math.floor(rng() * (Number.isFinite(size) ? size : 2 ** 31)));
       }
@@ -261,9 +272,9 @@ class SampledDataset implements Dataset {
           const table = this.#context.sequence;
           this.#sequence = table === undefined ? null : sharedSequence(table, this.#key);
         }
-        if (this.#sequence !== null) return this.at(this.#sequence());
-        const { workerIndex, workerCount } = this.#context;
-        return this.at(workerIndex + workerCount * this.#taken++);
+        const local = this.#sequence !== null ? this.#sequence() : this.#context.workerIndex + this.#context.workerCount * this.#taken++;
+        const instance = this.#context.instance;
+        return this.at(instance === undefined ? local : globalIndex(instance, local));
       }
     }
   }

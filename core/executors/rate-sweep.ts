@@ -124,6 +124,7 @@ export function rateSweepPhase(sweep: RateSweepSpec, ratePerSec: number, k: numb
     stageTags: false,
   };
   if (sweep.measure !== undefined) phase.measure = { ...sweep.measure };
+  if (sweep.share !== undefined) phase.share = sweep.share;
   return phase;
 }
 

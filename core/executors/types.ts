@@ -6,6 +6,7 @@
  * executors, one per level for concurrency-sweep). Within a phase, `steps`
  * say how many VUs should be running from each instant on.
  */
+import type { Stripe } from '../distributed/segment.js';
 import type { ArrivalProcess, InterArrival } from './arrival-process.js';
 
 /** A change of the VU target at `atMs` (relative to the phase start). */
@@ -73,6 +74,8 @@ export interface OpenPhasePlan {
   /** Tag each request with `stage: i`, the 0-based stage (rate segment) its arrival fell in. */
   stageTags: boolean;
   measure?: MeasureWindow;
+  /** When the test is split over instances: the arrivals of the schedule this one sends (by arrival index). */
+  share?: Stripe;
 }
 
 /** Either kind of phase. Closed phases (PhasePlan) carry no `kind` field. */
@@ -129,6 +132,8 @@ export interface RateSweepSpec {
    */
   rateScale: number;
   measure?: MeasureWindow;
+  /** When the test is split over instances: the arrivals each rate's schedule this one sends. */
+  share?: Stripe;
 }
 
 export interface RateSweepScenarioPlan extends ScenarioPlanBase {

@@ -81,112 +81,180 @@ export function resultsFileOf(path: string): string {
 
 /** Read and account a whole results file. Throws LL_ERR_INPUT_FILE naming the file and line on a bad line. */
 export async function readResultsFile(path: string): Promise<RunResults> {
-  // Made at the first line after the meta line, which carries the run's goodput SLOs; the report's
-  // rows add one per group() path to the engine's (core/report/group-rows.ts).
-  let registry: MetricsRegistry | null = null;
-  const registryOf = (): MetricsRegistry => (registry ??= new MetricsRegistry({ groups: REPORT_GROUPS, goodput: sloOf(meta) }));
-  const digest = new RecordDigest();
-  const tokensPerSec = new TokensPerSecondCollector();
-  const customMetrics = new CustomMetricsCollector();
-  const loadGenerator = new LoadGeneratorTracker();
-  const openLoop = new OpenLoopDigest();
+  return readResultsFiles([path]);
+}
+
+/**
+ * Read the results of the instances of one split test as one run: every
+ * record and sample goes into the one registry, digest and collector, exactly
+ * as if one process had written them all, so every row and percentile is the
+ * one-process figure (core/report/merge-ends.ts merges the end lines and
+ * re-judges the thresholds on the merged metrics). One path: the file alone.
+ */
+export async function readResultsFiles(paths: readonly string[]): Promise<RunResults> {
+  if (paths.length > 1) {
+    const { mergedEnd, thresholdRunnerFor } = await import('./merge-ends.js');
+    const heads = await Promise.all(paths.map((p) => readHeadAndEnd(p)));
+    const merged = await readLines(paths, heads[0]!.meta, (registry) =>
+      thresholdRunnerFor(
+        heads.map((h) => h.end),
+        registry,
+      ),
+    );
+    merged.end = mergedEnd(
+      heads.map((h) => h.end),
+      merged,
+    );
+    return merged;
+  }
+  return readLines(paths, undefined, () => null);
+}
+
+/** The meta and end lines of a file alone (the merge needs every file's thresholds before the records). */
+async function readHeadAndEnd(path: string): Promise<{ meta: ResultsMeta | null; end: RunEnd | null }> {
   let meta: ResultsMeta | null = null;
   let end: RunEnd | null = null;
-  let time = ModelledTime.REAL;
-  let requests = 0;
-  let samples = 0;
-  let lineNo = 0;
   const stream = createReadStream(path, { encoding: 'utf8' });
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
-  try {
-    await opened;
-  } catch (error) {
-    throw new LlmloadError(ErrorCode.INPUT_FILE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   try {
     for await (const line of lines) {
-      lineNo++;
-      if (line.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (error) {
-        throw bad(path, lineNo, `not JSON (${(error as Error).message})`);
-      }
-      if (value === null || typeof value !== 'object') throw bad(path, lineNo, 'expected a JSON object');
-      const type = (value as { type?: unknown }).type;
-      if (type !== 'meta') registryOf();
-      switch (type) {
-        case 'request': {
-          const measured = value as RequestRecord;
-          if (typeof measured.startedAt !== 'number' || typeof measured.tags !== 'object' || measured.tags === null || !Array.isArray(measured.itlMs)) {
-            throw bad(path, lineNo, 'a request line needs startedAt, tags and itlMs');
-          }
-          const record = time.scaled ? time.record(measured) : measured;
-          registryOf().addRecord(record);
-          digest.add(record);
-          tokensPerSec.add(record);
-          openLoop.add(record);
-          // The load generator's health is the client's, on the real clock (as the controller keeps it).
-          if (record.arrival !== undefined && record.excluded === undefined) loadGenerator.addDispatchLag(record.tags, measured.startedAt - measured.scheduledAt);
-          requests++;
-          break;
-        }
-        case 'sample': {
-          // `isTime` (and `time`, its first spelling): a duration, converted to a time-scaled simulator's time.
-          const sample = value as { metric?: unknown; metricType?: unknown; value?: unknown; tags?: unknown; isTime?: unknown; time?: unknown };
-          if (typeof sample.metric !== 'string' || typeof sample.value !== 'number' || typeof sample.metricType !== 'string' || !METRIC_TYPES.has(sample.metricType)) {
-            throw bad(path, lineNo, 'a sample line needs metric, metricType and a numeric value');
-          }
-          const tags = (sample.tags !== null && typeof sample.tags === 'object' ? sample.tags : {}) as Record<string, string>;
-          // As the controller does (core/run/live-metrics.ts): checks feed the check table.
-          if (sample.metric === CHECKS) registryOf().addCheck(tags[TAG_CHECK] ?? '', sample.value !== 0, tags);
-          else {
-            const isTime = sample.isTime === true || sample.time === true;
-            const sampleValue = isTime ? time.ms(sample.value) : sample.value;
-            try {
-              registryOf().addSample(sample.metric, sample.metricType as MetricType, sampleValue, tags, isTime);
-            } catch (error) {
-              throw bad(path, lineNo, (error as Error).message);
-            }
-            if (CustomMetricsCollector.isCustom(sample.metric)) customMetrics.add(sample.metric, sample.metricType as MetricType, sampleValue, tags, isTime);
-          }
-          samples++;
-          break;
-        }
-        case 'health': {
-          if (!isHealthReading(value)) throw bad(path, lineNo, 'a health line needs source, at, tags, delayP99Ms, delayMaxMs, utilization, tokenGaps and coalesced');
-          // As the controller does (core/run/live-metrics.ts addHealth), with the tags it wrote.
-          addHealthToRegistry(registryOf(), value);
-          loadGenerator.add(value);
-          break;
-        }
-        case 'meta':
-          if (meta === null) {
-            meta = value as ResultsMeta;
-            time = modelledTimeOf(meta);
-          }
-          break;
-        case 'end': {
-          const { type: _type, ...rest } = value as { type: string } & RunEnd;
-          end = time.scaled ? modelledEnd(rest, time) : rest;
-          break;
-        }
-        default:
-          throw bad(path, lineNo, `unknown line type ${JSON.stringify(type)} (expected meta, request, sample, health or end)`);
+      // The meta line starts with its type, the end line with its format (core/report/run-end.ts).
+      if (!line.startsWith('{"type":"meta"') && !line.startsWith('{"format":"llmload-results-end"')) continue;
+      const value = JSON.parse(line) as { type: string } & Record<string, unknown>;
+      if (value.type === 'meta') meta ??= value as ResultsMeta;
+      else {
+        const { type: _type, ...rest } = value;
+        end = rest as unknown as RunEnd;
       }
     }
   } catch (error) {
-    if (error instanceof LlmloadError) throw error;
     throw new LlmloadError(ErrorCode.INPUT_FILE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   } finally {
     lines.close();
     stream.destroy();
   }
+  return { meta, end };
+}
+
+/** What watches the registry while the records are read (the merge's threshold runner), made with the registry. */
+type RegistryWatcher = (registry: MetricsRegistry) => unknown;
+
+async function readLines(paths: readonly string[], firstMeta: ResultsMeta | null | undefined, watch: RegistryWatcher): Promise<RunResults> {
+  // Made at the first line after the meta line, which carries the run's goodput SLOs; the report's
+  // rows add one per group() path to the engine's (core/report/group-rows.ts).
+  let registry: MetricsRegistry | null = null;
+  const registryOf = (): MetricsRegistry => {
+    if (registry === null) {
+      registry = new MetricsRegistry({ groups: REPORT_GROUPS, goodput: sloOf(meta) });
+      watch(registry);
+    }
+    return registry;
+  };
+  const digest = new RecordDigest();
+  const tokensPerSec = new TokensPerSecondCollector();
+  const customMetrics = new CustomMetricsCollector();
+  const loadGenerator = new LoadGeneratorTracker();
+  const openLoop = new OpenLoopDigest();
+  let meta: ResultsMeta | null = firstMeta ?? null;
+  let end: RunEnd | null = null;
+  let time = meta === null ? ModelledTime.REAL : modelledTimeOf(meta);
+  let requests = 0;
+  let samples = 0;
+  for (const path of paths) {
+    let lineNo = 0;
+    const stream = createReadStream(path, { encoding: 'utf8' });
+    const opened = new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', reject);
+    });
+    try {
+      await opened;
+    } catch (error) {
+      throw new LlmloadError(ErrorCode.INPUT_FILE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+    try {
+      for await (const line of lines) {
+        lineNo++;
+        if (line.trim() === '') continue;
+        let value: unknown;
+        try {
+          value = JSON.parse(line);
+        } catch (error) {
+          throw bad(path, lineNo, `not JSON (${(error as Error).message})`);
+        }
+        if (value === null || typeof value !== 'object') throw bad(path, lineNo, 'expected a JSON object');
+        const type = (value as { type?: unknown }).type;
+        if (type !== 'meta') registryOf();
+        switch (type) {
+          case 'request': {
+            const measured = value as RequestRecord;
+            if (typeof measured.startedAt !== 'number' || typeof measured.tags !== 'object' || measured.tags === null || !Array.isArray(measured.itlMs)) {
+              throw bad(path, lineNo, 'a request line needs startedAt, tags and itlMs');
+            }
+            const record = time.scaled ? time.record(measured) : measured;
+            registryOf().addRecord(record);
+            digest.add(record);
+            tokensPerSec.add(record);
+            openLoop.add(record);
+            // The load generator's health is the client's, on the real clock (as the controller keeps it).
+            if (record.arrival !== undefined && record.excluded === undefined) loadGenerator.addDispatchLag(record.tags, measured.startedAt - measured.scheduledAt);
+            requests++;
+            break;
+          }
+          case 'sample': {
+            // `isTime` (and `time`, its first spelling): a duration, converted to a time-scaled simulator's time.
+            const sample = value as { metric?: unknown; metricType?: unknown; value?: unknown; tags?: unknown; isTime?: unknown; time?: unknown };
+            if (typeof sample.metric !== 'string' || typeof sample.value !== 'number' || typeof sample.metricType !== 'string' || !METRIC_TYPES.has(sample.metricType)) {
+              throw bad(path, lineNo, 'a sample line needs metric, metricType and a numeric value');
+            }
+            const tags = (sample.tags !== null && typeof sample.tags === 'object' ? sample.tags : {}) as Record<string, string>;
+            // As the controller does (core/run/live-metrics.ts): checks feed the check table.
+            if (sample.metric === CHECKS) registryOf().addCheck(tags[TAG_CHECK] ?? '', sample.value !== 0, tags);
+            else {
+              const isTime = sample.isTime === true || sample.time === true;
+              const sampleValue = isTime ? time.ms(sample.value) : sample.value;
+              try {
+                registryOf().addSample(sample.metric, sample.metricType as MetricType, sampleValue, tags, isTime);
+              } catch (error) {
+                throw bad(path, lineNo, (error as Error).message);
+              }
+              if (CustomMetricsCollector.isCustom(sample.metric)) customMetrics.add(sample.metric, sample.metricType as MetricType, sampleValue, tags, isTime);
+            }
+            samples++;
+            break;
+          }
+          case 'health': {
+            if (!isHealthReading(value)) throw bad(path, lineNo, 'a health line needs source, at, tags, delayP99Ms, delayMaxMs, utilization, tokenGaps and coalesced');
+            // As the controller does (core/run/live-metrics.ts addHealth), with the tags it wrote.
+            addHealthToRegistry(registryOf(), value);
+            loadGenerator.add(value);
+            break;
+          }
+          case 'meta':
+            if (meta === null) {
+              meta = value as ResultsMeta;
+              time = modelledTimeOf(meta);
+            }
+            break;
+          case 'end': {
+            const { type: _type, ...rest } = value as { type: string } & RunEnd;
+            end = time.scaled ? modelledEnd(rest, time) : rest;
+            break;
+          }
+          default:
+            throw bad(path, lineNo, `unknown line type ${JSON.stringify(type)} (expected meta, request, sample, health or end)`);
+        }
+      }
+    } catch (error) {
+      if (error instanceof LlmloadError) throw error;
+      throw new LlmloadError(ErrorCode.INPUT_FILE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    } finally {
+      lines.close();
+      stream.destroy();
+    }
+  }
+  const path = paths.join(', ');
   if (meta === null && requests === 0) {
     throw new LlmloadError(ErrorCode.INPUT_FILE, `${path}: no llmload results in this file (no meta line, no request line)`, {
       hint: 'Pass the file written by `llmload run --out json=FILE`, or results.ndjson from a report folder.',

@@ -5,11 +5,12 @@
  *   --out json=FILE    raw results (NDJSON), written as requests finish
  *   --out csv=FILE     one row per request, converted from the raw results at the end
  *   --out junit=FILE   thresholds and checks as JUnit test cases
+ *   --out vllm-json=FILE  vllm bench serve --save-result keys, a line per row (core/outputs/vllm-json.ts)
  *   --report DIR       (--out report=DIR) the report folder; by default
  *                      llmload-results/<YYYYMMDD-HHMMSS>-<script>/
  *   $GITHUB_STEP_SUMMARY, when set: a Markdown summary appended to it
  *
- * The report and the CSV are built from the raw results, so when --out json
+ * The report, the CSV and the vLLM JSON are built from the raw results, so when --out json
  * is not given they go to DIR/results.ndjson (or, for a CSV without a report,
  * to a temporary file removed afterwards).
  *
@@ -30,12 +31,15 @@ export interface RunOutputs {
   csv?: string;
   junit?: string;
   report?: string;
-  /** `json` is a temporary file kept only to build the CSV. */
+  /** `vllm bench serve --save-result` JSON, one line per row (core/outputs/vllm-json.ts). */
+  vllmJson?: string;
+  /** `json` is a temporary file kept only to build the CSV or the vLLM JSON. */
   jsonTemporary?: boolean;
 }
 
-const KINDS = ['json', 'csv', 'junit', 'report'] as const;
+const KINDS = ['json', 'csv', 'junit', 'report', 'vllm-json'] as const;
 type Kind = (typeof KINDS)[number];
+const FIELDS: Record<Kind, keyof RunOutputs> = { json: 'json', csv: 'csv', junit: 'junit', report: 'report', 'vllm-json': 'vllmJson' };
 
 /** Parse `--out KIND=PATH` flags (json, csv, junit, report). Unknown kinds are a usage error listing the known ones. */
 export function parseRunOutputs(flags: readonly string[]): RunOutputs {
@@ -45,13 +49,13 @@ export function parseRunOutputs(flags: readonly string[]): RunOutputs {
     const kind = eq < 0 ? flag : flag.slice(0, eq);
     const path = eq < 0 ? '' : flag.slice(eq + 1);
     if (!(KINDS as readonly string[]).includes(kind)) {
-      throw new LlmloadError(ErrorCode.USAGE, `--out "${flag}": unknown output "${kind}" (known: json=FILE, csv=FILE, junit=FILE, report=DIR)`);
+      throw new LlmloadError(ErrorCode.USAGE, `--out "${flag}": unknown output "${kind}" (known: json=FILE, csv=FILE, junit=FILE, vllm-json=FILE, report=DIR)`);
     }
     if (path === '') throw new LlmloadError(ErrorCode.USAGE, `--out "${flag}": expected ${kind}=${kind === 'report' ? 'DIR' : 'FILE'}`);
-    outputs[kind as Kind] = path;
+    (outputs as Record<string, string>)[FIELDS[kind as Kind]] = path;
   }
   if (outputs.json === undefined && outputs.report !== undefined) outputs.json = join(outputs.report, 'results.ndjson');
-  if (outputs.json === undefined && outputs.csv !== undefined) {
+  if (outputs.json === undefined && (outputs.csv !== undefined || outputs.vllmJson !== undefined)) {
     outputs.json = join(tmpdir(), `llmload-${process.pid}-${Date.now()}.ndjson`);
     outputs.jsonTemporary = true;
   }
@@ -64,10 +68,11 @@ export function outputTargets(outputs: RunOutputs, summaryExport: string | undef
   if (outputs.report !== undefined) targets.push({ path: outputs.report, source: '--report', kind: 'dir' });
   // Raw results in the report folder are covered by probing the folder.
   if (outputs.json !== undefined && !(outputs.report !== undefined && outputs.json === join(outputs.report, 'results.ndjson'))) {
-    targets.push({ path: outputs.json, source: outputs.jsonTemporary === true ? 'the temporary raw results for --out csv' : '--out json', kind: 'file' });
+    targets.push({ path: outputs.json, source: outputs.jsonTemporary === true ? 'the temporary raw results for --out csv / vllm-json' : '--out json', kind: 'file' });
   }
   if (outputs.csv !== undefined) targets.push({ path: outputs.csv, source: '--out csv', kind: 'file' });
   if (outputs.junit !== undefined) targets.push({ path: outputs.junit, source: '--out junit', kind: 'file' });
+  if (outputs.vllmJson !== undefined) targets.push({ path: outputs.vllmJson, source: '--out vllm-json', kind: 'file' });
   if (summaryExport !== undefined) targets.push({ path: summaryExport, source: '--summary-export', kind: 'file' });
   const step = env['GITHUB_STEP_SUMMARY'];
   if (step !== undefined && step !== '') targets.push({ path: step, source: '$GITHUB_STEP_SUMMARY', kind: 'file' });
@@ -101,15 +106,23 @@ export interface RunArtifactsInput {
 export async function writeRunArtifacts(input: RunArtifactsInput): Promise<LlmloadError[]> {
   // Loaded here, at the end of a run, not when the CLI starts: the report modules (vega and
   // friends) would add tens of milliseconds before the first request.
-  const [{ writeCsvFromResults }, { appendGithubSummary, githubSummary }, { renderJunit }, { buildReportData }, { readResultsFile }, { ensureDir, write, writeReport }] =
-    await Promise.all([
-      import('../outputs/csv.js'),
-      import('../outputs/github-summary.js'),
-      import('../outputs/junit.js'),
-      import('./report-data.js'),
-      import('./results-file.js'),
-      import('./write-report.js'),
-    ]);
+  const [
+    { writeCsvFromResults },
+    { writeVllmJsonFromResults },
+    { appendGithubSummary, githubSummary },
+    { renderJunit },
+    { buildReportData },
+    { readResultsFile },
+    { ensureDir, write, writeReport },
+  ] = await Promise.all([
+    import('../outputs/csv.js'),
+    import('../outputs/vllm-json.js'),
+    import('../outputs/github-summary.js'),
+    import('../outputs/junit.js'),
+    import('./report-data.js'),
+    import('./results-file.js'),
+    import('./write-report.js'),
+  ]);
   const { outputs } = input;
   const errors: unknown[] = [];
   const attempt = async (fn: () => Promise<void>): Promise<void> => {
@@ -158,6 +171,14 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<Llmlo
       await ensureDir(dirname(resolve(csv)));
       const rows = await writeCsvFromResults(resultsPath, csv);
       input.log.write(`csv: ${show(csv)} (${rows} requests)\n`);
+    });
+  }
+  if (outputs.vllmJson !== undefined && resultsPath !== undefined) {
+    const file = outputs.vllmJson;
+    await attempt(async () => {
+      await ensureDir(dirname(resolve(file)));
+      const rows = await writeVllmJsonFromResults(resultsPath, file);
+      input.log.write(`vllm-json: ${show(file)} (${rows} ${rows === 1 ? 'result' : 'results, one a line'})\n`);
     });
   }
   if (outputs.jsonTemporary === true && resultsPath !== undefined) await rm(resultsPath, { force: true });

@@ -21,7 +21,7 @@ import { buildReportData, type ReportData } from './report-data.js';
 import { buildReportDocument } from './report-document.js';
 import { remakeCommand } from './remake-command.js';
 import { renderSvg } from './render-svg.js';
-import { readResultsFile } from './results-file.js';
+import { readResultsFile, readResultsFiles } from './results-file.js';
 
 export interface WrittenReport {
   dir: string;
@@ -41,10 +41,11 @@ export interface WriteReportOptions {
   cwd?: string;
 }
 
-/** Read a results file and write its report into `dir`. */
-export async function writeReportFromResults(resultsPath: string, dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
-  const results = await readResultsFile(resultsPath);
-  return writeReport(buildReportData(results), dir, { resultsPath, ...options });
+/** Read a results file (or the files of a split test's instances, merged) and write its report into `dir`. */
+export async function writeReportFromResults(resultsPath: string | readonly string[], dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
+  const paths = typeof resultsPath === 'string' ? [resultsPath] : resultsPath;
+  const results = paths.length === 1 ? await readResultsFile(paths[0]!) : await readResultsFiles(paths);
+  return writeReport(buildReportData(results), dir, paths.length === 1 ? { resultsPath: paths[0]!, ...options } : options);
 }
 
 export async function writeReport(data: ReportData, dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {

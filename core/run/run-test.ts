@@ -49,6 +49,9 @@ import { namesGpuMetric } from '../telemetry/gpu-metrics.js';
 import { ThreadHealth } from '../workers/client-health.js';
 import { checkThresholdTargets, planTagValues } from '../thresholds/check-targets.js';
 import { parseThresholds } from '../thresholds/parse-thresholds.js';
+import { resolveInstance, type InstanceFlags } from '../distributed/instance-option.js';
+import { instancePlans } from '../distributed/instance-plans.js';
+import { stripeOf } from '../distributed/segment.js';
 
 /** What the CLI asks for. */
 export interface RunRequest {
@@ -82,6 +85,8 @@ export interface RunRequest {
   nvidiaSmi?: boolean;
   /** --sim-config values, KEY=VALUE. */
   simConfig?: string[];
+  /** --instance INDEX/COUNT or auto, --execution-segment, --execution-segment-sequence: run one instance's share of the test. */
+  instance?: InstanceFlags;
 }
 
 const STOP_REASONS = {
@@ -138,15 +143,18 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       simConfig: request.simConfig,
     });
     const options = validateOptions(raw);
-    // The plans as the script writes them, in the modelled server's terms; the scheduler walks them
-    // on the real clock, N× faster against a simulator at --time-scale N (core/executors/time-scale.ts).
-    const modelledPlans = planScenarios(options);
-    const plans = plansOnRealClock(modelledPlans, scheduleScale(options));
-    checkExecNames(plans, script.functions);
+    const slice = resolveInstance(request.instance ?? {}, { ...io.env, ...env });
+    // The plans as the script writes them, in the modelled server's terms.
+    const wholePlans = planScenarios(options);
+    checkExecNames(wholePlans, script.functions);
     // Before the target is resolved, setup() runs or a worker connects: nothing has been sent yet.
     if (request.thresholds) {
-      checkThresholdTargets(parseThresholds(options.thresholds), { declaredMetrics: script.declaredMetrics, planTags: planTagValues(modelledPlans, options) });
+      checkThresholdTargets(parseThresholds(options.thresholds), { declaredMetrics: script.declaredMetrics, planTags: planTagValues(wholePlans, options) });
     }
+    const instanceNotices: string[] = [];
+    const instancePart = slice === null ? wholePlans : instancePlans(wholePlans, slice, instanceNotices);
+    // The scheduler walks them on the real clock, N× faster against a simulator at --time-scale N (core/executors/time-scale.ts).
+    const plans = plansOnRealClock(instancePart, scheduleScale(options));
     const live = new LiveMetrics(options, request.thresholds);
     // Every output is probed before anything reaches the target (the preflight, /v1/models, the
     // first request); the default report folder is made only once the others are known to work.
@@ -167,6 +175,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const secrets = target.apiKey === undefined ? [] : [target.apiKey];
     const progress = new ProgressPrinter(io.stderr, request.quiet);
     progress.log(`llmload: ${bundle.scriptPath} → ${target.displayUrl}${target.simulator ? ` (built-in simulator, preset ${target.simulator.preset})` : ''}`);
+    for (const notice of instanceNotices) progress.log(notice);
 
     const results =
       outputs.json === undefined
@@ -260,6 +269,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       warmVus,
       flushIntervalMs: FLUSH_INTERVAL_MS,
       onMessage,
+      instance: slice === null ? null : stripeOf(slice),
     });
     live.addConnectTimes(connectMs);
     scheduler = new Scheduler(pool, plans);

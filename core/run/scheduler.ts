@@ -246,6 +246,7 @@ export class Scheduler {
           maxVus: w < slots ? share(plan.maxVus, slots, w) : 0,
           stageTags: plan.stageTags,
           measure: plan.measure ?? null,
+          share: plan.share ?? null,
         });
       }
       const endAt = startedAt + plan.durationMs + OPEN_END_SLACK_MS;

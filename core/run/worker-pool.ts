@@ -2,6 +2,7 @@
  * The piscina pool that hosts VUs: one long-running task per thread, each
  * with its own MessagePort to the controller.
  */
+import type { Stripe } from '../distributed/segment.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { createSequenceTable } from '../datasets/shared-sequence.js';
@@ -26,6 +27,8 @@ export interface PoolOptions {
   warmVus: number;
   flushIntervalMs: number;
   onMessage: (msg: WorkerMsg) => void;
+  /** When the test is split over instances: this instance's stripe. */
+  instance?: Stripe | null;
 }
 
 export class WorkerPool {
@@ -97,6 +100,7 @@ export class WorkerPool {
         warmVus: share(options.warmVus, size, w),
         flushIntervalMs: options.flushIntervalMs,
         datasetSequence,
+        instance: options.instance ?? null,
       };
       const run = piscina.run(task, { transferList: [port2] }) as Promise<WorkerTaskResult>;
       run.catch((error: unknown) => {

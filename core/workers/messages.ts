@@ -5,6 +5,7 @@
 import type { RequestRecord } from '../client/types.js';
 import type { ErrorRecord } from '../errors.js';
 import type { HealthReading } from '../metrics/load-generator.js';
+import type { Stripe } from '../distributed/segment.js';
 import type { ArrivalProcess } from '../executors/arrival-process.js';
 import type { IterationLimit, MeasureWindow } from '../executors/types.js';
 import type { MetricType } from './vu-api.js';
@@ -31,6 +32,8 @@ export interface WorkerTask {
   flushIntervalMs: number;
   /** Sequential-sampling counters of the run's datasets, shared by every worker (core/datasets/shared-sequence.ts). */
   datasetSequence: SharedArrayBuffer;
+  /** When the test is split over instances: this instance's stripe (VU numbers and dataset items are global). Null: not split. */
+  instance: Stripe | null;
 }
 
 export interface WorkerTarget {
@@ -113,6 +116,8 @@ export interface StartOpenPhaseMsg {
   /** Tag requests with the 0-based stage of their arrival. */
   stageTags: boolean;
   measure: MeasureWindow | null;
+  /** When the test is split over instances: the arrivals this instance sends; the slots share those. Null: all. */
+  share: Stripe | null;
 }
 
 export interface SetVusMsg {

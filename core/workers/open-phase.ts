@@ -4,7 +4,8 @@
  *
  * Every worker walks the same seeded schedule (core/executors/arrival-process.ts)
  * and runs the arrivals whose index % slots === slot, so no message crosses
- * threads per arrival. Each arrival has an absolute deadline, the phase's
+ * threads per arrival. When the test is split over instances, only this
+ * instance's stripe of the schedule counts, and the slots share that. Each arrival has an absolute deadline, the phase's
  * start (epoch ms, comparable across threads) plus its offset, so timer
  * lateness never accumulates. One timer at a time: setTimeout to the next
  * deadline, then a short busy wait for the last fraction of a millisecond
@@ -61,6 +62,8 @@ export class OpenPhase {
   /** Tags of dropped_iterations samples, per stage (index 0 when stages are not tagged). */
   readonly #dropTags: Array<Record<string, string>> = [];
   #hasNext = false;
+  /** Arrivals of this instance walked so far (all arrivals when the test is not split): the slots share these. */
+  #ours = 0;
   #timer: NodeJS.Timeout | undefined;
   #endTimer: NodeJS.Timeout | undefined;
   #ending = false;
@@ -110,13 +113,15 @@ export class OpenPhase {
 
   /** Move to this worker's next arrival inside the phase; false when there is none. */
   #advance(): boolean {
-    const { slot, slots, durationMs } = this.msg;
+    const { slot, slots, durationMs, share } = this.msg;
     const seq = this.#seq;
     // The schedule ends itself at durationMs (k6's ramping-arrival-rate keeps an arrival exactly at
     // the end); the controller's END_PHASE comes a little after, so that arrival is not raced.
     while (seq.next()) {
       if (seq.atMs > durationMs) return false;
-      if (seq.index % slots === slot) return true;
+      // Another instance sends this arrival (core/distributed/segment.ts): same schedule, disjoint stripes.
+      if (share !== null && share.owners[seq.index % share.period] !== share.index) continue;
+      if (this.#ours++ % slots === slot) return true;
     }
     return false;
   }

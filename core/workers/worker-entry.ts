@@ -57,6 +57,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
       locator: new ScriptLocator(task.bundleUrl),
       scriptContext: task.scriptContext,
       timeScale: task.target.timeScale ?? 1,
+      instance: task.instance,
     });
     const shutdown = host.untilShutdown();
     post({ cmd: 'READY', workerIndex: task.workerIndex, connectMs });

@@ -6,6 +6,7 @@
  * never writes files and never decides timing on its own: the controller owns
  * the schedule, the host follows its messages.
  */
+import { globalIndex, type Stripe } from '../distributed/segment.js';
 import type { ScriptLocator } from '../bundle/script-location.js';
 import type { RequestRecord } from '../client/types.js';
 import { toErrorRecord } from '../errors.js';
@@ -56,6 +57,7 @@ export class WorkerHost implements VuSink {
   readonly #client: VuClient;
   readonly #runtime: ThreadRuntime;
   readonly #workerIndex: number;
+  readonly #instance: Stripe | null;
   readonly #workerCount: number;
   readonly #setupData: unknown;
   readonly #env: Record<string, string>;
@@ -101,6 +103,8 @@ export class WorkerHost implements VuSink {
     scriptContext?: boolean;
     /** Modelled ms per real ms: VUs' sleep() runs this much faster (core/executors/time-scale.ts). Default 1. */
     timeScale?: number;
+    /** When the test is split over instances: this instance's stripe. VU ids are then the run's VU numbers, unique across instances. */
+    instance?: Stripe | null;
   }) {
     this.#timeScale = options.timeScale ?? 1;
     this.#locator = options.locator;
@@ -110,6 +114,7 @@ export class WorkerHost implements VuSink {
     this.#client = options.client;
     this.#runtime = options.runtime;
     this.#workerIndex = options.workerIndex;
+    this.#instance = options.instance ?? null;
     this.#workerCount = options.workerCount;
     this.#setupData = options.setupData;
     this.#env = options.env;
@@ -127,6 +132,7 @@ export class WorkerHost implements VuSink {
     const context = this.#runtime.datasetContext;
     context.workerIndex = this.#workerIndex;
     context.workerCount = this.#workerCount;
+    if (this.#instance !== null) context.instance = this.#instance;
     if (options === null || typeof options !== 'object') return;
     const { tokenizer, datasets } = options as { tokenizer?: unknown; datasets?: unknown };
     if (typeof tokenizer === 'string') setTokenCounter(loadTokenizer(tokenizer, context.scriptDir));
@@ -241,7 +247,7 @@ export class WorkerHost implements VuSink {
     const env = { ...this.#env, ...msg.env };
     const phase = new OpenPhase(msg, {
       // VU k of the phase lives on worker k % workerCount: ids interleave across threads.
-      createVu: (local) => new VirtualUser(local * this.#workerCount + this.#workerIndex + 1, msg.scenario, msg.tags, env, this.#client, this, this.#timeScale),
+      createVu: (local) => new VirtualUser(this.#vuId(local), msg.scenario, msg.tags, env, this.#client, this, this.#timeScale),
       iterate: async (vu) => {
         this.#activeVus++;
         try {
@@ -262,6 +268,16 @@ export class WorkerHost implements VuSink {
     phase.start();
   }
 
+  /**
+   * The id of this worker's `local`-th VU of a phase. VU k of the phase (this instance's count) lives
+   * on worker k % workerCount, so ids interleave across threads; when the test is split over
+   * instances, the instance's k-th VU is the run's VU its stripe places there, unique across instances.
+   */
+  #vuId(local: number): number {
+    const k = local * this.#workerCount + this.#workerIndex;
+    return (this.#instance === null ? k : globalIndex(this.#instance, k)) + 1;
+  }
+
   #setVus(msg: SetVusMsg): void {
     const phase = this.#phases.get(msg.phaseId);
     if (phase === undefined || phase.ending) return;
@@ -273,8 +289,7 @@ export class WorkerHost implements VuSink {
     for (let local = 0; local < target; local++) {
       let vu = phase.vus[local];
       if (vu === undefined) {
-        // VU k of the phase lives on worker k % workerCount: ids interleave across threads.
-        const id = local * this.#workerCount + this.#workerIndex + 1;
+        const id = this.#vuId(local);
         vu = new VirtualUser(id, phase.msg.scenario, phase.msg.tags, { ...this.#env, ...phase.msg.env }, this.#client, this, this.#timeScale);
         phase.vus[local] = vu;
       }

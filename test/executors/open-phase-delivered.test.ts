@@ -23,6 +23,7 @@ test('arrivals that came due while the event loop was blocked, and the phase the
     maxVus: 1,
     stageTags: false,
     measure: null,
+    share: null,
   };
   let done = false;
   const phase = new OpenPhase(msg, {

@@ -12,9 +12,10 @@ test("an arrival-rate phase warms its preallocated VUs' connections, not maxVUs 
     assert.is(run.records.length, 4);
     assert.ok(run.records.every((r) => r.ok));
     // 2 warmed connections, reused by arrivals 250 ms apart (each answer takes a millisecond), plus
-    // the preflight's and the environment probe's own (4 at most); with maxVUs warmed it would be 40+.
+    // the preflight's and the environment probe's own (up to 8: the probe asks /version, /metrics and the
+    // engines' self-descriptions at once); with maxVUs warmed it would be 40+.
     const warmed = server.requests.filter((r) => r.method === 'GET' && r.url === '/v1/models').length;
-    assert.ok(server.connections() <= 8, `${server.connections()} connections`);
+    assert.ok(server.connections() <= 12, `${server.connections()} connections`);
     assert.ok(warmed <= 5, `${warmed} warm-up and probe GETs`);
   } finally {
     await server.close();
