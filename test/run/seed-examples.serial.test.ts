@@ -226,7 +226,11 @@ test('seed 001 (32B AWQ, long context): ~20 tok/s per request, an initial then a
 test('seed 004 (14B, baseline vs optimized presets): the optimized server is faster alone and serves more at 192 users', async () => {
   // The header's runs, faster and with a shorter max-throughput test (192 users, 384 requests) and 8 tokens per SSE chunk, for test time.
   const run = (preset: string): Promise<ExampleRun> =>
-    runExample('seed-004-baseline-vs-optimized', ['--sim-preset', preset, '--time-scale', '40', '-e', 'CONCURRENCY=192', '-e', 'REQUESTS=384', '--sim-config', 'tokensPerChunk=8']);
+    runExample(
+      'seed-004-baseline-vs-optimized',
+      ['--sim-preset', preset, '--time-scale', '40', '-e', 'CONCURRENCY=192', '-e', 'REQUESTS=384', '--sim-config', 'tokensPerChunk=8'],
+      true,
+    );
   const baseline = await run('qwen14b-2x4090-baseline');
   const optimized = await run('qwen14b-2x4090-optimized');
   const level = (r: ExampleRun, users: number): Row => {
@@ -246,10 +250,14 @@ test('seed 004 (14B, baseline vs optimized presets): the optimized server is fas
   console.log(
     `seed 004: E2E p50 at 2 ${e2e(baseline).toFixed(0)} → ${e2e(optimized).toFixed(0)} ms; output tok/s at 192 ${output(baseline).toFixed(0)} → ${output(optimized).toFixed(0)} (at 40×)`,
   );
-  assert.ok(e2e(optimized) < 0.85 * e2e(baseline), 'E2E p50 at 2 users falls by more than 15 %');
-  assert.ok(output(optimized) > 1.3 * output(baseline), 'output throughput at 192 users rises by more than 30 %');
-  // The baseline's batch holds 128 of the 192 users: the rest wait for a slot, which the optimized server never makes them do.
-  assert.ok(level(optimized, 192).ttft!.p95 < 0.5 * level(baseline, 192).ttft!.p95, 'TTFT p95 at 192 users falls by more than half');
+  // 192 streams paced at 40×: on a loaded machine the client, not the preset, sets the throughput.
+  const busier = baseline.load.shareBefore < optimized.load.shareBefore ? baseline.load : optimized.load;
+  checkUnlessBusy(busier, BUSY, 'seed 004 baseline vs optimized ratios', () => {
+    assert.ok(e2e(optimized) < 0.85 * e2e(baseline), 'E2E p50 at 2 users falls by more than 15 %');
+    assert.ok(output(optimized) > 1.3 * output(baseline), 'output throughput at 192 users rises by more than 30 %');
+    // The baseline's batch holds 128 of the 192 users: the rest wait for a slot, which the optimized server never makes them do.
+    assert.ok(level(optimized, 192).ttft!.p95 < 0.5 * level(baseline, 192).ttft!.p95, 'TTFT p95 at 192 users falls by more than half');
+  });
 });
 
 test.run();
