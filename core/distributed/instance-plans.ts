@@ -11,10 +11,11 @@ import { describeSlice, type InstanceSlice } from './segment.js';
 import { splitPlans } from './split-plan.js';
 
 export function instancePlans(whole: readonly ScenarioPlan[], slice: InstanceSlice, notices: string[]): ScenarioPlan[] {
-  const sweeps = whole.filter((plan) => plan.kind === 'rate-sweep').map((plan) => `"${plan.name}"`);
-  if (slice.count > 1 && sweeps.length > 0) {
-    throw new LlmloadError(ErrorCode.INVALID_OPTIONS, `rate-sweep ${sweeps.join(', ')} cannot be split over instances`, {
-      hint: 'Its rates come from what the whole run measured; run it on one machine.',
+  // Executors that decide their next load from what the whole run measured.
+  const deciding = whole.filter((plan) => plan.kind === 'rate-sweep' || plan.kind === 'capacity-search').map((plan) => `${plan.kind} "${plan.name}"`);
+  if (slice.count > 1 && deciding.length > 0) {
+    throw new LlmloadError(ErrorCode.INVALID_OPTIONS, `${deciding.join(', ')} cannot be split over instances`, {
+      hint: 'Its next load comes from what the whole run measured; run it on one machine.',
     });
   }
   const plans = splitPlans(whole, slice);

@@ -25,6 +25,9 @@ export function splitPlan(plan: ScenarioPlan, slice: InstanceSlice): ScenarioPla
       return { ...plan, phases: plan.phases.map((p) => splitOpenPhase(p, slice)) };
     case 'rate-sweep':
       return { ...plan, phases: plan.phases.map((p) => splitClosedPhase(p, slice)), sweep: splitSweep(plan.sweep, slice) };
+    case 'capacity-search':
+      // Refused before splitting (instance-plans.ts): its probes follow the whole run's results.
+      return plan;
   }
 }
 

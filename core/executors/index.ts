@@ -17,10 +17,12 @@ export type {
   PhasePlan,
   RateSweepScenarioPlan,
   RateSweepSpec,
+  CapacitySearchScenarioPlan,
+  CapacitySearchSpec,
   ScenarioPlan,
   VuStep,
 } from './types.js';
-export { isOpenPhase } from './types.js';
+export { isOpenPhase, planMaxVus } from './types.js';
 export type { ArrivalProcess, InterArrival, RateSegment } from './arrival-process.js';
 export { ArrivalSequence, arrivalOffsets, expectedArrivals, scheduleMs } from './arrival-process.js';
 export type { ResolvedConstantArrivalRateScenario } from './constant-arrival-rate.js';
@@ -37,6 +39,10 @@ export type { ResolvedConstantVusScenario } from './constant-vus.js';
 export type { ResolvedRampingVusScenario, ResolvedStage } from './ramping-vus.js';
 export { rampingVusSteps } from './ramping-vus.js';
 export type { ResolvedConcurrencySweepScenario, SweepLevelLimit } from './concurrency-sweep.js';
+export type { ResolvedCapacitySearchScenario } from './capacity-search.js';
+export { capacityProbePhase } from './capacity-search.js';
+export type { CapacityResult, CapacitySearchRule, CapacityStatus, ProbeCounts, ProbeOutcome, ProbeVerdict } from './capacity-bisect.js';
+export { capacityResult, nextCapacityStep, probeOutcome } from './capacity-bisect.js';
 
 /** The plan of one resolved scenario, by its executor. */
 export function planScenario(name: string, scenario: ResolvedScenario): ScenarioPlan {

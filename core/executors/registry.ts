@@ -5,6 +5,7 @@
  */
 import type { ExecutorName } from '../options/types.js';
 import type { ExecutorModule } from './executor.js';
+import { capacitySearch, type ResolvedCapacitySearchScenario } from './capacity-search.js';
 import { concurrencySweep, type ResolvedConcurrencySweepScenario } from './concurrency-sweep.js';
 import { constantArrivalRate, type ResolvedConstantArrivalRateScenario } from './constant-arrival-rate.js';
 import { constantVus, type ResolvedConstantVusScenario } from './constant-vus.js';
@@ -23,7 +24,8 @@ export type ResolvedScenario =
   | ResolvedConcurrencySweepScenario
   | ResolvedConstantArrivalRateScenario
   | ResolvedRampingArrivalRateScenario
-  | ResolvedRateSweepScenario;
+  | ResolvedRateSweepScenario
+  | ResolvedCapacitySearchScenario;
 
 type ModuleFor<K extends ExecutorName> = ExecutorModule<K, Extract<ResolvedScenario, { executor: K }>>;
 
@@ -36,6 +38,7 @@ export const EXECUTORS: { readonly [K in ExecutorName]: ModuleFor<K> } = {
   'constant-arrival-rate': constantArrivalRate,
   'ramping-arrival-rate': rampingArrivalRate,
   'rate-sweep': rateSweep,
+  'capacity-search': capacitySearch,
 };
 
 /** Names of the executors that run today, in the order they are listed to users. */

@@ -19,7 +19,8 @@
  * rate-sweep's and a threshold's `{rate:10}` name the modelled rate the
  * report shows. A rate-sweep plans its rates at run time, in modelled terms,
  * from modelled measurements: its spec keeps the scale (`rateScale`) for the
- * phases it makes (core/executors/rate-sweep.ts).
+ * phases it makes (core/executors/rate-sweep.ts); so does a capacity search for
+ * its rate-mode probes (core/executors/capacity-search.ts).
  *
  * The other times of the script in the server's terms are scaled where they
  * are used, with the same scale: request timeouts and stall timeouts (options
@@ -32,7 +33,7 @@
  * teardown() and their timeouts, connection set-up, the workers' flush
  * interval and the scheduler's own margins. At scale 1 nothing is copied.
  */
-import type { AnyPhasePlan, MeasureWindow, OpenPhasePlan, PhasePlan, RateSweepSpec, ScenarioPlan } from './types.js';
+import { isOpenPhase, type AnyPhasePlan, type CapacitySearchSpec, type MeasureWindow, type OpenPhasePlan, type PhasePlan, type RateSweepSpec, type ScenarioPlan } from './types.js';
 
 /**
  * Modelled ms per real ms of a run's schedule: the simulator's time scale when the run targets the
@@ -58,6 +59,13 @@ function scalePlan(plan: ScenarioPlan, scale: number): ScenarioPlan {
       return { ...base, kind: 'open', phases: plan.phases.map((p) => scaleOpen(p, scale)) };
     case 'rate-sweep':
       return { ...base, kind: 'rate-sweep', phases: plan.phases.map((p) => scaleClosed(p, scale)), sweep: scaleSweep(plan.sweep, scale) };
+    case 'capacity-search':
+      return {
+        ...base,
+        kind: 'capacity-search',
+        phases: plan.phases.map((p) => (isOpenPhase(p) ? scaleOpen(p, scale) : scaleClosed(p, scale))),
+        search: scaleSearch(plan.search, scale),
+      };
   }
 }
 
@@ -95,7 +103,18 @@ function scaleSweep(sweep: RateSweepSpec, scale: number): RateSweepSpec {
   return withMeasure(scaled, sweep.measure, scale);
 }
 
-function withMeasure<T extends AnyPhasePlan | RateSweepSpec>(scaled: T, measure: MeasureWindow | undefined, scale: number): T {
+/** A capacity search's probes: their loads stay modelled (level tags, the answer); rate-mode probes arrive at load × rateScale. */
+function scaleSearch(search: CapacitySearchSpec, scale: number): CapacitySearchSpec {
+  const scaled: CapacitySearchSpec = {
+    ...search,
+    probeDurationMs: search.probeDurationMs / scale,
+    gracefulStopMs: search.gracefulStopMs / scale,
+    rateScale: search.rateScale * scale,
+  };
+  return withMeasure(scaled, search.measure, scale);
+}
+
+function withMeasure<T extends AnyPhasePlan | RateSweepSpec | CapacitySearchSpec>(scaled: T, measure: MeasureWindow | undefined, scale: number): T {
   if (measure !== undefined) scaled.measure = { warmupMs: measure.warmupMs / scale, warmupIterations: measure.warmupIterations, cooldownMs: measure.cooldownMs / scale };
   return scaled;
 }

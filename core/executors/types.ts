@@ -8,6 +8,7 @@
  */
 import type { Stripe } from '../distributed/segment.js';
 import type { ArrivalProcess, InterArrival } from './arrival-process.js';
+import type { CapacitySearchRule } from './capacity-bisect.js';
 
 /** A change of the VU target at `atMs` (relative to the phase start). */
 export interface VuStep {
@@ -92,7 +93,7 @@ export function isOpenPhase(phase: AnyPhasePlan): phase is OpenPhasePlan {
  * open phases whose rates the engine computes from those measurements with
  * `rateSweepPhases()`). A `switch (plan.kind)` in the engine stays exhaustive.
  */
-export type ScenarioPlan = ClosedScenarioPlan | OpenScenarioPlan | RateSweepScenarioPlan;
+export type ScenarioPlan = ClosedScenarioPlan | OpenScenarioPlan | RateSweepScenarioPlan | CapacitySearchScenarioPlan;
 
 interface ScenarioPlanBase {
   name: string;
@@ -160,4 +161,36 @@ export interface ClosedScenarioPlan {
    * already covers gracefulRampDown, which k6 cuts off at the end + gracefulStop.
    */
   maxTotalMs: number;
+}
+
+/** What every probe of a capacity search shares; the engine picks each probe's load (core/executors/capacity-bisect.ts). */
+export interface CapacitySearchSpec extends CapacitySearchRule {
+  /** Length of one phase of a probe. */
+  probeDurationMs: number;
+  /** Most phases one load may take while its attainment straddles the target (maxProbeDuration / probeDuration). */
+  maxPhases: number;
+  gracefulStopMs: number;
+  /** Rate mode: the open phases' VUs. */
+  preAllocatedVus: number;
+  maxVus: number;
+  distribution: InterArrival;
+  burstiness: number;
+  seed: number;
+  /** Rate mode: real arrivals per second for each modelled one, as RateSweepSpec.rateScale. */
+  rateScale: number;
+  measure?: MeasureWindow;
+}
+
+export interface CapacitySearchScenarioPlan extends ScenarioPlanBase {
+  kind: 'capacity-search';
+  /** The first probe (at `search.start`); the engine appends the others as the search goes. */
+  phases: AnyPhasePlan[];
+  search: CapacitySearchSpec;
+}
+
+/** Most VUs a scenario can run at once: its largest phase, or for a capacity search the largest load it may probe (rate mode: its maxVUs). */
+export function planMaxVus(plan: ScenarioPlan): number {
+  const phases = Math.max(0, ...plan.phases.map((p) => p.maxVus));
+  if (plan.kind !== 'capacity-search') return phases;
+  return Math.max(phases, plan.search.mode === 'concurrency' ? Math.floor(plan.search.max) : plan.search.maxVus);
 }

@@ -43,6 +43,12 @@ export const LLM_E2E_SCHED = 'llm_e2e_sched';
 export const LLM_DISPATCH_LAG = 'llm_dispatch_lag';
 /** With options.slo: 1 for a counted request that succeeded and met every SLO, 0 for any other counted request. */
 export const LLM_GOODPUT_RATIO = 'llm_goodput_ratio';
+/**
+ * capacity-search: the highest load (VUs, or arrivals per second) whose share of requests meeting
+ * options.slo was shown, at the search's confidence, to reach its attainment target; one sample
+ * per search at its end, tagged with its scenario (0 when even the first load did not pass).
+ */
+export const LLM_CAPACITY = 'llm_capacity';
 
 /** Successful requests / window (derived from the request window, not from samples). */
 export const LLM_REQUEST_THROUGHPUT = 'llm_request_throughput';
@@ -142,6 +148,7 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricInfo>> = Object.free
   [LLM_RECONNECTS]: info('counter', 'default', 'llm', 'requests resent on a fresh connection: the kept-alive one was closed'),
   [LLM_REQUESTS_EXCLUDED]: info('counter', 'default', 'llm', 'requests left out: started in a warm-up or cool-down'),
   [LLM_GOODPUT_RATIO]: info('rate', 'default', 'llm', 'share of requests meeting every SLO'),
+  [LLM_CAPACITY]: info('gauge', 'default', 'throughput', 'highest load meeting options.slo at the required attainment and confidence (capacity-search)'),
   [LLM_REQUEST_THROUGHPUT]: info('gauge', 'default', 'throughput', 'successful requests per second over the window', true),
   [LLM_OUTPUT_TOKEN_THROUGHPUT]: info('gauge', 'default', 'throughput', 'output tokens per second over the window', true),
   [LLM_TOTAL_TOKEN_THROUGHPUT]: info('gauge', 'default', 'throughput', 'input + output tokens per second over the window', true),

@@ -49,6 +49,7 @@ export function formatSchemaError(error: ErrorObject, root: unknown, source: str
       return `${at}: expected ${expected}, got ${describeValue(error.data)}`;
     case 'enum':
     case 'maximum':
+    case 'exclusiveMaximum':
     case 'minItems':
     case 'minLength':
       return `${at}: expected ${expected}, got ${describeValue(error.data)}`;

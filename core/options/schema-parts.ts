@@ -21,6 +21,7 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
   enum?: readonly unknown[];
   anyOf?: readonly JsonSchema[];
   minLength?: number;

@@ -174,6 +174,36 @@ export interface RateSweepScenario extends ScenarioBase, ArrivalFields {
   stopOnThresholdFail?: boolean;
 }
 
+/**
+ * llmload's capacity search (after GuideLLM's goodput profile and vLLM's `sweep serve_sla`): probe
+ * upwards from `start` (doubling) until the share of requests meeting options.slo falls below
+ * `attainment`, then bisect between the last passing and the first failing load down to `tolerance`.
+ * Each probe is a row tagged `level:N`; the answer is the metric `llm_capacity`.
+ */
+export interface CapacitySearchScenario extends ScenarioBase, ArrivalFields {
+  executor: 'capacity-search';
+  /** 'concurrency' (closed loop: loads are VUs, the default) or 'rate' (open loop: loads are arrivals per second). */
+  mode?: 'concurrency' | 'rate';
+  /** First load probed. */
+  start: number;
+  /** Highest load probed. */
+  max: number;
+  /** Stop once the last passing and the first failing load are this close (default 1). */
+  tolerance?: number;
+  /** Share of requests that must meet options.slo (default 0.99). */
+  attainment?: number;
+  /** Confidence of each probe's attainment interval (default 0.95). */
+  confidence?: number;
+  /** Time at each load; a load whose interval straddles the target runs again (its requests add up). */
+  probeDuration: Duration;
+  /** Most time at one load before an undecided probe is reported indeterminate (default 4 × probeDuration). */
+  maxProbeDuration?: Duration;
+  /** Rate mode: the VU cap of the open-loop probes (required there). */
+  maxVUs?: number;
+  /** Rate mode: VUs created when each probe starts (default maxVUs). */
+  preAllocatedVUs?: number;
+}
+
 export type ScenarioOptions =
   | SharedIterationsScenario
   | PerVuIterationsScenario
@@ -182,7 +212,8 @@ export type ScenarioOptions =
   | ConcurrencySweepScenario
   | ConstantArrivalRateScenario
   | RampingArrivalRateScenario
-  | RateSweepScenario;
+  | RateSweepScenario
+  | CapacitySearchScenario;
 
 export type ExecutorName = ScenarioOptions['executor'];
 

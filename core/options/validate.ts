@@ -102,6 +102,13 @@ function checkTopLevel(options: Options, source: string, faulted: (pointer: stri
     });
   }
 
+  if (isPlainObject(options.scenarios) && options.slo === undefined) {
+    for (const [name, scenario] of Object.entries(options.scenarios)) {
+      if (isPlainObject(scenario) && scenario.executor === 'capacity-search') {
+        problems.push(`${propertyPath(`${source}.scenarios`, name)}: capacity-search measures the share of requests meeting options.slo; set options.slo (ttft, tpot or e2e)`);
+      }
+    }
+  }
   if (isPlainObject(options.slo) && !faulted('/slo') && ['ttft', 'tpot', 'e2e'].every((key) => (options.slo as Record<string, unknown>)[key] === undefined)) {
     problems.push(`${source}.slo: set at least one of ttft, tpot, e2e (ms)`);
   }

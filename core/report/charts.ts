@@ -36,6 +36,7 @@ export function reportCharts(data: ReportData): ChartSpec[] {
   }
   const rateSweeps = sweeps.filter((s) => s.axis === 'rate' && s.rows.some((r) => r.open?.phase === 'open'));
   if (rateSweeps.length > 0) charts.push(rateSweepChart(rateSweeps));
+  for (const sweep of sweeps) if (sweep.capacity !== undefined && sweep.capacity !== null) charts.push(capacityChart(sweep, sweeps.length > 1));
   const ttft = data.distributions.filter((d) => d.ttftMs.length > 0);
   if (ttft.length > 0)
     charts.push(
@@ -209,6 +210,86 @@ export function rateSweepChart(sweeps: readonly ReportSweep[]): ChartSpec {
         },
       },
       resolve: { scale: { y: 'independent' } },
+    }),
+  };
+}
+
+/**
+ * A capacity search's probes: SLO attainment with its interval against the
+ * target (top) and TTFT / E2E p95 (bottom) vs load, the capacity marked on both.
+ */
+export function capacityChart(sweep: ReportSweep, named: boolean): ChartSpec {
+  const result = sweep.capacity!;
+  const xTitle = sweep.axis === 'rate' ? 'offered rate (req/s)' : 'concurrent users';
+  const x = { field: 'load', type: 'quantitative', title: xTitle, scale: { zero: false } };
+  const attainment = result.probes.map((probe) => ({
+    load: probe.load,
+    attainment: probe.attainment.share === null ? null : round2(probe.attainment.share * 100),
+    low: round2(probe.attainment.low * 100),
+    high: round2(probe.attainment.high * 100),
+    verdict: probe.verdict,
+  }));
+  const latency: Row[] = [];
+  for (const probe of result.probes) {
+    const row = sweep.rows.find((r) => Number(r.label) === probe.load);
+    latency.push({ load: probe.load, series: 'TTFT p95', ms: row?.ttft?.p95 ?? null }, { load: probe.load, series: 'E2E p95', ms: row?.e2e?.p95 ?? null });
+  }
+  const capacityRule =
+    result.capacity === null
+      ? []
+      : [{ data: { values: [{ load: result.capacity }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#54a24b' }, encoding: { x: { field: 'load', type: 'quantitative' } } }];
+  const title = `SLO attainment and latency vs load${named ? `: ${sweep.scenario}` : ''}${result.capacity === null ? '' : ` (capacity ${result.capacity})`}`;
+  return {
+    name: named ? `capacity-${sweep.scenario}` : 'capacity',
+    title,
+    spec: base(title, {
+      vconcat: [
+        {
+          width: WIDTH,
+          height: 180,
+          layer: [
+            {
+              data: { values: attainment },
+              mark: { type: 'rule' },
+              encoding: { x, y: { field: 'low', type: 'quantitative', title: 'requests meeting the SLOs (%)', scale: { zero: false } }, y2: { field: 'high' } },
+            },
+            {
+              data: { values: attainment.filter((a) => a.attainment !== null) },
+              mark: { type: 'point', filled: true, size: 60 },
+              encoding: {
+                x,
+                y: { field: 'attainment', type: 'quantitative' },
+                color: { field: 'verdict', type: 'nominal', title: 'verdict', scale: { domain: ['pass', 'indeterminate', 'fail'], range: ['#54a24b', '#eeca3b', '#e45756'] } },
+                tooltip: [
+                  { field: 'load', type: 'quantitative', title: xTitle },
+                  { field: 'attainment', type: 'quantitative', title: 'attainment %' },
+                  { field: 'low', type: 'quantitative', title: 'interval low %' },
+                  { field: 'high', type: 'quantitative', title: 'interval high %' },
+                  { field: 'verdict', type: 'nominal' },
+                ],
+              },
+            },
+            {
+              data: { values: [{ target: round2(result.target * 100) }] },
+              mark: { type: 'rule', color: '#888', strokeDash: [2, 2] },
+              encoding: { y: { field: 'target', type: 'quantitative' } },
+            },
+            ...capacityRule,
+          ],
+        },
+        {
+          width: WIDTH,
+          height: 180,
+          layer: [
+            {
+              data: { values: latency.filter((v) => v['ms'] !== null) },
+              mark: { type: 'line', point: true },
+              encoding: { x, y: { field: 'ms', type: 'quantitative', title: 'latency (ms)' }, color: { field: 'series', type: 'nominal', title: null } },
+            },
+            ...capacityRule,
+          ],
+        },
+      ],
     }),
   };
 }

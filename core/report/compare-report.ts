@@ -31,6 +31,10 @@ export function formatValue(value: number | null, unit: Unit): string {
       return `${fmtCount(value)} req/h`;
     case 'count':
       return fmtCount(value);
+    case 'J/tok':
+      return `${value.toFixed(3)} J/tok`;
+    case 'W':
+      return `${value.toFixed(0)} W`;
   }
 }
 

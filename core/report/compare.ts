@@ -22,6 +22,7 @@ import { ErrorCode, LlmloadError } from '../errors.js';
 import { loadShortfall, type OpenLoadRow } from '../metrics/load-delivery.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
 import { extremeSe, itlQuantileSe, meanSe, noiseBand, quantileSe, RELATIVE_FLOOR, sharePercentSe, throughputSe } from './compare-noise.js';
+import type { GpuWindowStats } from '../telemetry/gpu-windows.js';
 import type { BreakdownKind } from './custom-metrics.js';
 import { offeredRateOf, rateOrder, type OpenRowFigures } from './rate-sweep-data.js';
 import { buildReportData, type ReportData, type ReportSweep } from './report-data.js';
@@ -44,6 +45,8 @@ export interface CompareRun {
   capacityPerHour: number | null;
   /** Rows per scenario, `name` tag and group (absent in inputs written before they existed). */
   breakdown?: Array<{ kind: BreakdownKind; scenario: string; label: string; row: RequestStatsRow }>;
+  /** GPU figures per level, stage, scenario and the whole run ('all'); absent without GPU telemetry. */
+  gpu?: Array<{ kind: string; scenario: string | null; label: string; stats: GpuWindowStats }>;
   /** Open-loop rows: offered, achieved, dropped (absent in inputs written before they existed). */
   load?: OpenLoadRow[];
   /** The built-in simulator's time scale (1 at real time); null against a real server or when unknown. */
@@ -59,7 +62,7 @@ export interface CompareRun {
 
 /** 'none': a figure that is neither better nor worse when it changes (the offered rate is the plan's). */
 export type Direction = 'higher' | 'lower' | 'none';
-export type Unit = 'req/s' | 'tok/s' | 'ms' | '%' | 'req/h' | 'count';
+export type Unit = 'req/s' | 'tok/s' | 'ms' | '%' | 'req/h' | 'count' | 'J/tok' | 'W';
 
 export interface MetricDef {
   name: string;
@@ -231,6 +234,7 @@ function fromReport(data: ReportData, label: string, source: string): CompareRun
     load: data.load ?? [],
     timeScale: data.target.simulator === null ? null : (data.target.simulator.timeScale ?? 1),
     setup: setupOf(data),
+    gpu: data.gpu?.collected === true ? data.gpu.rows.map((r) => ({ kind: r.kind, scenario: r.scenario, label: r.label, stats: r.stats })) : [],
     breakdown: (data.breakdown?.rows ?? []).map((r) => ({ kind: r.kind, scenario: r.scenario, label: r.label, row: r.row })),
     convertedBy: data.run.timeScale ?? 1,
   };
@@ -346,6 +350,8 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
     open: Array<OpenRowFigures | null>;
     /** A rate-sweep row: the rate each run offered there. */
     at: Array<string | null>;
+    /** Each run's GPU figures over the row, where it read any. */
+    gpu: Array<GpuWindowStats | null>;
   };
   const groups = new Map<string, Group>();
   // Scenario rows only where a run has several (one scenario is the whole run); name and group rows within their scenario when scenarios differ.
@@ -365,6 +371,7 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
         load: runs.map(() => null),
         open: runs.map(() => null),
         at: runs.map(() => null),
+        gpu: runs.map(() => null),
       };
       groups.set(key, group);
     }
@@ -372,6 +379,12 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
     if (row !== null) group.rows[runIndex] = row;
   };
   runs.forEach((run, i) => {
+    // A row's GPU figures, matched on the kind and label the GPU section gave it.
+    const gpuOf = (kind: string, label: string, scenario: string | null): GpuWindowStats | null =>
+      run.gpu?.find((g) => g.kind === kind && g.label === label && (scenario === null || g.scenario === null || g.scenario === scenario))?.stats ?? null;
+    const attachGpu = (key: string, stats: GpuWindowStats | null): void => {
+      if (stats !== null) groups.get(key)!.gpu[i] = stats;
+    };
     const attached = new Set<string>();
     const attach = (key: string, scenario: string, tags: Record<string, string>, open: OpenRowFigures | null | undefined): void => {
       if (open === null || open === undefined) return;
@@ -382,13 +395,19 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
       add(levelKey(l), 'level', l.order ?? l.users ?? (Number.isFinite(Number(l.label)) ? Number(l.label) : null), i, l.row);
       if (l.key !== undefined) groups.get(levelKey(l))!.at[i] = offeredRateOf(l.label) === null ? null : `at ${l.label} req/s`;
       attach(levelKey(l), l.scenario, { rate: l.label }, l.open);
+      attachGpu(levelKey(l), gpuOf('level', l.label, l.scenario));
     }
     if (run.levels.length === 0)
       for (const s of run.stages) {
         add(stageKey(s), 'stage', null, i, s.row);
         attach(stageKey(s), s.scenario, { stage: s.label }, s.open);
+        attachGpu(stageKey(s), gpuOf('stage', s.label, s.scenario));
       }
-    for (const b of run.breakdown ?? []) if (b.kind !== 'scenario' || scenarioRows) add(breakdownKey(b), b.kind, null, i, b.row);
+    for (const b of run.breakdown ?? []) {
+      if (b.kind === 'scenario' && !scenarioRows) continue;
+      add(breakdownKey(b), b.kind, null, i, b.row);
+      if (b.kind === 'scenario') attachGpu(breakdownKey(b), gpuOf('scenario', b.label, b.label));
+    }
     for (const l of run.load ?? []) {
       // Open-loop rows already compared within their rate or stage row.
       if (attached.has(`${l.scenario}\u0001${JSON.stringify(l.tags)}`)) continue;
@@ -396,6 +415,7 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
       groups.get(loadKey(l))!.load[i] = l;
     }
     add('whole run', 'total', null, i, run.total);
+    attachGpu('whole run', gpuOf('all', 'all', null));
   });
   const ordered = [...groups.values()].sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || (a.level ?? Infinity) - (b.level ?? Infinity) || a.group.localeCompare(b.group));
   const unmatched = ordered.filter((g) => g.kind !== 'total' && g.presentIn.some((p) => !p));
@@ -433,6 +453,11 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
       const values = group.open.map((o) => (o === null ? null : metric.get(o)));
       if (values.every((v) => v === null)) continue;
       rows.push(withNotes(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn), atNotes));
+    }
+    for (const metric of GPU_METRICS) {
+      const values = group.gpu.map((g) => (g === null ? null : metric.get(g)));
+      if (values.every((v) => v === null)) continue;
+      rows.push(row(group.group, metric.name, metric.unit, metric.direction, values, group.presentIn));
     }
   }
 
@@ -568,6 +593,16 @@ const OPEN_METRICS: ReadonlyArray<{ name: string; unit: Unit; direction: Directi
   { name: 'SLOs met', unit: '%', direction: 'higher', get: (o) => (o.sloShare === null ? null : o.sloShare * 100) },
   { name: 'TTFT p95 from schedule', unit: 'ms', direction: 'lower', get: (o) => o.ttftSched?.p95 ?? null },
   { name: 'E2E p95 from schedule', unit: 'ms', direction: 'lower', get: (o) => o.e2eSched?.p95 ?? null },
+];
+
+/**
+ * GPU figures compared per row: energy per output token is better lower; utilisation and power
+ * are neither better nor worse by themselves (a busier GPU may be a better-fed one), so they read "changed".
+ */
+const GPU_METRICS: ReadonlyArray<{ name: string; unit: Unit; direction: Direction; get(stats: GpuWindowStats): number | null }> = [
+  { name: 'GPU energy per output token', unit: 'J/tok', direction: 'lower', get: (g) => g.energyPerOutputToken },
+  { name: 'GPU utilisation (mean)', unit: '%', direction: 'none', get: (g) => g.util?.mean ?? null },
+  { name: 'GPU power (mean)', unit: 'W', direction: 'none', get: (g) => g.powerW },
 ];
 
 function withNotes(out: CompareRow, notes: Array<string | null> | undefined): CompareRow {

@@ -31,6 +31,8 @@ import { llmloadVersion } from './version.js';
 import { buildRateSweeps, openRowFigures, type OpenRowFigures } from './rate-sweep-data.js';
 import { buildGpuReport, type GpuReportData } from './gpu-data.js';
 import { pacingNote } from '../metrics/modelled-time.js';
+import type { CapacityResult } from '../executors/capacity-bisect.js';
+import { capacityFromLevels, capacityRuleOf } from './capacity-data.js';
 
 /** A table row: the engine's statistics plus what the report adds. */
 export interface ReportRow extends RequestStatsRow {
@@ -52,6 +54,8 @@ export interface ReportSweep {
   axis: 'users' | 'rate';
   rows: ReportRow[];
   findings: Findings | null;
+  /** A capacity-search scenario's answer, from its rows (absent for other sweeps and in reports made before it). */
+  capacity?: CapacityResult | null;
 }
 
 /** 100 quantile points (the 0.5th, 1.5th, … 99.5th percentiles) per group: each stands for 1 % of the samples. */
@@ -190,7 +194,9 @@ export function buildReportData(results: RunResults): ReportData {
       rows.map((row) => ({ label: row.label, users: row.users ?? levelNumber(row.label), row, checks: row.thresholdChecks, undelivered: undeliveredOf(load, row) })),
       { singleWave: isSingleWave(end?.options?.scenarios[scenario]) },
     );
-    sweeps.push({ scenario, executor, axis: executor !== null && executor.includes('rate') ? 'rate' : 'users', rows, findings });
+    const rule = capacityRuleOf(end?.options?.scenarios[scenario]);
+    const axis = (executor !== null && executor.includes('rate')) || rule?.mode === 'rate' ? 'rate' : 'users';
+    sweeps.push({ scenario, executor, axis, rows, findings, ...(rule === null ? {} : { capacity: capacityFromLevels(rule, members) }) });
   }
   sweeps.push(...buildRateSweeps(registry.groups('rate'), scenarios, thresholds, toRow, load, results.openLoop));
 

@@ -21,6 +21,7 @@ import { describeNotRun } from '../executors/not-run.js';
 import { highestRateFinding, openStageTable, rateSweepTable } from './rate-sweep-section.js';
 import { capacityBasis, levelLabel, serverQueueAdvice, singleWaveCapacity, timeoutAdvice } from './finding-text.js';
 import { gpuEnvironmentRows, gpuSection } from './gpu-section.js';
+import { capacityBlocks } from './capacity-section.js';
 import { modelledTimeLabel } from '../metrics/modelled-time.js';
 
 /** `remake`: the `llmload report …` command for the footer, with paths from where the user stands (core/report/remake-command.ts). */
@@ -246,6 +247,9 @@ export function summaryTables(data: ReportData): Block[] {
 function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
   const f = sweep.findings;
   const out: Block[] = [h(2, data.sweeps.length > 1 ? `Key findings: ${sweep.scenario}` : 'Key findings')];
+  if (sweep.capacity !== undefined && sweep.capacity !== null) {
+    out.push(h(3, 'Capacity'), ...capacityBlocks(sweep.capacity, sweep.rows, sweep.axis === 'rate' ? 'req/s' : 'users', axisName(sweep)));
+  }
   if (f === null) {
     out.push(p('No level finished a request, so there is nothing to compare.'));
     return out;

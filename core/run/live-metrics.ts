@@ -3,7 +3,19 @@
  * the metrics registry, answers the progress line, and runs the thresholds
  * (live for abortOnFail, final for the exit code).
  */
-import { DROPPED_ITERATIONS, ITERATIONS, LLM_CONNECTING, LLM_LOAD_DELIVERED, TAG_RATE, TAG_SCENARIO, TAG_STAGE, VUS, VUS_MAX } from '../metrics/builtin.js';
+import {
+  DROPPED_ITERATIONS,
+  ITERATIONS,
+  LLM_CAPACITY,
+  LLM_CONNECTING,
+  LLM_LOAD_DELIVERED,
+  TAG_LEVEL,
+  TAG_RATE,
+  TAG_SCENARIO,
+  TAG_STAGE,
+  VUS,
+  VUS_MAX,
+} from '../metrics/builtin.js';
 import { addHealthToRegistry, LoadGeneratorTracker, type HealthReading } from '../metrics/load-generator.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { ResolvedOptions } from '../options/index.js';
@@ -19,6 +31,7 @@ import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import type { PhaseEvent, PhaseMeasurement } from './scheduler.js';
 import { ModelledTime } from '../metrics/modelled-time.js';
 import { scheduleScale } from '../executors/time-scale.js';
+import type { CapacityResult } from '../executors/capacity-bisect.js';
 
 /** The progress line's rates are over about this recent window, ms. */
 const RATE_WINDOW_MS = 5_000;
@@ -253,6 +266,20 @@ export class LiveMetrics {
       saturated: this.#saturation.verdict(SaturationTracker.key(scenario, rate)),
       failedThresholds,
     };
+  }
+
+  /** SLO attainment counts of a capacity-search probe (`tags`: its scenario and level), over every phase at that load. */
+  probeCounts(tags: Record<string, string>): { good: number; requests: number } {
+    const scenario = tags[TAG_SCENARIO] ?? '';
+    const level = tags[TAG_LEVEL] ?? '';
+    const stats = this.registry.groups('level').find((g) => g.tags[TAG_SCENARIO] === scenario && g.tags[TAG_LEVEL] === level);
+    return { good: stats?.good ?? 0, requests: stats?.requests ?? 0 };
+  }
+
+  /** A capacity search's answer as the llm_capacity gauge (0 when no load passed), for thresholds and the summary. */
+  capacityFound(scenario: string, result: CapacityResult): void {
+    if (result.status === 'incomplete' && result.capacity === null) return;
+    this.registry.addSample(LLM_CAPACITY, 'gauge', result.capacity ?? 0, { [TAG_SCENARIO]: scenario });
   }
 
   /** A threshold with abortOnFail that has failed (its message), or null. */

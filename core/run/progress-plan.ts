@@ -40,6 +40,7 @@ export function progressPlan(plans: readonly ScenarioPlan[]): ProgressPlan {
       }
     }
     if (plan.kind === 'rate-sweep') endMs += plan.sweep.rates * plan.sweep.durationMs;
+    // A capacity search's probes are decided as it goes: the first one is all that is known.
     if (bound) iterationScenarios.push(plan.name);
     else totalMs = Math.max(totalMs, endMs);
   }

@@ -20,7 +20,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { CliIo } from './io.js';
 import { bundleScript } from '../bundle/bundle-script.js';
 import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord } from '../errors.js';
-import { planScenarios } from '../executors/index.js';
+import { planMaxVus, planScenarios } from '../executors/index.js';
 import { plansOnRealClock, scheduleScale } from '../executors/time-scale.js';
 import type { ScenarioPlan } from '../executors/types.js';
 import { ResultsWriter } from '../outputs/results-ndjson.js';
@@ -202,7 +202,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
 
     const setupData = await runLifecycleHook('setup', script.setup, [], options.setupTimeoutMs);
     const workers = Math.max(1, options.workers ?? availableParallelism());
-    const maxVus = plans.reduce((sum, plan) => sum + Math.max(0, ...plan.phases.map((p) => p.maxVus)), 0);
+    const maxVus = plans.reduce((sum, plan) => sum + planMaxVus(plan), 0);
     // Connections opened before the start: as many as VUs exist from the start. An open phase's VUs
     // beyond preAllocatedVUs (maxVUs is a cap, often generous) connect when first needed, and their
     // connect time is measured apart from TTFT like any other.
@@ -282,6 +282,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     scheduler.onScenarioEnd = (scenario) => live.scenarioEnded(scenario);
     scheduler.onOpenPhaseEnd = (phaseId, atEpochMs) => live.openPhaseEnded(phaseId, atEpochMs);
     scheduler.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
+    scheduler.measureProbe = (tags) => live.probeCounts(tags);
+    scheduler.onCapacity = (scenario, result) => live.capacityFound(scenario, result);
     scheduler.onNotice = (message) => progress.log(message);
 
     // Ctrl-C / SIGTERM: the first stops gracefully, the second at once. Once the load has stopped,

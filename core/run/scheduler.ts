@@ -10,10 +10,21 @@
  * phase's arrival schedule itself and takes its share (see
  * core/workers/open-phase.ts); the controller only starts and ends them. A
  * rate-sweep's rates are decided here, between phases, from what the first
- * two phases measured (`measure`).
+ * two phases measured (`measure`), and a capacity search's loads from what
+ * each probe measured (`measureProbe`).
  */
+import { capacityResult, describeCapacity, nextCapacityStep, type CapacityResult, type ProbeCounts } from '../executors/capacity-bisect.js';
+import { capacityProbePhase } from '../executors/capacity-search.js';
 import { rateSweepPhases } from '../executors/rate-sweep.js';
-import { isOpenPhase, type AnyPhasePlan, type OpenPhasePlan, type PhasePlan, type RateSweepScenarioPlan, type ScenarioPlan } from '../executors/types.js';
+import {
+  isOpenPhase,
+  type AnyPhasePlan,
+  type CapacitySearchScenarioPlan,
+  type OpenPhasePlan,
+  type PhasePlan,
+  type RateSweepScenarioPlan,
+  type ScenarioPlan,
+} from '../executors/types.js';
 import type { WorkerPool } from './worker-pool.js';
 import { share } from './worker-pool.js';
 
@@ -76,6 +87,10 @@ export class Scheduler {
   onScenarioEnd: (scenario: string) => void = () => {};
   /** Measures a finished phase by its tags (scenario + phase tags); rate-sweep needs it. */
   measure: (tags: Record<string, string>, elapsedMs: number) => PhaseMeasurement = () => ({ requestsPerSec: null, saturated: null, failedThresholds: [] });
+  /** SLO attainment counts of a capacity-search probe's load so far, by its tags (scenario + level). */
+  measureProbe: (tags: Record<string, string>) => { good: number; requests: number } = () => ({ good: 0, requests: 0 });
+  /** A capacity search has ended (decided, or stopped before it could): its answer. */
+  onCapacity: (scenario: string, result: CapacityResult) => void = () => {};
   /** An open phase stopped starting arrivals (its schedule ended, or a stop cut it) at `atEpochMs`. */
   onOpenPhaseEnd: (phaseId: number, atEpochMs: number) => void = () => {};
   /** A line for the user about a decision the scheduler took (the sweep's rates, an early stop). */
@@ -134,6 +149,7 @@ export class Scheduler {
       await this.#sleepUntil(this.#startedAt + plan.startMs);
     }
     const phases: AnyPhasePlan[] = [...plan.phases];
+    const probes = new Map<number, ProbeCounts>();
     for (let i = 0; i < phases.length && !this.#stopping; i++) {
       const tags = await this.#runPhase(plan, phases[i]!, i);
       if (plan.kind === 'rate-sweep' && !this.#stopping) {
@@ -141,8 +157,29 @@ export class Scheduler {
         if (next === null) break;
         phases.push(...next);
       }
+      if (plan.kind === 'capacity-search') {
+        const load = Number(phases[i]!.tags['level']);
+        probes.set(load, { load, ...this.measureProbe(tags) });
+        const next = this.#stopping ? null : this.#searchNext(plan, probes, phases, load, i + 1);
+        if (next !== null) phases.push(next);
+      }
     }
+    if (plan.kind === 'capacity-search') this.onCapacity(plan.name, capacityResult(plan.search, [...probes.values()]));
     this.onScenarioEnd(plan.name);
+  }
+
+  /** After a capacity-search probe at `load`: the next phase (the same load again while undecided, or a new load), or null when the search is done. */
+  #searchNext(plan: CapacitySearchScenarioPlan, probes: ReadonlyMap<number, ProbeCounts>, phases: readonly AnyPhasePlan[], load: number, index: number): AnyPhasePlan | null {
+    const level = String(load);
+    const phasesAtLoad = phases.filter((p) => p.tags['level'] === level).length;
+    const step = nextCapacityStep(plan.search, [...probes.values()], probes.get(load) ?? null, phasesAtLoad, plan.search.maxPhases);
+    const name = `capacity-search "${plan.name}"`;
+    if (step.kind === 'done') {
+      this.onNotice(`${name}: ${describeCapacity(step.result)}`);
+      return null;
+    }
+    if (step.extend) this.onNotice(`${name}: load ${level} undecided (its attainment interval straddles ${plan.search.target}); running it again`);
+    return capacityProbePhase(plan.search, step.load, index);
   }
 
   /**

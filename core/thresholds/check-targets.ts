@@ -33,6 +33,8 @@ export interface PlanTagValues {
   values: Map<string, Set<string>>;
   /** A rate-sweep runs: its rates are measured at run time, so any rate it could tag is accepted. */
   sweptRates: boolean;
+  /** A capacity-search runs: its loads are chosen at run time, so any positive level is accepted. */
+  searchedLevels: boolean;
   /** Tag keys the options set explicitly (options.tags, scenario tags). */
   declaredKeys: Set<string>;
 }
@@ -45,6 +47,7 @@ export function planTagValues(plans: readonly ScenarioPlan[], options: Pick<Reso
   };
   const declaredKeys = new Set<string>(Object.keys(options.tags ?? {}));
   let sweptRates = false;
+  let searchedLevels = false;
   for (const key of PLAN_TAG_KEYS) add(key, options.tags?.[key]);
   for (const plan of plans) {
     add(TAG_SCENARIO, plan.name);
@@ -56,16 +59,17 @@ export function planTagValues(plans: readonly ScenarioPlan[], options: Pick<Reso
       if (isOpenPhase(phase) && phase.stageTags) phase.arrivals.segments.forEach((_, i) => add(TAG_STAGE, String(i)));
     }
     if (plan.kind === 'rate-sweep') sweptRates = true;
+    if (plan.kind === 'capacity-search') searchedLevels = true;
     // ramping-vus: the controller tags each request with the stage it started in (core/run/live-metrics.ts).
     const scenario = options.scenarios[plan.name];
     if (scenario !== undefined && scenario.executor === 'ramping-vus') scenario.stages.forEach((_, i) => add(TAG_STAGE, String(i)));
   }
-  return { values, sweptRates, declaredKeys };
+  return { values, sweptRates, searchedLevels, declaredKeys };
 }
 
 /** Which executors tag requests with each plan tag (for the message when no scenario does). */
 const PRODUCERS: Readonly<Record<string, string>> = {
-  [TAG_LEVEL]: 'concurrency-sweep scenarios tag requests with their level',
+  [TAG_LEVEL]: 'concurrency-sweep and capacity-search scenarios tag requests with their level',
   [TAG_STAGE]: 'ramping-vus and ramping-arrival-rate scenarios tag requests with their 0-based stage',
   [TAG_RATE]: 'rate-sweep scenarios tag requests with their rate',
   [TAG_SCENARIO]: 'every request carries its scenario name',
@@ -145,6 +149,7 @@ function tagProblem(key: string, value: string, plan: PlanTagValues): string | n
   }
   if (known.has(value)) return null;
   if (key === TAG_RATE && plan.sweptRates && isSweptRate(value)) return null;
+  if (key === TAG_LEVEL && plan.searchedLevels && Number(value) > 0) return null;
   const listed = describeValues(key, known, plan.sweptRates);
   if (listed === null) return `${key} ${JSON.stringify(value)} never occurs: no scenario of this run tags requests with ${key} (${PRODUCERS[key]})`;
   return `${key} ${JSON.stringify(value)} never occurs in this run (${listed})`;

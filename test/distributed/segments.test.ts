@@ -262,4 +262,24 @@ test('an instance with no VU for its share of the iterations or arrivals is refu
   );
 });
 
+test('executors that decide their next load from the whole run (rate-sweep, capacity-search) are not split', () => {
+  const plans = planScenarios(
+    validateOptions({
+      slo: { ttft: 500 },
+      scenarios: {
+        search: { executor: 'capacity-search', start: 1, max: 8, probeDuration: '10s' },
+        sweep: { executor: 'rate-sweep', duration: '5s', maxVUs: 12, rates: 3 },
+      },
+    }),
+  );
+  try {
+    instancePlans(plans, instanceSlice(0, 2), []);
+    assert.unreachable('expected a refusal');
+  } catch (error) {
+    assert.instance(error, LlmloadError);
+    assert.match((error as Error).message, 'capacity-search "search", rate-sweep "sweep" cannot be split over instances');
+  }
+  assert.is(instancePlans(plans, instanceSlice(0, 1), []).length, 2, 'one instance: nothing to split');
+});
+
 test.run();

@@ -72,6 +72,7 @@ test('the registry and the schema agree on the executors', () => {
     'constant-arrival-rate',
     'ramping-arrival-rate',
     'rate-sweep',
+    'capacity-search',
   ]);
   for (const [name, module] of Object.entries(EXECUTORS)) assert.is(module.name, name);
   for (const upcoming of UPCOMING_EXECUTORS) assert.not.ok(Object.hasOwn(EXECUTORS, upcoming), upcoming);

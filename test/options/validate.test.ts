@@ -4,7 +4,8 @@ import { isLlmloadError } from '../../core/errors.js';
 import { DEFAULTS } from '../../core/options/defaults.js';
 import { validateOptions } from '../../core/options/validate.js';
 
-const VALID_EXECUTORS = 'shared-iterations, per-vu-iterations, constant-vus, ramping-vus, concurrency-sweep, constant-arrival-rate, ramping-arrival-rate, rate-sweep';
+const VALID_EXECUTORS =
+  'shared-iterations, per-vu-iterations, constant-vus, ramping-vus, concurrency-sweep, constant-arrival-rate, ramping-arrival-rate, rate-sweep, capacity-search';
 
 /** The error validateOptions throws for `raw`: its code, message and one line per problem. */
 function rejection(raw: unknown, source?: string): { code: string; exitCode: number; message: string; details: readonly string[] } {

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { GpuWindowStats } from '../../core/telemetry/gpu-windows.js';
 import type { OpenLoadRow } from '../../core/metrics/load-delivery.js';
 import type { RequestStatsRow } from '../../core/metrics/request-stats.js';
 import { compareRuns, notComparable, percentChange, type CompareRun } from '../../core/report/compare.js';
@@ -288,6 +289,50 @@ test('rows per scenario (when a run has several), per name and per group are com
     compareRuns([single('a'), single('b')]).groups.map((g) => g.group),
     ['name n', 'whole run'],
   );
+});
+
+const gpuStats = (energyPerOutputToken: number, util: number, powerW: number): GpuWindowStats => ({
+  samples: 10,
+  devices: 2,
+  util: { mean: util, median: util, min: util, max: util },
+  memPct: null,
+  memUsedMiB: null,
+  powerW,
+  tempMaxC: null,
+  smClockMHz: null,
+  energyJ: null,
+  idlePowerW: null,
+  netEnergyJ: null,
+  energyPerOutputToken,
+  outputTokensPerJoule: 1 / energyPerOutputToken,
+  counterResets: 0,
+  energySource: 'counter',
+});
+
+test('GPU energy per output token compares per level and for the whole run; utilisation and power read "changed"', () => {
+  const base = {
+    ...run('baseline', [[8, 10, 1000]]),
+    gpu: [
+      { kind: 'level', scenario: 'sweep', label: '8', stats: gpuStats(0.5, 60, 400) },
+      { kind: 'all', scenario: null, label: 'all', stats: gpuStats(0.5, 60, 400) },
+    ],
+  };
+  const opt = {
+    ...run('optimized', [[8, 15, 700]]),
+    gpu: [
+      { kind: 'level', scenario: 'sweep', label: '8', stats: gpuStats(0.3, 85, 450) },
+      { kind: 'all', scenario: null, label: 'all', stats: gpuStats(0.3, 85, 450) },
+    ],
+  };
+  const comparison = compareRuns([base, opt]);
+  const energy = comparison.rows.find((r) => r.group === 'level 8' && r.metric === 'GPU energy per output token')!;
+  assert.equal(energy.values, [0.5, 0.3]);
+  assert.is(energy.changes[1]!.verdict, 'better');
+  assert.is(comparison.rows.find((r) => r.group === 'whole run' && r.metric === 'GPU energy per output token')!.changes[1]!.verdict, 'better');
+  assert.is(comparison.rows.find((r) => r.group === 'level 8' && r.metric === 'GPU utilisation (mean)')!.changes[1]!.verdict, 'changed');
+  assert.match(renderMarkdown(buildCompareDocument(comparison, [])), /GPU energy per output token \| 0\.500 J\/tok \| 0\.300 J\/tok/);
+  // Without telemetry on either side: no GPU rows at all.
+  assert.not.ok(compareRuns([run('a', [[8, 10, 1000]]), run('b', [[8, 12, 900]])]).rows.some((r) => r.metric.startsWith('GPU')));
 });
 
 test.run();

@@ -59,7 +59,7 @@ test('a sweep level the plan never runs is refused, listing the levels', () => {
 test('a level filter without a concurrency sweep names the executor that tags levels', () => {
   const error = check({ scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s' } }, thresholds: { 'llm_ttft{level:1}': ['p(95)<500'] } });
   assert.ok(error);
-  assert.match(error.message, 'no scenario of this run tags requests with level (concurrency-sweep scenarios tag requests with their level)');
+  assert.match(error.message, 'no scenario of this run tags requests with level (concurrency-sweep and capacity-search scenarios tag requests with their level)');
 });
 
 test('stages: ramping-vus and ramping-arrival-rate tag 0-based stage indexes', () => {
@@ -120,6 +120,12 @@ test('every problem is listed in one error', () => {
   assert.is(error.message, '3 thresholds can never be evaluated');
   assert.is(error.details.length, 3);
   assert.match(error.details[1]!, 'no metric named "http_req_duration" — did you mean "llm_e2e"?');
+});
+
+test('a capacity search chooses its loads as it runs: a threshold on any positive level is accepted', () => {
+  const search = { cap: { executor: 'capacity-search', start: 1, max: 64, probeDuration: '1s' } };
+  assert.is(check({ slo: { e2e: 1000 }, scenarios: search, thresholds: { 'llm_e2e{level:40}': ['p(95)<500'], llm_capacity: ['value>=40'] } }), null);
+  assert.match(check({ slo: { e2e: 1000 }, scenarios: search, thresholds: { 'llm_e2e{level:none}': ['p(95)<500'] } })?.message ?? '', 'level "none" never occurs');
 });
 
 test.run();
