@@ -8,6 +8,8 @@ import * as assert from 'uvu/assert';
 import { arrivalOffsets, expectedArrivals } from '../../core/executors/arrival-process.js';
 import { planScenarios, type ScenarioPlan } from '../../core/executors/index.js';
 import { rateSweepPhases } from '../../core/executors/rate-sweep.js';
+import { capacityProbePhase } from '../../core/executors/capacity-search.js';
+import { isOpenPhase } from '../../core/executors/types.js';
 import { plansOnRealClock, scheduleScale } from '../../core/executors/time-scale.js';
 import { validateOptions } from '../../core/options/validate.js';
 
@@ -124,6 +126,25 @@ test("a rate-sweep's rates are tagged in modelled terms and arrive at rate × sc
       ['4', 4, 40_000],
     ],
   );
+});
+
+test("a rate-mode capacity search's probes keep modelled loads in their tags and arrive at load × scale", () => {
+  const search = validateOptions({
+    slo: { e2e: '3s' },
+    scenarios: { cap: { executor: 'capacity-search', mode: 'rate', start: 2, max: 16, probeDuration: '30s', maxProbeDuration: '90s', gracefulStop: '10s', maxVUs: 32 } },
+  });
+  const [plan] = plansOnRealClock(planScenarios(search), 10);
+  assert.ok(plan?.kind === 'capacity-search');
+  const first = plan.phases[0]!;
+  assert.ok(isOpenPhase(first));
+  assert.equal(first.tags, { level: '2' });
+  assert.equal(first.arrivals.segments, [{ durationMs: 3_000, fromPerSec: 20, toPerSec: 20 }]);
+  assert.is(first.gracefulStopMs, 1_000);
+  // A later probe, made at run time from the scaled spec: the same.
+  const later = capacityProbePhase(plan.search, 8, 3);
+  assert.ok(isOpenPhase(later));
+  assert.equal(later.tags, { level: '8' });
+  assert.equal(later.arrivals.segments, [{ durationMs: 3_000, fromPerSec: 80, toPerSec: 80 }]);
 });
 
 test('the scale is the simulator’s only when the run targets it', () => {
