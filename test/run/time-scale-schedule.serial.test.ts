@@ -73,17 +73,17 @@ test('a startTime second scenario starts at its modelled time, in the report as 
     const run = await schedule(scale);
     const firstOf = (name: string): number => Math.min(...run.records.filter((r) => r.scenario === name).map((r) => r.scheduledAt));
     // Arrival deadlines: exact up to when the scheduler's timer for startTime fired, late on a busy
-    // machine (by up to 100 ms of real time here, 2 s of modelled time at 20×). Left on the real
+    // machine (allowed here: up to 1 s of real time, 20 s of modelled time at 20×). Left on the real
     // clock, startTime would put it 40 s of modelled time after at 20×.
     const first = (firstOf('later') - firstOf('steady')) * scale;
-    assert.ok(first >= 1_980 && first <= 2_000 + 100 * scale, `${scale}×: later's first arrival ${first} modelled ms after steady's`);
+    assert.ok(first >= 1_980 && first <= 2_000 + 1_000 * scale, `${scale}×: later's first arrival ${first} modelled ms after steady's`);
     // The rows the summary and report show, on the modelled timeline: from the first request sent,
     // later than its arrival by the client's dispatch lag (stretched 20 times at 20×).
     const [steady, later] = [scenarioRow(run, 'steady').window, scenarioRow(run, 'later').window];
     assert.ok(steady !== null && later !== null);
     const lag = Math.max(loadRow(run, 'steady').dispatchLagP95Ms ?? 0, loadRow(run, 'later').dispatchLagP95Ms ?? 0);
     const offset = later.startMs - steady.startMs;
-    assert.ok(offset >= 1_700 - lag && offset <= 2_000 + 100 * scale + lag, `${scale}×: later's row starts ${offset} modelled ms after steady's (dispatch lag p95 ${lag} ms)`);
+    assert.ok(offset >= 1_700 - lag && offset <= 2_000 + 1_000 * scale + lag, `${scale}×: later's row starts ${offset} modelled ms after steady's (dispatch lag p95 ${lag} ms)`);
   }
 });
 
