@@ -83,7 +83,8 @@ export function group<R>(name: string, fn: () => R | Promise<R>): Promise<R> {
 
 /**
  * Pause the calling VU for `seconds`; wakes early when its iteration is interrupted. Await it: an
- * un-awaited sleep still delays the VU's next iteration, with a warning.
+ * un-awaited sleep still delays the VU's next iteration, with a warning. In a VU, seconds of the
+ * server's time (1/N as long against the simulator at --time-scale N); outside one, of the clock.
  */
 export function sleep(seconds: number): Promise<void> {
   const vu = runtime().currentVu();

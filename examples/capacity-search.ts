@@ -35,8 +35,9 @@ export const options: Options = {
       tolerance: 1,
       attainment: 0.95,
       confidence: 0.95,
-      probeDuration: '3s',
-      maxProbeDuration: '9s',
+      // Modelled server time, as every duration here: 3 s of real time a probe at 10×.
+      probeDuration: '30s',
+      maxProbeDuration: '90s',
       gracefulStop: '10s',
     },
   },

@@ -10,12 +10,11 @@
  * length (12,800, 41,200, 51,200, 76,800); run it once per setting and put the
  * runs side by side with `llmload compare`.
  *
- *   npx llmload run examples/seed-001-task-mix.ts --sim-preset qwen32b-awq-longctx --time-scale 20 -e TIME_SCALE=20   # about 25 s
+ *   npx llmload run examples/seed-001-task-mix.ts --sim-preset qwen32b-awq-longctx --time-scale 20   # about 25 s
  *   npx llmload run examples/seed-001-task-mix.ts --url http://127.0.0.1:8000 -e CONTEXT=41200
  *
- * Scenario start times are wall-clock times, which --time-scale does not
- * change: -e TIME_SCALE=N (the same N) shortens the wait for the second phase
- * to match. Without it the run is still right, only the gap is longer.
+ * Every time in the options is the server's: at --time-scale N the second
+ * phase's start, the limits and the whole schedule run N× faster on the clock.
  *
  * Answer lengths per task follow the seed's (the answer of a task is drawn per
  * request and asked for exactly, with ignore_eos): architecture designs of
@@ -44,12 +43,8 @@ const TASKS: Task[] = [
 ];
 
 const INITIAL_MAX_TOKENS = 360;
-/** The simulator's --time-scale, when given as -e TIME_SCALE=N too: wall-clock limits shrink with it. */
-const TIME_SCALE = Number(process.env['TIME_SCALE'] ?? '1');
-/** Seconds of the server's time as a wall-clock duration. */
-const serverSeconds = (s: number): string => `${Math.ceil((s * 1000) / TIME_SCALE)}ms`;
 /** The continuous phase starts when the initial one is surely over: 4 answers of at most 360 tokens at ~20 tok/s take ≤ 75 s. */
-const INITIAL_PHASE = serverSeconds(90);
+const INITIAL_PHASE = '90s';
 
 export const options: Options = {
   target: { model: 'Qwen/Qwen2.5-Coder-32B-Instruct-AWQ' },
@@ -59,7 +54,7 @@ export const options: Options = {
     // Every task once, one after another, on a cold server.
     initial: { executor: 'per-vu-iterations', vus: 1, iterations: TASKS.length, maxDuration: INITIAL_PHASE },
     // Then 4 users cycling through the tasks, 7 requests each (7 of every task in all).
-    continuous: { executor: 'per-vu-iterations', vus: 4, iterations: 7, startTime: INITIAL_PHASE, maxDuration: serverSeconds(600) },
+    continuous: { executor: 'per-vu-iterations', vus: 4, iterations: 7, startTime: INITIAL_PHASE, maxDuration: '10m' },
   },
   thresholds: {
     llm_request_failed: ['rate<0.01'],

@@ -13,19 +13,19 @@
  * (core/sim/PRESETS.md): bf16 with vLLM's defaults, and FP8 with chunked
  * prefill 4096 and up to 1,024 running requests. About a minute each:
  *
- *   npx llmload run examples/seed-004-baseline-vs-optimized.ts --sim-preset qwen14b-2x4090-baseline --time-scale 10 -e TIME_SCALE=10 --report seed-004/baseline
- *   npx llmload run examples/seed-004-baseline-vs-optimized.ts --sim-preset qwen14b-2x4090-optimized --time-scale 10 -e TIME_SCALE=10 --report seed-004/optimized
+ *   npx llmload run examples/seed-004-baseline-vs-optimized.ts --sim-preset qwen14b-2x4090-baseline --time-scale 10 --report seed-004/baseline
+ *   npx llmload run examples/seed-004-baseline-vs-optimized.ts --sim-preset qwen14b-2x4090-optimized --time-scale 10 --report seed-004/optimized
  *   npx llmload compare seed-004/baseline seed-004/optimized
  *
  * One setting at a time, as a what-if (any key of `llmload sim --config`):
- *   npx llmload run examples/seed-004-baseline-vs-optimized.ts --sim-preset qwen14b-2x4090-baseline --sim-config maxNumBatchedTokens=4096 --time-scale 10 -e TIME_SCALE=10 --report seed-004/baseline-4096
+ *   npx llmload run examples/seed-004-baseline-vs-optimized.ts --sim-preset qwen14b-2x4090-baseline --sim-config maxNumBatchedTokens=4096 --time-scale 10 --report seed-004/baseline-4096
  *
  * Against the real servers (the seed's ports):
  *   npx llmload run examples/seed-004-baseline-vs-optimized.ts --url http://127.0.0.1:8010 --report seed-004/baseline
  *   npx llmload run examples/seed-004-baseline-vs-optimized.ts --url http://127.0.0.1:8011 --report seed-004/optimized
  *
- * -e TIME_SCALE=N (the same N as --time-scale) shortens the wall-clock wait
- * before the max-throughput test to match; -e CONCURRENCY=192 and
+ * Times in the options are the server's: at --time-scale N the wait before
+ * the max-throughput test runs N× faster too. -e CONCURRENCY=192 and
  * -e REQUESTS=256 run a shorter max-throughput test.
  */
 import { dataset } from 'llmload';
@@ -72,8 +72,6 @@ function sonnetPrompt(index: number, words: number): string {
   return out.slice(0, words).join(' ');
 }
 
-/** The simulator's --time-scale, when given as -e TIME_SCALE=N too: the wall-clock start of the second test shrinks with it. */
-const TIME_SCALE = Number(process.env['TIME_SCALE'] ?? '1');
 const REQUESTS = Number(process.env['REQUESTS'] ?? '1024');
 const CONCURRENCY = (process.env['CONCURRENCY'] ?? '192,512').split(',').map(Number);
 
@@ -87,7 +85,7 @@ export const options: Options = {
       levels: CONCURRENCY,
       iterations: REQUESTS,
       maxDuration: '30m',
-      startTime: `${Math.ceil(40_000 / TIME_SCALE)}ms`,
+      startTime: '40s',
     },
   },
   thresholds: {

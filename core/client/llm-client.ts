@@ -35,6 +35,12 @@ export interface ClientConfig {
   stream?: boolean;
   /** Path GET by warmUp(), relative to the target (default /v1/models; any status will do). */
   warmUpPath?: string;
+  /**
+   * Modelled ms per real ms (a simulator run at --time-scale N; default 1). Timeouts, these and a
+   * request's own, are in the modelled server's time and cut at timeout ÷ timeScale of real time
+   * (core/executors/time-scale.ts).
+   */
+  timeScale?: number;
 }
 
 /** What the engine passes along with each call. */
@@ -74,6 +80,7 @@ export class LlmClient {
   readonly #secrets: readonly string[];
   readonly #timeoutMs: number;
   readonly #stallTimeoutMs: number;
+  readonly #timeScale: number;
   readonly #stream: boolean;
   readonly #warmUpPath: string;
   #connections: number;
@@ -90,8 +97,9 @@ export class LlmClient {
   constructor(config: ClientConfig) {
     this.#target = parseTarget(config.baseUrl);
     this.#model = config.model;
-    this.#timeoutMs = config.timeoutMs > 0 ? config.timeoutMs : 0;
-    this.#stallTimeoutMs = config.stallTimeoutMs > 0 ? config.stallTimeoutMs : 0;
+    this.#timeScale = config.timeScale !== undefined && config.timeScale > 0 ? config.timeScale : 1;
+    this.#timeoutMs = config.timeoutMs > 0 ? config.timeoutMs / this.#timeScale : 0;
+    this.#stallTimeoutMs = config.stallTimeoutMs > 0 ? config.stallTimeoutMs / this.#timeScale : 0;
     this.#connections = config.connections > 0 ? Math.ceil(config.connections) : 0;
     this.#stream = config.stream ?? true;
     this.#warmUpPath = config.warmUpPath ?? '/v1/models';
@@ -259,8 +267,8 @@ export class LlmClient {
     options: RequestOptions | undefined,
     ctx: RequestContext,
   ): Promise<RequestResult> {
-    const timeoutMs = options?.timeout === undefined ? this.#timeoutMs : parseDuration(options.timeout, 'options.timeout');
-    const stallTimeoutMs = options?.stallTimeout === undefined ? this.#stallTimeoutMs : parseDuration(options.stallTimeout, 'options.stallTimeout');
+    const timeoutMs = options?.timeout === undefined ? this.#timeoutMs : parseDuration(options.timeout, 'options.timeout') / this.#timeScale;
+    const stallTimeoutMs = options?.stallTimeout === undefined ? this.#stallTimeoutMs : parseDuration(options.stallTimeout, 'options.stallTimeout') / this.#timeScale;
     let headers = body === undefined ? this.#headersWithoutBody : this.#headersWithBody;
     if (options?.headers !== undefined) {
       headers = { ...headers };

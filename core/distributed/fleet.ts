@@ -59,6 +59,7 @@ export async function coordinatorSetup(setup: FleetSetup): Promise<Fleet> {
     handoff: {
       setupData: setup.setupData,
       ...(localRun || target.simulator === undefined ? { url: target.worker.baseUrl } : {}),
+      ...(localRun && target.simulator !== undefined ? { timeScale: target.simulator.timeScale } : {}),
       ...(target.model === undefined ? {} : { model: target.model }),
       heartbeatMs: HEARTBEAT_MS,
       lostAfterMs,

@@ -32,6 +32,8 @@ export interface Handoff {
   /** The target the coordinator started (its simulator, for local instances); the runner's own otherwise. */
   url?: string;
   model?: string;
+  /** The coordinator's simulator scale, when its runners use that simulator: their schedule, timeouts and sleeps follow it. */
+  timeScale?: number;
   /** How often the runner reports (its heartbeat), and after how long without an answer it stops. */
   heartbeatMs: number;
   lostAfterMs: number;

@@ -45,7 +45,8 @@ export function capacityProbePhase(spec: CapacitySearchSpec, load: number, index
     };
   }
   const arrivals: ArrivalProcess = {
-    segments: [{ durationMs: spec.probeDurationMs, fromPerSec: load, toPerSec: load }],
+    // The load is a modelled rate, as its tag; it arrives at load × rateScale per real second (core/executors/time-scale.ts).
+    segments: [{ durationMs: spec.probeDurationMs, fromPerSec: load * spec.rateScale, toPerSec: load * spec.rateScale }],
     distribution: spec.distribution,
     burstiness: spec.burstiness,
     seed: mixSeed(spec.seed, index + 1),
@@ -87,6 +88,7 @@ export function planCapacitySearch(name: string, s: ResolvedCapacitySearchScenar
     distribution: s.distribution,
     burstiness: s.burstiness,
     seed: s.seed,
+    rateScale: 1,
     ...(s.measure === undefined ? {} : { measure: { ...s.measure } }),
   };
   const probesMs = maxCapacityProbes(s) * search.maxPhases * (s.probeDurationMs + s.gracefulStopMs);

@@ -65,6 +65,7 @@ export function planRateSweep(name: string, s: ResolvedRateSweepScenario): RateS
     seed: s.seed,
     stopOnSaturation: s.stopOnSaturation,
     stopOnThresholdFail: s.stopOnThresholdFail,
+    rateScale: 1,
     ...measureOf(s),
   };
   const measuredMs = 2 * (s.measureDurationMs + s.gracefulStopMs);
@@ -98,10 +99,15 @@ export function rateSweepRates(synchronousPerSec: number, maxPerSec: number, n: 
   return Array.from({ length: n }, (_, k) => roundRate(low + ((maxPerSec - low) * (k + 1)) / n));
 }
 
-/** The open phase of the sweep's k-th rate (0-based). Each rate gets its own seed, derived from the sweep's. */
+/**
+ * The open phase of the sweep's k-th rate (0-based). Each rate gets its own seed, derived from the sweep's.
+ * `ratePerSec` is in the modelled server's terms, as the tag that names it; the arrivals come at
+ * rate × rateScale per real second, on the spec's real-clock duration (core/executors/time-scale.ts).
+ */
 export function rateSweepPhase(sweep: RateSweepSpec, ratePerSec: number, k: number): OpenPhasePlan {
+  const realPerSec = ratePerSec * sweep.rateScale;
   const arrivals: ArrivalProcess = {
-    segments: [{ durationMs: sweep.durationMs, fromPerSec: ratePerSec, toPerSec: ratePerSec }],
+    segments: [{ durationMs: sweep.durationMs, fromPerSec: realPerSec, toPerSec: realPerSec }],
     distribution: sweep.distribution,
     burstiness: sweep.burstiness,
     seed: mixSeed(sweep.seed, k + 1),
@@ -122,7 +128,7 @@ export function rateSweepPhase(sweep: RateSweepSpec, ratePerSec: number, k: numb
   return phase;
 }
 
-/** Every open phase of the sweep, for the measured rates. */
+/** Every open phase of the sweep, for the measured rates (requests per modelled second). */
 export function rateSweepPhases(sweep: RateSweepSpec, synchronousPerSec: number, maxPerSec: number): OpenPhasePlan[] {
   return rateSweepRates(synchronousPerSec, maxPerSec, sweep.rates).map((rate, k) => rateSweepPhase(sweep, rate, k));
 }

@@ -126,6 +126,12 @@ export interface RateSweepSpec {
   seed: number;
   stopOnSaturation: boolean;
   stopOnThresholdFail: boolean;
+  /**
+   * Real arrivals per second for each modelled one: the time scale of a simulator run whose
+   * schedule runs faster than the clock (core/executors/time-scale.ts), 1 otherwise. The sweep
+   * measures and tags rates in modelled terms; its phases arrive at rate × rateScale.
+   */
+  rateScale: number;
   measure?: MeasureWindow;
   /** When the test is split over instances: the arrivals each rate's schedule this one sends. */
   share?: Stripe;
@@ -170,6 +176,8 @@ export interface CapacitySearchSpec extends CapacitySearchRule {
   distribution: InterArrival;
   burstiness: number;
   seed: number;
+  /** Rate mode: real arrivals per second for each modelled one, as RateSweepSpec.rateScale. */
+  rateScale: number;
   measure?: MeasureWindow;
 }
 

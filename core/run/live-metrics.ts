@@ -30,6 +30,7 @@ import { SaturationTracker } from './saturation.js';
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import type { PhaseEvent, PhaseMeasurement } from './scheduler.js';
 import { ModelledTime } from '../metrics/modelled-time.js';
+import { scheduleScale } from '../executors/time-scale.js';
 import type { CapacityResult } from '../executors/capacity-bisect.js';
 
 /** The progress line's rates are over about this recent window, ms. */
@@ -71,9 +72,9 @@ export class LiveMetrics {
   /** Earlier snapshots' [elapsed ms, requests, tokens], oldest first, covering the rate window. */
   readonly #history: Array<[number, number, number]> = [[0, 0, 0]];
 
-  constructor(options: ResolvedOptions, thresholdsEnabled: boolean) {
+  /** `scale`: modelled ms per real ms (default: the script's simulator scale; a local runner is handed its coordinator's). */
+  constructor(options: ResolvedOptions, thresholdsEnabled: boolean, scale: number = scheduleScale(options)) {
     this.registry = new MetricsRegistry({ goodput: options.slo === null ? null : { ...options.slo } });
-    const scale = options.target.url === undefined ? options.simulator.timeScale : 1;
     this.time = scale === 1 ? ModelledTime.REAL : new ModelledTime(scale, performance.timeOrigin + performance.now());
     // Parse before any sample arrives: a bad expression is a config error (104) before anything is sent,
     // and the runner declares its submetrics, which only see samples that arrive after them.
@@ -83,9 +84,10 @@ export class LiveMetrics {
     for (const [name, scenario] of Object.entries(options.scenarios)) {
       if (scenario.executor !== 'ramping-vus') continue;
       let end = 0;
+      // On the real clock the stages run on: the script's durations ÷ the scale (core/executors/time-scale.ts).
       this.#stageEnds.set(
         name,
-        scenario.stages.map((stage) => (end += stage.durationMs)),
+        scenario.stages.map((stage) => (end += stage.durationMs / scale)),
       );
     }
   }
@@ -237,6 +239,7 @@ export class LiveMetrics {
     const snap: ProgressSnapshot = {
       elapsedMs,
       plannedMs: plan.totalMs,
+      timeScale: this.time.scale,
       iterations: plan.iterations === null ? null : { done: this.#iterationsDone, total: plan.iterations },
       vus,
       reqPerSec: this.time.perSec((requests - baseRequests) / dt),
@@ -265,10 +268,10 @@ export class LiveMetrics {
             .evaluate(this.time.ms(elapsedMs))
             .results.filter((r) => !r.ok && !r.noData)
             .map((r) => `${r.metric}: '${r.source}'`);
-    const throughput = stats?.requestThroughput() ?? null;
     return {
-      // The scheduler plans the next rates on the real clock its arrivals run on.
-      requestsPerSec: throughput === null ? null : throughput * this.time.scale,
+      // In the modelled server's time, as the rates the sweep tags and the report shows; its phases
+      // turn them into real arrivals (RateSweepSpec.rateScale).
+      requestsPerSec: stats?.requestThroughput() ?? null,
       saturated: this.#saturation.verdict(SaturationTracker.key(scenario, rate)),
       failedThresholds,
     };

@@ -4,9 +4,15 @@
  */
 
 export interface ProgressSnapshot {
+  /** Real ms since the start. */
   elapsedMs: number;
-  /** Planned length of the test (startTime offsets included); null when iterations decide its end. */
+  /** Planned length of the test in real ms (startTime offsets included); null when iterations decide its end. */
   plannedMs: number | null;
+  /**
+   * Modelled ms per real ms (a simulator run at --time-scale N; 1 or absent at real time). The line's
+   * times and rates are then the simulated server's, as the script's options and the report.
+   */
+  timeScale?: number;
   /** Iterations done out of those planned, when iteration-bound scenarios decide the end; else null. */
   iterations: { done: number; total: number } | null;
   /** VUs the running scenarios target now (the plan's, from the start). */
@@ -72,12 +78,15 @@ export class ProgressPrinter {
 /**
  * The progress line of a snapshot, e.g.
  * `running 0m21s/1m00s · 10 VUs · 3.0 req/s · 400 out tok/s · p95 TTFT 120ms · 30 reqs · 0 failed`;
- * with iteration-bound scenarios `running 0m08s · 12/40 iterations · …` (no planned length).
+ * with iteration-bound scenarios `running 0m08s · 12/40 iterations · …` (no planned length). At a
+ * time scale the clock is the simulated server's and says so: `running 7m00s/20m00s simulated (20×) · …`
+ * (its rates and TTFT are already converted by LiveMetrics).
  */
 export function formatProgress(s: ProgressSnapshot): string {
-  const elapsed = formatClock(s.elapsedMs) + (s.plannedMs !== null ? `/${formatClock(s.plannedMs)}` : '');
+  const scale = s.timeScale !== undefined && s.timeScale > 0 ? s.timeScale : 1;
+  const elapsed = formatClock(s.elapsedMs * scale) + (s.plannedMs !== null ? `/${formatClock(s.plannedMs * scale)}` : '');
   const parts = [
-    `running ${elapsed}`,
+    `running ${elapsed}${scale === 1 ? '' : ` simulated (${Number(scale.toFixed(3))}×)`}`,
     s.iterations === null ? '' : `${s.iterations.done}/${s.iterations.total} iterations`,
     s.label ?? '',
     `${s.vus} VUs`,

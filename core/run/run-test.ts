@@ -21,6 +21,7 @@ import type { CliIo } from './io.js';
 import { bundleScript } from '../bundle/bundle-script.js';
 import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord, toErrorRecord } from '../errors.js';
 import { planMaxVus, planScenarios } from '../executors/index.js';
+import { plansOnRealClock, scheduleScale } from '../executors/time-scale.js';
 import type { ScenarioPlan } from '../executors/types.js';
 import { ResultsWriter } from '../outputs/results-ndjson.js';
 import { formatError } from '../outputs/format-error.js';
@@ -170,6 +171,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     });
     const options = validateOptions(raw);
     const slice = earlySlice;
+    // The plans as the script writes them, in the modelled server's terms.
     const wholePlans = planScenarios(options);
     checkExecNames(wholePlans, script.functions);
     // Before the target is resolved, setup() runs or a worker connects: nothing has been sent yet.
@@ -177,12 +179,16 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       checkThresholdTargets(parseThresholds(options.thresholds), { declaredMetrics: script.declaredMetrics, planTags: planTagValues(wholePlans, options) });
     }
     const instanceNotices: string[] = [];
-    const plans = slice === null ? wholePlans : instancePlans(wholePlans, slice, instanceNotices);
+    const instancePart = slice === null ? wholePlans : instancePlans(wholePlans, slice, instanceNotices);
+    // The scheduler walks them on the real clock, N× faster against a simulator at --time-scale N
+    // (core/executors/time-scale.ts); a local runner's simulator is its coordinator's, at its scale.
+    const clockScale = handoff?.timeScale ?? scheduleScale(options);
+    const plans = plansOnRealClock(instancePart, clockScale);
     const fleetCount = coordinatorCount(request, slice !== null, { ...io.env, ...env });
     // Every runner's share is checked here, before any runner starts: one with no work stops the test now.
     if (fleetCount !== null) for (const notice of checkInstancePlans(wholePlans, fleetCount)) instanceNotices.push(notice);
     // A runner's thresholds are judged by its coordinator, on every runner's metrics.
-    const live = new LiveMetrics(options, request.thresholds && link === undefined);
+    const live = new LiveMetrics(options, request.thresholds && link === undefined, clockScale);
     // Every output is probed before anything reaches the target (the preflight, /v1/models, the
     // first request); the default report folder is made only once the others are known to work.
     // A runner writes nothing: its coordinator writes the run's one set of outputs.
@@ -199,7 +205,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       }
     }
 
-    target = await resolveTarget(options, { ...io.env, ...env });
+    target = await resolveTarget(options, { ...io.env, ...env }, clockScale);
     const secrets = target.apiKey === undefined ? [] : [target.apiKey];
     const progress = new ProgressPrinter(io.stderr, request.quiet);
     progress.log(`llmload: ${bundle.scriptPath} → ${target.displayUrl}${target.simulator ? ` (built-in simulator, preset ${target.simulator.preset})` : ''}`);

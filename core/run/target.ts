@@ -11,6 +11,7 @@ import { ErrorCode, LlmloadError } from '../errors.js';
 import { stripCredentials } from '../outputs/redact.js';
 import type { ResolvedOptions } from '../options/index.js';
 import type { WorkerTarget } from '../workers/messages.js';
+import { scheduleScale } from '../executors/time-scale.js';
 
 export interface ResolvedTarget {
   /** The base URL without credentials, for output. */
@@ -25,7 +26,8 @@ export interface ResolvedTarget {
   close(): Promise<void>;
 }
 
-export async function resolveTarget(options: ResolvedOptions, env: NodeJS.ProcessEnv): Promise<ResolvedTarget> {
+/** `clockScale`: modelled ms per real ms for timeouts and sleeps (default: the script's simulator scale, 1 against a server). */
+export async function resolveTarget(options: ResolvedOptions, env: NodeJS.ProcessEnv, clockScale: number = scheduleScale(options)): Promise<ResolvedTarget> {
   const apiKeyEnv = options.target.apiKeyEnv;
   const apiKey = apiKeyEnv === undefined ? undefined : nonEmpty(env[apiKeyEnv]);
   let baseUrl = options.target.url;
@@ -57,6 +59,7 @@ export async function resolveTarget(options: ResolvedOptions, env: NodeJS.Proces
     timeoutMs: options.request.timeoutMs,
     stallTimeoutMs: options.request.stallTimeoutMs,
     stream: options.request.stream,
+    timeScale: clockScale,
   };
   if (model !== undefined) worker.model = model;
   if (apiKey !== undefined) worker.apiKey = apiKey;

@@ -42,9 +42,15 @@ export interface WorkerTarget {
   /** The API key value; kept in memory only, never logged. */
   apiKey?: string;
   headers: Record<string, string>;
+  /** In the modelled server's ms, as the options write them; the client divides them by timeScale. */
   timeoutMs: number;
   stallTimeoutMs: number;
   stream: boolean;
+  /**
+   * Modelled ms per real ms: a simulator run's time scale, 1 otherwise. The script's own times in the
+   * server's terms (request timeouts, sleep(), think time) run this much faster (core/executors/time-scale.ts).
+   */
+  timeScale?: number;
 }
 
 export interface WorkerTaskResult {

@@ -41,7 +41,10 @@ export interface VU {
   check<T>(value: T, checkers: Checkers<T>, tags?: Record<string, string>): boolean;
   /** Run fn with a `group` tag on every sample it emits. */
   group<R>(name: string, fn: () => R | Promise<R>): Promise<R>;
-  /** Pause this VU for `seconds` (think time); returns early when the iteration is interrupted. */
+  /**
+   * Pause this VU for `seconds` (think time); returns early when the iteration is interrupted. Seconds of the
+   * server's time: against the built-in simulator at --time-scale N, 1/N as long on the clock.
+   */
   sleep(seconds: number): Promise<void>;
   /**
    * A multi-turn chat: each `say()` sends the whole history plus the new user turn and appends the

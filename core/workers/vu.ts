@@ -67,8 +67,11 @@ export class VirtualUser implements VU {
   #work = new PendingWork();
   readonly #client: VuClient;
   readonly #sink: VuSink;
+  /** Modelled ms per real ms of a time-scaled simulator run: sleep() is the script's think time in the server's terms. */
+  readonly #timeScale: number;
 
-  constructor(id: number, scenario: string, tags: Record<string, string>, env: Readonly<Record<string, string | undefined>>, client: VuClient, sink: VuSink) {
+  constructor(id: number, scenario: string, tags: Record<string, string>, env: Readonly<Record<string, string | undefined>>, client: VuClient, sink: VuSink, timeScale = 1) {
+    this.#timeScale = timeScale > 0 ? timeScale : 1;
     this.id = id;
     this.scenario = scenario;
     this.#tags = { ...tags, scenario };
@@ -207,10 +210,13 @@ export class VirtualUser implements VU {
         clearTimeout(timer);
         resolve();
       };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, seconds * 1000);
+      const timer = setTimeout(
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        (seconds * 1000) / this.#timeScale,
+      );
       signal.addEventListener('abort', onAbort, { once: true });
     });
     // eslint-disable-next-line @typescript-eslint/unbound-method -- only its identity is used: the stack trace starts below this public call

@@ -36,6 +36,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
       stallTimeoutMs: task.target.stallTimeoutMs,
       connections: Math.max(1, task.maxVus),
       stream: task.target.stream,
+      timeScale: task.target.timeScale ?? 1,
     };
     if (task.target.model !== undefined) clientConfig.model = task.target.model;
     if (task.target.apiKey !== undefined) clientConfig.apiKey = task.target.apiKey;
@@ -55,6 +56,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
       takeTokens: () => llm.takeTokens(),
       locator: new ScriptLocator(task.bundleUrl),
       scriptContext: task.scriptContext,
+      timeScale: task.target.timeScale ?? 1,
       instance: task.instance,
     });
     const shutdown = host.untilShutdown();

@@ -73,6 +73,7 @@ export class WorkerHost implements VuSink {
   readonly #locator: ScriptLocator | undefined;
   /** Whether iterations run inside their frame (options.scriptContext). */
   readonly #scriptContext: boolean;
+  readonly #timeScale: number;
   #flushTimer: NodeJS.Timeout;
   readonly #takeTokens: () => number;
   readonly #health: ThreadHealth;
@@ -100,9 +101,12 @@ export class WorkerHost implements VuSink {
      * which keeps AsyncLocalStorage's per-promise cost off the thread (core/bundle/script-context-use.ts).
      */
     scriptContext?: boolean;
+    /** Modelled ms per real ms: VUs' sleep() runs this much faster (core/executors/time-scale.ts). Default 1. */
+    timeScale?: number;
     /** When the test is split over instances: this instance's stripe. VU ids are then the run's VU numbers, unique across instances. */
     instance?: Stripe | null;
   }) {
+    this.#timeScale = options.timeScale ?? 1;
     this.#locator = options.locator;
     this.#scriptContext = options.scriptContext ?? true;
     this.#post = options.post;
@@ -243,7 +247,7 @@ export class WorkerHost implements VuSink {
     const env = { ...this.#env, ...msg.env };
     const phase = new OpenPhase(msg, {
       // VU k of the phase lives on worker k % workerCount: ids interleave across threads.
-      createVu: (local) => new VirtualUser(this.#vuId(local), msg.scenario, msg.tags, env, this.#client, this),
+      createVu: (local) => new VirtualUser(this.#vuId(local), msg.scenario, msg.tags, env, this.#client, this, this.#timeScale),
       iterate: async (vu) => {
         this.#activeVus++;
         try {
@@ -286,7 +290,7 @@ export class WorkerHost implements VuSink {
       let vu = phase.vus[local];
       if (vu === undefined) {
         const id = this.#vuId(local);
-        vu = new VirtualUser(id, phase.msg.scenario, phase.msg.tags, { ...this.#env, ...phase.msg.env }, this.#client, this);
+        vu = new VirtualUser(id, phase.msg.scenario, phase.msg.tags, { ...this.#env, ...phase.msg.env }, this.#client, this, this.#timeScale);
         phase.vus[local] = vu;
       }
       vu.stopRequested = false;

@@ -49,6 +49,8 @@ test('the plan: a synchronous phase (1 VU), a throughput phase (maxVUs), and the
       seed: 5,
       stopOnSaturation: true,
       stopOnThresholdFail: false,
+      // Real time: its rates arrive as they are tagged (core/executors/time-scale.ts scales it).
+      rateScale: 1,
     },
     // 2 × (5 s + 2 s) + 4 × (10 s + 2 s)
     maxTotalMs: 62_000,

@@ -51,7 +51,7 @@ test('the search finds the known capacity (3 users) and a threshold on llm_capac
 test('a target the server sits exactly on is indeterminate, not a number; a threshold needing capacity fails (exit 99)', async () => {
   // Every 10th request fails (HTTP 500): attainment is 90 % at every load, the target 90 %.
   const run = await runCli(['run', fixture('capacity-search.ts'), '--no-report'], {
-    env: { FAULT_EVERY: '10', ATTAINMENT: '0.9', CAPACITY_GATE: 'value>=1', PROBE: '2s', MAX_PROBE: '6s' },
+    env: { FAULT_EVERY: '10', ATTAINMENT: '0.9', CAPACITY_GATE: 'value>=1', PROBE: '20s', MAX_PROBE: '60s' },
     timeoutMs: 120_000,
   });
   const output = run.stdout + run.stderr;

@@ -105,6 +105,12 @@ test('formatProgress: exact lines', () => {
   );
 });
 
+test("formatProgress: a time-scaled run's clock is the simulated server's, and says so", () => {
+  // 21 s of a 60 s schedule at 20×: 7 of the 20 modelled minutes the script asked for.
+  assert.is(formatProgress({ ...base, timeScale: 20 }), 'running 7m00s/20m00s simulated (20×) · 10 VUs · 3.0 req/s · 400 out tok/s · p95 TTFT 120ms · 30 reqs · 0 failed');
+  assert.is(formatProgress({ ...base, timeScale: 1 }), formatProgress(base));
+});
+
 /** Drive LiveMetrics as the scheduler and workers would, then format its snapshot. */
 function line(scenarios: Record<string, unknown>, drive: (live: LiveMetrics) => void, elapsedMs: number): string {
   const options = optionsOf(scenarios);

@@ -203,7 +203,7 @@ test("seed 002 (14B AWQ): the shared chat prompt gets the seed's ~77 % prefix-ca
 
 test('seed 001 (32B AWQ, long context): ~20 tok/s per request, an initial then a continuous phase, four named tasks', async () => {
   const scale = 40;
-  const { requests } = await runExample('seed-001-task-mix', ['--sim-preset', 'qwen32b-awq-longctx', '--time-scale', String(scale), '-e', `TIME_SCALE=${scale}`]);
+  const { requests } = await runExample('seed-001-task-mix', ['--sim-preset', 'qwen32b-awq-longctx', '--time-scale', String(scale)]);
   assert.ok(requests.every((r) => r.ok));
   const phase = (scenario: string): RequestRecord[] => requests.filter((r) => r.scenario === scenario);
   const initial = phase('initial');
@@ -228,7 +228,7 @@ test('seed 004 (14B, baseline vs optimized presets): the optimized server is fas
   const run = (preset: string): Promise<ExampleRun> =>
     runExample(
       'seed-004-baseline-vs-optimized',
-      ['--sim-preset', preset, '--time-scale', '40', '-e', 'TIME_SCALE=40', '-e', 'CONCURRENCY=192', '-e', 'REQUESTS=384', '--sim-config', 'tokensPerChunk=8'],
+      ['--sim-preset', preset, '--time-scale', '40', '-e', 'CONCURRENCY=192', '-e', 'REQUESTS=384', '--sim-config', 'tokensPerChunk=8'],
       true,
     );
   const baseline = await run('qwen14b-2x4090-baseline');
