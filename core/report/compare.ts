@@ -234,7 +234,9 @@ function fromReport(data: ReportData, label: string, source: string): CompareRun
     saturation: first === null ? null : first.saturation.reached ? first.saturation.label : null,
     // One wave of one request per user has no sustained rate, so no per-hour figure to compare.
     capacityPerHour: first === null || first.singleWave ? null : (first.capacity?.requestsPerHour ?? null),
-    capacity: data.sweeps.flatMap((s) => (s.capacity === null || s.capacity === undefined ? [] : [{ scenario: s.scenario, mode: s.axis === 'rate' ? ('rate' as const) : ('concurrency' as const), result: s.capacity }])),
+    capacity: data.sweeps.flatMap((s) =>
+      s.capacity === null || s.capacity === undefined ? [] : [{ scenario: s.scenario, mode: s.axis === 'rate' ? ('rate' as const) : ('concurrency' as const), result: s.capacity }],
+    ),
     load: data.load ?? [],
     timeScale: data.target.simulator === null ? null : (data.target.simulator.timeScale ?? 1),
     setup: setupOf(data),

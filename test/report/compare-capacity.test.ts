@@ -101,10 +101,16 @@ const run = (label: string, capacity: CompareRun['capacity']): CompareRun => ({
 });
 
 test('compare heads its improvement summary with the capacity row, per scenario when a run has several', () => {
-  const one = compareRuns([run('a', [{ scenario: 'search', mode: 'concurrency', result: found(16, 17) }]), run('b', [{ scenario: 'search', mode: 'concurrency', result: found(24, 25) }])]);
+  const one = compareRuns([
+    run('a', [{ scenario: 'search', mode: 'concurrency', result: found(16, 17) }]),
+    run('b', [{ scenario: 'search', mode: 'concurrency', result: found(24, 25) }]),
+  ]);
   assert.is(one.headline[0]!.group, 'capacity search');
   const md = renderMarkdown(buildCompareDocument(one, []));
-  assert.match(md, /\| capacity search \| Capacity \(users meeting the SLOs\) \| 16 users \(found, 100\.0% met the SLOs \[[^\]]+\], 17 failed\) \| 24 users \(found, [^)]+\) \| \+50\.0% \(1\.50× higher, better\) \|/);
+  assert.match(
+    md,
+    /\| capacity search \| Capacity \(users meeting the SLOs\) \| 16 users \(found, 100\.0% met the SLOs \[[^\]]+\], 17 failed\) \| 24 users \(found, [^)]+\) \| \+50\.0% \(1\.50× higher, better\) \|/,
+  );
   const two = compareRuns([
     run('a', [
       { scenario: 'chat', mode: 'concurrency', result: found(16, 17) },
@@ -121,7 +127,10 @@ test('compare heads its improvement summary with the capacity row, per scenario 
   );
   assert.is(two.headline[0]!.changes[1]!.verdict, 'same');
   const without = compareRuns([run('a', undefined), run('b', undefined)]);
-  assert.not.ok(without.headline.some((r) => r.group.startsWith('capacity search')), 'no capacity row without a capacity search');
+  assert.not.ok(
+    without.headline.some((r) => r.group.startsWith('capacity search')),
+    'no capacity row without a capacity search',
+  );
 });
 
 test.run();
