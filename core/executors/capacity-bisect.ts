@@ -166,3 +166,30 @@ export function describeCapacity(result: CapacityResult): string {
       return `stopped before the search decided${result.capacity === null ? '' : `: at least ${result.capacity}`}${upper}`;
   }
 }
+
+/**
+ * The most loads a search can probe before it ends, whatever the probes show: the climb from start
+ * to the load that fails (or max), then the bisection of the widest bracket that climb can leave.
+ * A probe extended while undecided is still one probe (one load).
+ */
+export function maxCapacityProbes(rule: CapacitySearchRule): number {
+  const climb: number[] = [];
+  for (let load = roundLoad(rule.mode, rule.start); climb.length < 64; load = Math.min(rule.max, roundLoad(rule.mode, load * 2))) {
+    climb.push(load);
+    if (load >= rule.max || roundLoad(rule.mode, load * 2) <= load) break;
+  }
+  const memo = new Map<string, number>();
+  const bisections = (lower: number, upper: number): number => {
+    const key = `${lower}:${upper}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const mid = midpoint(rule, lower, upper);
+    const steps = mid === null ? 0 : 1 + Math.max(bisections(lower, mid), bisections(mid, upper));
+    memo.set(key, steps);
+    return steps;
+  };
+  // Failing at climb[j] (j ≥ 1) leaves [climb[j − 1], climb[j]] to bisect after j + 1 probes; every climb load passing ends at max.
+  let most = climb.length;
+  for (let j = 1; j < climb.length; j++) most = Math.max(most, j + 1 + bisections(climb[j - 1]!, climb[j]!));
+  return most;
+}

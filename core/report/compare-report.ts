@@ -31,6 +31,8 @@ export function formatValue(value: number | null, unit: Unit): string {
       return `${fmtCount(value)} req/h`;
     case 'count':
       return fmtCount(value);
+    case 'users':
+      return `${fmtCount(value)} users`;
     case 'J/tok':
       return `${value.toFixed(3)} J/tok`;
     case 'W':
@@ -77,7 +79,7 @@ export function buildCompareDocument(comparison: Comparison, charts: readonly Ch
   for (const warning of comparison.warnings) blocks.push(note(b('Warning: '), warning));
   blocks.push(
     p(
-      `Baseline: ${runs[0]!.label}. Change = (candidate − baseline) ÷ baseline × 100, and the factor beside it = the larger figure ÷ the smaller; throughput, goodput and success are better higher, times better lower.`,
+      `Baseline: ${runs[0]!.label}. Change = (candidate − baseline) ÷ baseline × 100, and the factor beside it = the larger figure ÷ the smaller; capacity, throughput, goodput and success are better higher, times better lower. A capacity is better only when it reaches the load where the other search stopped passing.`,
     ),
   );
   blocks.push(

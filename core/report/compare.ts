@@ -23,6 +23,7 @@ import { loadShortfall, type OpenLoadRow } from '../metrics/load-delivery.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
 import { extremeSe, itlQuantileSe, meanSe, noiseBand, quantileSe, RELATIVE_FLOOR, sharePercentSe, throughputSe } from './compare-noise.js';
 import type { GpuWindowStats } from '../telemetry/gpu-windows.js';
+import { capacityRows, type RunCapacity } from './compare-capacity.js';
 import type { BreakdownKind } from './custom-metrics.js';
 import { offeredRateOf, rateOrder, type OpenRowFigures } from './rate-sweep-data.js';
 import { buildReportData, type ReportData, type ReportSweep } from './report-data.js';
@@ -43,6 +44,8 @@ export interface CompareRun {
   total: RequestStatsRow;
   saturation: string | null;
   capacityPerHour: number | null;
+  /** Each capacity-search scenario's answer (absent in inputs without one, and in summary exports). */
+  capacity?: RunCapacity[];
   /** Rows per scenario, `name` tag and group (absent in inputs written before they existed). */
   breakdown?: Array<{ kind: BreakdownKind; scenario: string; label: string; row: RequestStatsRow }>;
   /** GPU figures per level, stage, scenario and the whole run ('all'); absent without GPU telemetry. */
@@ -62,7 +65,7 @@ export interface CompareRun {
 
 /** 'none': a figure that is neither better nor worse when it changes (the offered rate is the plan's). */
 export type Direction = 'higher' | 'lower' | 'none';
-export type Unit = 'req/s' | 'tok/s' | 'ms' | '%' | 'req/h' | 'count' | 'J/tok' | 'W';
+export type Unit = 'req/s' | 'tok/s' | 'ms' | '%' | 'req/h' | 'count' | 'users' | 'J/tok' | 'W';
 
 export interface MetricDef {
   name: string;
@@ -231,6 +234,9 @@ function fromReport(data: ReportData, label: string, source: string): CompareRun
     saturation: first === null ? null : first.saturation.reached ? first.saturation.label : null,
     // One wave of one request per user has no sustained rate, so no per-hour figure to compare.
     capacityPerHour: first === null || first.singleWave ? null : (first.capacity?.requestsPerHour ?? null),
+    capacity: data.sweeps.flatMap((s) =>
+      s.capacity === null || s.capacity === undefined ? [] : [{ scenario: s.scenario, mode: s.axis === 'rate' ? ('rate' as const) : ('concurrency' as const), result: s.capacity }],
+    ),
     load: data.load ?? [],
     timeScale: data.target.simulator === null ? null : (data.target.simulator.timeScale ?? 1),
     setup: setupOf(data),
@@ -461,7 +467,8 @@ export function compareRuns(runs: readonly CompareRun[]): Comparison {
     }
   }
 
-  const headline: CompareRow[] = [];
+  // The capacity search's answer first: it is the question such a run asks.
+  const headline: CompareRow[] = capacityRows(runs);
   const peak = (get: (r: RequestStatsRow) => number | null): Array<{ value: number | null; at: string | null }> =>
     runs.map((run) => {
       const candidates = run.levels.length > 0 ? run.levels.map((l) => ({ value: get(l.row), at: l.label })) : [{ value: get(run.total), at: null }];

@@ -2,12 +2,13 @@
  * Sentences of the key findings and recommendations whose wording must follow
  * from the figures they cite: capacity against the breaking point, what a
  * single wave measured, the client-timeout advice and its arithmetic, and
- * whether the server's queue shows its batch limit. Pure: figures in, text out.
+ * whether the server's queue shows its batch limit, and the knee with its rule. Pure: figures in, text out.
  */
 import type { ServerSeriesPoint, ServerWindowStats } from '../telemetry/server-metrics.js';
 import type { Span } from './document.js';
 import type { Capacity, Findings } from './findings.js';
 import { fmtMs, fmtShare } from './format.js';
+import { KNEE_MAX_ERROR_SHARE, KNEE_MIN_LEVELS, KNEE_MIN_R2, KNEE_SLOPE_RATIO } from './knee.js';
 import type { ReportSweep } from './report-data.js';
 
 /** '10 users', '1 user', '12.5 req/s'. */
@@ -72,4 +73,39 @@ export function serverQueueAdvice(series: readonly ServerSeriesPoint[], overall:
     return `at ${full.length} of ${points.length} scrapes up to ${waited} requests waited while the server ran ${peak} sequences, the most it ever ran at once: its running batch was full (max_num_seqs or KV-cache space), so added load queued there.`;
   }
   return `up to ${waitingMax} requests were waiting at a scrape, but never while the server ran its peak of ${peak} sequences: the running batch was not full, so the batch limit was not reached (a new request waits for the next scheduler step).`;
+}
+
+/**
+ * The knee in words, with the rule that found it (or which of its conditions failed) and how it
+ * relates to the saturation point, which reads one step at a time where the knee reads the whole curve.
+ */
+export function kneeText(sweep: Pick<ReportSweep, 'axis'>, f: Findings): Span[] {
+  const knee = f.knee;
+  if (knee === undefined) return [];
+  const per = sweep.axis === 'rate' ? 'req/s offered' : 'user';
+  const slope = (v: number): string => `${Number.parseFloat(v.toPrecision(3))} req/s per ${per}`;
+  const rule = `Rule: a continuous two-segment least-squares fit of req/s vs ${sweep.axis === 'rate' ? 'offered rate' : 'users'}, bending at the measured level that fits best; a knee needs at least ${KNEE_MIN_LEVELS} levels, a slope after the bend at most ${fmtShare(KNEE_SLOPE_RATIO)} of the slope before, a fit R² of at least ${KNEE_MIN_R2} and at most ${fmtShare(KNEE_MAX_ERROR_SHARE)} of a straight line's squared error.`;
+  if (knee.found) {
+    const sat = f.saturation;
+    const agrees = sat.reached
+      ? sat.label === knee.label
+        ? ' The saturation rule found the same level.'
+        : ` The saturation rule (one step at a time) put it at ${levelLabel(sweep, sat.label)}.`
+      : '';
+    return [
+      { strong: `Knee at ${levelLabel(sweep, knee.label)}: ` },
+      `extra load stops buying throughput there. Throughput grew ${slope(knee.slopeBefore)} up to it and ${slope(knee.slopeAfter)} past it (fit R² ${knee.r2.toFixed(3)}; one straight line: ${knee.lineR2.toFixed(3)}).${agrees} `,
+      rule,
+    ];
+  }
+  const fit = knee.fit;
+  const why =
+    knee.reason === 'too-few-levels'
+      ? `${knee.levels} ${knee.levels === 1 ? 'level' : 'levels'} ran: too few for a two-segment fit to say anything (it would pass through every point), so no knee is claimed.`
+      : knee.reason === 'no-growth'
+        ? `throughput did not grow with load even at the low end (best fit slope ${slope(fit!.slopeBefore)} before ${levelLabel(sweep, fit!.label)}): no knee to find.`
+        : knee.reason === 'still-scaling'
+          ? `throughput kept scaling: the best bend (at ${levelLabel(sweep, fit!.label)}) keeps ${fmtShare(fit!.slopeAfter / fit!.slopeBefore)} of the slope before it (${slope(fit!.slopeBefore)} → ${slope(fit!.slopeAfter)}); one straight line fits with R² ${fit!.lineR2.toFixed(3)}.`
+          : `the best bend (at ${levelLabel(sweep, fit!.label)}, ${slope(fit!.slopeBefore)} → ${slope(fit!.slopeAfter)}) does not fit well enough to name (fit R² ${fit!.r2.toFixed(3)}; one straight line: ${fit!.lineR2.toFixed(3)}): the levels are too noisy to place it.`;
+  return [{ strong: 'No knee: ' }, `${why} `, rule];
 }

@@ -26,12 +26,17 @@
  *   or when fewer of its requests met the SLOs than the failure limit allows
  *   (without a threshold on llm_goodput_ratio); a rate that dropped arrivals
  *   because the client ran out of VUs says so, not that the server broke;
+ * - the knee: where extra load stops buying throughput, by a two-segment
+ *   least-squares fit of throughput vs load (knee.ts), beside the step rule of
+ *   the saturation point: the knee reads the whole curve, the saturation point
+ *   one step at a time;
  * - what each level feels like to a user (expected wait, which use it suits).
  *
  * Pure functions of the rows: no clock, no I/O.
  */
 import { LLM_GOODPUT_RATIO, LLM_REQUEST_FAILED } from '../metrics/builtin.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
+import { findKnee, type Knee } from './knee.js';
 import type { LevelThresholdCheck } from './level-thresholds.js';
 
 export interface FindingsOptions {
@@ -140,6 +145,8 @@ export interface Findings {
   peak: { label: string; users: number; requestsPerSec: number; outputTokensPerSec: number };
   saturation: Saturation;
   saturationGain: number;
+  /** The two-segment fit's knee of req/s vs load, or why none is claimed (absent in reports made before it). */
+  knee?: Knee;
   breaking: BreakingPoint | null;
   capacity: Capacity | null;
   failureLimit: number;
@@ -264,6 +271,7 @@ export function computeFindings(levels: readonly LevelInput[], options: Findings
     peak: { label: peak.label, users: peak.users, requestsPerSec: peak.requestsPerSec, outputTokensPerSec: peak.outputTokensPerSec },
     saturation,
     saturationGain,
+    knee: findKnee(scaling.map((s) => ({ label: s.label, load: s.users, throughput: s.requestsPerSec }))),
     breaking,
     capacity,
     failureLimit,

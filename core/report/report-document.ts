@@ -19,7 +19,7 @@ import type { ReportData, ReportRow, ReportSweep } from './report-data.js';
 import { thresholdOutcome, thresholdVerdict } from '../thresholds/verdict-words.js';
 import { describeNotRun } from '../executors/not-run.js';
 import { highestRateFinding, openStageTable, rateSweepTable } from './rate-sweep-section.js';
-import { capacityBasis, levelLabel, serverQueueAdvice, singleWaveCapacity, timeoutAdvice } from './finding-text.js';
+import { capacityBasis, kneeText, levelLabel, serverQueueAdvice, singleWaveCapacity, timeoutAdvice } from './finding-text.js';
 import { gpuEnvironmentRows, gpuSection } from './gpu-section.js';
 import { capacityBlocks } from './capacity-section.js';
 import { modelledTimeLabel } from '../metrics/modelled-time.js';
@@ -323,6 +323,8 @@ function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {
     );
   }
   out.push(p(`Peak throughput: ${fmtRate(f.peak.requestsPerSec)} req/s and ${fmtTokens(f.peak.outputTokensPerSec)} output tok/s at ${levelName(sweep, f.peak.label)}.`));
+  const knee = kneeText(sweep, f);
+  if (knee.length > 0) out.push(p(...knee));
 
   section('Breaking point');
   if (f.breaking !== null) {

@@ -56,6 +56,9 @@ export class LiveMetrics {
   /** Epoch ms at which each ramping-vus scenario's phase started. */
   readonly #stageOrigin = new Map<string, number>();
   #label: string | null = null;
+  /** The level running now, and the loads each scenario has run (a capacity search's probe number is how many). */
+  #level: { scenario: string; level: string } | null = null;
+  readonly #loadsRun = new Map<string, Set<string>>();
   /** The load generator's health, per row (core/metrics/load-generator.ts). */
   readonly loadGenerator = new LoadGeneratorTracker();
   /** Tags of the phase that started last, for the controller's readings; null with several scenarios (no single row). */
@@ -173,6 +176,12 @@ export class LiveMetrics {
     if (this.#singleScenario) this.#phaseTags = { ...event.tags, [TAG_SCENARIO]: event.scenario };
     const level = event.tags['level'];
     const rate = event.tags[TAG_RATE];
+    this.#level = level === undefined ? null : { scenario: event.scenario, level };
+    if (level !== undefined) {
+      const loads = this.#loadsRun.get(event.scenario) ?? new Set<string>();
+      loads.add(level);
+      this.#loadsRun.set(event.scenario, loads);
+    }
     this.#label =
       level !== undefined ? `${event.scenario} level ${level}` : rate !== undefined ? `${event.scenario} rate ${rate}${Number.isFinite(Number(rate)) ? ' req/s' : ''}` : null;
   }
@@ -225,6 +234,16 @@ export class LiveMetrics {
    * The progress line's figures now. Rates are over the last RATE_WINDOW_MS (since the start
    * before that): requests as they finish, output tokens as they arrive.
    */
+  /** A capacity search's probe: 'search probe 3, load 16 users, up to 9 probes' (a probe run again is still the same probe). */
+  #searchLabel(plan: ProgressPlan): string | null {
+    const at = this.#level;
+    const search = at === null ? undefined : plan.searches[at.scenario];
+    if (at === null || search === undefined) return null;
+    const probe = this.#loadsRun.get(at.scenario)?.size ?? 1;
+    const load = search.mode === 'rate' ? `${at.level} req/s` : `${at.level} ${at.level === '1' ? 'user' : 'users'}`;
+    return `${at.scenario} probe ${probe}, load ${load}, up to ${search.maxProbes} probes`;
+  }
+
   snapshot(elapsedMs: number, plan: ProgressPlan): ProgressSnapshot {
     const total = this.registry.total;
     const requests = total.successful + total.failed;
@@ -247,7 +266,7 @@ export class LiveMetrics {
       ttftP95Ms: this.#recentTtftP95(),
       requests,
       failures: total.failed,
-      label: this.#label,
+      label: this.#searchLabel(plan) ?? this.#label,
     };
     history.push([elapsedMs, requests, tokens]);
     return snap;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { capacityResult, nextCapacityStep, probeOutcome, type CapacitySearchRule, type ProbeCounts } from '../../core/executors/capacity-bisect.js';
+import { capacityResult, maxCapacityProbes, nextCapacityStep, probeOutcome, type CapacitySearchRule, type ProbeCounts } from '../../core/executors/capacity-bisect.js';
 import { capacityProbePhase, planCapacitySearch } from '../../core/executors/capacity-search.js';
 import { isLlmloadError } from '../../core/errors.js';
 import { validateOptions } from '../../core/options/validate.js';
@@ -93,6 +93,29 @@ test('a stopped search is incomplete, not an answer', () => {
     { load: 16, good: 100, requests: 500 },
   ]);
   assert.is(bracketWide.status, 'incomplete');
+});
+
+test('maxCapacityProbes bounds the loads a search probes, and some server needs every one of them', () => {
+  for (const r of [
+    { ...rule, max: 16 },
+    { ...rule, start: 4, max: 100, tolerance: 3 },
+    { ...rule, mode: 'rate' as const, start: 0.5, max: 20, tolerance: 0.25 },
+  ]) {
+    const bound = maxCapacityProbes(r);
+    let most = 0;
+    // A server that holds exactly `held`, across the whole range (and one below the start).
+    for (let held = r.start / 2; held <= r.max; held += r.tolerance / 2) {
+      const { steps } = search(r, (load) => (load <= held ? 1 : 0.5));
+      assert.ok(new Set(steps).size <= bound, `${JSON.stringify(r)} held ${held}: ${steps.join(',')} > ${bound}`);
+      most = Math.max(most, new Set(steps).size);
+    }
+    assert.is(most, bound, `the bound is reached for ${JSON.stringify(r)}`);
+  }
+  // start 1, max 16, tolerance 1: 1, 2, 4, 8, 16, then 12, 14, 15.
+  assert.is(maxCapacityProbes({ ...rule, max: 16 }), 8);
+  // An undecided probe run again is still one load.
+  const { steps } = search({ ...rule, max: 16 }, (load) => (load <= 3 ? 1 : 0.99));
+  assert.ok(steps.length > new Set(steps).size && new Set(steps).size <= 8);
 });
 
 const resolved = {

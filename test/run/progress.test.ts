@@ -35,7 +35,12 @@ const base: ProgressSnapshot = {
 };
 
 test('progressPlan: constant-vus with a startTime offset ends at startTime + duration', () => {
-  assert.equal(planOf({ late: { executor: 'constant-vus', vus: 10, duration: '30s', startTime: '10s' } }), { totalMs: 40_000, iterations: null, iterationScenarios: [] });
+  assert.equal(planOf({ late: { executor: 'constant-vus', vus: 10, duration: '30s', startTime: '10s' } }), {
+    totalMs: 40_000,
+    iterations: null,
+    iterationScenarios: [],
+    searches: {},
+  });
 });
 
 test('progressPlan: ramping-vus lasts the sum of its stages; the latest scenario decides', () => {
@@ -50,7 +55,7 @@ test('progressPlan: ramping-vus lasts the sum of its stages; the latest scenario
     },
     short: { executor: 'constant-vus', vus: 1, duration: '10s', startTime: '5s' },
   });
-  assert.equal(plan, { totalMs: 35_000, iterations: null, iterationScenarios: [] });
+  assert.equal(plan, { totalMs: 35_000, iterations: null, iterationScenarios: [], searches: {} });
 });
 
 test('progressPlan: arrival-rate executors last their schedules', () => {
@@ -69,7 +74,7 @@ test('progressPlan: arrival-rate executors last their schedules', () => {
 
 test('progressPlan: a rate-sweep counts its measurement phases and every rate, known from the start', () => {
   const plan = planOf({ sweep: { executor: 'rate-sweep', rates: 3, duration: '1500ms', maxVUs: 16 } });
-  assert.equal(plan, { totalMs: 7_500, iterations: null, iterationScenarios: [] });
+  assert.equal(plan, { totalMs: 7_500, iterations: null, iterationScenarios: [], searches: {} });
   const measured = planOf({ sweep: { executor: 'rate-sweep', rates: 4, duration: '30s', measureDuration: '10s', maxVUs: 16, startTime: '5s' } });
   assert.is(measured.totalMs, 5_000 + 2 * 10_000 + 4 * 30_000);
 });
@@ -80,17 +85,30 @@ test('progressPlan: a concurrency-sweep by duration lasts its levels; by iterati
     totalMs: null,
     iterations: 3 * (1 + 4 + 8),
     iterationScenarios: ['sweep'],
+    searches: {},
   });
   assert.is(planOf({ sweep: { executor: 'concurrency-sweep', levels: [2, 4], iterations: 10 } }).iterations, 20);
 });
 
 test('progressPlan: iteration executors have no planned length (maxDuration is a cap), only iterations', () => {
-  assert.equal(planOf({ each: { executor: 'per-vu-iterations', vus: 4, iterations: 5, maxDuration: '10m' } }), { totalMs: null, iterations: 20, iterationScenarios: ['each'] });
+  assert.equal(planOf({ each: { executor: 'per-vu-iterations', vus: 4, iterations: 5, maxDuration: '10m' } }), {
+    totalMs: null,
+    iterations: 20,
+    iterationScenarios: ['each'],
+    searches: {},
+  });
   assert.equal(planOf({ shared: { executor: 'shared-iterations', vus: 4, iterations: 40 }, timed: { executor: 'constant-vus', vus: 1, duration: '5s' } }), {
     totalMs: null,
     iterations: 40,
     iterationScenarios: ['shared'],
+    searches: {},
   });
+});
+
+test('progressPlan: a capacity search has no planned length, only the most probes it can take', () => {
+  const search = { executor: 'capacity-search', start: 1, max: 16, tolerance: 1, probeDuration: '10s' };
+  const plan = progressPlan(planScenarios(validateOptions({ slo: { ttft: 500 }, scenarios: { search, timed: { executor: 'constant-vus', vus: 1, duration: '5s' } } })));
+  assert.equal(plan, { totalMs: null, iterations: null, iterationScenarios: [], searches: { search: { maxProbes: 8, mode: 'concurrency' } } });
 });
 
 test('formatProgress: exact lines', () => {
@@ -172,6 +190,21 @@ test("snapshot: iteration-bound scenarios show iterations done out of the plan's
     8_000,
   );
   assert.is(text, 'running 0m08s · 3/40 iterations · 5 VUs · 0.0 req/s · 0 out tok/s · p95 TTFT - · 0 reqs · 0 failed');
+});
+
+test("snapshot: a capacity search's probe, its load and the search's bound, not a planned length", () => {
+  const options = validateOptions({ slo: { ttft: 500 }, scenarios: { search: { executor: 'capacity-search', start: 1, max: 16, tolerance: 1, probeDuration: '10s' } } });
+  const plan = progressPlan(planScenarios(options));
+  const live = new LiveMetrics(options, false);
+  for (const level of ['1', '2', '4']) live.phaseStarted(phase('search', { level }));
+  live.vusTarget('search', 4);
+  assert.is(
+    formatProgress(live.snapshot(31_000, plan)),
+    'running 0m31s · search probe 3, load 4 users, up to 8 probes · 4 VUs · 0.0 req/s · 0 out tok/s · p95 TTFT - · 0 reqs · 0 failed',
+  );
+  // Run again while undecided: the same probe.
+  live.phaseStarted(phase('search', { level: '4' }));
+  assert.match(formatProgress(live.snapshot(41_000, plan)), 'search probe 3, load 4 users, up to 8 probes');
 });
 
 test('snapshot: sweep levels and rates are named', () => {
