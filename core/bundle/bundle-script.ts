@@ -52,11 +52,12 @@ export async function bundleScript(scriptPath: string): Promise<BundledScript> {
  */
 export async function bundleScriptSource(scriptPath: string): Promise<{ scriptPath: string; text: string }> {
   // Paths in the bundle (its comments, its source map) relative to the script's folder: none of this machine's folders travel with it.
-  const { absolute, output } = await build(scriptPath, llmloadBare, dirname(resolve(scriptPath)));
+  // Without the sources' text in the source map: stack traces still name the script's lines, at half the size.
+  const { absolute, output } = await build(scriptPath, llmloadBare, { absWorkingDir: dirname(resolve(scriptPath)), sourcesContent: false });
   return { scriptPath: absolute, text: output.text };
 }
 
-async function build(scriptPath: string, llmload: esbuild.Plugin, workingDir?: string): Promise<{ absolute: string; output: esbuild.OutputFile }> {
+async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild.BuildOptions = {}): Promise<{ absolute: string; output: esbuild.OutputFile }> {
   const absolute = resolve(scriptPath);
   if (!existsSync(absolute)) {
     throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `script not found: ${scriptPath}`, {
@@ -75,7 +76,7 @@ async function build(scriptPath: string, llmload: esbuild.Plugin, workingDir?: s
       sourcemap: 'inline',
       logLevel: 'silent',
       plugins: [llmload],
-      ...(workingDir === undefined ? {} : { absWorkingDir: workingDir }),
+      ...extra,
     });
   } catch (error) {
     throw buildError(absolute, error);
