@@ -94,7 +94,7 @@ function chartCommand(io: CliIo): CommandModule<object, ChartArgs> {
   return {
     command: 'chart <dir>',
     describe: 'Write the Helm chart (Chart.yaml, values.yaml, values.schema.json, templates/) made from the same objects as manifest',
-    builder: (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'Chart folder. Example: charts/llmload' }) as unknown as Argv<ChartArgs>,
+    builder: (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'Chart folder. Example: charts/llmload' }),
     handler: async (args) => {
       const { writeChart } = await import('../../core/k8s/chart.js');
       const files = await writeChart(resolve(io.cwd, args.dir));

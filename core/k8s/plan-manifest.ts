@@ -171,7 +171,7 @@ function seconds(flag: string, text: string): number {
  * this process can see if it found its way into the script or the flags.
  */
 function refuseSecrets(env: Readonly<Record<string, string | undefined>>, parts: Record<string, string | string[]>): void {
-  const secrets = secretValues(env as NodeJS.ProcessEnv);
+  const secrets = secretValues(env);
   for (const [where, value] of Object.entries(parts)) {
     const text = Array.isArray(value) ? value.join(' ') : value;
     const name = Object.entries(env).find(([, v]) => v !== undefined && secrets.includes(v) && text.includes(v))?.[0];

@@ -105,6 +105,7 @@ function scalar(value: unknown, indent: number): string {
  * carriage returns, control characters, or trailing empty lines.
  */
 function literalBlock(text: string, indent: number): string | null {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a literal block cannot hold
   if (!text.includes('\n') || /[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/.test(text) || text.endsWith('\n\n')) return null;
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   const chomp = text.endsWith('\n') ? '' : '-';

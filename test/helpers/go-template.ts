@@ -124,7 +124,7 @@ function call(head: string, args: unknown[], context: unknown, defines: Map<stri
     case 'toJson':
       return JSON.stringify(args[0] ?? null);
     case 'quote':
-      return JSON.stringify(String(args[0] ?? ''));
+      return JSON.stringify(scalarText(args[0]));
     case 'add1':
       return Number(args[0]) + 1;
     case 'not':
@@ -137,7 +137,7 @@ function call(head: string, args: unknown[], context: unknown, defines: Map<stri
     case 'printf': {
       const [format, ...rest] = args as [string, ...unknown[]];
       let k = 0;
-      return format.replace(/%[sv]/g, () => String(rest[k++]));
+      return format.replace(/%[sv]/g, () => scalarText(rest[k++]));
     }
     case 'include': {
       const body = defines.get(String(args[0]));
@@ -147,6 +147,13 @@ function call(head: string, args: unknown[], context: unknown, defines: Map<stri
     default:
       throw new Error(`unsupported function: ${head}`);
   }
+}
+
+/** Go's %v of a scalar; maps and lists are not used with quote or printf here. */
+function scalarText(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === undefined || value === null) return '';
+  throw new Error(`unsupported non-scalar value: ${JSON.stringify(value)}`);
 }
 
 function operand(word: string, context: unknown, defines: Map<string, Node[]>): unknown {
