@@ -8,6 +8,7 @@ import { formatError } from '../core/outputs/format-error.js';
 import { ExitCode, isLlmloadError } from '../core/errors.js';
 import { benchCommand } from './commands/bench.js';
 import { compareCommand } from './commands/compare.js';
+import { k8sCommand } from './commands/k8s.js';
 import { newCommand } from './commands/new.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -32,7 +33,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command(simCommand)
     .command(reportCommand(io))
     .command(compareCommand(io))
-    .demandCommand(1, 'name a command: run, bench, new, sim, report, compare')
+    .command(k8sCommand(io))
+    .demandCommand(1, 'name a command: run, bench, new, sim, report, compare, k8s')
     .strict()
     .recommendCommands()
     .help()

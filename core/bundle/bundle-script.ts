@@ -10,7 +10,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import * as esbuild from 'esbuild';
@@ -33,6 +33,31 @@ export interface BundledScript {
 
 /** Bundle `scriptPath`; throws LL_ERR_SCRIPT_BUILD with esbuild's located messages. */
 export async function bundleScript(scriptPath: string): Promise<BundledScript> {
+  const { absolute, output } = await build(scriptPath, llmloadExternal);
+  const dir = await mkdtemp(join(tmpdir(), 'llmload-'));
+  const file = join(dir, 'script.mjs');
+  await writeFile(file, output.contents);
+  return {
+    scriptPath: absolute,
+    bundleUrl: pathToFileURL(file).href,
+    usesScriptContext: usesScriptContext(output.text, dslEntryUrl),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The bundle as text to run on another machine (a Kubernetes ConfigMap): the
+ * same build, with `import 'llmload'` left as it is, so `llmload run` there
+ * binds it to its own copy of the package.
+ */
+export async function bundleScriptSource(scriptPath: string): Promise<{ scriptPath: string; text: string }> {
+  // Paths in the bundle (its comments, its source map) relative to the script's folder: none of this machine's folders travel with it.
+  // Without the sources' text in the source map: stack traces still name the script's lines, at half the size.
+  const { absolute, output } = await build(scriptPath, llmloadBare, { absWorkingDir: dirname(resolve(scriptPath)), sourcesContent: false });
+  return { scriptPath: absolute, text: output.text };
+}
+
+async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild.BuildOptions = {}): Promise<{ absolute: string; output: esbuild.OutputFile }> {
   const absolute = resolve(scriptPath);
   if (!existsSync(absolute)) {
     throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `script not found: ${scriptPath}`, {
@@ -50,22 +75,15 @@ export async function bundleScript(scriptPath: string): Promise<BundledScript> {
       target: 'node20',
       sourcemap: 'inline',
       logLevel: 'silent',
-      plugins: [llmloadExternal],
+      plugins: [llmload],
+      ...extra,
     });
   } catch (error) {
     throw buildError(absolute, error);
   }
   const output = result.outputFiles[0];
   if (output === undefined) throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `esbuild produced no output for ${scriptPath}`);
-  const dir = await mkdtemp(join(tmpdir(), 'llmload-'));
-  const file = join(dir, 'script.mjs');
-  await writeFile(file, output.contents);
-  return {
-    scriptPath: absolute,
-    bundleUrl: pathToFileURL(file).href,
-    usesScriptContext: usesScriptContext(output.text, dslEntryUrl),
-    dispose: () => rm(dir, { recursive: true, force: true }),
-  };
+  return { absolute, output };
 }
 
 /** Resolve 'llmload' (and 'llmload/…' type-only paths) to this package's dsl, left external. */
@@ -73,6 +91,14 @@ const llmloadExternal: esbuild.Plugin = {
   name: 'llmload-external',
   setup(build) {
     build.onResolve({ filter: /^llmload$/ }, () => ({ path: dslEntryUrl, external: true }));
+  },
+};
+
+/** 'llmload' left external under its own name, for a bundle run elsewhere. */
+const llmloadBare: esbuild.Plugin = {
+  name: 'llmload-bare',
+  setup(build) {
+    build.onResolve({ filter: /^llmload$/ }, () => ({ path: 'llmload', external: true }));
   },
 };
 

@@ -20,6 +20,8 @@ export interface InstanceFlags {
 
 /** Environment variables `--instance auto` reads. */
 export const INDEX_ENV = 'JOB_COMPLETION_INDEX';
+/** What `--instance auto` subtracts from JOB_COMPLETION_INDEX when set (the Kubernetes manifest sets it: pod 0 is the coordinator). */
+export const OFFSET_ENV = 'LLMLOAD_INSTANCE_OFFSET';
 export const COUNT_ENV = 'LLMLOAD_INSTANCES';
 
 function usage(message: string, hint?: string): LlmloadError {
@@ -51,6 +53,7 @@ function parseInstance(text: string, env: Readonly<Record<string, string | undef
   let index: number | null;
   let count: number | null;
   if (text.trim() === 'auto') {
+    firstIndex = wholeNumber(env[OFFSET_ENV]) ?? firstIndex;
     const jobIndex = wholeNumber(env[INDEX_ENV]);
     index = jobIndex === null ? null : jobIndex - firstIndex;
     count = wholeNumber(env[COUNT_ENV]);

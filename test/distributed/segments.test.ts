@@ -282,4 +282,11 @@ test('executors that decide their next load from the whole run (rate-sweep, capa
   assert.is(instancePlans(plans, instanceSlice(0, 1), []).length, 2, 'one instance: nothing to split');
 });
 
+test('--instance auto subtracts LLMLOAD_INSTANCE_OFFSET (the Kubernetes manifest sets 1: pod 0 is the coordinator)', () => {
+  const env = { JOB_COMPLETION_INDEX: '3', LLMLOAD_INSTANCES: '4' };
+  assert.is(resolveInstance({ instance: 'auto' }, env)?.index, 3);
+  assert.is(resolveInstance({ instance: 'auto' }, { ...env, LLMLOAD_INSTANCE_OFFSET: '1' })?.index, 2);
+  assert.is(resolveInstance({ instance: 'auto' }, env, { coordinated: true })?.index, 2, 'a runner of a coordinator: index 0 is the coordinator');
+});
+
 test.run();
