@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture } from '../helpers/cli.js';
 import { startCli } from '../helpers/processes.js';
+import { INSTANCE_OFFSET_ENV, RUNNER_INDEX_OFFSET } from '../../core/k8s/pod-command.js';
 
 const coordinatorArgs = (script: string, runners: number): string[] => ['run', fixture(script), '--coordinator', '--instances', String(runners), '--listen', '127.0.0.1:0'];
 
@@ -60,6 +61,24 @@ test('a runner whose coordinator dies stops its load', async () => {
   assert.match(end.stderr, /LL_ERR_COORDINATOR_LOST/);
   // The sweep had a minute left; the runner stopped within the heartbeat timeout and a drain.
   assert.ok(performance.now() - killedAt < 15_000, `stopped ${Math.round(performance.now() - killedAt)} ms after the coordinator died`);
+});
+
+test('the roles as the Kubernetes manifest starts them: the count and indexes from the environment, runner k at JOB_COMPLETION_INDEX k + 1', async () => {
+  // Pod 0: --coordinator with LLMLOAD_INSTANCES runners; pods 1 and 2: --instance auto (core/k8s/pod-command.ts).
+  const podEnv = (index: number): Record<string, string> => ({ JOB_COMPLETION_INDEX: String(index), LLMLOAD_INSTANCES: '2', [INSTANCE_OFFSET_ENV]: String(RUNNER_INDEX_OFFSET) });
+  const coordinator = startCli(['run', fixture('sweep-verdict.ts'), '--coordinator', '--listen', '127.0.0.1:0', '--no-report', '--summary-export', 'summary.json'], {
+    env: podEnv(0),
+  });
+  const [, url] = await coordinator.waitFor(/coordinator listening on (http:\/\/\S+)/);
+  const runners = [1, 2].map((index) => startCli(['run', fixture('sweep-verdict.ts'), '--coordinator-url', url!, '--instance', 'auto', '--no-report'], { env: podEnv(index) }));
+  const end = await coordinator.done;
+  assert.is(end.code, 0, end.stderr);
+  for (const runner of runners) assert.is((await runner.done).code, 0);
+  assert.match(end.stderr, /instance 0\/2 ready/);
+  assert.match(end.stderr, /instance 1\/2 ready/);
+  const summary = JSON.parse(readFileSync(join(coordinator.cwd, 'summary.json'), 'utf8')) as { llmload: { requests: { requests: number } } };
+  // What one process sends (test/distributed/local-instances.serial.test.ts).
+  assert.is(summary.llmload.requests.requests, 14);
 });
 
 test.run();
