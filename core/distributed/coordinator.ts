@@ -1,22 +1,28 @@
 /**
  * The coordinator of a split test: the one process that owns the run while N
  * runners send its load. It hands out setup()'s data, waits for every runner
- * (a timeout names the missing ones), gives them one start time on its clock
- * (each runner has measured its offset to it), relays their worker messages
- * to the run's controller code, tells them to stop (abortOnFail, a signal,
- * one runner's abortTest) in the answer to their next heartbeat, and notices a
- * runner that has gone quiet. Seen from run-test.ts it is what the scheduler
+ * to be prepared (script loaded, workers warm: a timeout names the missing
+ * ones), lets them measure their clock offsets on a machine that has gone
+ * quiet, gives them one start time on its clock, holds them at the start of a
+ * phase that follows an iteration-bounded one until all have drained it (and
+ * releases them with one start time again), relays their worker messages to
+ * the run's controller code with their records' times moved onto its clock,
+ * tells them to stop (abortOnFail, a signal, one runner's abortTest) in the
+ * answer to their next heartbeat, and notices a runner that has gone quiet. Seen from run-test.ts it is what the scheduler
  * is for a one-process run: something with a start, a run() and a stop().
  */
 import type { Server } from 'node:http';
 import { ErrorCode, LlmloadError, toErrorRecord } from '../errors.js';
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
-import type { WorkerMsg } from '../workers/messages.js';
+import type { BatchMsg, WorkerMsg } from '../workers/messages.js';
 import { HttpRefusal, startJsonServer } from './http-json.js';
 import {
   PROTOCOL_VERSION,
+  type BarrierRequest,
   type ClockReply,
   type Handoff,
+  type PreparedReply,
+  type PreparedRequest,
   type ReadyRequest,
   type RegisterRequest,
   type ReportReply,
@@ -42,6 +48,7 @@ export interface CoordinatorOptions {
 interface RunnerState {
   pid: number;
   host: string;
+  prepared?: boolean;
   ready?: ReadyRequest;
   lastSeen: number;
   seq: number;
@@ -49,8 +56,19 @@ interface RunnerState {
   lost?: string;
 }
 
-/** Time between the start time being sent and the start, beyond the slowest round trip, ms. */
+/**
+ * Time between the start time being sent and the start, beyond the slowest round trip, ms. Every
+ * runner is prepared before it is sent (its script loaded, its workers started and connected), so
+ * this only has to cover the answer reaching each runner and its process being scheduled.
+ */
 const START_LEAD_MS = 150;
+/** The same at a phase barrier: the runners are idle there, waiting for the answer. */
+const BARRIER_LEAD_MS = 50;
+
+interface Barrier {
+  arrived: Set<number>;
+  answers: Array<(reply: StartReply) => void>;
+}
 
 export class Coordinator {
   readonly #options: CoordinatorOptions;
@@ -63,6 +81,9 @@ export class Coordinator {
   #stop: { gracefulStopMs?: number } | null = null;
   #allReady: { resolve: (startAt: number) => void; reject: (error: LlmloadError) => void } | undefined;
   #waiting: Array<(reply: StartReply) => void> = [];
+  #waitingPrepared: Array<(reply: PreparedReply) => void> = [];
+  #synced = false;
+  readonly #barriers = new Map<string, Barrier>();
   #failed: LlmloadError | undefined;
   #ended: (() => void) | undefined;
   #watch: NodeJS.Timeout | undefined;
@@ -148,8 +169,13 @@ export class Coordinator {
 
   async close(): Promise<void> {
     clearInterval(this.#watch);
-    for (const answer of this.#waiting) answer({ error: toErrorRecord(new LlmloadError(ErrorCode.ENGINE, 'the coordinator stopped')) });
+    const stopped = { error: toErrorRecord(new LlmloadError(ErrorCode.ENGINE, 'the coordinator stopped')) };
+    for (const answer of this.#waitingPrepared) answer(stopped);
+    for (const answer of this.#waiting) answer(stopped);
+    for (const barrier of this.#barriers.values()) for (const answer of barrier.answers) answer(stopped);
+    this.#waitingPrepared = [];
     this.#waiting = [];
+    this.#barriers.clear();
     const server = this.#server;
     if (server === undefined) return;
     server.closeAllConnections();
@@ -160,10 +186,14 @@ export class Coordinator {
     switch (path) {
       case '/register':
         return this.#register(body as RegisterRequest);
+      case '/prepared':
+        return this.#prepared(body as PreparedRequest);
       case '/clock':
         return { now: performance.timeOrigin + performance.now() } satisfies ClockReply;
       case '/ready':
         return this.#ready(body as ReadyRequest);
+      case '/barrier':
+        return this.#barrier(body as BarrierRequest);
       case '/report':
         return this.#report(body as RunnerReport & { seq: number });
       case '/done':
@@ -185,6 +215,29 @@ export class Coordinator {
     this.#runners.set(request.index, { pid: request.pid, host: request.host, lastSeen: performance.now(), seq: 0 });
     this.#options.log(`instance ${request.index}/${count} registered (pid ${request.pid} on ${request.host})`);
     return this.#options.handoff;
+  }
+
+  /** Answered once every runner is prepared: their clock round trips then meet no start-up work. */
+  #prepared(request: PreparedRequest): Promise<PreparedReply> {
+    const runner = this.#runners.get(request.index);
+    if (runner === undefined) throw new HttpRefusal(409, `instance ${request.index} is not registered`);
+    if (this.#failed !== undefined) return Promise.resolve({ error: toErrorRecord(this.#failed) });
+    runner.prepared = true;
+    runner.lastSeen = performance.now();
+    return new Promise((resolve) => {
+      this.#waitingPrepared.push(resolve);
+      this.#checkPrepared();
+    });
+  }
+
+  #checkPrepared(): void {
+    if (this.#synced) return;
+    let prepared = 0;
+    for (const runner of this.#runners.values()) if (runner.prepared === true) prepared++;
+    if (prepared < this.#options.count) return;
+    this.#synced = true;
+    for (const answer of this.#waitingPrepared) answer({ sync: true });
+    this.#waitingPrepared = [];
   }
 
   #ready(request: ReadyRequest): Promise<StartReply> {
@@ -229,7 +282,9 @@ export class Coordinator {
       { details: missing, hint: 'Start every runner with --coordinator-url and its --instance, or raise --register-timeout; nothing was sent.' },
     );
     this.#failed = error;
+    for (const answer of this.#waitingPrepared) answer({ error: toErrorRecord(error) });
     for (const answer of this.#waiting) answer({ error: toErrorRecord(error) });
+    this.#waitingPrepared = [];
     this.#waiting = [];
     this.#allReady?.reject(error);
   }
@@ -242,9 +297,44 @@ export class Coordinator {
     // A report sent again after a lost answer: already counted.
     if (report.seq <= runner.seq) return { stop: this.#stop };
     runner.seq = report.seq;
-    for (const msg of report.messages) this.#options.onMessage(msg);
+    const offsetMs = runner.ready?.offsetMs ?? 0;
+    for (const msg of report.messages) {
+      if (msg.cmd === 'BATCH' && offsetMs !== 0) toCoordinatorClock(msg, offsetMs);
+      this.#options.onMessage(msg);
+    }
     for (const event of report.events) this.#options.onEvent(report.index, event);
     return { stop: this.#stop };
+  }
+
+  /** Answered once every runner still running has reached the same phase (or ended): one start time for all. */
+  #barrier(request: BarrierRequest): Promise<StartReply> {
+    const runner = this.#runners.get(request.index);
+    if (runner === undefined) throw new HttpRefusal(409, `instance ${request.index} is not registered`);
+    if (runner.lost !== undefined) throw new HttpRefusal(410, `instance ${request.index} was declared lost: ${runner.lost}`);
+    runner.lastSeen = performance.now();
+    const key = `${request.scenario}\u0000${request.phaseIndex}`;
+    let barrier = this.#barriers.get(key);
+    if (barrier === undefined) this.#barriers.set(key, (barrier = { arrived: new Set(), answers: [] }));
+    barrier.arrived.add(request.index);
+    const answered = new Promise<StartReply>((resolve) => barrier.answers.push(resolve));
+    this.#checkBarriers();
+    return answered;
+  }
+
+  #checkBarriers(): void {
+    for (const [key, barrier] of this.#barriers) {
+      let waitingFor = 0;
+      for (const [index, runner] of this.#runners) {
+        if (runner.done === undefined && runner.lost === undefined && !barrier.arrived.has(index)) waitingFor++;
+      }
+      // A runner that never registered cannot be at a barrier: the test started with all of them.
+      if (waitingFor > 0) continue;
+      let slowest = 0;
+      for (const runner of this.#runners.values()) slowest = Math.max(slowest, runner.ready?.rttMs ?? 0);
+      const startAt = performance.timeOrigin + performance.now() + BARRIER_LEAD_MS + 2 * slowest;
+      for (const answer of barrier.answers) answer({ startAt });
+      this.#barriers.delete(key);
+    }
   }
 
   #done(done: RunnerDone): void {
@@ -252,6 +342,7 @@ export class Coordinator {
     if (runner === undefined || runner.done !== undefined || runner.lost !== undefined) return;
     runner.done = done;
     if (done.error !== undefined) this.#options.onMessage({ cmd: 'ERROR', workerIndex: -1, error: done.error });
+    this.#checkBarriers();
     this.#checkEnded();
   }
 
@@ -267,6 +358,7 @@ export class Coordinator {
     runner.lost = why;
     this.#runners.set(index, runner);
     this.#options.log(`instance ${index}/${this.#options.count} lost: ${why}; the others finish, and every request it finished is kept`);
+    this.#checkBarriers();
     this.#checkEnded();
   }
 
@@ -278,4 +370,16 @@ export class Coordinator {
     }
     this.#ended();
   }
+}
+
+/**
+ * A runner's batch moved onto the coordinator's clock (in place: it was just parsed from the
+ * runner's report), so that the merged records and health rows of all runners share one timeline.
+ */
+function toCoordinatorClock(batch: BatchMsg, offsetMs: number): void {
+  for (const record of batch.records) {
+    record.scheduledAt += offsetMs;
+    record.startedAt += offsetMs;
+  }
+  if (batch.health !== undefined) batch.health.at += offsetMs;
 }

@@ -6,8 +6,10 @@
  * same code as a one-process run does.
  *
  *   POST /register  RegisterRequest → Handoff         (setup() data, target)
- *   POST /clock     {}              → ClockReply      (a few times: clock offset)
- *   POST /ready     ReadyRequest    → StartReply      (answered once all are ready)
+ *   POST /prepared  PreparedRequest → PreparedReply   (script loaded, workers warm; answered once all are)
+ *   POST /clock     {}              → ClockReply      (a few times, on a quiet machine: clock offset)
+ *   POST /ready     ReadyRequest    → StartReply      (answered once all are ready: the start time)
+ *   POST /barrier   BarrierRequest  → StartReply      (at a phase after an iteration-bounded one: its common start)
  *   POST /report    RunnerReport    → ReportReply     (every heartbeat: batches and events; says when to stop)
  *   POST /done      RunnerDone      → {}              (the runner's end)
  */
@@ -15,7 +17,7 @@ import type { ErrorRecord } from '../errors.js';
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import type { WorkerMsg } from '../workers/messages.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface RegisterRequest {
   version: number;
@@ -44,6 +46,12 @@ export interface ClockReply {
   now: number;
 }
 
+export interface PreparedRequest {
+  index: number;
+}
+
+export type PreparedReply = { sync: true } | { error: ErrorRecord };
+
 export interface ReadyRequest {
   index: number;
   /** Coordinator clock − runner clock, ms, from the round trip with the smallest RTT. */
@@ -52,14 +60,26 @@ export interface ReadyRequest {
   rttMs: number;
 }
 
+/** The coordinator's epoch ms at which every runner starts (the test, or the phase at a barrier). */
 export type StartReply = { startAt: number } | { error: ErrorRecord };
+
+/**
+ * A runner has drained phase `phaseIndex − 1` of `scenario`, which ended by iteration count, and
+ * waits to start phase `phaseIndex` with the others: runners that finish their share of iterations
+ * at different times would otherwise run different levels at once.
+ */
+export interface BarrierRequest {
+  index: number;
+  scenario: string;
+  phaseIndex: number;
+}
 
 /** A scheduler event of the runner, which the coordinator's live view needs (core/run/scheduler.ts). */
 export type RunnerEvent =
   | { kind: 'phase'; scenario: string; phaseIndex: number; phaseId: number; tags: Record<string, string> }
   | { kind: 'vus'; scenario: string; vus: number }
   | { kind: 'scenario-end'; scenario: string }
-  /** The runner started its load this late after the agreed start (its own clock, corrected by its offset), ms. */
+  /** The runner's scheduler took its time zero this late after the agreed start (its own clock, corrected by its offset), ms. */
   | { kind: 'started'; skewMs: number };
 
 export interface RunnerReport {

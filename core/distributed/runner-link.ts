@@ -1,27 +1,36 @@
 /**
  * A runner's side of a split test with a coordinator (`--coordinator-url`):
- * registers and takes setup()'s data, measures its clock offset, sleeps until
- * the one start time, then reports every heartbeat (its worker messages and
- * scheduler events) and learns from the answer when to stop. A runner that
- * cannot reach its coordinator for the heartbeat timeout stops.
+ * registers and takes setup()'s data, says when it is prepared, measures its
+ * clock offset once every runner is (so that no runner's start-up work delays
+ * the round trips), sleeps until the one start time, then reports every
+ * heartbeat (its worker messages and scheduler events) and learns from the
+ * answer when to stop. Between phases where the coordinator holds the runners
+ * in step it waits for their common start the same way. A runner that cannot
+ * reach its coordinator for the heartbeat timeout stops.
  */
 import { hostname } from 'node:os';
 import { ErrorCode, LlmloadError, type ErrorRecord } from '../errors.js';
 import type { WorkerMsg } from '../workers/messages.js';
 import { clockOffset, sleepUntil, type ClockOffset, type ClockSample } from './clock-offset.js';
 import { JsonClient } from './http-json.js';
-import { PROTOCOL_VERSION, type ClockReply, type Handoff, type ReportReply, type RunnerDone, type RunnerEvent, type StartReply } from './protocol.js';
+import { PROTOCOL_VERSION, type ClockReply, type Handoff, type PreparedReply, type ReportReply, type RunnerDone, type RunnerEvent, type StartReply } from './protocol.js';
 import { describeSlice, type InstanceSlice } from './segment.js';
 
-/** Tests shift a runner's clock by this many ms to check that the offset is corrected. */
+/**
+ * Tests shift a runner's clock by this many ms to check that the offset is corrected: the clock it
+ * measures its offset and its start with, and the times of the records it sends.
+ */
 export const CLOCK_OFFSET_ENV = 'LLMLOAD_TEST_CLOCK_OFFSET_MS';
-const CLOCK_SAMPLES = 8;
+/** Round trips to the coordinator; the least delayed one gives the offset. */
+const CLOCK_SAMPLES = 16;
 const RETRY_MS = 250;
 
 export class RunnerLink {
   readonly #client: JsonClient;
   readonly #slice: InstanceSlice;
   readonly #clock: () => number;
+  readonly #shiftMs: number;
+  #startAt = 0;
   #handoff: Handoff | undefined;
   #offset: ClockOffset | undefined;
   #messages: WorkerMsg[] = [];
@@ -40,6 +49,7 @@ export class RunnerLink {
     this.#client = new JsonClient(url);
     this.#slice = slice;
     const shift = Number(env[CLOCK_OFFSET_ENV] ?? 0) || 0;
+    this.#shiftMs = shift;
     this.#clock = () => performance.timeOrigin + performance.now() + shift;
   }
 
@@ -70,8 +80,16 @@ export class RunnerLink {
     }
   }
 
-  /** Measure the clock offset, say ready, and sleep until the coordinator's start time. */
+  /**
+   * Call once everything the load needs is in place (script, warm workers and their connections):
+   * wait for every runner to be as far, measure the clock offset, say ready, and sleep until the
+   * coordinator's start time. The caller takes its time zero right after and reports it with started().
+   */
   async waitForStart(): Promise<void> {
+    const prepared = await this.#client.post<PreparedReply>('/prepared', { index: this.#slice.index }, 0).catch((error: Error) => {
+      throw this.#lostError(error.message);
+    });
+    if ('error' in prepared) throw fromStartError(prepared.error);
     const samples: ClockSample[] = [];
     for (let i = 0; i < CLOCK_SAMPLES; i++) {
       const sentAt = this.#clock();
@@ -85,11 +103,27 @@ export class RunnerLink {
     const start = await this.#client.post<StartReply>('/ready', { index: this.#slice.index, ...offset }, 0).catch((error: Error) => {
       throw this.#lostError(error.message);
     });
-    if ('error' in start) throw new LlmloadError(start.error.code, start.error.message, start.error.details === undefined ? {} : { details: start.error.details });
-    const localStart = start.startAt - offset.offsetMs;
-    await sleepUntil(localStart, this.#clock);
-    this.#events.push({ kind: 'started', skewMs: this.#clock() + offset.offsetMs - start.startAt });
+    if ('error' in start) throw fromStartError(start.error);
+    this.#startAt = start.startAt;
+    await sleepUntil(start.startAt - offset.offsetMs, this.#clock);
     this.#lastAnswer = performance.now();
+  }
+
+  /** The scheduler took its time zero at `zero` (performance.now()): how late that was after the agreed start is the start skew. */
+  started(zero: number): void {
+    const offsetMs = this.#offset?.offsetMs ?? 0;
+    this.#events.push({ kind: 'started', skewMs: performance.timeOrigin + zero + this.#shiftMs + offsetMs - this.#startAt });
+  }
+
+  /**
+   * Wait at the start of phase `phaseIndex` of `scenario` until every runner is there, then until
+   * their common start time. A refusal or a lost coordinator resolves it too: the heartbeat says
+   * what happens next.
+   */
+  async phaseBarrier(scenario: string, phaseIndex: number): Promise<void> {
+    const reply = await this.#client.post<StartReply>('/barrier', { index: this.#slice.index, scenario, phaseIndex }, 0).catch(() => null);
+    if (reply === null || 'error' in reply) return;
+    await sleepUntil(reply.startAt - (this.#offset?.offsetMs ?? 0), this.#clock);
   }
 
   /** Report every heartbeat from now on. */
@@ -99,6 +133,13 @@ export class RunnerLink {
   }
 
   message(msg: WorkerMsg): void {
+    // A test's shifted clock stamps this runner's records too, as a machine whose clock is off would.
+    if (this.#shiftMs !== 0 && msg.cmd === 'BATCH') {
+      for (const record of msg.records) {
+        record.scheduledAt += this.#shiftMs;
+        record.startedAt += this.#shiftMs;
+      }
+    }
     this.#messages.push(msg);
   }
 
@@ -151,4 +192,8 @@ export class RunnerLink {
   #lostError(message: string): LlmloadError {
     return new LlmloadError(ErrorCode.COORDINATOR_LOST, `${this.who}: ${message}`, { hint: 'Its share of the load stopped; the coordinator reports what it received.' });
   }
+}
+
+function fromStartError(error: ErrorRecord): LlmloadError {
+  return new LlmloadError(error.code, error.message, error.details === undefined ? {} : { details: error.details });
 }

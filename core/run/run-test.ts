@@ -362,6 +362,9 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       local.onNotice = (message) => progress.log(message);
     }
     if (link !== undefined) {
+      const runnerLink = link;
+      // Phases after an iteration-bounded one start when every runner has drained it, at one time.
+      if (scheduler !== undefined) scheduler.phaseBarrier = (scenario, phaseIndex) => runnerLink.phaseBarrier(scenario, phaseIndex);
       link.onStop = (gracefulStopMs) => {
         stopReason ??= 'coordinator';
         scheduler?.stop(gracefulStopMs);
@@ -430,14 +433,17 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     }, THRESHOLD_INTERVAL_MS);
     let durationMs = 0;
     try {
+      // Warm and ready: wait for the coordinator's one start time. The start skew is when the
+      // scheduler took its time zero (run() takes it before its first await), after that time.
+      if (link !== undefined) await link.waitForStart();
+      const ran = running.run();
       if (link !== undefined) {
-        // Warm and ready: wait for the coordinator's one start time, then report every heartbeat.
-        await link.waitForStart();
+        link.started(running.startedAt);
         const offset = link.offset;
         if (offset !== undefined) progress.log(`${link.who}: clock offset to the coordinator ${offset.offsetMs.toFixed(2)} ms (round trip ${offset.rttMs.toFixed(2)} ms)`);
         link.startHeartbeat();
       }
-      await running.run();
+      await ran;
       durationMs = performance.now() - running.startedAt;
     } finally {
       clearInterval(ticker);

@@ -95,6 +95,12 @@ export class Scheduler {
   onOpenPhaseEnd: (phaseId: number, atEpochMs: number) => void = () => {};
   /** A line for the user about a decision the scheduler took (the sweep's rates, an early stop). */
   onNotice: (message: string) => void = () => {};
+  /**
+   * A runner of a split test: resolves when phase `phaseIndex` of `scenario` may start, the one before
+   * it having ended by iteration count (core/distributed/runner-link.ts holds every runner there until
+   * all have drained it). Null: start at once.
+   */
+  phaseBarrier: ((scenario: string, phaseIndex: number) => Promise<void>) | null = null;
 
   constructor(pool: WorkerPool, plans: ScenarioPlan[]) {
     this.#pool = pool;
@@ -151,6 +157,10 @@ export class Scheduler {
     const phases: AnyPhasePlan[] = [...plan.phases];
     const probes = new Map<number, ProbeCounts>();
     for (let i = 0; i < phases.length && !this.#stopping; i++) {
+      if (i > 0 && this.phaseBarrier !== null && endsByIterations(phases[i - 1]!)) {
+        await this.#unlessStopped(this.phaseBarrier(plan.name, i));
+        if (this.#stopping) break;
+      }
       const tags = await this.#runPhase(plan, phases[i]!, i);
       if (plan.kind === 'rate-sweep' && !this.#stopping) {
         const next = this.#sweepNext(plan, i, tags, phases.length - 1 - i);
@@ -225,6 +235,18 @@ export class Scheduler {
       };
       const timer = setTimeout(wake, Math.max(0, deadline - performance.now()));
       this.#sleepers.add(wake);
+    });
+  }
+
+  /** Resolve when `wait` does, or as soon as stop() is called. */
+  #unlessStopped(wait: Promise<void>): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        this.#sleepers.delete(wake);
+        resolve();
+      };
+      this.#sleepers.add(wake);
+      void wait.then(wake, wake);
     });
   }
 
@@ -352,4 +374,9 @@ export class Scheduler {
     // If a worker never answers (it died), do not wait forever.
     phase.timers.push(setTimeout(() => phase.done(), gracefulStopMs + DRAIN_SAFETY_MS));
   }
+}
+
+/** A closed phase that ends when its iterations are done (its duration only a cap): each runner gets there in its own time. */
+function endsByIterations(phase: AnyPhasePlan): boolean {
+  return !isOpenPhase(phase) && phase.iterations !== null;
 }
