@@ -6,7 +6,7 @@
  *   npm run bench                          every case, 3 repetitions (about 6 minutes)
  *   npm run bench -- --quick               every case, 1 repetition, smaller runs (about 2 minutes)
  *   npm run bench -- ingest accuracy       only these cases (startup, ingest, accuracy, memory, sim, micro;
- *                                          and, only when named, sim-throughput and open-loop-rate)
+ *                                          and, only when named, sim-throughput, open-loop-rate and coordinator)
  *   npm run bench -- --reps 5              more repetitions (figures are medians)
  *   npm run bench -- ingest --cpu-prof DIR also profile one llmload run per level (not counted)
  *   npm run bench -- --json FILE           where every measurement goes (default .cache/bench/last.json)
@@ -24,6 +24,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { sseStubBinary } from '../helpers/sse-stub.js';
 import { accuracyCase } from './macro/accuracy.js';
+import { coordinatorCase } from './macro/coordinator.js';
 import { ingestCase } from './macro/ingest.js';
 import { memoryCase } from './macro/memory.js';
 import { cleanup, ROOT, startNode } from './macro/processes.js';
@@ -60,6 +61,8 @@ const CASES: Record<string, (options: CaseOptions) => Promise<CaseResult>> = {
   memory: memoryCase,
   sim: simulatorCase,
   micro: scripts(MICRO.map((name) => [`${name}.js`])),
+  // Only when named: 8 runner processes at once take the whole machine.
+  coordinator: coordinatorCase,
   ...Object.fromEntries(Object.entries(OPT_IN).map(([name, command]) => [name, scripts([command])])),
 };
 /** What runs when no case is named. */
