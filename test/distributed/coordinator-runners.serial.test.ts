@@ -28,23 +28,37 @@ test('a runner missing at registration: the timeout names it and nothing is sent
   assert.is(runnerEnd.code, 111, runnerEnd.stderr);
 });
 
-test("a runner's clock offset is measured to within half its round trip, and its start is on the coordinator's clock", async () => {
-  const coordinator = startCli([...coordinatorArgs('sweep-verdict.ts', 1), '--no-report', '--summary-export', 'summary.json']);
+test("a runner's clock offset is measured to within half its round trip, and its start and its records are on the coordinator's clock", async () => {
+  const before = Date.now();
+  const coordinator = startCli([...coordinatorArgs('sweep-verdict.ts', 1), '--no-report', '--summary-export', 'summary.json', '--out', 'json=results.ndjson']);
   const [, url] = await coordinator.waitFor(/coordinator listening on (http:\/\/\S+)/);
-  // The runner's clock is 5 s ahead of the coordinator's.
-  const runner = startCli(['run', fixture('sweep-verdict.ts'), '--coordinator-url', url!, '--instance', '0/1'], { env: { LLMLOAD_TEST_CLOCK_OFFSET_MS: '5000' } });
+  // The runner's clock is a minute ahead of the coordinator's.
+  const runner = startCli(['run', fixture('sweep-verdict.ts'), '--coordinator-url', url!, '--instance', '0/1'], { env: { LLMLOAD_TEST_CLOCK_OFFSET_MS: '60000' } });
   const [, sign, offset, rtt] = await coordinator.waitFor(/instance 0\/1 ready: clock offset ([+−])([\d.]+) ms \(round trip ([\d.]+) ms\)/);
   const measured = (sign === '−' ? -1 : 1) * Number(offset);
   // Printed to 0.01 ms.
-  assert.ok(Math.abs(measured - -5000) <= Number(rtt) / 2 + 0.01, `offset ${measured} ms, round trip ${rtt} ms`);
+  assert.ok(Math.abs(measured - -60000) <= Number(rtt) / 2 + 0.01, `offset ${measured} ms, round trip ${rtt} ms`);
   const end = await coordinator.done;
   assert.is(end.code, 0, end.stderr);
   assert.is((await runner.done).code, 0);
   const skew = (JSON.parse(readFileSync(join(coordinator.cwd, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> }).metrics[
     'llmload_start_skew'
   ]!;
-  // Uncorrected, the runner would have started 5 s early.
+  // Uncorrected, the runner would have started a minute early.
   assert.ok(skew.values['max']! < 50, `start skew ${skew.values['max']} ms`);
+  // The runner stamps its records a minute ahead; the coordinator moves them back onto its own clock,
+  // so they fall within the test's time on this machine (the run takes seconds).
+  const after = Date.now();
+  const records = readFileSync(join(coordinator.cwd, 'results.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; startedAt: number; scheduledAt: number })
+    .filter((line) => line.type === 'request');
+  assert.is(records.length, 14);
+  for (const record of records) {
+    assert.ok(record.startedAt >= before && record.startedAt <= after, `request sent at ${record.startedAt - before} ms into a ${after - before} ms test`);
+    assert.ok(record.scheduledAt >= before && record.scheduledAt <= after, `request scheduled at ${record.scheduledAt - before} ms into a ${after - before} ms test`);
+  }
 });
 
 test('a runner whose coordinator dies stops its load', async () => {
