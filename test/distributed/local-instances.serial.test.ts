@@ -27,7 +27,7 @@ test('4 local instances send what one process sends: the same requests, verdict 
   const b = readExport(lastCwd[1]!);
   assert.is(b.llmload.requests.requests, a.llmload.requests.requests);
   assert.is(b.llmload.requests.requests, 14);
-  // Sorted: runners are not held in step between iteration-bound levels (README), so the rows may be listed in another order.
+  // Sorted: the rows' order is not what this compares (test/distributed/phase-barrier.serial.test.ts checks the levels stay apart).
   const rows = (e: Export): string[] => e.llmload.levels.map((l) => `${l.tags['level']}:${l.users}:${l.requests}:${l.successful}`).sort();
   assert.equal(rows(b), rows(a));
   // setup() ran once, on the coordinator; every runner reported its start.
@@ -39,7 +39,8 @@ test('4 local instances send what one process sends: the same requests, verdict 
 
 test('a runner killed mid-run: "instance lost" exit, the others finish, every finished request is kept', async () => {
   const run = startCli(['run', fixture('sweep-verdict.ts'), '--instances', '2', '--no-report', '--out', 'json=results.ndjson'], {
-    env: { SWEEP_DURATION: '2s' },
+    // A second per level at 20×: the killed runner has reported its level-2 requests (heartbeats every 500 ms) by the time level 4 is seen.
+    env: { SWEEP_DURATION: '20s' },
   });
   const [, pid] = await run.waitFor(/1\/2 pid (\d+)/);
   await run.waitFor(/level 4 started/);
