@@ -15,8 +15,9 @@ import { INSTANCE_OFFSET_ENV, RUNNER_INDEX_OFFSET } from '../../core/k8s/pod-com
 const coordinatorArgs = (script: string, runners: number): string[] => ['run', fixture(script), '--coordinator', '--instances', String(runners), '--listen', '127.0.0.1:0'];
 
 test('a runner missing at registration: the timeout names it and nothing is sent', async () => {
-  const coordinator = startCli([...coordinatorArgs('sweep-verdict.ts', 2), '--register-timeout', '4s', '--no-report']);
+  const coordinator = startCli([...coordinatorArgs('sweep-verdict.ts', 2), '--register-timeout', '10s', '--no-report']);
   const [, url] = await coordinator.waitFor(/coordinator listening on (http:\/\/\S+)/);
+  // The timeout leaves a busy machine time to build and prepare the runner that does come, so it hears the refusal rather than finding the coordinator gone.
   const runner = startCli(['run', fixture('sweep-verdict.ts'), '--coordinator-url', url!, '--instance', '0/2']);
   const end = await coordinator.done;
   assert.is(end.code, 111, end.stderr);
