@@ -11,7 +11,7 @@ import { benchSpec, type BenchFlags } from '../../core/bench/bench-spec.js';
 import { renderBenchScript } from '../../core/bench/bench-script.js';
 import { ErrorCode, LlmloadError } from '../../core/errors.js';
 import { makeDir } from '../../core/outputs/make-dir.js';
-import { runTest, type RunRequest } from '../../core/run/run-test.js';
+import type { RunRequest } from '../../core/run/run-test.js';
 import type { CliIo } from '../../core/run/io.js';
 
 interface BenchArgs extends BenchFlags {
@@ -115,6 +115,8 @@ export function benchCommand(io: CliIo, setExit: (code: number) => void, argv: r
         }
         if (args['api-key-env'] !== undefined) request.apiKeyEnv = args['api-key-env'];
         if (args.workers !== undefined) request.workers = args.workers;
+        // The run engine (executors, workers, metrics, outputs) loads when a run starts: not for --help or a usage error.
+        const { runTest } = await import('../../core/run/run-test.js');
         setExit(await runTest(request, io));
       } finally {
         await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /** `llmload run <script>`: flags as k6 names them where they mean the same. */
 import type { Argv, CommandModule } from 'yargs';
-import { runTest, type RunRequest } from '../../core/run/run-test.js';
+import type { RunRequest } from '../../core/run/run-test.js';
 import { ErrorCode, LlmloadError } from '../../core/errors.js';
 import { tryParseDuration } from '../../core/options/duration.js';
 import type { CliIo } from '../../core/run/io.js';
@@ -184,6 +184,8 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       else if (args.listen !== undefined) throw new LlmloadError(ErrorCode.USAGE, '--listen is where --coordinator listens: give --coordinator too');
       if (args['coordinator-url'] !== undefined) request.coordinatorUrl = args['coordinator-url'];
       if (args['register-timeout'] !== undefined) request.registerTimeoutMs = parseFlagDuration('--register-timeout', args['register-timeout']);
+      // The run engine (executors, workers, metrics, outputs) loads when a run starts: not for --help or a usage error.
+      const { runTest } = await import('../../core/run/run-test.js');
       setExit(await runTest(request, io));
     },
   };
