@@ -75,7 +75,7 @@ export function benchCommand(io: CliIo, setExit: (code: number) => void, argv: r
         .option('summary-export', { type: 'string', describe: 'Write the end-of-test summary as JSON (k6 handleSummary shape)' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress output' })
         .option('api-key-env', { type: 'string', describe: 'Name of the environment variable holding the API key. Example: --api-key-env VLLM_API_KEY' })
-        .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core)' })
+        .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per 256 VUs the plan reaches at once, at most one per core)' })
         .option('sim-preset', { type: 'string', describe: 'Preset of the built-in simulator used without --url' })
         .option('time-scale', { type: 'number', describe: 'Run the built-in simulator this many times faster than real time' })
         .check((args) => {

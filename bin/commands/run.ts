@@ -87,7 +87,11 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         })
         .option('model', { type: 'string', describe: 'Model name sent in requests (overrides options.target.model). Example: --model Qwen/Qwen2.5-14B-Instruct-AWQ' })
         .option('api-key-env', { type: 'string', describe: 'Name of the environment variable holding the API key (never printed). Example: --api-key-env VLLM_API_KEY' })
-        .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core). Example: --workers 2' })
+        .option('workers', {
+          alias: 'w',
+          type: 'number',
+          describe: 'Worker threads hosting VUs (default: one per 256 VUs the plan reaches at once, at most one per core). Example: --workers 2',
+        })
         .option('sim-preset', { type: 'string', describe: 'Preset of the built-in simulator used when no URL is given. Example: --sim-preset qwen14b-awq' })
         .option('meta', {
           type: 'string',
