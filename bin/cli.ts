@@ -47,6 +47,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (error && (error as unknown) !== message) throw error;
       throw new UsageFailure(message);
     });
+  skipHelpCache(parser);
   try {
     await parser.parseAsync();
   } catch (error) {
@@ -61,3 +62,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 class UsageFailure extends Error {}
+
+interface YargsInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } | undefined } | undefined;
+}
+
+/**
+ * yargs renders the command's whole help text right after starting its handler, to show it on a
+ * later failure: ~100 ms of CPU before a run's first request. Failures here go through .fail(),
+ * which prints a hint and never that text, so the render is skipped (help itself is unaffected).
+ */
+function skipHelpCache(parser: object): void {
+  const usage = (parser as YargsInternals).getInternalMethods?.()?.getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = (): void => {};
+}

@@ -11,7 +11,7 @@ import { benchSpec, type BenchFlags } from '../../core/bench/bench-spec.js';
 import { renderBenchScript } from '../../core/bench/bench-script.js';
 import { ErrorCode, LlmloadError } from '../../core/errors.js';
 import { makeDir } from '../../core/outputs/make-dir.js';
-import { runTest, type RunRequest } from '../../core/run/run-test.js';
+import type { RunRequest } from '../../core/run/run-test.js';
 import type { CliIo } from '../../core/run/io.js';
 
 interface BenchArgs extends BenchFlags {
@@ -75,7 +75,7 @@ export function benchCommand(io: CliIo, setExit: (code: number) => void, argv: r
         .option('summary-export', { type: 'string', describe: 'Write the end-of-test summary as JSON (k6 handleSummary shape)' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress output' })
         .option('api-key-env', { type: 'string', describe: 'Name of the environment variable holding the API key. Example: --api-key-env VLLM_API_KEY' })
-        .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core)' })
+        .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per 256 VUs the plan reaches at once, at most one per core)' })
         .option('sim-preset', { type: 'string', describe: 'Preset of the built-in simulator used without --url' })
         .option('time-scale', { type: 'number', describe: 'Run the built-in simulator this many times faster than real time' })
         .check((args) => {
@@ -115,6 +115,8 @@ export function benchCommand(io: CliIo, setExit: (code: number) => void, argv: r
         }
         if (args['api-key-env'] !== undefined) request.apiKeyEnv = args['api-key-env'];
         if (args.workers !== undefined) request.workers = args.workers;
+        // The run engine (executors, workers, metrics, outputs) loads when a run starts: not for --help or a usage error.
+        const { runTest } = await import('../../core/run/run-test.js');
         setExit(await runTest(request, io));
       } finally {
         await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /** `llmload run <script>`: flags as k6 names them where they mean the same. */
 import type { Argv, CommandModule } from 'yargs';
-import { runTest, type RunRequest } from '../../core/run/run-test.js';
+import type { RunRequest } from '../../core/run/run-test.js';
 import { ErrorCode, LlmloadError } from '../../core/errors.js';
 import { tryParseDuration } from '../../core/options/duration.js';
 import type { CliIo } from '../../core/run/io.js';
@@ -87,7 +87,11 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         })
         .option('model', { type: 'string', describe: 'Model name sent in requests (overrides options.target.model). Example: --model Qwen/Qwen2.5-14B-Instruct-AWQ' })
         .option('api-key-env', { type: 'string', describe: 'Name of the environment variable holding the API key (never printed). Example: --api-key-env VLLM_API_KEY' })
-        .option('workers', { alias: 'w', type: 'number', describe: 'Worker threads hosting VUs (default: one per core). Example: --workers 2' })
+        .option('workers', {
+          alias: 'w',
+          type: 'number',
+          describe: 'Worker threads hosting VUs (default: one per 256 VUs the plan reaches at once, at most one per core). Example: --workers 2',
+        })
         .option('sim-preset', { type: 'string', describe: 'Preset of the built-in simulator used when no URL is given. Example: --sim-preset qwen14b-awq' })
         .option('meta', {
           type: 'string',
@@ -184,6 +188,8 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       else if (args.listen !== undefined) throw new LlmloadError(ErrorCode.USAGE, '--listen is where --coordinator listens: give --coordinator too');
       if (args['coordinator-url'] !== undefined) request.coordinatorUrl = args['coordinator-url'];
       if (args['register-timeout'] !== undefined) request.registerTimeoutMs = parseFlagDuration('--register-timeout', args['register-timeout']);
+      // The run engine (executors, workers, metrics, outputs) loads when a run starts: not for --help or a usage error.
+      const { runTest } = await import('../../core/run/run-test.js');
       setExit(await runTest(request, io));
     },
   };

@@ -1,8 +1,10 @@
 /** `llmload sim`: run the built-in LLM server simulator until Ctrl-C / SIGTERM. */
 import type { Argv, CommandModule } from 'yargs';
 import { ErrorCode, LlmloadError } from '../../core/errors.js';
-import { ENGINE_CONFIG_KEYS, FAULT_KINDS, PRESET_NAMES, startSimulator, type SimulatorOptions } from '../../core/sim/index.js';
-import { faultKindOf } from '../../core/sim/faults.js';
+import type { SimulatorOptions } from '../../core/sim/index.js';
+import { ENGINE_CONFIG_KEYS } from '../../core/sim/engine-config.js';
+import { FAULT_KINDS, faultKindOf } from '../../core/sim/faults.js';
+import { PRESET_NAMES } from '../../core/sim/presets.js';
 import { parseEngineConfigFlags } from '../../core/sim/config-flags.js';
 import type { CliIo } from '../../core/run/io.js';
 
@@ -69,6 +71,8 @@ function isLoopback(host: string): boolean {
 /** Start the simulator, print where it listens, and resolve once a stop signal has closed it. */
 export async function runSim(args: SimArgs, io: Pick<CliIo, 'stdout' | 'signals'>): Promise<void> {
   const options = simOptionsFromArgs(args);
+  // The simulator's server and engine load only when this command runs, not with every other command.
+  const { startSimulator } = await import('../../core/sim/index.js');
   const sim = await startSimulator(options);
   io.stdout.write(`llmload simulator (preset ${sim.preset}) listening on ${sim.url}\n`);
   const signals = io.signals ?? process;

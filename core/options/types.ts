@@ -257,7 +257,7 @@ export interface Options {
   summaryTrendStats?: string[];
   setupTimeout?: Duration;
   teardownTimeout?: Duration;
-  /** Worker threads hosting VUs (default: one per core). */
+  /** Worker threads hosting VUs (default: one per 256 VUs the plan reaches at once, at most one per core). */
   workers?: number | undefined;
   /**
    * Service-level objectives (ms) a successful request must meet to count towards goodput

@@ -13,7 +13,8 @@ import { fmtCount, fmtRate } from './format.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { shortModelName } from './model-name.js';
-import { ensureDir, write, writeChart } from './write-report.js';
+import { ensureDir, write } from './output-file.js';
+import { writeChart } from './write-report.js';
 
 /** A value with its unit, precise enough that a reader's own % change agrees with the table's. */
 export function formatValue(value: number | null, unit: Unit): string {

@@ -22,9 +22,11 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ErrorCode, LlmloadError } from '../errors.js';
+import { ensureDir, write } from './output-file.js';
 import type { OutputTarget } from '../outputs/probe-outputs.js';
 import type { CheckRecord } from '../metrics/registry.js';
 import type { ThresholdResult } from '../thresholds/types.js';
+import type { WrittenReport } from './write-report.js';
 
 export interface RunOutputs {
   json?: string;
@@ -104,25 +106,8 @@ export interface RunArtifactsInput {
 
 /** Write junit, report, CSV and the GitHub step summary; every output is attempted, and the errors of those that failed are returned. */
 export async function writeRunArtifacts(input: RunArtifactsInput): Promise<LlmloadError[]> {
-  // Loaded here, at the end of a run, not when the CLI starts: the report modules (vega and
-  // friends) would add tens of milliseconds before the first request.
-  const [
-    { writeCsvFromResults },
-    { writeVllmJsonFromResults },
-    { appendGithubSummary, githubSummary },
-    { renderJunit },
-    { buildReportData },
-    { readResultsFile },
-    { ensureDir, write, writeReport },
-  ] = await Promise.all([
-    import('../outputs/csv.js'),
-    import('../outputs/vllm-json.js'),
-    import('../outputs/github-summary.js'),
-    import('../outputs/junit.js'),
-    import('./report-data.js'),
-    import('./results-file.js'),
-    import('./write-report.js'),
-  ]);
+  // Each output's modules load here, at the end of a run, and only for the outputs asked for: the
+  // report modules (vega and friends) cost tens of milliseconds of start-up and of CPU at the end.
   const { outputs } = input;
   const errors: unknown[] = [];
   const attempt = async (fn: () => Promise<void>): Promise<void> => {
@@ -139,6 +124,7 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<Llmlo
   if (outputs.junit !== undefined) {
     const junit = outputs.junit;
     await attempt(async () => {
+      const { renderJunit } = await import('../outputs/junit.js');
       await ensureDir(dirname(resolve(junit)));
       const name = input.scriptPath.split(/[\\/]/).pop() ?? 'llmload';
       await write(junit, input.redact(renderJunit({ thresholds: input.thresholds, checks: input.checks, durationMs: input.durationMs, name })));
@@ -149,10 +135,16 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<Llmlo
   const summaryFile = input.env['GITHUB_STEP_SUMMARY'];
   if (resultsPath !== undefined && (outputs.report !== undefined || (summaryFile !== undefined && summaryFile !== ''))) {
     await attempt(async () => {
+      const [{ buildReportData }, { readResultsFile }, { writeReport }, { appendGithubSummary, githubSummary }] = await Promise.all([
+        import('./report-data.js'),
+        import('./results-file.js'),
+        import('./write-report.js'),
+        import('../outputs/github-summary.js'),
+      ]);
       const data = buildReportData(await readResultsFile(resultsPath));
       let reportPath: string | null = null;
       if (outputs.report !== undefined) {
-        let written: Awaited<ReturnType<typeof writeReport>>;
+        let written: WrittenReport;
         try {
           written = await writeReport(data, outputs.report, { redact: input.redact, cwd: input.cwd, ...(outputs.jsonTemporary === true ? {} : { resultsPath }) });
         } catch (error) {
@@ -169,6 +161,7 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<Llmlo
     const csv = outputs.csv;
     await attempt(async () => {
       await ensureDir(dirname(resolve(csv)));
+      const { writeCsvFromResults } = await import('../outputs/csv.js');
       const rows = await writeCsvFromResults(resultsPath, csv);
       input.log.write(`csv: ${show(csv)} (${rows} requests)\n`);
     });
@@ -177,6 +170,7 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<Llmlo
     const file = outputs.vllmJson;
     await attempt(async () => {
       await ensureDir(dirname(resolve(file)));
+      const { writeVllmJsonFromResults } = await import('../outputs/vllm-json.js');
       const rows = await writeVllmJsonFromResults(resultsPath, file);
       input.log.write(`vllm-json: ${show(file)} (${rows} ${rows === 1 ? 'result' : 'results, one a line'})\n`);
     });

@@ -10,10 +10,8 @@
  * from a results.ndjson, the same way for a run that just ended and for
  * `llmload report` later.
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDir } from '../outputs/make-dir.js';
-import { ErrorCode, LlmloadError } from '../errors.js';
+import { ensureDir, write } from './output-file.js';
 import { reportCharts, type ChartSpec } from './charts.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
@@ -70,20 +68,4 @@ export async function writeChart(chartsDir: string, chart: ChartSpec, redact: (t
   await write(specPath, redact(JSON.stringify(chart.spec, null, 2) + '\n'));
   await write(svgPath, redact(await renderSvg(chart.name, chart.spec)));
   return [specPath, svgPath];
-}
-
-export async function ensureDir(dir: string): Promise<void> {
-  try {
-    await makeDir(dir);
-  } catch (error) {
-    throw new LlmloadError(ErrorCode.OUTPUT, `cannot create ${dir}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-export async function write(path: string, content: string): Promise<void> {
-  try {
-    await writeFile(path, content);
-  } catch (error) {
-    throw new LlmloadError(ErrorCode.OUTPUT, `cannot write ${path}: ${(error as Error).message}`, { cause: error });
-  }
 }

@@ -32,6 +32,7 @@ import { progressPlan } from './progress-plan.js';
 import { ProgressPrinter } from './progress.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerPool } from './worker-pool.js';
+import { defaultWorkerCount } from './worker-count.js';
 import { loadScript, describe } from './load-script.js';
 import { resolveTarget, type ResolvedTarget } from './target.js';
 import { LiveMetrics } from './live-metrics.js';
@@ -236,8 +237,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
 
     // setup() runs once per test: on the coordinator, whose data every runner is handed.
     const setupData = handoff !== undefined ? handoff.setupData : await runLifecycleHook('setup', script.setup, [], options.setupTimeoutMs);
-    const workers = Math.max(1, options.workers ?? availableParallelism());
     const maxVus = plans.reduce((sum, plan) => sum + planMaxVus(plan), 0);
+    const workers = Math.max(1, options.workers ?? defaultWorkerCount(maxVus, availableParallelism()));
     // Connections opened before the start: as many as VUs exist from the start. An open phase's VUs
     // beyond preAllocatedVUs (maxVUs is a cap, often generous) connect when first needed, and their
     // connect time is measured apart from TTFT like any other.

@@ -61,6 +61,18 @@ test('run --help documents every flag with an example', async () => {
   assert.match(run.stdout, /Example: --stage 10s:5,30s:20/);
 });
 
+test('help is wrapped to at most 110 columns, given before or after the command', async () => {
+  // Runs skip the help text yargs renders after starting every command; help itself must still be whole and wrapped.
+  for (const args of [['run', '--help'], ['--help'], ['-h', 'run']]) {
+    const run = await runCli(args);
+    assert.is(run.code, 0, run.stderr);
+    const lines = run.stdout.split('\n');
+    assert.ok(lines.length > 10, `${args.join(' ')}: ${run.stdout}`);
+    const longest = Math.max(...lines.map((line) => line.length));
+    assert.ok(longest <= 110 && longest > 60, `${args.join(' ')}: longest line ${longest}`);
+  }
+});
+
 test('an unreachable target exits 103 with the reason, before any VU starts', async () => {
   const run = await runCli(['run', fixture('long-run.ts'), '--url', 'http://127.0.0.1:1']);
   assert.is(run.code, 103);

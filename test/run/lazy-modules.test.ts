@@ -1,0 +1,66 @@
+/**
+ * A run loads what it uses: without a report folder or other outputs, the
+ * report modules (and vega) never load; against a server, neither does the
+ * simulator.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixture, runCli } from '../helpers/cli.js';
+import { startSimulatorThread, type SimulatorHandle } from '../../core/sim/index.js';
+
+const preload = fileURLToPath(new URL('../helpers/module-log.js', import.meta.url));
+
+let sim: SimulatorHandle | null = null;
+
+test.before(async () => {
+  sim = await startSimulatorThread({ preset: 'fast', port: 0, timeScale: 10 });
+});
+
+test.after(async () => {
+  await sim?.close();
+});
+
+async function loadedBy(args: string[]): Promise<string[]> {
+  const log = join(mkdtempSync(join(tmpdir(), 'llmload-modules-')), 'modules.txt');
+  const run = await runCli(args, { env: { NODE_OPTIONS: `--import=${preload}`, LLMLOAD_TEST_MODULE_LOG: log } });
+  assert.is(run.code, 0, run.stderr);
+  return [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
+}
+
+test('a run with --no-report against a server loads no report module, no vega and no simulator', async () => {
+  const modules = await loadedBy(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--no-report', '--quiet']);
+  assert.ok(
+    modules.some((url) => url.endsWith('/core/run/run-test.js')),
+    'the log has the run engine',
+  );
+  for (const part of [
+    '/core/report/write-report.js',
+    '/core/report/report-data.js',
+    '/core/report/results-file.js',
+    '/core/report/charts.js',
+    '/node_modules/vega',
+    '/core/sim/http-server.js',
+    '/core/sim/engine.js',
+  ]) {
+    const loaded = modules.filter((url) => url.includes(part));
+    assert.equal(loaded, [], `${part} loaded`);
+  }
+});
+
+test('with the report folder, the report modules and vega do load', async () => {
+  const modules = await loadedBy(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--quiet']);
+  assert.ok(
+    modules.some((url) => url.includes('/core/report/write-report.js')),
+    'write-report.js',
+  );
+  assert.ok(
+    modules.some((url) => url.includes('/node_modules/vega')),
+    'vega',
+  );
+});
+
+test.run();
