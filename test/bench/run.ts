@@ -9,7 +9,7 @@
  *                                          accuracy, memory, sim, micro; and, only when named, sim-throughput
  *                                          and open-loop-rate)
  *   npm run bench -- --reps 5              more repetitions (figures are medians)
- *   npm run bench -- ingest --cpu-prof DIR also profile one llmload run per level (not counted; ingest and timed)
+ *   npm run bench -- ingest --cpu-prof DIR also profile one llmload run per level (not counted; ingest, timed, low-load)
  *   npm run bench -- --json FILE           where every measurement goes (default .cache/bench/last.json)
  *
  * Cases: low load (100 requests at 4 and 16 streams, one token per read:

@@ -71,15 +71,18 @@ export async function lowLoadCase(options: CaseOptions, levels: readonly number[
       for (let rep = 0; rep < options.reps; rep++) {
         for (const client of rotated(list, rep)) {
           await stub.reset();
-          const run = await runClient(client, loadOf(client, load));
+          const profiled = options.cpuProfDir !== null && client === 'llmload' && rep === 0;
+          const profile = profiled ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', `${options.cpuProfDir}/low-load-${streams}`] } : {};
+          const run = await runClient(client, { ...loadOf(client, load), ...profile });
           const sent = (await stub.stats()).token_chunks;
           let problem = run.problem;
           if (problem === null && run.chunks !== sent) problem = `counted ${run.chunks} chunks of ${sent} sent`;
           const m: LowLoadMeasure = { client, streams, rep, cpuS: run.process.cpuS, maxRssMb: run.process.maxRss / MB, problem };
-          measures.push(m);
+          // A profiled run is slower: keep it out of the figures.
+          if (!profiled) measures.push(m);
           options.log(
             `low-load ${streams} streams × ${perStream}, ${client.padEnd(7)} rep ${rep + 1}: ${fmt(m.cpuS, 3)} CPU-s, peak RSS ${fmt(m.maxRssMb, 0)} MB` +
-              `${m.problem ? `  PROBLEM: ${m.problem}` : ''}`,
+              `${profiled ? ' (profiled, not counted)' : ''}${m.problem ? `  PROBLEM: ${m.problem}` : ''}`,
           );
         }
       }

@@ -38,6 +38,8 @@ export interface ProcessResult {
   maxRss: number;
   /** From spawn() to exit, ms. */
   wallMs: number;
+  /** From spawn() to the last output on stdout, ms (NaN when none): when a command printed what it did, before it exited. */
+  lastOutputMs: number;
   timedOut: boolean;
 }
 
@@ -69,7 +71,11 @@ export function startNode(
     : spawn(process.execPath, argv, { cwd: options.cwd ?? ROOT, env });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout.length < 1 << 20 ? (stdout += d) : undefined));
+  let lastOutputAt = Number.NaN;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    lastOutputAt = performance.now();
+    if (stdout.length < 1 << 20) stdout += d;
+  });
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr.length < 1 << 20 ? (stderr += d) : undefined));
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -89,7 +95,7 @@ export function startNode(
       } catch {
         // killed before it could report
       }
-      resolve({ code, signal, stdout, stderr, cpuS, maxRss, wallMs, timedOut });
+      resolve({ code, signal, stdout, stderr, cpuS, maxRss, wallMs, lastOutputMs: lastOutputAt - spawnedAt, timedOut });
     });
   });
   return { pid: child.pid ?? -1, spawnedAt, done, kill: (signal = 'SIGKILL') => child.kill(signal) };
@@ -115,7 +121,11 @@ export function startPeer(args: readonly string[], options: { timeoutMs: number;
     : spawn(SYSTEM_PYTHON, argv, { cwd: ROOT });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout.length < 1 << 20 ? (stdout += d) : undefined));
+  let lastOutputAt = Number.NaN;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    lastOutputAt = performance.now();
+    if (stdout.length < 1 << 20) stdout += d;
+  });
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr.length < 1 << 20 ? (stderr += d) : undefined));
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -135,7 +145,7 @@ export function startPeer(args: readonly string[], options: { timeoutMs: number;
       } catch {
         // killed before it could report
       }
-      resolve({ code, signal, stdout, stderr, cpuS, maxRss, wallMs, timedOut });
+      resolve({ code, signal, stdout, stderr, cpuS, maxRss, wallMs, lastOutputMs: lastOutputAt - spawnedAt, timedOut });
     });
   });
   return { pid: child.pid ?? -1, spawnedAt, done, kill: (signal = 'SIGKILL') => child.kill(signal) };
