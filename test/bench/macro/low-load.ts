@@ -18,7 +18,7 @@
  * Repetitions rotate the order of the clients.
  */
 import { runClient, startClient, type ClientName, type Load } from './clients.js';
-import { cpuNsOf, median, peerIsAvailable, sleep } from './processes.js';
+import { cpuNsOf, median, peerIsAvailable, sleep, SYSTEM_PYTHON } from './processes.js';
 import { fmt, ratio, signed, verdict, type CaseOptions, type CaseResult, type Row } from './report.js';
 import { startStub } from './targets.js';
 
@@ -37,7 +37,7 @@ const MB = 1024 * 1024;
 /** The clients of these cases, the peer only where it can run. */
 function clients(log: (line: string) => void): ClientName[] {
   if (peerIsAvailable()) return ['llmload', 'floor', 'peer'];
-  log('the Python peer is skipped: /usr/bin/python3 cannot import aiohttp (apt-get install python3-aiohttp)');
+  log(`the Python peer is skipped: ${SYSTEM_PYTHON} cannot import aiohttp (apt-get install python3-aiohttp)`);
   return ['llmload', 'floor'];
 }
 

@@ -16,8 +16,8 @@ export const CLI = join(ROOT, 'bin', 'llmload.js');
 export const FLOOR = join(ROOT, 'dist', 'test', 'bench', 'floor-undici.js');
 /** The Python peer (a vLLM-style aiohttp client); not compiled, run from the sources. */
 export const PEER = join(ROOT, 'test', 'bench', 'peer-aiohttp.py');
-/** Debian's Python, where python3-aiohttp installs (not a pyenv or venv one on PATH). */
-export const SYSTEM_PYTHON = '/usr/bin/python3';
+/** Debian's Python, where python3-aiohttp installs (not a pyenv or venv one on PATH); LLMLOAD_BENCH_PYTHON names another. */
+export const SYSTEM_PYTHON = process.env['LLMLOAD_BENCH_PYTHON'] || '/usr/bin/python3';
 const CPU_REPORT = pathToFileURL(join(ROOT, 'dist', 'test', 'bench', 'cpu-report.js')).href;
 
 /** Scratch folder of this benchmark run (removed by cleanup()). */
