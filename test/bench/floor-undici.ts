@@ -8,6 +8,13 @@
  *
  *   node dist/test/bench/floor-undici.js URL CONCURRENCY REQUESTS_PER_LOOP MAX_TOKENS
  *
+ * The same loop serves both shapes the benchmarks use: bulk streams (the stub
+ * at --itl-ms 0, many events per socket read) and timed mode (the stub at
+ * e.g. --ttft-ms 100 --itl-ms 20, one token per read, the shape of a real
+ * server), where an event may also arrive split over reads: the buffer keeps
+ * the partial event until its blank line comes. TTFT and the gaps are taken
+ * at the read that completes an event.
+ *
  * Prints one JSON line: requests, failures, chunks, TTFT and ITL p50/p99 (ms).
  */
 import { request } from 'undici';

@@ -5,13 +5,18 @@
  *
  *   npm run bench                          every case, 3 repetitions (about 6 minutes)
  *   npm run bench -- --quick               every case, 1 repetition, smaller runs (about 2 minutes)
- *   npm run bench -- ingest accuracy       only these cases (startup, ingest, accuracy, memory, sim, micro;
- *                                          and, only when named, sim-throughput, open-loop-rate and coordinator)
+ *   npm run bench -- ingest accuracy       only these cases (startup, low-load, idle, ingest, timed, report-build,
+ *                                          accuracy, memory, sim, micro; and, only when named, sim-throughput,
+ *                                          open-loop-rate and coordinator)
  *   npm run bench -- --reps 5              more repetitions (figures are medians)
- *   npm run bench -- ingest --cpu-prof DIR also profile one llmload run per level (not counted)
+ *   npm run bench -- ingest --cpu-prof DIR also profile one llmload run per level (not counted; ingest, timed, low-load)
  *   npm run bench -- --json FILE           where every measurement goes (default .cache/bench/last.json)
  *
- * Cases: 1 ingest cost (and 5 worker scaling, same runs), 2 timing accuracy,
+ * Cases: low load (100 requests at 4 and 16 streams, one token per read:
+ * CPU and peak RSS; the Python peer too where python3-aiohttp is installed),
+ * idle overhead (1 stream, CPU per wall second), timed ingest (one token per
+ * read at 64 and 512 streams), the report built from 10,000 requests,
+ * 1 ingest cost (and 5 worker scaling, same runs), 2 timing accuracy,
  * 3 memory per stream and 10,000 streams, 4 start-up, the ingest and
  * accuracy cases against llmload's simulator, and the micro benchmarks of the
  * hot paths (SSE parser, metrics registry, the controller's per-request work),
@@ -26,11 +31,14 @@ import { sseStubBinary } from '../helpers/sse-stub.js';
 import { accuracyCase } from './macro/accuracy.js';
 import { coordinatorCase } from './macro/coordinator.js';
 import { ingestCase } from './macro/ingest.js';
+import { idleCase, lowLoadCase } from './macro/low-load.js';
 import { memoryCase } from './macro/memory.js';
 import { cleanup, ROOT, startNode } from './macro/processes.js';
 import { table, type CaseOptions, type CaseResult, type Row } from './macro/report.js';
+import { reportBuildCase } from './macro/report-build.js';
 import { simulatorCase } from './macro/simulator.js';
 import { startupCase } from './macro/startup.js';
+import { timedCase } from './macro/timed.js';
 
 /** Micro benchmarks, one process each; their own output is printed after the table. */
 const MICRO = ['sse-parser', 'response-handler', 'metrics-ingest', 'controller-ingest'] as const;
@@ -56,7 +64,11 @@ function scripts(list: ReadonlyArray<readonly string[]>): (options: CaseOptions)
 
 const CASES: Record<string, (options: CaseOptions) => Promise<CaseResult>> = {
   startup: startupCase,
+  'low-load': lowLoadCase,
+  idle: idleCase,
   ingest: ingestCase,
+  timed: timedCase,
+  'report-build': reportBuildCase,
   accuracy: accuracyCase,
   memory: memoryCase,
   sim: simulatorCase,
@@ -66,7 +78,7 @@ const CASES: Record<string, (options: CaseOptions) => Promise<CaseResult>> = {
   ...Object.fromEntries(Object.entries(OPT_IN).map(([name, command]) => [name, scripts([command])])),
 };
 /** What runs when no case is named. */
-const DEFAULT_CASES = ['startup', 'ingest', 'accuracy', 'memory', 'sim', 'micro'];
+const DEFAULT_CASES = ['startup', 'low-load', 'idle', 'ingest', 'timed', 'report-build', 'accuracy', 'memory', 'sim', 'micro'];
 
 interface Args {
   cases: string[];

@@ -8,15 +8,17 @@
  *   metrics with a tagged threshold submetric, live progress (plain lines on
  *   a pipe), raw results (`--out json`) and `--summary-export`; its report
  *   folder (written at the end from the raw results) only where a case asks;
- * - the floor (floor-undici.ts): a bare undici loop.
+ * - the floor (floor-undici.ts): a bare undici loop;
+ * - the peer (peer-aiohttp.py): a Python client shaped like vLLM's benchmark
+ *   client, where Debian's python3-aiohttp is installed (peerIsAvailable()).
  *
  * Both report the same figures, read back here into one shape.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, FLOOR, SCRATCH, startNode, type ProcessResult, type Running } from './processes.js';
+import { CLI, FLOOR, SCRATCH, startNode, startPeer, type ProcessResult, type Running } from './processes.js';
 
-export type ClientName = 'llmload' | 'floor';
+export type ClientName = 'llmload' | 'floor' | 'peer';
 
 export interface Load {
   url: string;
@@ -35,8 +37,15 @@ export interface Load {
   raiseFdLimit?: boolean;
   /** Write raw results (--out json) and print progress; default true. */
   outputs?: boolean;
-  /** llmload only: also write its report folder (the default of `llmload run`); default false (--no-report). */
-  report?: boolean;
+  /** llmload only: where --out json writes (default: a file in the scratch folder). */
+  resultsFile?: string;
+  /**
+   * llmload only: true writes a report folder (--report DIR, beside --out json); 'default' is the
+   * command as users run it: no --report, --no-report or --out, so `llmload run` writes its default
+   * llmload-results/<time>-<script>/ folder (raw results included) and prints progress;
+   * default false (--no-report).
+   */
+  report?: boolean | 'default';
 }
 
 export interface ClientRun {
@@ -106,10 +115,12 @@ export function startLlmload(load: Load): { running: Running; result: Promise<Cl
     '-e',
     `BENCH_MAX_DURATION=${Math.ceil(load.timeoutMs / 1000)}s`,
   ];
-  if (load.outputs !== false) args.push('--out', `json=${join(SCRATCH, `results-${n}.ndjson`)}`);
-  else args.push('--quiet');
-  if (load.report === true) args.push('--report', join(SCRATCH, `report-${n}`));
-  else args.push('--no-report');
+  if (load.report !== 'default') {
+    if (load.outputs !== false) args.push('--out', `json=${load.resultsFile ?? join(SCRATCH, `results-${n}.ndjson`)}`);
+    else args.push('--quiet');
+    if (load.report === true) args.push('--report', join(SCRATCH, `report-${n}`));
+    else args.push('--no-report');
+  }
   if (load.workers !== undefined) args.push('--workers', String(load.workers));
   // Run from the scratch folder: nothing a run writes by default lands in the repository.
   const options: Parameters<typeof startNode>[2] = { timeoutMs: load.timeoutMs + 15_000, raiseFdLimit: load.raiseFdLimit ?? false, cwd: SCRATCH };
@@ -164,15 +175,14 @@ interface LlmloadSummary {
   };
 }
 
-/** Start the floor on `load`. */
-export function startFloor(load: Load): { running: Running; result: Promise<ClientRun> } {
-  const running = startNode(FLOOR, [load.url, String(load.streams), String(load.perStream), String(load.maxTokens)], {
-    timeoutMs: load.timeoutMs + 15_000,
-    raiseFdLimit: load.raiseFdLimit ?? false,
-  });
+/** Start the floor (or, with `client` 'peer', the Python peer, which prints the same line) on `load`. */
+export function startFloor(load: Load, client: 'floor' | 'peer' = 'floor'): { running: Running; result: Promise<ClientRun> } {
+  const args = [load.url, String(load.streams), String(load.perStream), String(load.maxTokens)];
+  const options = { timeoutMs: load.timeoutMs + 15_000, raiseFdLimit: load.raiseFdLimit ?? false };
+  const running = client === 'peer' ? startPeer(args, options) : startNode(FLOOR, args, options);
   const result = running.done.then((proc): ClientRun => {
     const run: ClientRun = {
-      client: 'floor',
+      client,
       problem: null,
       requests: 0,
       failures: 0,
@@ -215,7 +225,7 @@ interface FloorOutput {
 }
 
 export function startClient(client: ClientName, load: Load): { running: Running; result: Promise<ClientRun> } {
-  return client === 'llmload' ? startLlmload(load) : startFloor(load);
+  return client === 'llmload' ? startLlmload(load) : startFloor(load, client);
 }
 
 /** Run a client to its end. */

@@ -4,8 +4,8 @@
  * threads, getrusage) and peak RSS come back when it exits; its current RSS
  * can be read from /proc while it runs. Every run is bounded in time.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +14,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CLI = join(ROOT, 'bin', 'llmload.js');
 export const FLOOR = join(ROOT, 'dist', 'test', 'bench', 'floor-undici.js');
+/** The Python peer (a vLLM-style aiohttp client); not compiled, run from the sources. */
+export const PEER = join(ROOT, 'test', 'bench', 'peer-aiohttp.py');
+/** Debian's Python, where python3-aiohttp installs (not a pyenv or venv one on PATH); LLMLOAD_BENCH_PYTHON names another. */
+export const SYSTEM_PYTHON = process.env['LLMLOAD_BENCH_PYTHON'] || '/usr/bin/python3';
 const CPU_REPORT = pathToFileURL(join(ROOT, 'dist', 'test', 'bench', 'cpu-report.js')).href;
 
 /** Scratch folder of this benchmark run (removed by cleanup()). */
@@ -34,6 +38,8 @@ export interface ProcessResult {
   maxRss: number;
   /** From spawn() to exit, ms. */
   wallMs: number;
+  /** From spawn() to the last output on stdout, ms (NaN when none): when a command printed what it did, before it exited. */
+  lastOutputMs: number;
   timedOut: boolean;
 }
 
@@ -65,7 +71,11 @@ export function startNode(
     : spawn(process.execPath, argv, { cwd: options.cwd ?? ROOT, env });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout.length < 1 << 20 ? (stdout += d) : undefined));
+  let lastOutputAt = Number.NaN;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    lastOutputAt = performance.now();
+    if (stdout.length < 1 << 20) stdout += d;
+  });
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr.length < 1 << 20 ? (stderr += d) : undefined));
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -85,10 +95,76 @@ export function startNode(
       } catch {
         // killed before it could report
       }
-      resolve({ code, signal, stdout, stderr, cpuS, maxRss, wallMs, timedOut });
+      resolve({ code, signal, stdout, stderr, cpuS, maxRss, wallMs, lastOutputMs: lastOutputAt - spawnedAt, timedOut });
     });
   });
   return { pid: child.pid ?? -1, spawnedAt, done, kill: (signal = 'SIGKILL') => child.kill(signal) };
+}
+
+let peerAvailable: boolean | null = null;
+
+/** Whether the Python peer can run here (Debian's python3 with aiohttp); checked once. */
+export function peerIsAvailable(): boolean {
+  peerAvailable ??= spawnSync(SYSTEM_PYTHON, ['-c', 'import aiohttp'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  return peerAvailable;
+}
+
+/**
+ * Start the Python peer. It reports its own CPU (getrusage, every thread) and peak RSS in its
+ * result line, so `cpuS` and `maxRss` come from there rather than from cpu-report.js.
+ */
+export function startPeer(args: readonly string[], options: { timeoutMs: number; raiseFdLimit?: boolean }): Running {
+  const argv = [PEER, ...args];
+  const spawnedAt = performance.now();
+  const child = options.raiseFdLimit
+    ? spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', SYSTEM_PYTHON, ...argv], { cwd: ROOT })
+    : spawn(SYSTEM_PYTHON, argv, { cwd: ROOT });
+  let stdout = '';
+  let stderr = '';
+  let lastOutputAt = Number.NaN;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    lastOutputAt = performance.now();
+    if (stdout.length < 1 << 20) stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr.length < 1 << 20 ? (stderr += d) : undefined));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, options.timeoutMs);
+  const done = new Promise<ProcessResult>((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const wallMs = performance.now() - spawnedAt;
+      let cpuS = Number.NaN;
+      let maxRss = Number.NaN;
+      try {
+        const usage = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { userUs: number; systemUs: number; maxRssKb: number };
+        cpuS = (usage.userUs + usage.systemUs) / 1e6;
+        maxRss = usage.maxRssKb * 1024;
+      } catch {
+        // killed before it could report
+      }
+      resolve({ code, signal, stdout, stderr, cpuS, maxRss, wallMs, lastOutputMs: lastOutputAt - spawnedAt, timedOut });
+    });
+  });
+  return { pid: child.pid ?? -1, spawnedAt, done, kill: (signal = 'SIGKILL') => child.kill(signal) };
+}
+
+/**
+ * CPU time a running process has used so far, ns: the sum of its live threads' time on CPU
+ * (/proc/PID/task/*\/schedstat, nanosecond resolution, unlike the 10 ms ticks of /proc/PID/stat).
+ * A thread that ended is not counted, so take differences only over a window where no thread ends.
+ * NaN once the process is gone.
+ */
+export function cpuNsOf(pid: number): number {
+  try {
+    let total = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    return total;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Current resident set size of a process, bytes (NaN once it is gone). */

@@ -19,7 +19,7 @@ export interface Row {
 export interface CaseOptions {
   quick: boolean;
   reps: number;
-  /** Pass --cpu-prof to llmload in the ingest case, profiles into this folder. */
+  /** Pass --cpu-prof to one llmload run per level in the ingest, timed and low-load cases, profiles into this folder. */
   cpuProfDir: string | null;
   /** One line of progress (stderr). */
   log(line: string): void;

@@ -6,7 +6,8 @@
  * worker starts); then the workers start, open their connections (more GETs)
  * and send the measured POST: the "first POST" figure, which the target is
  * about. The floor's first request is its connection-opening GET. Also the
- * CPU the whole one-request run costs (the fixed part of the ingest figures).
+ * CPU the whole one-request run costs (the fixed part of the ingest figures),
+ * llmload running its default command (the report folder written at the end).
  */
 import { startClient, type ClientName, type Load } from './clients.js';
 import { median } from './processes.js';
@@ -35,7 +36,16 @@ export async function startupCase(options: CaseOptions): Promise<CaseResult> {
       const order: ClientName[] = rep % 2 === 0 ? ['floor', 'llmload'] : ['llmload', 'floor'];
       for (const client of order) {
         recorder.clear();
-        const load: Load = { url: recorder.url, streams: 1, perStream: 1, maxTokens: 3, timeoutMs: 20_000, outputs: false };
+        // llmload as users run it (its default report folder written at the end); the floor writes nothing.
+        const load: Load = {
+          url: recorder.url,
+          streams: 1,
+          perStream: 1,
+          maxTokens: 3,
+          timeoutMs: 20_000,
+          outputs: false,
+          ...(client === 'llmload' ? { report: 'default' as const } : {}),
+        };
         const { running, result } = startClient(client, load);
         const run = await result;
         const { first, firstPost } = recorder.arrivals;
