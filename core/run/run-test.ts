@@ -359,6 +359,12 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       local.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
       local.measureProbe = (tags) => live.probeCounts(tags);
       local.onCapacity = (scenario, result) => live.capacityFound(scenario, result);
+      local.figureKnown = (tags, rule) => live.figureKnown(tags, rule);
+      local.onPhaseStop = (scenario, tags, reason) => {
+        live.phaseStopped(scenario, tags, reason);
+        const row = tags['level'] !== undefined ? ` level ${tags['level']}` : tags['rate'] !== undefined ? ` rate ${tags['rate']}` : '';
+        if (reason === 'known') progress.log(`${scenario}${row}: stopWhenKnown figure known; ended before its duration`);
+      };
       local.onNotice = (message) => progress.log(message);
     }
     if (link !== undefined) {
