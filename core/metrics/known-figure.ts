@@ -56,10 +56,17 @@ export interface KnownFigure {
 
 const METRIC_LABEL: Record<KnownMetric, string> = { ttft: 'TTFT', e2e: 'E2E', itl: 'ITL', tpot: 'TPOT' };
 
-/** The row's figure under `rule`, and whether it is known. */
-export function knownFigure(stats: RequestStats, rule: KnownFigureRule): KnownFigure {
+/**
+ * The row's figure under `rule`, and whether it is known. `inFlightMs`: how long each request of
+ * the row still in flight has been running (E2E only). Finished requests alone are a biased
+ * sample while slow ones are still running (the fast ones finish first): an in-flight request
+ * older than the interval's upper bound is certainly above it, so it counts as a sample at +∞,
+ * which widens the interval until it finishes. Younger ones could land on either side and are left out.
+ */
+export function knownFigure(stats: RequestStats, rule: KnownFigureRule, inFlightMs: readonly number[] = []): KnownFigure {
   const trend = stats[rule.metric];
-  const interval = trendQuantileInterval(trend, rule.percentile, rule.confidence);
+  let interval = trendQuantileInterval(trend, rule.percentile, rule.confidence);
+  if (rule.metric === 'e2e' && inFlightMs.length > 0) interval = censoredInterval(trend, rule, interval, inFlightMs);
   const relativeMargin = interval?.relativeMargin ?? null;
   return {
     metric: rule.metric,
@@ -89,6 +96,28 @@ export function trendQuantileInterval(trend: TrendSink, percentile: number, conf
   const ranks = quantileRanks(n, q, confidence);
   // numpy's type-7 percentile at (rank − 1)/(n − 1) is exactly the sample of that rank.
   return ranks === null ? null : intervalAtRanks(ranks, (rank) => trend.percentile(n === 1 ? 50 : ((rank - 1) / (n - 1)) * 100), estimate);
+}
+
+/** The interval with the in-flight requests known to lie above its upper bound added as samples at +∞ (until that count settles). */
+function censoredInterval(trend: TrendSink, rule: KnownFigureRule, interval: QuantileInterval | null, inFlightMs: readonly number[]): QuantileInterval | null {
+  const sorted = trend.sortedSamples();
+  if (sorted === null || interval === null) return interval;
+  let above = 0;
+  // Each pass can only raise the bound, so the count only grows: a few passes settle it.
+  for (let pass = 0; pass < 4; pass++) {
+    const high = interval.high;
+    const count = inFlightMs.filter((ms) => ms > high).length;
+    if (count <= above) break;
+    above = count;
+    const n = sorted.length + above;
+    const valueAt = (rank: number): number => (rank <= sorted.length ? sorted[rank - 1]! : Number.POSITIVE_INFINITY);
+    const ranks = quantileRanks(n, rule.percentile / 100, rule.confidence);
+    if (ranks === null) return null;
+    const estimate = valueAt(Math.min(n, Math.max(1, Math.ceil((n * rule.percentile) / 100))));
+    interval = intervalAtRanks(ranks, valueAt, estimate);
+    if (!Number.isFinite(interval.high)) return { ...interval, relativeMargin: Number.POSITIVE_INFINITY };
+  }
+  return interval;
 }
 
 /** 'TTFT p95 412 ms ± 3.1 % (95 %)'; the margin reads 'n/a' while too few samples give an interval. */

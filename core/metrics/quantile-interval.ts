@@ -57,7 +57,8 @@ export function intervalAtRanks(ranks: { lowRank: number; highRank: number; cove
   const low = valueAt(ranks.lowRank);
   const high = valueAt(ranks.highRank);
   const margin = Math.max(estimate - low, high - estimate);
-  return { estimate, low, high, ...ranks, relativeMargin: estimate > 0 ? margin / estimate : margin === 0 ? 0 : Infinity };
+  const { lowRank, highRank, coverage } = ranks;
+  return { estimate, low, high, lowRank, highRank, coverage, relativeMargin: estimate > 0 ? margin / estimate : margin === 0 ? 0 : Infinity };
 }
 
 /** Whether the q-th quantile of the sorted samples is known to ± `margin` (a fraction, 0.05) at `confidence`. */

@@ -60,6 +60,8 @@ export class LiveMetrics {
   /** The level running now, and the loads each scenario has run (a capacity search's probe number is how many). */
   #level: { scenario: string; level: string } | null = null;
   readonly #loadsRun = new Map<string, Set<string>>();
+  /** Each worker's requests in flight, as its last batch listed them (BatchMsg.inFlight). */
+  readonly #inFlight = new Map<number, { atMs: number; list: ReadonlyArray<[string, string, string, number]> }>();
   /** How each phase with stopWhenKnown ended, in order (the summary's and the end line's). */
   readonly phaseStops: PhaseStop[] = [];
   /** The load generator's health, per row (core/metrics/load-generator.ts). */
@@ -127,6 +129,7 @@ export class LiveMetrics {
       }
     }
     this.#streamedTokens += batch.streamedTokens;
+    if (batch.inFlight !== undefined) this.#inFlight.set(batch.workerIndex, { atMs: batch.inFlightAtMs ?? performance.timeOrigin + performance.now(), list: batch.inFlight });
     if (batch.health !== undefined) this.addHealth(batch.health);
   }
 
@@ -317,7 +320,14 @@ export class LiveMetrics {
     const rate = tags[TAG_RATE];
     const [kind, key, value] = level !== undefined ? ['level', TAG_LEVEL, level] : rate !== undefined ? ['rate', TAG_RATE, rate] : ['scenario', TAG_SCENARIO, scenario];
     const stats = this.registry.groups(kind).find((g) => g.tags[TAG_SCENARIO] === scenario && g.tags[key] === value);
-    return stats !== undefined && knownFigure(stats, rule).known;
+    if (stats === undefined) return false;
+    // How long the row's unfinished requests had been running when their worker listed them (a
+    // request may have finished since, its record not read yet), in the modelled server's time as the samples.
+    const inFlightMs: number[] = [];
+    for (const { atMs, list } of this.#inFlight.values()) {
+      for (const [s, l, r, sentAt] of list) if (s === scenario && l === (level ?? '') && (level !== undefined || r === (rate ?? ''))) inFlightMs.push(this.time.ms(atMs - sentAt));
+    }
+    return knownFigure(stats, rule, inFlightMs).known;
   }
 
   /** A phase with stopWhenKnown has ended (scheduler.onPhaseStop). */
