@@ -33,16 +33,17 @@ test('a level ends once its figure is known; a noisy level runs its whole durati
       ['4', 'known', true],
       ['8', 'max-duration', false],
     ],
+    output,
   );
   // Level 4 ended well inside its 100 s (modelled) duration; level 8 ran all of it.
   assert.ok((level('4')?.window?.durationMs ?? Infinity) < 90_000, JSON.stringify(level('4')));
   assert.ok((level('8')?.window?.durationMs ?? 0) >= 99_000, JSON.stringify(level('8')));
-  assert.ok(known[0]!.figure.relativeMargin! <= 0.3);
-  assert.ok(known[1]!.figure.relativeMargin! > 0.3);
+  assert.ok(known[0]!.figure.relativeMargin! <= 0.4, output);
+  assert.ok(known[1]!.figure.relativeMargin! > 0.4, output);
   assert.match(output, 'sweep level 4: stopWhenKnown figure known; ended before its duration');
   assert.match(output, '█ STOP WHEN KNOWN');
-  assert.match(output, /level 4: E2E p95 [0-9.]+ s ± [0-9.]+ % \(95 %\), stopped early: known to ± 30 % after [0-9]+ requests/);
-  assert.match(output, /level 8: E2E p95 [0-9.]+ s ± [0-9.]+ % \(95 %\), ran to its full duration: not known to ± 30 %/);
+  assert.match(output, /level 4: E2E p95 [0-9.]+ s ± [0-9.]+ % \(95 %\), stopped early: known to ± 40 % after [0-9]+ requests/);
+  assert.match(output, /level 8: E2E p95 [0-9.]+ s ± [0-9.]+ % \(95 %\), ran to its full duration: not known to ± 40 %/);
   const markdown = readFileSync(join(dir, 'report.md'), 'utf8');
   assert.match(markdown, 'Stop when known');
   assert.match(markdown, /level 4: E2E p95 [0-9.]+ s ± [0-9.]+ % \(95 %\), stopped early/);
