@@ -17,6 +17,7 @@ import type { ExecutorModule, ResolvedScenarioBase } from './executor.js';
 import { requireMeasuredTime, requirePositiveDuration, resolveBase } from './executor.js';
 import { arrivalProperties, resolveArrivalFields, validateArrivalFields, validateVuFields, type ResolvedArrivalFields } from './open-loop.js';
 import type { AnyPhasePlan, CapacitySearchScenarioPlan, CapacitySearchSpec } from './types.js';
+import { stopWhenKnownOf, stopWhenKnownProperty } from './stop-when-known.js';
 
 export const CAPACITY_SEARCH_DEFAULTS = { mode: 'concurrency', tolerance: 1, attainment: 0.99, confidence: 0.95, maxProbePhases: 4 } as const;
 
@@ -31,7 +32,7 @@ export interface ResolvedCapacitySearchScenario extends ResolvedScenarioBase, Re
 /** The phase that probes `load`; `index` counts every phase of the search (each open one gets its own seed). */
 export function capacityProbePhase(spec: CapacitySearchSpec, load: number, index: number): AnyPhasePlan {
   const tags = { level: String(load) };
-  const measure = spec.measure === undefined ? {} : { measure: { ...spec.measure } };
+  const measure = { ...(spec.measure === undefined ? {} : { measure: { ...spec.measure } }), ...stopWhenKnownOf(spec.stopWhenKnown) };
   if (spec.mode === 'concurrency') {
     return {
       tags,
@@ -90,6 +91,7 @@ export function planCapacitySearch(name: string, s: ResolvedCapacitySearchScenar
     seed: s.seed,
     rateScale: 1,
     ...(s.measure === undefined ? {} : { measure: { ...s.measure } }),
+    ...stopWhenKnownOf(s.stopWhenKnown),
   };
   const probesMs = maxCapacityProbes(s) * search.maxPhases * (s.probeDurationMs + s.gracefulStopMs);
   return {
@@ -124,6 +126,7 @@ export const capacitySearch: ExecutorModule<'capacity-search', ResolvedCapacityS
     preAllocatedVUs: countSchema(0),
     maxVUs: countSchema(1),
     ...arrivalProperties,
+    ...stopWhenKnownProperty,
   },
   required: ['start', 'max', 'probeDuration'],
   validate(raw, at) {

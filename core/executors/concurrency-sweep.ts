@@ -13,6 +13,7 @@ import { countSchema, durationSchema } from '../options/schema-parts.js';
 import type { ExecutorModule, ResolvedScenarioBase } from './executor.js';
 import { closedPlan, requirePositiveDuration, resolveBase } from './executor.js';
 import type { PhasePlan, ClosedScenarioPlan } from './types.js';
+import { stopWhenKnownOf, stopWhenKnownProperty } from './stop-when-known.js';
 
 /** How long each level runs: for a time, or for a number of requests. */
 export type SweepLevelLimit =
@@ -43,6 +44,7 @@ export function planConcurrencySweep(name: string, s: ResolvedConcurrencySweepSc
           ? { mode: 'per-vu', perVu: s.perLevel.iterationsPerVu }
           : null,
     maxVus: level,
+    ...stopWhenKnownOf(s.stopWhenKnown),
   }));
   return closedPlan(name, s.executor, s, phases);
 }
@@ -63,6 +65,7 @@ export const concurrencySweep: ExecutorModule<'concurrency-sweep', ResolvedConcu
     iterations: countSchema(1),
     iterationsPerVu: countSchema(1),
     maxDuration: durationSchema,
+    ...stopWhenKnownProperty,
   },
   required: ['levels'],
   validate(raw, at) {

@@ -13,6 +13,7 @@ import { durationSchema } from '../options/schema-parts.js';
 import type { ArrivalProcess } from './arrival-process.js';
 import type { ExecutorModule, ResolvedScenarioBase } from './executor.js';
 import { measureOf, requireMeasuredTime, requirePositiveDuration, resolveBase } from './executor.js';
+import { stopWhenKnownOf, stopWhenKnownProperty } from './stop-when-known.js';
 import {
   arrivalProperties,
   arrivalVuProperties,
@@ -56,6 +57,7 @@ export function planConstantArrivalRate(name: string, s: ResolvedConstantArrival
       maxVus: s.maxVUs,
       stageTags: false,
       ...measureOf(s),
+      ...stopWhenKnownOf(s.stopWhenKnown),
     },
   ]);
 }
@@ -64,7 +66,7 @@ export const constantArrivalRate: ExecutorModule<'constant-arrival-rate', Resolv
   name: 'constant-arrival-rate',
   kind: 'open',
   description: 'iterations started at a fixed rate, whatever the VUs are doing (open loop)',
-  properties: { rate: rateSchema, duration: durationSchema, ...arrivalVuProperties, ...arrivalProperties },
+  properties: { rate: rateSchema, duration: durationSchema, ...arrivalVuProperties, ...arrivalProperties, ...stopWhenKnownProperty },
   required: ['rate', 'duration', 'preAllocatedVUs'],
   validate(raw, at) {
     const problems: string[] = [];

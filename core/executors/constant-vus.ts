@@ -4,6 +4,7 @@ import { countSchema, durationSchema } from '../options/schema-parts.js';
 import type { ExecutorModule, ResolvedScenarioBase } from './executor.js';
 import { closedPlan, requirePositiveDuration, requireSomeVus, resolveBase } from './executor.js';
 import type { ClosedScenarioPlan } from './types.js';
+import { stopWhenKnownOf, stopWhenKnownProperty } from './stop-when-known.js';
 
 export interface ResolvedConstantVusScenario extends ResolvedScenarioBase {
   readonly executor: 'constant-vus';
@@ -24,6 +25,7 @@ export function planConstantVus(name: string, s: ResolvedConstantVusScenario): C
       gracefulRampDownMs: 0,
       iterations: null,
       maxVus: s.vus,
+      ...stopWhenKnownOf(s.stopWhenKnown),
     },
   ]);
 }
@@ -32,7 +34,7 @@ export const constantVus: ExecutorModule<'constant-vus', ResolvedConstantVusScen
   name: 'constant-vus',
   kind: 'closed',
   description: 'a fixed number of VUs loop for a duration',
-  properties: { vus: countSchema(0), duration: durationSchema },
+  properties: { vus: countSchema(0), duration: durationSchema, ...stopWhenKnownProperty },
   required: ['duration'],
   validate(raw, at) {
     const problems: string[] = [];

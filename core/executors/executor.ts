@@ -14,6 +14,9 @@ import { msOrDefault, tryParseDuration } from '../options/duration.js';
 import type { JsonSchema } from '../options/schema-parts.js';
 import type { Duration, ScenarioOptions } from '../options/types.js';
 import type { ClosedScenarioPlan, MeasureWindow, PhasePlan, ScenarioPlan } from './types.js';
+import type { KnownFigureRule } from '../metrics/known-figure.js';
+import type { StopWhenKnownOptions } from '../options/types.js';
+import { resolveStopWhenKnown } from './stop-when-known.js';
 
 /**
  * Closed executors run a number of looping VUs (k6's VU-based executors and
@@ -43,6 +46,8 @@ export interface ResolvedScenarioBase {
   readonly env: Readonly<Record<string, string>>;
   /** Warm-up and cool-down of each phase; absent when the scenario sets none. */
   readonly measure?: MeasureWindow;
+  /** End each phase early once this figure is known (./stop-when-known.ts); absent when the scenario sets none. */
+  readonly stopWhenKnown?: KnownFigureRule;
 }
 
 export interface ExecutorModule<K extends string, R extends ResolvedScenarioBase & { readonly executor: K }> {
@@ -69,6 +74,7 @@ export function resolveBase(raw: ScenarioOptions): ResolvedScenarioBase {
     exec: raw.exec ?? DEFAULTS.scenario.exec,
     tags: { ...raw.tags },
     env: { ...raw.env },
+    ...stopRuleOf(raw),
   };
   if (raw.warmup === undefined && raw.warmupIterations === undefined && raw.cooldown === undefined) return base;
   return {
@@ -79,6 +85,12 @@ export function resolveBase(raw: ScenarioOptions): ResolvedScenarioBase {
       cooldownMs: msOrDefault(raw.cooldown, 0),
     },
   };
+}
+
+/** The scenario's stopWhenKnown rule as an optional field (only some executors take the option). */
+function stopRuleOf(raw: ScenarioOptions): { stopWhenKnown?: KnownFigureRule } {
+  const rule = resolveStopWhenKnown((raw as { stopWhenKnown?: StopWhenKnownOptions }).stopWhenKnown);
+  return rule === undefined ? {} : { stopWhenKnown: rule };
 }
 
 /** `measure` as an optional field to spread into a phase: `{ ...measureOf(s) }`. */

@@ -21,6 +21,7 @@ import { booleanSchema, countSchema, durationSchema } from '../options/schema-pa
 import type { ArrivalProcess } from './arrival-process.js';
 import type { ExecutorModule, ResolvedScenarioBase } from './executor.js';
 import { measureOf, requireMeasuredTime, requirePositiveDuration, resolveBase } from './executor.js';
+import { stopWhenKnownOf, stopWhenKnownProperty } from './stop-when-known.js';
 import { arrivalProperties, resolveArrivalFields, validateArrivalFields, validateVuFields, type ResolvedArrivalFields } from './open-loop.js';
 import { mixSeed } from './random.js';
 import type { OpenPhasePlan, PhasePlan, RateSweepScenarioPlan, RateSweepSpec } from './types.js';
@@ -67,6 +68,7 @@ export function planRateSweep(name: string, s: ResolvedRateSweepScenario): RateS
     stopOnThresholdFail: s.stopOnThresholdFail,
     rateScale: 1,
     ...measureOf(s),
+    ...stopWhenKnownOf(s.stopWhenKnown),
   };
   const measuredMs = 2 * (s.measureDurationMs + s.gracefulStopMs);
   return {
@@ -124,6 +126,7 @@ export function rateSweepPhase(sweep: RateSweepSpec, ratePerSec: number, k: numb
     stageTags: false,
   };
   if (sweep.measure !== undefined) phase.measure = { ...sweep.measure };
+  if (sweep.stopWhenKnown !== undefined) phase.stopWhenKnown = { ...sweep.stopWhenKnown };
   if (sweep.share !== undefined) phase.share = sweep.share;
   return phase;
 }
@@ -146,6 +149,7 @@ export const rateSweep: ExecutorModule<'rate-sweep', ResolvedRateSweepScenario> 
     stopOnSaturation: booleanSchema,
     stopOnThresholdFail: booleanSchema,
     ...arrivalProperties,
+    ...stopWhenKnownProperty,
   },
   required: ['duration', 'maxVUs'],
   validate(raw, at) {

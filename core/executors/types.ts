@@ -9,6 +9,7 @@
 import type { Stripe } from '../distributed/segment.js';
 import type { ArrivalProcess, InterArrival } from './arrival-process.js';
 import type { CapacitySearchRule } from './capacity-bisect.js';
+import type { KnownFigureRule } from '../metrics/known-figure.js';
 
 /** A change of the VU target at `atMs` (relative to the phase start). */
 export interface VuStep {
@@ -39,6 +40,8 @@ export interface PhasePlan {
   maxVus: number;
   /** Only when the scenario sets warmup, warmupIterations or cooldown. */
   measure?: MeasureWindow;
+  /** End the phase before durationMs once this figure of its row is known (scenario option stopWhenKnown). */
+  stopWhenKnown?: KnownFigureRule;
 }
 
 /**
@@ -75,6 +78,8 @@ export interface OpenPhasePlan {
   /** Tag each request with `stage: i`, the 0-based stage (rate segment) its arrival fell in. */
   stageTags: boolean;
   measure?: MeasureWindow;
+  /** End the phase before durationMs once this figure of its row is known (scenario option stopWhenKnown). */
+  stopWhenKnown?: KnownFigureRule;
   /** When the test is split over instances: the arrivals of the schedule this one sends (by arrival index). */
   share?: Stripe;
 }
@@ -133,6 +138,7 @@ export interface RateSweepSpec {
    */
   rateScale: number;
   measure?: MeasureWindow;
+  stopWhenKnown?: KnownFigureRule;
   /** When the test is split over instances: the arrivals each rate's schedule this one sends. */
   share?: Stripe;
 }
@@ -179,6 +185,7 @@ export interface CapacitySearchSpec extends CapacitySearchRule {
   /** Rate mode: real arrivals per second for each modelled one, as RateSweepSpec.rateScale. */
   rateScale: number;
   measure?: MeasureWindow;
+  stopWhenKnown?: KnownFigureRule;
 }
 
 export interface CapacitySearchScenarioPlan extends ScenarioPlanBase {

@@ -32,6 +32,13 @@ export interface QuantileInterval {
  */
 export function quantileInterval(sorted: ArrayLike<number>, q: number, confidence: number): QuantileInterval | null {
   const n = sorted.length;
+  const ranks = quantileRanks(n, q, confidence);
+  if (ranks === null) return null;
+  return intervalAtRanks(ranks, (rank) => sorted[rank - 1]!, sorted[Math.min(n, Math.max(1, Math.ceil(n * q))) - 1]!);
+}
+
+/** The ranks (1-based) of the interval's bounds among n sorted samples and their coverage; null when n is too small. */
+export function quantileRanks(n: number, q: number, confidence: number): { lowRank: number; highRank: number; coverage: number } | null {
   if (n === 0 || !(q > 0 && q < 1) || !(confidence > 0 && confidence < 1)) return null;
   const cdf = binomialCdf(n, q);
   const tail = (1 - confidence) / 2;
@@ -42,11 +49,15 @@ export function quantileInterval(sorted: ArrayLike<number>, q: number, confidenc
   let highRank = 0;
   for (let u = n; u >= 1; u--) if (1 - cdf[u - 1]! <= tail) highRank = u;
   if (lowRank === 0 || highRank === 0 || lowRank > highRank) return null;
-  const coverage = cdf[highRank - 1]! - cdf[lowRank - 1]!;
-  const estimate = sorted[Math.min(n, Math.max(1, Math.ceil(n * q))) - 1]!;
-  const low = sorted[lowRank - 1]!;
-  const high = sorted[highRank - 1]!;
+  return { lowRank, highRank, coverage: cdf[highRank - 1]! - cdf[lowRank - 1]! };
+}
+
+/** The interval from its ranks, `valueAt` giving the sample at a 1-based rank (exact, or a histogram's estimate of it). */
+export function intervalAtRanks(ranks: { lowRank: number; highRank: number; coverage: number }, valueAt: (rank: number) => number, estimate: number): QuantileInterval {
+  const low = valueAt(ranks.lowRank);
+  const high = valueAt(ranks.highRank);
   const margin = Math.max(estimate - low, high - estimate);
+  const { lowRank, highRank, coverage } = ranks;
   return { estimate, low, high, lowRank, highRank, coverage, relativeMargin: estimate > 0 ? margin / estimate : margin === 0 ? 0 : Infinity };
 }
 

@@ -227,6 +227,11 @@ export class TrendSink {
     return percentileOfSorted(this.#sortedRaw(), p);
   }
 
+  /** The raw samples sorted ascending (a cached copy: do not modify), or null once past the cap (percentiles then come from the histogram). */
+  sortedSamples(): Float64Array | null {
+    return this.#raw === null ? null : this.#sortedRaw();
+  }
+
   /** Add every sample of `other` to this trend (`other` is unchanged in what it reports). */
   merge(other: TrendSink): void {
     if (other.#count === 0) return;

@@ -84,7 +84,7 @@ export interface PerVuIterationsScenario extends ScenarioBase {
   maxDuration?: Duration;
 }
 
-export interface ConstantVusScenario extends ScenarioBase {
+export interface ConstantVusScenario extends ScenarioBase, StopWhenKnownField {
   executor: 'constant-vus';
   vus?: number;
   duration: Duration;
@@ -97,8 +97,30 @@ export interface RampingVusScenario extends ScenarioBase {
   gracefulRampDown?: Duration;
 }
 
+/**
+ * End each level, rate or probe before its duration once a latency percentile is known to a
+ * margin of error: `{ metric: 'ttft', percentile: 95, margin: 0.05 }` stops once TTFT p95 is known
+ * to ± 5 % at 95 % confidence (an order-statistic interval). The phase's duration is the most it runs.
+ */
+export interface StopWhenKnownOptions {
+  metric: 'ttft' | 'e2e' | 'itl' | 'tpot';
+  /** Default 95 (p95). */
+  percentile?: number;
+  /** Relative margin of error, e.g. 0.05 for ± 5 %. */
+  margin: number;
+  /** Confidence of the interval (default 0.95). */
+  confidence?: number;
+  /** Requests a phase needs before it can end early (default 0: the interval alone decides). */
+  minRequests?: number;
+}
+
+interface StopWhenKnownField {
+  /** End each phase early once the figure is known (see StopWhenKnownOptions). */
+  stopWhenKnown?: StopWhenKnownOptions;
+}
+
 /** Closed-loop concurrency levels run one after another; each level's samples are tagged `level:N`. */
-export interface ConcurrencySweepScenario extends ScenarioBase {
+export interface ConcurrencySweepScenario extends ScenarioBase, StopWhenKnownField {
   executor: 'concurrency-sweep';
   levels: number[];
   /** Time per level (give this or `iterations`). */
@@ -127,7 +149,7 @@ interface ArrivalFields {
 }
 
 /** k6 constant-arrival-rate: `rate` iterations per `timeUnit` for `duration`, whatever the VUs are doing. */
-export interface ConstantArrivalRateScenario extends ScenarioBase, ArrivalFields {
+export interface ConstantArrivalRateScenario extends ScenarioBase, ArrivalFields, StopWhenKnownField {
   executor: 'constant-arrival-rate';
   /** Iterations started per timeUnit. */
   rate: number;
@@ -156,7 +178,7 @@ export interface RampingArrivalRateScenario extends ScenarioBase, ArrivalFields 
  * throughput (maxVUs at once), then run `rates` open-loop rates evenly spaced between them, each
  * tagged `rate:R` and reported as one row.
  */
-export interface RateSweepScenario extends ScenarioBase, ArrivalFields {
+export interface RateSweepScenario extends ScenarioBase, ArrivalFields, StopWhenKnownField {
   executor: 'rate-sweep';
   /** Rates between the synchronous rate and the maximum throughput; the last is the maximum (default 5). */
   rates?: number;
@@ -180,7 +202,7 @@ export interface RateSweepScenario extends ScenarioBase, ArrivalFields {
  * `attainment`, then bisect between the last passing and the first failing load down to `tolerance`.
  * Each probe is a row tagged `level:N`; the answer is the metric `llm_capacity`.
  */
-export interface CapacitySearchScenario extends ScenarioBase, ArrivalFields {
+export interface CapacitySearchScenario extends ScenarioBase, ArrivalFields, StopWhenKnownField {
   executor: 'capacity-search';
   /** 'concurrency' (closed loop: loads are VUs, the default) or 'rate' (open loop: loads are arrivals per second). */
   mode?: 'concurrency' | 'rate';

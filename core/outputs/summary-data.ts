@@ -4,6 +4,7 @@
  * into k6's handleSummary shape (what scripts and summary.json get),
  * `renderSummary()` into the text printed on stdout.
  */
+import type { KnownRow } from '../metrics/known-rows.js';
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
 import type { LoadGeneratorSummary } from '../metrics/load-generator.js';
 import type { NotRunPhase } from '../executors/not-run.js';
@@ -45,6 +46,8 @@ export interface RunInfo {
    * time and rate, the run time and the load rows included, is in the modelled server's time. Absent or 1 at real time.
    */
   timeScale?: number;
+  /** Rows a stopWhenKnown rule applied to, with their figures' margins (core/metrics/known-rows.ts); absent or [] without the option. */
+  known?: readonly KnownRow[];
 }
 
 export interface SummaryData {

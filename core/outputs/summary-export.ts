@@ -6,6 +6,7 @@
  * per-level table, failures by class, throughput, target) sit under `llmload`.
  * Everything is plain JSON data.
  */
+import type { KnownRow } from '../metrics/known-rows.js';
 import type { LoadGeneratorSummary } from '../metrics/load-generator.js';
 import type { NotRunPhase } from '../executors/not-run.js';
 import { createHash } from 'node:crypto';
@@ -68,6 +69,8 @@ export interface LlmloadSummary {
   aborted: string | null;
   /** Planned phases that never started; absent when every phase ran. */
   notRun?: NotRunPhase[];
+  /** Rows a stopWhenKnown rule applied to: each figure with its margin and why its phase ended; absent without the option. */
+  known?: KnownRow[];
   /** The whole run as one row. */
   requests: RequestStatsRow;
   /** One row per concurrency-sweep level (tags scenario, level). */
@@ -161,6 +164,7 @@ export function summaryExport(data: SummaryData): SummaryExport {
       scenarios: [...(run.scenarios ?? [])],
       aborted: run.aborted ?? null,
       ...(run.notRun !== undefined && run.notRun.length > 0 ? { notRun: run.notRun.map((p) => ({ scenario: p.scenario, tags: { ...p.tags } })) } : {}),
+      ...(run.known !== undefined && run.known.length > 0 ? { known: run.known.map((row) => ({ ...row, tags: { ...row.tags }, figure: { ...row.figure } })) } : {}),
       requests: total,
       levels: registry.groupRows('level'),
       scenarioRows: registry.groupRows('scenario'),

@@ -18,6 +18,7 @@ import { formatNumber, formatPercent, humanizeDuration } from './humanize.js';
 import { loadShortfall } from '../metrics/load-delivery.js';
 import { modelledTimeLabel, pacingNote } from '../metrics/modelled-time.js';
 import { renderGroupTable } from './level-table.js';
+import { describeKnownRow } from '../metrics/known-rows.js';
 import { renderLoadTable } from './load-table.js';
 import type { SummaryData } from './summary-data.js';
 import { isSummaryExport, sectionOf, summaryExport, type K6Group, type K6Metric, type SummaryExport } from './summary-export.js';
@@ -85,6 +86,11 @@ export function renderSummary(input: SummaryData | SummaryExport, options: Rende
     const lines = renderGroupTable(rows, { key, notRun });
     if (lines.length === 0) continue;
     out.push(`  ${c.bold(`█ ${title}`)}`, '', ...lines.map((l) => (l === '' ? '' : `${INDENT}${l}`)), '');
+  }
+  const known = data.llmload.known ?? [];
+  if (known.length > 0) {
+    const several = new Set(known.map((r) => r.scenario)).size > 1;
+    out.push(`  ${c.bold('█ STOP WHEN KNOWN')}`, '', ...known.map((row) => `${INDENT}${describeKnownRow(row, several)}`), '');
   }
   const load = renderLoadTable(data.llmload.load ?? []);
   if (load.length > 0) out.push(`  ${c.bold('█ OPEN-LOOP LOAD')}`, '', ...load.map((l) => (l === '' ? '' : `${INDENT}${l}`)), '');

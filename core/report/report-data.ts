@@ -33,6 +33,7 @@ import { buildGpuReport, type GpuReportData } from './gpu-data.js';
 import { pacingNote } from '../metrics/modelled-time.js';
 import type { CapacityResult } from '../executors/capacity-bisect.js';
 import { capacityFromLevels, capacityRuleOf } from './capacity-data.js';
+import { knownRows, knownRules, type KnownRow } from '../metrics/known-rows.js';
 
 /** A table row: the engine's statistics plus what the report adds. */
 export interface ReportRow extends RequestStatsRow {
@@ -156,6 +157,16 @@ export interface ReportData {
   customMetrics?: CustomMetricSummary[];
   /** GPU telemetry per row (core/report/gpu-data.ts); null (or absent in older report.json) when the run read none. */
   gpu?: GpuReportData | null;
+  /** Rows a stopWhenKnown rule applied to, with each figure's margin and why its phase ended (absent without the option). */
+  known?: KnownRow[];
+}
+
+/** The stopWhenKnown rows, from the rows' samples, the rules in the end line's options and its phase stops. */
+function knownOf(results: RunResults): { known?: KnownRow[] } {
+  const rules = knownRules(results.end?.options?.scenarios ?? {});
+  if (rules.size === 0) return {};
+  const { registry } = results;
+  return { known: knownRows({ level: registry.groups('level'), rate: registry.groups('rate'), scenario: registry.groups('scenario') }, rules, results.end?.phaseStops ?? []) };
 }
 
 /** Most groups given a distribution chart. */
@@ -319,6 +330,7 @@ export function buildReportData(results: RunResults): ReportData {
     target,
     scenarios: [...scenarios],
     options: end?.options ?? null,
+    ...knownOf(results),
     machine: end?.machine ?? null,
     server:
       end?.server === null || end?.server === undefined

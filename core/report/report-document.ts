@@ -6,6 +6,7 @@
  * "Recommendations" are the model; every figure is computed from the data,
  * and the rule behind each judgement is stated next to it.
  */
+import { describeKnownRow } from '../metrics/known-rows.js';
 import { loadGeneratorHeadline } from '../metrics/load-generator.js';
 import type { RequestStatsRow } from '../metrics/request-stats.js';
 import { loadShortfallCause } from '../metrics/load-delivery.js';
@@ -241,7 +242,19 @@ export function summaryTables(data: ReportData): Block[] {
     ),
   );
   out.push(...loadTable(data));
+  out.push(...knownSection(data));
   return out;
+}
+
+/** Rows a stopWhenKnown rule applied to: each figure with its margin, and whether its phase ended because it was known. */
+function knownSection(data: ReportData): Block[] {
+  const rows = data.known ?? [];
+  if (rows.length === 0) return [];
+  const several = new Set(rows.map((r) => r.scenario)).size > 1;
+  return [
+    p('Stop when known (each figure with its margin of error, from the order-statistic interval of its percentile):'),
+    ul(rows.map((row) => [describeKnownRow(row, several)])),
+  ];
 }
 
 function keyFindings(data: ReportData, sweep: ReportSweep): Block[] {

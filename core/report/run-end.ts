@@ -11,6 +11,7 @@
 import type { NotRunPhase } from '../executors/not-run.js';
 import { cpus, freemem, platform, release, arch, totalmem } from 'node:os';
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
+import type { PhaseStop } from '../metrics/known-figure.js';
 import type { ResolvedOptions } from '../options/index.js';
 import { stripCredentials } from '../outputs/redact.js';
 import type { ScenarioInfo, TargetInfo } from '../outputs/summary-data.js';
@@ -70,6 +71,8 @@ export interface RunEnd {
   machine: MachineInfo;
   /** Offered, achieved and dropped arrivals per open-loop row; absent in files written before it existed. */
   load?: OpenLoadRow[];
+  /** How each phase with stopWhenKnown ended; absent without the option (and in files written before it existed). */
+  phaseStops?: PhaseStop[];
 }
 
 export interface RunEndInput {
@@ -83,6 +86,7 @@ export interface RunEndInput {
   server: ServerSnapshot | null;
   gpu?: GpuTelemetrySnapshot | null;
   load?: readonly OpenLoadRow[];
+  phaseStops?: readonly PhaseStop[];
 }
 
 export function buildRunEnd(input: RunEndInput): RunEnd {
@@ -102,6 +106,7 @@ export function buildRunEnd(input: RunEndInput): RunEnd {
     gpu: input.gpu ?? null,
     machine: machineInfo(),
     load: (input.load ?? []).map((row) => ({ ...row, tags: { ...row.tags } })),
+    ...(input.phaseStops !== undefined && input.phaseStops.length > 0 ? { phaseStops: input.phaseStops.map((p) => ({ ...p, tags: { ...p.tags } })) } : {}),
   };
 }
 

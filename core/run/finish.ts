@@ -9,6 +9,7 @@
  * written all the same. The summary always prints: on stdout, with nothing
  * else there (the lines naming written files go to stderr).
  */
+import { knownRows, knownRules } from '../metrics/known-rows.js';
 import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { CliIo } from './io.js';
@@ -97,6 +98,11 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
       load: live.modelledLoadRows(),
       notRun: [...(input.notRun ?? [])],
       timeScale: live.time.scale,
+      known: knownRows(
+        { level: live.registry.groups('level'), rate: live.registry.groups('rate'), scenario: live.registry.groups('scenario') },
+        knownRules(options.scenarios),
+        live.phaseStops,
+      ),
     },
     loadGenerator: live.loadGenerator.summary(),
   };
@@ -127,6 +133,7 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
         gpu: input.gpu ?? null,
         // What was measured: the end line is raw results, converted again by whoever reads them.
         load: live.loadRows(),
+        phaseStops: live.phaseStops,
       }) as unknown as Record<string, unknown>,
       redact,
     );

@@ -32,6 +32,7 @@ import type { PhaseEvent, PhaseMeasurement } from './scheduler.js';
 import { ModelledTime } from '../metrics/modelled-time.js';
 import { scheduleScale } from '../executors/time-scale.js';
 import type { CapacityResult } from '../executors/capacity-bisect.js';
+import { knownFigure, type KnownFigureRule, type PhaseStop, type PhaseStopReason } from '../metrics/known-figure.js';
 
 /** The progress line's rates are over about this recent window, ms. */
 const RATE_WINDOW_MS = 5_000;
@@ -59,6 +60,10 @@ export class LiveMetrics {
   /** The level running now, and the loads each scenario has run (a capacity search's probe number is how many). */
   #level: { scenario: string; level: string } | null = null;
   readonly #loadsRun = new Map<string, Set<string>>();
+  /** Each worker's requests in flight, as its last batch listed them (BatchMsg.inFlight). */
+  readonly #inFlight = new Map<number, { atMs: number; list: ReadonlyArray<[string, string, string, number]> }>();
+  /** How each phase with stopWhenKnown ended, in order (the summary's and the end line's). */
+  readonly phaseStops: PhaseStop[] = [];
   /** The load generator's health, per row (core/metrics/load-generator.ts). */
   readonly loadGenerator = new LoadGeneratorTracker();
   /** Tags of the phase that started last, for the controller's readings; null with several scenarios (no single row). */
@@ -124,6 +129,7 @@ export class LiveMetrics {
       }
     }
     this.#streamedTokens += batch.streamedTokens;
+    if (batch.inFlight !== undefined) this.#inFlight.set(batch.workerIndex, { atMs: batch.inFlightAtMs ?? performance.timeOrigin + performance.now(), list: batch.inFlight });
     if (batch.health !== undefined) this.addHealth(batch.health);
   }
 
@@ -302,6 +308,31 @@ export class LiveMetrics {
     const level = tags[TAG_LEVEL] ?? '';
     const stats = this.registry.groups('level').find((g) => g.tags[TAG_SCENARIO] === scenario && g.tags[TAG_LEVEL] === level);
     return { good: stats?.good ?? 0, requests: stats?.requests ?? 0 };
+  }
+
+  /**
+   * Whether the stopWhenKnown figure of a running phase's row is known yet (`tags`: its scenario
+   * and level or rate; neither for a single-phase scenario), in the modelled server's time.
+   */
+  figureKnown(tags: Record<string, string>, rule: KnownFigureRule): boolean {
+    const scenario = tags[TAG_SCENARIO] ?? '';
+    const level = tags[TAG_LEVEL];
+    const rate = tags[TAG_RATE];
+    const [kind, key, value] = level !== undefined ? ['level', TAG_LEVEL, level] : rate !== undefined ? ['rate', TAG_RATE, rate] : ['scenario', TAG_SCENARIO, scenario];
+    const stats = this.registry.groups(kind).find((g) => g.tags[TAG_SCENARIO] === scenario && g.tags[key] === value);
+    if (stats === undefined) return false;
+    // How long the row's unfinished requests had been running when their worker listed them (a
+    // request may have finished since, its record not read yet), in the modelled server's time as the samples.
+    const inFlightMs: number[] = [];
+    for (const { atMs, list } of this.#inFlight.values()) {
+      for (const [s, l, r, sentAt] of list) if (s === scenario && l === (level ?? '') && (level !== undefined || r === (rate ?? ''))) inFlightMs.push(this.time.ms(atMs - sentAt));
+    }
+    return knownFigure(stats, rule, inFlightMs).known;
+  }
+
+  /** A phase with stopWhenKnown has ended (scheduler.onPhaseStop). */
+  phaseStopped(scenario: string, tags: Record<string, string>, reason: PhaseStopReason): void {
+    this.phaseStops.push({ scenario, tags: { ...tags }, reason });
   }
 
   /** A capacity search's answer as the llm_capacity gauge (0 when no load passed), for thresholds and the summary. */

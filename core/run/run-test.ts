@@ -360,6 +360,13 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       local.measure = (tags, elapsedMs) => live.measure(tags, elapsedMs);
       local.measureProbe = (tags) => live.probeCounts(tags);
       local.onCapacity = (scenario, result) => live.capacityFound(scenario, result);
+      // A runner of a split test holds only its share of each row: its phases run their whole duration, as every other runner's.
+      if (slice === null) local.figureKnown = (tags, rule) => live.figureKnown(tags, rule);
+      local.onPhaseStop = (scenario, tags, reason) => {
+        live.phaseStopped(scenario, tags, reason);
+        const row = tags['level'] !== undefined ? ` level ${tags['level']}` : tags['rate'] !== undefined ? ` rate ${tags['rate']}` : '';
+        if (reason === 'known') progress.log(`${scenario}${row}: stopWhenKnown figure known; ended before its duration`);
+      };
       local.onNotice = (message) => progress.log(message);
     }
     if (link !== undefined) {

@@ -25,6 +25,7 @@ import {
   type RateSweepScenarioPlan,
   type ScenarioPlan,
 } from '../executors/types.js';
+import type { KnownFigureRule, PhaseStopReason } from '../metrics/known-figure.js';
 import type { WorkerPool } from './worker-pool.js';
 import { share } from './worker-pool.js';
 
@@ -64,7 +65,16 @@ interface ActivePhase {
   timers: NodeJS.Timeout[];
   done: () => void;
   ended: boolean;
+  /** The phase ended before its duration because its stopWhenKnown figure was known. */
+  endedKnown: boolean;
 }
+
+/**
+ * How often a phase with stopWhenKnown asks whether its figure is known, real ms. Each ask sorts
+ * the row's samples at most once and sums a binomial over them: cheap beside the requests, and
+ * frequent enough for a time-scaled phase of a second or two.
+ */
+const KNOWN_CHECK_MS = 100;
 
 /** Extra time past a phase's graceful stop before the scheduler stops waiting for its workers. */
 const DRAIN_SAFETY_MS = 5_000;
@@ -93,6 +103,10 @@ export class Scheduler {
   onCapacity: (scenario: string, result: CapacityResult) => void = () => {};
   /** An open phase stopped starting arrivals (its schedule ended, or a stop cut it) at `atEpochMs`. */
   onOpenPhaseEnd: (phaseId: number, atEpochMs: number) => void = () => {};
+  /** Whether the figure of a running phase's row is known yet (`tags`: scenario + phase tags); stopWhenKnown needs it. */
+  figureKnown: (tags: Record<string, string>, rule: KnownFigureRule) => boolean = () => false;
+  /** A phase with stopWhenKnown has drained: it ended early because its figure was known, or ran its whole duration. */
+  onPhaseStop: (scenario: string, tags: Record<string, string>, reason: PhaseStopReason) => void = () => {};
   /** A line for the user about a decision the scheduler took (the sweep's rates, an early stop). */
   onNotice: (message: string) => void = () => {};
   /**
@@ -255,25 +269,51 @@ export class Scheduler {
     return isOpenPhase(plan) ? this.#runOpenPhase(scenario, plan, phaseIndex) : this.#runClosedPhase(scenario, plan, phaseIndex);
   }
 
-  /** Track a phase until every worker reports it done; `start` sends the start messages. */
-  #track(plan: AnyPhasePlan, id: number, start: (phase: ActivePhase) => void): Promise<void> {
-    return new Promise<void>((resolve) => {
+  /**
+   * Track a phase until every worker reports it done; `start` sends the start messages. `row`: the
+   * phase's tags with its scenario, which stopWhenKnown asks about. Resolves with whether the phase
+   * ended early because its figure was known.
+   */
+  #track(plan: AnyPhasePlan, id: number, row: Record<string, string>, start: (phase: ActivePhase) => void): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
       const phase: ActivePhase = {
         id,
         plan,
         pendingWorkers: new Set(Array.from({ length: this.#pool.size }, (_, w) => w)),
         timers: [],
         ended: false,
+        endedKnown: false,
         done: () => {
           for (const t of phase.timers) clearTimeout(t);
           this.#active.delete(id);
           this.#openVus.delete(id);
-          resolve();
+          resolve(phase.endedKnown);
         },
       };
       this.#active.set(id, phase);
       start(phase);
+      this.#watchKnown(plan, phase, row);
     });
+  }
+
+  /** Poll a phase with stopWhenKnown, and end it (gracefully, as at its duration) once its figure is known. */
+  #watchKnown(plan: AnyPhasePlan, phase: ActivePhase, row: Record<string, string>): void {
+    const rule = plan.stopWhenKnown;
+    if (rule === undefined) return;
+    const timer = setInterval(() => {
+      if (!phase.ended && !this.figureKnown(row, rule)) return;
+      clearInterval(timer);
+      if (phase.ended) return;
+      phase.endedKnown = true;
+      this.#endPhase(phase, plan.gracefulStopMs, false);
+    }, KNOWN_CHECK_MS);
+    phase.timers.push(timer);
+  }
+
+  /** After a phase has drained: how a phase with stopWhenKnown ended (not reported for a run being stopped). */
+  #reportStop(scenario: string, plan: AnyPhasePlan, endedKnown: boolean): void {
+    if (plan.stopWhenKnown === undefined || (this.#stopping && !endedKnown)) return;
+    this.onPhaseStop(scenario, { ...plan.tags }, endedKnown ? 'known' : 'max-duration');
   }
 
   async #runOpenPhase(scenario: ScenarioPlan, plan: OpenPhasePlan, phaseIndex: number): Promise<Record<string, string>> {
@@ -283,7 +323,7 @@ export class Scheduler {
     const slots = Math.max(1, Math.min(size, plan.maxVus));
     const startedAt = performance.now() + OPEN_START_LEAD_MS;
     const tags = { ...scenario.tags, ...plan.tags };
-    await this.#track(plan, id, (phase) => {
+    const endedKnown = await this.#track(plan, id, { ...tags, scenario: scenario.name }, (phase) => {
       this.onPhaseStart({ scenario: scenario.name, phaseIndex, phaseId: id, tags, startedAt, open: plan });
       this.onVusTarget(scenario.name, plan.preAllocatedVus);
       const perWorker = Array.from({ length: size }, (_, w) => (w < slots ? share(plan.preAllocatedVus, slots, w) : 0));
@@ -311,6 +351,7 @@ export class Scheduler {
       const endAt = startedAt + plan.durationMs + OPEN_END_SLACK_MS;
       phase.timers.push(setTimeout(() => this.#endPhase(phase, plan.gracefulStopMs, false), Math.max(0, endAt - performance.now())));
     });
+    this.#reportStop(scenario.name, plan, endedKnown);
     return { ...tags, scenario: scenario.name };
   }
 
@@ -319,7 +360,7 @@ export class Scheduler {
     const size = this.#pool.size;
     const startedAt = performance.now();
     const tags = { ...scenario.tags, ...plan.tags };
-    await this.#track(plan, id, (phase) => {
+    const endedKnown = await this.#track(plan, id, { ...tags, scenario: scenario.name }, (phase) => {
       const sharedCounter = plan.iterations?.mode === 'shared' ? new SharedArrayBuffer(4) : null;
       const measure =
         plan.measure === undefined
@@ -363,6 +404,7 @@ export class Scheduler {
       }
       phase.timers.push(setTimeout(() => this.#endPhase(phase, plan.gracefulStopMs, false), Math.max(0, startedAt + plan.durationMs - performance.now())));
     });
+    this.#reportStop(scenario.name, plan, endedKnown);
     return { ...tags, scenario: scenario.name };
   }
 

@@ -159,6 +159,10 @@ export interface BatchMsg {
   activeVus: number;
   /** Output tokens received since the previous batch, finished requests or not (the live tokens/s). */
   streamedTokens: number;
+  /** Requests in flight in this worker now: [scenario, level, rate ('' when untagged), sent at (epoch ms)]; absent when unchanged and none. */
+  inFlight?: Array<[string, string, string, number]>;
+  /** When inFlight was listed (epoch ms): a request's age is known up to this instant, however late the batch is read. */
+  inFlightAtMs?: number;
   /** The thread's health since its previous reading (core/workers/client-health.ts); absent when too recent. */
   health?: HealthReading;
 }

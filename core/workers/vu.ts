@@ -29,6 +29,10 @@ export interface VuClient {
 export interface VuSink {
   record(record: RequestRecord): void;
   sample(sample: SampleTuple): void;
+  /** A request with these tags was sent: an id for requestEnded (the controller sees what is in flight, for stopWhenKnown). */
+  requestStarted?(tags: Readonly<Record<string, string>>): number;
+  /** The request `requestStarted` returned `id` for has ended, before its record is made. */
+  requestEnded?(id: number): void;
 }
 
 /** Characters of generated text kept on a sampled record (RequestRecord.textSample). */
@@ -143,7 +147,7 @@ export class VirtualUser implements VU {
   chat(body: ChatBody, options?: RequestOptions): Promise<RequestResult> {
     const frame = this.#frame();
     const tags = frame?.tags ?? this.#tags;
-    const promise = this.#client.chat(body, options, this.#context()).then((r) => this.#finish('chat', r, tags, options?.tags));
+    const promise = this.#inFlight(tags, this.#client.chat(body, options, this.#context())).then((r) => this.#finish('chat', r, tags, options?.tags));
     // eslint-disable-next-line @typescript-eslint/unbound-method -- only its identity is used: the stack trace starts below this public call
     return this.#track('request', frame, promise, VirtualUser.prototype.chat);
   }
@@ -151,7 +155,7 @@ export class VirtualUser implements VU {
   completion(body: CompletionBody, options?: RequestOptions): Promise<RequestResult> {
     const frame = this.#frame();
     const tags = frame?.tags ?? this.#tags;
-    const promise = this.#client.completion(body, options, this.#context()).then((r) => this.#finish('completion', r, tags, options?.tags));
+    const promise = this.#inFlight(tags, this.#client.completion(body, options, this.#context())).then((r) => this.#finish('completion', r, tags, options?.tags));
     // eslint-disable-next-line @typescript-eslint/unbound-method -- only its identity is used: the stack trace starts below this public call
     return this.#track('request', frame, promise, VirtualUser.prototype.completion);
   }
@@ -159,9 +163,17 @@ export class VirtualUser implements VU {
   stream(path: string, body: unknown, options?: RawStreamOptions): Promise<RequestResult> {
     const frame = this.#frame();
     const tags = frame?.tags ?? this.#tags;
-    const promise = this.#client.stream(path, body, options, this.#context()).then((r) => this.#finish('stream', r, tags, options?.tags));
+    const promise = this.#inFlight(tags, this.#client.stream(path, body, options, this.#context())).then((r) => this.#finish('stream', r, tags, options?.tags));
     // eslint-disable-next-line @typescript-eslint/unbound-method -- only its identity is used: the stack trace starts below this public call
     return this.#track('request', frame, promise, VirtualUser.prototype.stream);
+  }
+
+  /** Tell the sink a request is in flight until `promise` settles (one entry per request, not per chunk). */
+  #inFlight<T>(tags: Readonly<Record<string, string>>, promise: Promise<T>): Promise<T> {
+    const sink = this.#sink;
+    if (sink.requestStarted === undefined) return promise;
+    const id = sink.requestStarted(tags);
+    return promise.finally(() => sink.requestEnded?.(id));
   }
 
   /** Count `promise` as pending work of the running iteration until it settles. */

@@ -65,6 +65,11 @@ export class WorkerHost implements VuSink {
   readonly #openPhases = new Map<number, OpenPhase>();
   #records: RequestRecord[] = [];
   #samples: SampleTuple[] = [];
+  /** Requests in flight, by id: [scenario, level, rate, sent at epoch ms] (BatchMsg.inFlight). */
+  readonly #inFlight = new Map<number, [string, string, string, number]>();
+  #nextRequestId = 1;
+  /** The in-flight set changed since the last batch: the next flush sends one even without records. */
+  #inFlightChanged = false;
   #activeVus = 0;
   #iterations = 0;
   #loggedErrors = new Set<string>();
@@ -177,6 +182,18 @@ export class WorkerHost implements VuSink {
     if (this.#records.length >= 4096) this.flush();
   }
 
+  requestStarted(tags: Readonly<Record<string, string>>): number {
+    const id = this.#nextRequestId++;
+    this.#inFlight.set(id, [tags['scenario'] ?? '', tags['level'] ?? '', tags['rate'] ?? '', performance.timeOrigin + performance.now()]);
+    this.#inFlightChanged = true;
+    return id;
+  }
+
+  requestEnded(id: number): void {
+    this.#inFlight.delete(id);
+    this.#inFlightChanged = true;
+  }
+
   sample(sample: SampleTuple): void {
     this.#samples.push(sample);
     if (this.#samples.length >= 8192) this.flush();
@@ -186,8 +203,13 @@ export class WorkerHost implements VuSink {
   flush(withHealth = false): void {
     const streamedTokens = this.#takeTokens();
     const health = withHealth || this.#health.elapsedMs >= HEALTH_MIN_INTERVAL_MS ? this.#health.read(this.#readingTags()) : undefined;
-    if (this.#records.length === 0 && this.#samples.length === 0 && streamedTokens === 0 && health === undefined) return;
+    if (this.#records.length === 0 && this.#samples.length === 0 && streamedTokens === 0 && health === undefined && !this.#inFlightChanged) return;
     const batch: WorkerMsg = { cmd: 'BATCH', workerIndex: this.#workerIndex, records: this.#records, samples: this.#samples, activeVus: this.#activeVus, streamedTokens };
+    if (this.#inFlightChanged) {
+      batch.inFlight = [...this.#inFlight.values()];
+      batch.inFlightAtMs = performance.timeOrigin + performance.now();
+    }
+    this.#inFlightChanged = false;
     if (health !== undefined) batch.health = health;
     this.#post(batch);
     this.#records = [];

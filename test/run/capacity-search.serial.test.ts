@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture, runCli } from '../helpers/cli.js';
+import { checkUnlessBusy, measuringLoad } from '../helpers/machine-load.js';
 
 // test/fixtures/capacity-search.ts: the simulator runs 3 requests at once and the E2E SLO
 // allows 1.5 answers, so in its modelled time every request meets it up to 3 users and a
@@ -46,6 +47,32 @@ test('the search finds the known capacity (3 users) and a threshold on llm_capac
   const remade = await runCli(['report', dir, '--out', join(tmp, 'remade')]);
   assert.is(remade.code, 0, remade.stdout + remade.stderr);
   assert.match(readFileSync(join(tmp, 'remade', 'report.md'), 'utf8'), '**Capacity: 3 users (attainment ');
+});
+
+/** Open-loop arrivals that a busy client sends late arrive bunched, and queue at the server as if the load were higher. */
+const OPEN_LOOP_BUSY = { minCpuShare: 0.6, p50Ms: 3, p90Ms: 10 };
+
+test("rate mode (open loop): the search finds the engine's throughput capacity (1.875 req/s) within its tolerance", async () => {
+  const dir = join(tmp, 'rate');
+  const { result: run, load } = await measuringLoad(() =>
+    runCli(['run', fixture('capacity-search.ts'), '--report', dir], { env: { MODE: 'rate', CAPACITY_GATE: 'value>=0.5' }, timeoutMs: 200_000 }),
+  );
+  const output = run.stdout + run.stderr;
+  assert.is(run.code, 0, output);
+  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as ReportJson;
+  const capacity = report.sweeps[0]?.capacity;
+  assert.match(output, 'capacity-search "search": ');
+  // Fewer probes than a fixed sweep of the same resolution (0.125 req/s from 0.5 to 8: 61 rates).
+  assert.ok((capacity?.probes.length ?? 99) <= 11, JSON.stringify(capacity?.probes));
+  checkUnlessBusy(load, OPEN_LOOP_BUSY, 'rate-mode capacity within tolerance of 1.875 req/s', () => {
+    assert.is(capacity?.status, 'found', output);
+    // 3 answers at once, each 8 steps of 200 ms: 1.875 req/s. A probe a little above it fails only once
+    // its queue has grown for long enough, so the answer may sit a few per cent above; never a tolerance below.
+    const found = capacity?.capacity ?? 0;
+    assert.ok(found >= 1.875 - 0.125 && found <= 1.875 * 1.1, `capacity ${found}\n${output}`);
+    assert.ok((capacity?.upper?.load ?? 0) - found <= 0.125 + 1e-9, JSON.stringify(capacity?.upper));
+    assert.match(output, `capacity-search "search": capacity ${found} (`);
+  });
 });
 
 test('a target the server sits exactly on is indeterminate, not a number; a threshold needing capacity fails (exit 99)', async () => {
