@@ -174,21 +174,32 @@ export class NvidiaSmiSource {
   }
 }
 
-/** Run a command to its end; its stdout, or why it failed. */
+/**
+ * Run a command to its end; its stdout, or why it failed. The time limit is our own timer, cleared at
+ * every end: spawn()'s `timeout` option arms a timer that only the child's exit clears, and a command
+ * that is not there never exits, so that timer held the process open for its whole length after the run.
+ */
 function runOnce(command: readonly string[], args: readonly string[], timeoutMs: number): Promise<string | { notFound: boolean; error: string }> {
   return new Promise((resolve) => {
     const [cmd, ...own] = command;
     let out = '';
     let child: ChildProcess;
     try {
-      child = spawn(cmd!, [...own, ...args], { stdio: ['ignore', 'pipe', 'ignore'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+      child = spawn(cmd!, [...own, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
     } catch (error) {
       resolve({ notFound: false, error: (error as Error).message });
       return;
     }
+    const limit = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const end = (result: string | { notFound: boolean; error: string }): void => {
+      clearTimeout(limit);
+      resolve(result);
+    };
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => (out += chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => resolve({ notFound: error.code === 'ENOENT', error: error.message }));
-    child.on('close', (code) => resolve(code === 0 ? out : { notFound: false, error: `exit code ${String(code)}` }));
+    child.on('error', (error: NodeJS.ErrnoException) => end({ notFound: error.code === 'ENOENT', error: error.message }));
+    child.on('close', (code, signal) =>
+      end(code === 0 ? out : { notFound: false, error: signal === 'SIGKILL' ? `no answer within ${timeoutMs / 1000} s` : `exit code ${String(code)}` }),
+    );
   });
 }
