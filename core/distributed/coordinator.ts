@@ -31,6 +31,7 @@ import {
   type RunnerReport,
   type StartReply,
 } from './protocol.js';
+import { fromWire } from './wire-records.js';
 
 export interface CoordinatorOptions {
   count: number;
@@ -206,7 +207,12 @@ export class Coordinator {
 
   #register(request: RegisterRequest): Handoff {
     const count = this.#options.count;
-    if (request.version !== PROTOCOL_VERSION) throw new HttpRefusal(409, `protocol version ${request.version}, the coordinator speaks ${PROTOCOL_VERSION}`);
+    if (request.version !== PROTOCOL_VERSION) {
+      throw new HttpRefusal(
+        409,
+        `instance ${request.index}/${request.count} speaks protocol version ${request.version}, the coordinator speaks ${PROTOCOL_VERSION}: run the same llmload version on the coordinator and every runner`,
+      );
+    }
     if (request.count !== count) throw new HttpRefusal(409, `instance ${request.index}/${request.count}: this coordinator runs ${count} instances`);
     if (!(request.index >= 0 && request.index < count)) throw new HttpRefusal(409, `instance index ${request.index} is not one of 0 … ${count - 1}`);
     if (this.#startAt !== undefined) throw new HttpRefusal(409, `instance ${request.index}/${count}: the test has already started`);
@@ -298,7 +304,8 @@ export class Coordinator {
     if (report.seq <= runner.seq) return { stop: this.#stop };
     runner.seq = report.seq;
     const offsetMs = runner.ready?.offsetMs ?? 0;
-    for (const msg of report.messages) {
+    for (const wire of report.messages) {
+      const msg = fromWire(wire);
       if (msg.cmd === 'BATCH' && offsetMs !== 0) toCoordinatorClock(msg, offsetMs);
       this.#options.onMessage(msg);
     }

@@ -2,8 +2,9 @@
  * What a split test's coordinator and its runners say to each other over
  * HTTP (JSON bodies, POST). The runners' metric batches and their other
  * worker messages travel in the shapes worker threads already send to their
- * controller (core/workers/messages.ts): the coordinator feeds them to the
- * same code as a one-process run does.
+ * controller (core/workers/messages.ts), but for the records' ITL gaps, which
+ * are packed (core/distributed/wire-records.ts): the coordinator feeds them
+ * to the same code as a one-process run does.
  *
  *   POST /register  RegisterRequest → Handoff         (setup() data, target)
  *   POST /prepared  PreparedRequest → PreparedReply   (script loaded, workers warm; answered once all are)
@@ -15,9 +16,10 @@
  */
 import type { ErrorRecord } from '../errors.js';
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
-import type { WorkerMsg } from '../workers/messages.js';
+import type { WireMsg } from './wire-records.js';
 
-export const PROTOCOL_VERSION = 2;
+/** 3: records' ITL gaps packed (core/distributed/wire-records.ts). */
+export const PROTOCOL_VERSION = 3;
 
 export interface RegisterRequest {
   version: number;
@@ -84,8 +86,8 @@ export type RunnerEvent =
 
 export interface RunnerReport {
   index: number;
-  /** Worker messages in the order the runner's controller got them (BATCH, LOG, ABORT_TEST, ERROR). */
-  messages: WorkerMsg[];
+  /** Worker messages in the order the runner's controller got them (BATCH, LOG, ABORT_TEST, ERROR); records' ITL gaps packed. */
+  messages: WireMsg[];
   events: RunnerEvent[];
 }
 

@@ -15,6 +15,7 @@ import { clockOffset, sleepUntil, type ClockOffset, type ClockSample } from './c
 import { JsonClient } from './http-json.js';
 import { PROTOCOL_VERSION, type ClockReply, type Handoff, type PreparedReply, type ReportReply, type RunnerDone, type RunnerEvent, type StartReply } from './protocol.js';
 import { describeSlice, type InstanceSlice } from './segment.js';
+import { toWire } from './wire-records.js';
 
 /**
  * Tests shift a runner's clock by this many ms to check that the offset is corrected: the clock it
@@ -172,7 +173,7 @@ export class RunnerLink {
       const seq = ++this.#seq;
       const lostAfterMs = this.#handoff?.lostAfterMs ?? 5_000;
       try {
-        const reply = await this.#client.post<ReportReply>('/report', { index: this.#slice.index, seq, messages, events }, lostAfterMs);
+        const reply = await this.#client.post<ReportReply>('/report', { index: this.#slice.index, seq, messages: toWire(messages), events }, lostAfterMs);
         this.#lastAnswer = performance.now();
         if (reply.stop !== null) this.onStop(reply.stop.gracefulStopMs);
       } catch (error) {
