@@ -23,7 +23,8 @@
  * or rate whose limit lies within its value's interval is inconclusive, and counts as
  * the threshold's `inconclusive` policy says (fail by default). Live evaluations judge
  * the value alone, so abortOnFail only ever fires on a value past its limit; the end
- * verdict is the one that weighs how sure the value is.
+ * verdict is the one that weighs how sure the value is. abortOnFail fires only on a
+ * conclusive failure: a value past its limit whose interval still holds the limit does not stop the test.
  */
 import { supportsAggregation } from '../metrics/aggregate.js';
 import { builtinMetric } from '../metrics/builtin.js';
@@ -73,7 +74,7 @@ export class ThresholdRunner {
       const result = this.#evaluateOne(threshold, elapsedMs, final);
       results.push(result);
       const delay = threshold.delayAbortEvalMs;
-      if (!final && !result.ok && result.error === undefined && threshold.abortOnFail && (delay === null || delay < elapsedMs)) {
+      if (!final && !result.ok && result.error === undefined && threshold.abortOnFail && (delay === null || delay < elapsedMs) && this.#conclusivelyFailed(threshold, result)) {
         abortedBy.push(result);
       }
     }
@@ -87,6 +88,13 @@ export class ThresholdRunner {
     };
     this.#last = evaluation;
     return evaluation;
+  }
+
+  /** A value past its limit stops the test only when its interval is past the limit too: an inconclusive one may still come back. */
+  #conclusivelyFailed(threshold: ParsedThreshold, result: ThresholdResult): boolean {
+    const target = this.#registry.resolve(threshold.metric.key);
+    if (target?.kind !== 'sink' || result.observed === null) return true;
+    return judgeWithMargin(target.sink, threshold.expression, result.observed, THRESHOLD_CONFIDENCE).state === 'fail';
   }
 
   #evaluateOne(threshold: ParsedThreshold, elapsedMs: number, final: boolean): ThresholdResult {
