@@ -107,6 +107,15 @@ test('--inconclusive pass does not let a clearly failing threshold pass', async 
   assert.equal({ ok: thresholdsOf(exported, 'llm_ttft')['p(95)<0.001']!.ok, state: thresholdsOf(exported, 'llm_ttft')['p(95)<0.001']!.state }, { ok: false, state: 'fail' });
 });
 
+test("split over local instances, the coordinator gives the same three-state verdict on every runner's requests", async () => {
+  const exported = join(dir, 'split.json');
+  const run = await runCli(['run', fixture('threshold-inconclusive.ts'), '--quiet', '--no-report', '--instances', '2', '--summary-export', exported]);
+  assert.is(run.code, 99, run.stderr + run.stdout);
+  assert.match(run.stdout, /✗ inconclusive: 'rate<0\.01' rate=0\.00% \(95 % interval 0\.00%-7\.[0-9]+%\)/);
+  assert.match(run.stdout, /\? inconclusive \(let pass\): 'rate>0\.99'/);
+  assert.is(thresholdsOf(exported, 'llm_request_failed')['rate<0.01']!.state, 'inconclusive');
+});
+
 test('--inconclusive takes pass or fail only', async () => {
   const run = await runCli(['run', fixture('threshold-inconclusive.ts'), '--quiet', '--no-report', '--inconclusive', 'maybe']);
   assert.is(run.code, 2, run.stderr);
