@@ -37,7 +37,9 @@ export const options: Options = {
   },
   slo: { ttft: 1000, tpot: 60, e2e: 20000 },
   thresholds: {
-    llm_request_failed: ['rate<0.01'],
+    // A sweep that stops at saturation may send too few requests to show a failure rate under 1 % at 95 %:
+    // reported inconclusive, not failed, so that the sweep's table is the verdict.
+    llm_request_failed: [{ threshold: 'rate<0.01', inconclusive: 'pass' }],
     // Per rate, e.g. 'llm_ttft_sched{rate:2.5}': ['p(95)<1000'] once the rates are known.
     llm_goodput_ratio: ['rate>0.5'],
   },

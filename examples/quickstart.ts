@@ -14,7 +14,11 @@ export const options: Options = {
   },
   thresholds: {
     llm_ttft: ['p(95)<2000'],
-    llm_request_failed: ['rate<0.01'],
+    // A 20-second run sends tens of requests: with none failing, that is too few to show a failure rate
+    // under 1 % at 95 % confidence (about 300 are needed), so the verdict would be "inconclusive", which
+    // fails a run by default. Here it passes, still labelled inconclusive; drop `inconclusive: 'pass'`
+    // (or run longer) when this threshold gates CI.
+    llm_request_failed: [{ threshold: 'rate<0.01', inconclusive: 'pass' }],
   },
 };
 

@@ -30,6 +30,7 @@ interface RunArgs {
   'api-key-env'?: string;
   workers?: number;
   'sim-preset'?: string;
+  inconclusive?: string;
   'time-scale'?: number;
   meta?: string[];
   dcgm?: string[];
@@ -81,6 +82,12 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
         .option('summary-export', { type: 'string', describe: 'Write the end-of-test summary as JSON (k6 handleSummary shape). Example: --summary-export summary.json' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress output. Example: --quiet' })
         .option('thresholds', { type: 'boolean', default: true, describe: 'Evaluate thresholds; --no-thresholds runs without them (exit 0 unless the run fails)' })
+        .option('inconclusive', {
+          type: 'string',
+          choices: ['pass', 'fail'],
+          describe:
+            "Whether a threshold whose limit lies within its value's 95 % interval (inconclusive) fails the run (default: fail, exit 99) or passes it; a threshold's own { inconclusive } wins. Example: --inconclusive pass",
+        })
         .option('url', {
           type: 'string',
           describe: 'Target base URL (overrides options.target.url). Without one, a built-in simulator is started. Example: --url http://127.0.0.1:8000',
@@ -174,6 +181,7 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       if (args['api-key-env'] !== undefined) request.apiKeyEnv = args['api-key-env'];
       if (args.workers !== undefined) request.workers = args.workers;
       if (args['sim-preset'] !== undefined) request.simPreset = args['sim-preset'];
+      if (args.inconclusive !== undefined) request.inconclusive = args.inconclusive;
       if (args['time-scale'] !== undefined) request.timeScale = args['time-scale'];
       if (args.meta !== undefined) request.meta = args.meta;
       if (args.dcgm !== undefined && args.dcgm.length > 0) request.dcgm = args.dcgm;

@@ -41,6 +41,7 @@ export function runnerArgv(request: RunRequest, index: number, count: number, co
   // One event loop per core is what a many-core machine can give: split them between the runners.
   flag('workers', request.workers ?? Math.max(1, Math.floor(availableParallelism() / count)));
   flag('sim-preset', request.simPreset);
+  flag('inconclusive', request.inconclusive);
   flag('time-scale', request.timeScale);
   for (const config of request.simConfig ?? []) flag('sim-config', config);
   if (!request.thresholds) argv.push('--no-thresholds');

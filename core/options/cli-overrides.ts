@@ -44,6 +44,8 @@ export interface CliFlags {
   nvidiaSmi?: boolean | undefined;
   /** `--no-thresholds`. */
   noThresholds?: boolean | undefined;
+  /** `--inconclusive pass|fail`: options.inconclusive, for every threshold that does not set its own. */
+  inconclusive?: string | undefined;
   /** `--meta KEY=VALUE`, repeatable: facts added to options.environment. */
   meta?: string | readonly string[] | undefined;
 }
@@ -70,6 +72,9 @@ export function applyCliOverrides(scriptOptions: unknown, flags: CliFlags): unkn
     problems.push(`--url: expected an http:// or https:// URL, got ${JSON.stringify(flags.url)}`);
   }
   if (flags.model === '') problems.push('--model: must not be empty');
+  if (flags.inconclusive !== undefined && flags.inconclusive !== 'pass' && flags.inconclusive !== 'fail') {
+    problems.push(`--inconclusive: expected pass or fail, got ${JSON.stringify(flags.inconclusive)}`);
+  }
   if (flags.apiKeyEnv !== undefined && !ENV_NAME.test(flags.apiKeyEnv)) {
     problems.push(`--api-key-env: ${JSON.stringify(flags.apiKeyEnv)} is not an environment variable name`);
   }
@@ -103,6 +108,7 @@ export function applyCliOverrides(scriptOptions: unknown, flags: CliFlags): unkn
   if (stages !== undefined) merged['stages'] = stages;
   if (workers !== undefined) merged['workers'] = workers;
   if (flags.noThresholds === true) merged['noThresholds'] = true;
+  if (flags.inconclusive !== undefined) merged['inconclusive'] = flags.inconclusive;
   const target: Record<string, unknown> = {};
   if (flags.url !== undefined) target['url'] = flags.url;
   if (flags.model !== undefined) target['model'] = flags.model;

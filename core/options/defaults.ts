@@ -30,4 +30,6 @@ export const DEFAULTS = deepFreeze({
   teardownTimeoutMs: 60_000, // 60 seconds
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
   noThresholds: false,
+  // An inconclusive threshold has not shown that the limit holds: by default it fails the run.
+  inconclusive: 'fail',
 } as const);

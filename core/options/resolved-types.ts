@@ -38,6 +38,8 @@ export interface ResolvedThreshold {
   readonly abortOnFail: boolean;
   /** Do not abort before this much of the test has run; 0 when not set. */
   readonly delayAbortEvalMs: number;
+  /** How an inconclusive end-of-test judgement counts: the threshold's own setting, else options.inconclusive, else 'fail'. */
+  readonly inconclusive: 'pass' | 'fail';
 }
 
 export interface ResolvedOptions {

@@ -26,7 +26,10 @@ import {
 } from './schema-parts.js';
 import { telemetrySchema } from './telemetry-options.js';
 
-/** The object form of a threshold: { threshold, abortOnFail, delayAbortEval }. */
+/** How an inconclusive threshold counts: 'fail' (the default) or 'pass'. */
+const inconclusiveSchema: JsonSchema = { type: 'string', enum: ['pass', 'fail'], expected: '"pass" or "fail"' };
+
+/** The object form of a threshold: { threshold, abortOnFail, delayAbortEval, inconclusive }. */
 const thresholdObjectSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -35,6 +38,7 @@ const thresholdObjectSchema: JsonSchema = {
     threshold: { type: 'string', minLength: 1, expected: 'a threshold expression like "p(95)<500"' },
     abortOnFail: booleanSchema,
     delayAbortEval: durationSchema,
+    inconclusive: inconclusiveSchema,
   },
 };
 
@@ -114,6 +118,7 @@ export function buildOptionsSchema(): JsonSchema {
         additionalProperties: { type: 'array', items: thresholdSchema, expected: 'a list of thresholds like ["p(95)<500"]' },
       },
       noThresholds: booleanSchema,
+      inconclusive: inconclusiveSchema,
       tags: stringMapSchema,
       environment: {
         type: 'object',

@@ -244,6 +244,8 @@ export interface ThresholdObject {
   abortOnFail?: boolean;
   /** Do not abort before this much of the test has run. */
   delayAbortEval?: Duration;
+  /** 'pass': an inconclusive end-of-test judgement (limit within the value's 95 % interval) passes, still shown as inconclusive. Default: options.inconclusive. */
+  inconclusive?: 'pass' | 'fail';
 }
 
 export type ThresholdSpec = string | ThresholdObject;
@@ -267,6 +269,8 @@ export interface Options {
   thresholds?: Record<string, ThresholdSpec[]>;
   /** Evaluate no thresholds (k6's `noThresholds`, CLI `--no-thresholds`). */
   noThresholds?: boolean;
+  /** Whether a threshold judged inconclusive at the end fails the run ('fail', the default) or passes it; a threshold's own `inconclusive` wins (CLI `--inconclusive`). */
+  inconclusive?: 'pass' | 'fail';
   /** Tags added to every sample. */
   tags?: Record<string, string>;
   /**

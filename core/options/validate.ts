@@ -148,7 +148,9 @@ function isCloneable(value: unknown): boolean {
 /** Apply every default; `sources` are the checked scenarios. */
 function resolveOptions(options: Options, sources: readonly ScenarioSource[]): ResolvedOptions {
   const scenarios: Record<string, ResolvedScenario> = Object.fromEntries(sources.map((s) => [s.name, executorOf(s.raw.executor).resolve(s.raw)]));
-  const thresholds = Object.fromEntries(Object.entries(options.thresholds ?? {}).map(([metric, specs]) => [metric, specs.map(resolveThreshold)]));
+  const thresholds = Object.fromEntries(
+    Object.entries(options.thresholds ?? {}).map(([metric, specs]) => [metric, specs.map((spec) => resolveThreshold(spec, options.inconclusive ?? DEFAULTS.inconclusive))]),
+  );
   const { target, request, simulator } = options;
   return {
     target: {
@@ -194,11 +196,13 @@ function resolveSlo(slo: Options['slo']): GoodputSlo | null {
   return resolved;
 }
 
-function resolveThreshold(spec: ThresholdSpec): ResolvedThreshold {
-  if (typeof spec === 'string') return { threshold: spec, abortOnFail: false, delayAbortEvalMs: 0 };
+/** `inconclusive`: the run's policy (options.inconclusive or --inconclusive); the threshold's own setting wins. */
+function resolveThreshold(spec: ThresholdSpec, inconclusive: 'pass' | 'fail'): ResolvedThreshold {
+  if (typeof spec === 'string') return { threshold: spec, abortOnFail: false, delayAbortEvalMs: 0, inconclusive };
   return {
     threshold: spec.threshold,
     abortOnFail: spec.abortOnFail ?? false,
     delayAbortEvalMs: msOrDefault(spec.delayAbortEval, 0),
+    inconclusive: spec.inconclusive ?? inconclusive,
   };
 }

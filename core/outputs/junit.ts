@@ -2,10 +2,15 @@
  * `--out junit=FILE`: the run as a JUnit XML report for CI, one test case per
  * threshold and per check. A failed threshold carries the value it observed;
  * a check fails when any of its evaluations failed. A threshold with no data is
- * skipped (not judged), which is how CI tools show it.
+ * skipped (not judged), which is how CI tools show it. An inconclusive threshold
+ * (its limit within its value's 95 % interval) that fails the run is a failure
+ * whose message starts "inconclusive"; one let pass (inconclusive: 'pass') is a
+ * passing test case whose system-out starts "inconclusive (let pass)", so that
+ * CI counts it as passed but anyone reading it sees it was not shown.
  */
 import type { CheckRecord } from '../metrics/registry.js';
 import type { ThresholdResult } from '../thresholds/types.js';
+import { moreRequestsText } from '../thresholds/verdict-words.js';
 
 export interface JunitInput {
   thresholds: readonly ThresholdResult[] | null;
@@ -25,8 +30,11 @@ export function renderJunit(input: JunitInput): string {
     // No data is neither a pass nor a failure: CI tools show a skipped test as "not judged".
     if (t.ok && t.noData)
       return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><skipped message="${xml(`no data: ${t.metric} had no samples`)}"/></testcase>`;
+    const inconclusive = t.state === 'inconclusive' ? inconclusiveText(t, observed) : null;
+    if (t.ok && inconclusive !== null)
+      return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><system-out>${xml(`inconclusive (let pass): ${inconclusive}`)}</system-out></testcase>`;
     if (t.ok) return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><system-out>${xml(`observed ${observed}`)}</system-out></testcase>`;
-    const message = t.error !== undefined ? `cannot evaluate: ${t.error}` : `observed ${observed}, expected ${t.source}`;
+    const message = t.error !== undefined ? `cannot evaluate: ${t.error}` : inconclusive !== null ? `inconclusive: ${inconclusive}` : `observed ${observed}, expected ${t.source}`;
     return `    <testcase classname="llmload.thresholds" name="${xml(name)}" time="0"><failure type="threshold" message="${xml(message)}">${xml(`${t.key}: ${message}`)}</failure></testcase>`;
   });
   const checkCases = input.checks.map((check) => {
@@ -51,6 +59,15 @@ export function renderJunit(input: JunitInput): string {
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+/** "observed rate=0 (95 % interval 0-0.0713), expected rate<0.01, about 330 more requests needed". */
+function inconclusiveText(t: ThresholdResult, observed: string): string {
+  const interval =
+    t.interval === null || t.interval === undefined
+      ? ''
+      : ` (${Math.round(t.interval.confidence * 100)} % interval ${formatValue(t.metric, t.interval.low)}-${formatValue(t.metric, t.interval.high)})`;
+  return `observed ${observed}${interval}, expected ${t.source}, ${moreRequestsText(t)}`;
 }
 
 function formatValue(metric: string, value: number): string {

@@ -23,6 +23,18 @@ import type { MetricType, ValueKind } from '../metrics/types.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import { DEFAULT_TREND_STATS, type ScenarioInfo, type SummaryData, type TargetInfo } from './summary-data.js';
 
+/** A threshold in the export: k6's `ok`, plus how it was judged at the end. */
+export interface ExportedThreshold {
+  ok: boolean;
+  noData?: true;
+  /** pass, fail or inconclusive (its limit within `interval`); absent when it had no data or could not be evaluated. */
+  state?: 'pass' | 'fail' | 'inconclusive';
+  /** The observed value's interval at `confidence`; null where the value is exact. */
+  interval?: { low: number; high: number; confidence: number } | null;
+  /** Inconclusive: about how many more requests would settle it. */
+  moreRequests?: number | null;
+}
+
 export interface K6Check {
   name: string;
   path: string;
@@ -45,7 +57,7 @@ export interface K6Metric {
   /** trend: the summaryTrendStats; counter: count, rate; rate: rate, passes, fails; gauge: value, min, max. */
   values: Record<string, number>;
   /** Threshold expression → whether it passed. */
-  thresholds?: Record<string, { ok: boolean; noData?: true }>;
+  thresholds?: Record<string, ExportedThreshold>;
 }
 
 export interface ThroughputSummary {
@@ -149,7 +161,12 @@ export function summaryExport(data: SummaryData): SummaryExport {
     const metric = metrics[result.metric];
     if (metric === undefined) continue;
     // ok keeps k6's meaning (nothing failed); noData says the threshold could not be judged.
-    (metric.thresholds ??= {})[result.source] = result.noData ? { ok: result.ok, noData: true } : { ok: result.ok };
+    // state, interval and moreRequests: the end-of-test judgement at 95 % (an inconclusive one has ok per its policy).
+    (metric.thresholds ??= {})[result.source] = result.noData
+      ? { ok: result.ok, noData: true }
+      : result.state === undefined
+        ? { ok: result.ok }
+        : { ok: result.ok, state: result.state, interval: result.interval ?? null, moreRequests: result.moreRequests ?? null };
   }
 
   const total = registry.total.row();

@@ -11,7 +11,7 @@
 import { builtinMetric, DERIVED_METRICS, LLM_INPUT_TOKENS, LLM_OUTPUT_TOKENS, LLM_OUTPUT_TPS } from '../metrics/builtin.js';
 import { DELAY_P99_LIMIT_MS, loadGeneratorHeadline, type LoadGeneratorSummary } from '../metrics/load-generator.js';
 import type { ThresholdResult } from '../thresholds/types.js';
-import { thresholdHeadline, thresholdOutcome } from '../thresholds/verdict-words.js';
+import { moreRequestsText, thresholdHeadline, thresholdOutcome } from '../thresholds/verdict-words.js';
 import { describeNotRun } from '../executors/not-run.js';
 import { palette, visibleLength, type Palette } from './color.js';
 import { formatNumber, formatPercent, humanizeDuration } from './humanize.js';
@@ -162,26 +162,44 @@ function thresholdLines(data: SummaryExport, c: Palette): string[] {
     lines.push(`${INDENT}${metric}`);
     for (const r of results) {
       const outcome = thresholdOutcome(r);
+      if (outcome === 'inconclusive') {
+        lines.push(`${INDENT}${inconclusiveLine(r, data.metrics[metric], c)}`);
+        continue;
+      }
       const mark = outcome === 'pass' ? c.green('✓') : outcome === 'fail' ? c.red('✗') : c.yellow('○');
       let observed: string;
       if (r.error !== undefined) observed = c.red(r.error);
       else if (r.observed === null) observed = c.yellow('no data');
-      else observed = `${r.aggregation}=${formatObserved(r, data.metrics[metric])}`;
+      else observed = `${r.aggregation}=${formatObserved(r, r.observed, data.metrics[metric])}`;
       lines.push(`${INDENT}${mark} '${r.source}' ${observed}`);
     }
     lines.push('');
   }
   // Said in words whenever a threshold could not be judged: a ✓ count alone would read as "all passed".
   const notRun = data.llmload.notRun ?? [];
-  if (data.llmload.thresholds.length > 0 && (notRun.length > 0 || data.llmload.thresholds.some((r) => thresholdOutcome(r) === 'no data'))) {
+  const unsettled = data.llmload.thresholds.some((r) => thresholdOutcome(r) === 'no data' || thresholdOutcome(r) === 'inconclusive');
+  if (data.llmload.thresholds.length > 0 && (notRun.length > 0 || unsettled)) {
     lines.push(`${INDENT}${thresholdHeadline(data.llmload.thresholds, notRun.length === 0 ? '' : describeNotRun(notRun, data.llmload.scenarios.length))}`, '');
   }
   return lines;
 }
 
-/** A threshold's observed value in the unit of its metric and aggregation. */
-function formatObserved(result: ThresholdResult, metric: K6Metric | undefined): string {
-  const value = result.observed!;
+/**
+ * "✗ inconclusive: 'rate<0.01' rate=0.00% (95 % interval 0.00%-7.13%), about 330 more requests needed":
+ * ✗ when it fails the run, a yellow ? when its inconclusive policy lets it pass (never a ✓).
+ */
+function inconclusiveLine(r: ThresholdResult, metric: K6Metric | undefined, c: Palette): string {
+  const mark = r.ok ? c.yellow('?') : c.red('✗');
+  const word = r.ok ? 'inconclusive (let pass)' : 'inconclusive';
+  const interval =
+    r.interval === null || r.interval === undefined
+      ? ''
+      : ` (${Math.round(r.interval.confidence * 100)} % interval ${formatObserved(r, r.interval.low, metric)}-${formatObserved(r, r.interval.high, metric)})`;
+  return `${mark} ${word}: '${r.source}' ${r.aggregation}=${formatObserved(r, r.observed!, metric)}${interval}, ${moreRequestsText(r)}`;
+}
+
+/** A value of a threshold's aggregation in the unit of its metric. */
+function formatObserved(result: ThresholdResult, value: number, metric: K6Metric | undefined): string {
   const brace = result.metric.indexOf('{');
   const name = brace === -1 ? result.metric : result.metric.slice(0, brace);
   const info = builtinMetric(name);

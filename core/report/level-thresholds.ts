@@ -43,8 +43,9 @@ export function checkLevelThresholds(stats: RequestStats, tags: Readonly<Record<
     if (filter !== null) {
       if (!filter.every(([k]) => GROUP_TAGS.has(k))) continue;
       if (!filter.every(([k, v]) => tags[k] === v)) continue;
-      // Filtered to this very group: every request of the group, and only those, fed it.
-      out.push({ key: threshold.key, source: threshold.source, observed: threshold.observed, ok: threshold.ok, noData: threshold.noData, basis: 'run' });
+      // Filtered to this very group: every request of the group, and only those, fed it. Per-level verdicts
+      // judge the value alone (as the breaking point always has): an inconclusive run verdict is not a level's failure.
+      out.push({ key: threshold.key, source: threshold.source, observed: threshold.observed, ok: runVerdictOf(threshold), noData: threshold.noData, basis: 'run' });
       continue;
     }
     const expression = parseThresholdExpression(threshold.source);
@@ -55,6 +56,13 @@ export function checkLevelThresholds(stats: RequestStats, tags: Readonly<Record<
     out.push({ key: threshold.key, source: threshold.source, observed, ok: observed === null || compare(observed, operator, value), noData: observed === null, basis: 'level' });
   }
   return out;
+}
+
+/** The run's verdict of a threshold on its value alone: an inconclusive one passes when its value is within the limit. */
+function runVerdictOf(threshold: ThresholdResult): boolean {
+  if (threshold.state !== 'inconclusive' || threshold.observed === null) return threshold.ok;
+  const expression = parseThresholdExpression(threshold.source);
+  return expression.ok ? compare(threshold.observed, expression.value.operator, expression.value.value) : threshold.ok;
 }
 
 /** The value a threshold on metric `name` reads from one group's statistics; undefined when the group cannot say. */

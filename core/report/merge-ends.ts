@@ -19,7 +19,12 @@ const runners = new WeakMap<MetricsRegistry, ThresholdRunner>();
 export function thresholdRunnerFor(ends: ReadonlyArray<RunEnd | null>, registry: MetricsRegistry): void {
   const withThresholds = ends.find((end) => end !== null && end.thresholds !== null);
   if (withThresholds === undefined || withThresholds === null) return;
-  runners.set(registry, new ThresholdRunner(parseThresholds(withThresholds.options.thresholds), registry));
+  const { thresholds, thresholdsInconclusive } = withThresholds.options;
+  // Each threshold with the inconclusive policy the run gave it, so the merged verdict counts an inconclusive one the same way.
+  const specs = Object.fromEntries(
+    Object.entries(thresholds).map(([key, list]) => [key, list.map((threshold, i) => ({ threshold, inconclusive: thresholdsInconclusive?.[key]?.[i] ?? 'fail' }))]),
+  );
+  runners.set(registry, new ThresholdRunner(parseThresholds(specs), registry));
 }
 
 /** One end line for the merged run; null when no instance got to its end. */

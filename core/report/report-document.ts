@@ -17,7 +17,8 @@ import { b, c, code, h, note, ol, p, table, ul, type Block, type ReportDocument,
 import { BATCH_E2E_P95_MS, INTERACTIVE_E2E_P95_MS, INTERACTIVE_TTFT_P95_MS, type ExperienceClass, type Findings } from './findings.js';
 import { fmtChange, fmtCount, fmtGiB, fmtMs, fmtRate, fmtShare, fmtSpeedup, fmtTokens } from './format.js';
 import type { ReportData, ReportRow, ReportSweep } from './report-data.js';
-import { thresholdOutcome, thresholdVerdict } from '../thresholds/verdict-words.js';
+import type { ThresholdResult } from '../thresholds/types.js';
+import { moreRequestsText, thresholdOutcome, thresholdVerdict } from '../thresholds/verdict-words.js';
 import { describeNotRun } from '../executors/not-run.js';
 import { highestRateFinding, openStageTable, rateSweepTable } from './rate-sweep-section.js';
 import { capacityBasis, kneeText, levelLabel, serverQueueAdvice, singleWaveCapacity, timeoutAdvice } from './finding-text.js';
@@ -564,6 +565,15 @@ function recommendations(data: ReportData): Block[] {
   return out;
 }
 
+/** "INCONCLUSIVE (95 % interval 0.00 %–7.13 %; about 330 more requests needed)", "inconclusive, let pass (…)". */
+function inconclusiveCell(t: ThresholdResult): string {
+  const interval =
+    t.interval === null || t.interval === undefined
+      ? ''
+      : `${Math.round(t.interval.confidence * 100)} % interval ${formatObserved(t.metric, t.interval.low)}–${formatObserved(t.metric, t.interval.high)}; `;
+  return `${t.ok ? 'inconclusive, let pass' : 'INCONCLUSIVE'} (${interval}${moreRequestsText(t)})`;
+}
+
 export function thresholdsSection(data: ReportData): Block[] {
   const out: Block[] = [h(2, 'Thresholds')];
   if (data.thresholds === null || data.thresholds.length === 0) {
@@ -577,7 +587,7 @@ export function thresholdsSection(data: ReportData): Block[] {
         t.key,
         t.source,
         t.observed === null ? 'no data' : `${t.aggregation}=${formatObserved(t.metric, t.observed)}`,
-        t.error !== undefined ? `error: ${t.error}` : thresholdOutcome(t) === 'fail' ? 'FAIL' : thresholdOutcome(t),
+        t.error !== undefined ? `error: ${t.error}` : thresholdOutcome(t) === 'fail' ? 'FAIL' : thresholdOutcome(t) === 'inconclusive' ? inconclusiveCell(t) : thresholdOutcome(t),
       ]),
       ['left', 'left', 'right', 'left'],
     ),

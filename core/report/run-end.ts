@@ -38,6 +38,8 @@ export interface OptionsDigest {
   scenarios: Record<string, unknown>;
   /** Metric key → threshold expressions, as written. */
   thresholds: Record<string, string[]>;
+  /** Per metric key, each threshold's inconclusive policy, in the order of `thresholds`; only written when one passes inconclusive (absent: all fail). */
+  thresholdsInconclusive?: Record<string, Array<'pass' | 'fail'>>;
   target: { url: string | null; model: string | null; headerNames: string[] };
   request: { timeoutMs: number; stallTimeoutMs: number; stream: boolean };
   simulator: { preset: string; timeScale: number } | null;
@@ -122,9 +124,12 @@ export function digestOptions(options: ResolvedOptions): OptionsDigest {
   }
   const thresholds: Record<string, string[]> = {};
   for (const [key, list] of Object.entries(options.thresholds)) thresholds[key] = list.map((t) => t.threshold);
+  const lenient = Object.values(options.thresholds).some((list) => list.some((t) => t.inconclusive === 'pass'));
   return {
     scenarios,
     thresholds,
+    // Only when it changes something, so that end lines of runs without it stay as they were.
+    ...(lenient ? { thresholdsInconclusive: Object.fromEntries(Object.entries(options.thresholds).map(([key, list]) => [key, list.map((t) => t.inconclusive)])) } : {}),
     target: {
       url: options.target.url === undefined ? null : stripCredentials(options.target.url),
       model: options.target.model ?? null,

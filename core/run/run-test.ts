@@ -81,6 +81,8 @@ export interface RunRequest {
   apiKeyEnv?: string;
   workers?: number;
   simPreset?: string;
+  /** --inconclusive pass|fail: how a threshold judged inconclusive counts, unless it says so itself. */
+  inconclusive?: string;
   timeScale?: number;
   /** `--meta KEY=VALUE` items: facts for the report's environment. */
   meta?: string[];
@@ -164,6 +166,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       apiKeyEnv: request.apiKeyEnv,
       workers: request.workers,
       simPreset: request.simPreset,
+      inconclusive: request.inconclusive,
       timeScale: request.timeScale,
       meta: request.meta,
       dcgm: request.dcgm,

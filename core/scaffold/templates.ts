@@ -30,7 +30,10 @@ export const options: Options = {
   scenarios: { chat: { executor: 'constant-vus', vus: 5, duration: '20s' } },
   thresholds: {
     llm_ttft: ['p(95)<2000'], // time to first token, ms
-    llm_request_failed: ['rate<0.01'],
+    // Tens of requests cannot show a failure rate under 1 % at 95 % confidence: without
+    // inconclusive: 'pass' such a run ends "inconclusive" and fails (exit 99). Drop it, or run
+    // longer, once this threshold gates CI.
+    llm_request_failed: [{ threshold: 'rate<0.01', inconclusive: 'pass' }],
   },
 };
 

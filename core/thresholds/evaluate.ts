@@ -18,16 +18,27 @@
  *   output says "no data" rather than "passed" (verdict-words.ts).
  * Pair latency thresholds with `llm_request_failed: ['rate<0.01']` or
  * `llm_requests: ['count>0']` when an empty result must fail.
+ *
+ * The end-of-test evaluation is three-state (threshold-margin.ts, 95 %): a percentile
+ * or rate whose limit lies within its value's interval is inconclusive, and counts as
+ * the threshold's `inconclusive` policy says (fail by default). Live evaluations judge
+ * the value alone, so abortOnFail only ever fires on a value past its limit; the end
+ * verdict is the one that weighs how sure the value is. abortOnFail fires only on a
+ * conclusive failure: a value past its limit whose interval still holds the limit does not stop the test.
  */
 import { supportsAggregation } from '../metrics/aggregate.js';
 import { builtinMetric } from '../metrics/builtin.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import { sinkSamples } from '../metrics/sinks.js';
 import { compare } from './parse-expression.js';
+import { judgeWithMargin } from './threshold-margin.js';
 import type { ParsedThreshold, ThresholdEvaluation, ThresholdResult } from './types.js';
 
 /** How often the engine evaluates thresholds while the test runs (k6 thresholdsRate). */
 export const THRESHOLD_EVAL_INTERVAL_MS = 2000;
+
+/** The confidence of the end-of-test three-state judgement. */
+export const THRESHOLD_CONFIDENCE = 0.95;
 
 export interface EvaluateOptions {
   /** The end-of-test evaluation: empty counters compare as 0 and nothing aborts. */
@@ -63,7 +74,7 @@ export class ThresholdRunner {
       const result = this.#evaluateOne(threshold, elapsedMs, final);
       results.push(result);
       const delay = threshold.delayAbortEvalMs;
-      if (!final && !result.ok && result.error === undefined && threshold.abortOnFail && (delay === null || delay < elapsedMs)) {
+      if (!final && !result.ok && result.error === undefined && threshold.abortOnFail && (delay === null || delay < elapsedMs) && this.#conclusivelyFailed(threshold, result)) {
         abortedBy.push(result);
       }
     }
@@ -77,6 +88,13 @@ export class ThresholdRunner {
     };
     this.#last = evaluation;
     return evaluation;
+  }
+
+  /** A value past its limit stops the test only when its interval is past the limit too: an inconclusive one may still come back. */
+  #conclusivelyFailed(threshold: ParsedThreshold, result: ThresholdResult): boolean {
+    const target = this.#registry.resolve(threshold.metric.key);
+    if (target?.kind !== 'sink' || result.observed === null) return true;
+    return judgeWithMargin(target.sink, threshold.expression, result.observed, THRESHOLD_CONFIDENCE).state === 'fail';
   }
 
   #evaluateOne(threshold: ParsedThreshold, elapsedMs: number, final: boolean): ThresholdResult {
@@ -103,7 +121,15 @@ export class ThresholdRunner {
     if (!final && target.kind === 'sink' && sinkSamples(target.sink) === 0) return noData;
     const observed = this.#registry.aggregate(threshold.metric.key, expression.method, expression.percentile, elapsedMs);
     if (observed === null || observed === undefined || Number.isNaN(observed)) return noData;
-    return { ...base, observed, ok: compare(observed, expression.operator, expression.value), noData: false };
+    if (!final) return { ...base, observed, ok: compare(observed, expression.operator, expression.value), noData: false };
+    if (target.kind !== 'sink') {
+      // A derived throughput is one exact figure over the window: pass or fail.
+      const passed = compare(observed, expression.operator, expression.value);
+      return { ...base, observed, ok: passed, noData: false, state: passed ? 'pass' : 'fail', interval: null, moreRequests: null };
+    }
+    const judged = judgeWithMargin(target.sink, expression, observed, THRESHOLD_CONFIDENCE);
+    const ok = judged.state === 'pass' || (judged.state === 'inconclusive' && threshold.inconclusive === 'pass');
+    return { ...base, observed, ok, noData: false, state: judged.state, interval: judged.interval, moreRequests: judged.moreRequests };
   }
 }
 

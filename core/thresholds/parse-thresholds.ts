@@ -16,7 +16,7 @@ import { parseMetricKey } from '../metrics/tags.js';
 import type { MetricType } from '../metrics/types.js';
 import { durationProblem, tryParseDuration } from '../options/duration.js';
 import { parseThresholdExpression } from './parse-expression.js';
-import type { ParsedThreshold } from './types.js';
+import type { InconclusivePolicy, ParsedThreshold } from './types.js';
 
 export interface ParseThresholdsOptions {
   /** The type of a metric name when known; default: builtin metrics only. */
@@ -71,6 +71,7 @@ export function parseThresholds(input: unknown, options: ParseThresholdsOptions 
         expression: result.value,
         abortOnFail: spec.abortOnFail,
         delayAbortEvalMs: spec.delayAbortEvalMs,
+        inconclusive: spec.inconclusive,
       };
       const mismatch = type === undefined ? null : typeProblem(threshold, type);
       if (mismatch !== null) {
@@ -128,13 +129,14 @@ interface Spec {
   source: string;
   abortOnFail: boolean;
   delayAbortEvalMs: number | null;
+  inconclusive: InconclusivePolicy;
 }
 
-const OBJECT_FIELDS = ['threshold', 'abortOnFail', 'delayAbortEval', 'delayAbortEvalMs'];
+const OBJECT_FIELDS = ['threshold', 'abortOnFail', 'delayAbortEval', 'delayAbortEvalMs', 'inconclusive'];
 
 /** Read one list item: an expression string or the object form; pushes problems and returns null when unusable. */
 function readSpec(item: unknown, at: string, problems: string[]): Spec | null {
-  if (typeof item === 'string') return { source: item.trim(), abortOnFail: false, delayAbortEvalMs: null };
+  if (typeof item === 'string') return { source: item.trim(), abortOnFail: false, delayAbortEvalMs: null, inconclusive: 'fail' };
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     problems.push(`${at}: expected a threshold like "p(95)<500" or { threshold: "p(95)<500", abortOnFail: true }, got ${describe(item)}`);
     return null;
@@ -143,7 +145,7 @@ function readSpec(item: unknown, at: string, problems: string[]): Spec | null {
   let usable = true;
   for (const field of Object.keys(fields)) {
     if (!OBJECT_FIELDS.includes(field)) {
-      problems.push(`${at}: unknown field ${JSON.stringify(field)} (expected threshold, abortOnFail, delayAbortEval)`);
+      problems.push(`${at}: unknown field ${JSON.stringify(field)} (expected threshold, abortOnFail, delayAbortEval, inconclusive)`);
       usable = false;
     }
   }
@@ -155,6 +157,11 @@ function readSpec(item: unknown, at: string, problems: string[]): Spec | null {
   const abortOnFail = fields['abortOnFail'] ?? false;
   if (typeof abortOnFail !== 'boolean') {
     problems.push(`${at}.abortOnFail: expected true or false, got ${describe(abortOnFail)}`);
+    usable = false;
+  }
+  const inconclusive = fields['inconclusive'] ?? 'fail';
+  if (inconclusive !== 'pass' && inconclusive !== 'fail') {
+    problems.push(`${at}.inconclusive: expected "pass" or "fail", got ${describe(inconclusive)}`);
     usable = false;
   }
   let delayAbortEvalMs: number | null = null;
@@ -169,7 +176,7 @@ function readSpec(item: unknown, at: string, problems: string[]): Spec | null {
     }
   }
   if (!usable) return null;
-  return { source: (threshold as string).trim(), abortOnFail: abortOnFail as boolean, delayAbortEvalMs };
+  return { source: (threshold as string).trim(), abortOnFail: abortOnFail as boolean, delayAbortEvalMs, inconclusive: inconclusive as InconclusivePolicy };
 }
 
 function describe(value: unknown): string {

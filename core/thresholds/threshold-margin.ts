@@ -1,6 +1,5 @@
 /**
- * Three-state threshold judgement (the building block; not yet wired into the
- * evaluation, the outputs or the exit code): a threshold on a percentile or a
+ * Three-state threshold judgement, the end-of-test verdict (evaluate.ts): a threshold on a percentile or a
  * rate whose limit lies inside its observed value's own confidence interval is
  * inconclusive, neither passed nor failed, with an estimate of how many more
  * requests would settle it.
@@ -13,6 +12,8 @@
  *
  * "About N more requests": the interval's half-width on the limit's side shrinks about as
  * 1/√n, so the interval clears the limit once n grows by (half-width ÷ distance to limit)².
+ * For a rate the Wilson interval is recomputed at the same observed share instead: near 0 or 1
+ * its bound shrinks as 1/n, not 1/√n (0 failures in 50 under 1 %: ~330 more, not ~2,500).
  */
 import { trendQuantileInterval } from '../metrics/known-figure.js';
 import { RateSink, type Sink } from '../metrics/sinks.js';
@@ -45,8 +46,28 @@ export function judgeWithMargin(sink: Sink, expression: ThresholdExpression, obs
   if (limit < interval.low || limit > interval.high) return { ...binary, interval };
   const distance = Math.abs(observed - limit);
   const halfWidth = limit >= observed ? interval.high - observed : observed - interval.low;
-  const moreRequests = distance > 0 && halfWidth > 0 ? Math.max(1, Math.ceil(bounds.n * ((halfWidth / distance) ** 2 - 1))) : null;
+  let moreRequests: number | null = null;
+  if (distance > 0 && halfWidth > 0) {
+    moreRequests = sink instanceof RateSink ? rateRequestsToClear(observed, limit, bounds.n, confidence) : Math.max(1, Math.ceil(bounds.n * ((halfWidth / distance) ** 2 - 1)));
+  }
   return { state: 'inconclusive', observed, interval, moreRequests };
+}
+
+/** How many more trials at the same observed share move its Wilson interval off `limit` (doubling, then bisecting). */
+function rateRequestsToClear(share: number, limit: number, n: number, confidence: number): number {
+  const clears = (total: number): boolean => {
+    const interval = wilsonInterval(share * total, total, confidence);
+    return limit < interval.low || limit > interval.high;
+  };
+  let high = Math.max(2 * n, n + 1);
+  while (!clears(high)) high *= 2;
+  let low = n;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (clears(mid)) high = mid;
+    else low = mid;
+  }
+  return Math.max(1, high - n);
 }
 
 /** The interval of the aggregation a threshold compares, with its sample count; null where none applies. */

@@ -33,13 +33,18 @@ export interface ParsedThreshold {
   abortOnFail: boolean;
   /** abortOnFail only stops the test once this much has run; null when not set. */
   delayAbortEvalMs: number | null;
+  /** Whether an end-of-test inconclusive judgement fails the run or passes it (still shown as inconclusive). */
+  inconclusive: InconclusivePolicy;
 }
+
+/** How an inconclusive threshold counts in the verdict and the exit code. */
+export type InconclusivePolicy = 'pass' | 'fail';
 
 /** A threshold as options give it: an expression, k6's object form, or the resolved object form. */
 export type ThresholdInput =
   | string
-  | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string | number }
-  | { readonly threshold: string; readonly abortOnFail: boolean; readonly delayAbortEvalMs: number };
+  | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string | number; inconclusive?: InconclusivePolicy }
+  | { readonly threshold: string; readonly abortOnFail: boolean; readonly delayAbortEvalMs: number; readonly inconclusive?: InconclusivePolicy };
 
 /** options.thresholds: metric key → thresholds (a lone threshold is accepted as a list of one). */
 export type ThresholdsInput = Readonly<Record<string, ThresholdInput | readonly ThresholdInput[]>>;
@@ -59,6 +64,16 @@ export interface ThresholdResult {
   abortOnFail: boolean;
   /** Why it could not be evaluated (e.g. p(95) on a custom counter); such a threshold fails. */
   error?: string;
+  /**
+   * The end-of-test judgement at 95 % confidence (threshold-margin.ts); absent on live evaluations
+   * and on results files written before it existed. When 'inconclusive', `ok` follows the
+   * threshold's inconclusive policy (false by default: it fails the run).
+   */
+  state?: 'pass' | 'fail' | 'inconclusive';
+  /** The observed value's interval at that confidence; null where the value is exact or too few samples allow none. */
+  interval?: { low: number; high: number; confidence: number } | null;
+  /** Inconclusive only: about how many more requests would settle it; null otherwise or when the value sits on the limit. */
+  moreRequests?: number | null;
 }
 
 export interface ThresholdEvaluation {

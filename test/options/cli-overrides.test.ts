@@ -130,6 +130,19 @@ test('target, simulator, workers and thresholds flags', () => {
   assert.is(validateOptions(applyCliOverrides({}, { noThresholds: false })).noThresholds, false);
 });
 
+test('--inconclusive sets options.inconclusive over the script; a threshold that says its own keeps it', () => {
+  const script = { inconclusive: 'fail', thresholds: { checks: ['rate>0.99', { threshold: 'rate>0.9', inconclusive: 'fail' }] } };
+  const resolved = validateOptions(applyCliOverrides(script, { inconclusive: 'pass' }));
+  assert.equal(
+    resolved.thresholds['checks']!.map((t) => t.inconclusive),
+    ['pass', 'fail'],
+  );
+  assert.throws(
+    () => applyCliOverrides({}, { inconclusive: 'maybe' }),
+    (error: unknown) => isLlmloadError(error) && error.details[0] === '--inconclusive: expected pass or fail, got "maybe"',
+  );
+});
+
 test("--sim-config KEY=VALUE sets simulator settings one by one over the script's", () => {
   const merged = applyCliOverrides(
     { simulator: { preset: 'qwen14b-awq', config: { maxNumSeqs: 4, stepBaseMs: 9 } } },

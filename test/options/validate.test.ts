@@ -217,6 +217,19 @@ test('stages need a duration and a target', () => {
   ]);
 });
 
+test("a threshold's own inconclusive policy wins over options.inconclusive, which defaults to fail", () => {
+  const thresholds = { llm_request_failed: ['rate<0.01', { threshold: 'rate<0.02', inconclusive: 'fail' as const }, { threshold: 'rate<0.05', inconclusive: 'pass' as const }] };
+  assert.equal(
+    validateOptions({ thresholds }).thresholds['llm_request_failed']!.map((t) => t.inconclusive),
+    ['fail', 'fail', 'pass'],
+  );
+  assert.equal(
+    validateOptions({ thresholds, inconclusive: 'pass' }).thresholds['llm_request_failed']!.map((t) => t.inconclusive),
+    ['pass', 'fail', 'pass'],
+  );
+  assert.equal(problems({ inconclusive: 'maybe', thresholds: { x: [{ threshold: 'rate<0.1', inconclusive: 'sometimes' }] } }).length, 2);
+});
+
 test('threshold values are lists of strings or threshold objects', () => {
   const resolved = validateOptions({
     thresholds: {
@@ -227,10 +240,10 @@ test('threshold values are lists of strings or threshold objects', () => {
   });
   assert.equal(resolved.thresholds, {
     llm_ttft: [
-      { threshold: 'p(95)<500', abortOnFail: false, delayAbortEvalMs: 0 },
-      { threshold: 'p(99)<900', abortOnFail: true, delayAbortEvalMs: 10_000 },
+      { threshold: 'p(95)<500', abortOnFail: false, delayAbortEvalMs: 0, inconclusive: 'fail' },
+      { threshold: 'p(99)<900', abortOnFail: true, delayAbortEvalMs: 10_000, inconclusive: 'fail' },
     ],
-    'llm_request_failed{scenario:sweep}': [{ threshold: 'rate<0.01', abortOnFail: false, delayAbortEvalMs: 0 }],
+    'llm_request_failed{scenario:sweep}': [{ threshold: 'rate<0.01', abortOnFail: false, delayAbortEvalMs: 0, inconclusive: 'fail' }],
     checks: [],
   });
   assert.equal(problems({ thresholds: { x: [{ abortOnFail: 'yes' }, { threshold: '' }] } }), [

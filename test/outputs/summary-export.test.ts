@@ -29,14 +29,20 @@ test('metric values per type, with numpy percentiles and thresholds by expressio
   assert.equal(Object.keys(ttft.values), ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)']);
   assert.is(ttft.values['p(95)'], 469.99999999999994, 'numpy.percentile([200, 200, 300, 500], 95)');
   assert.is(ttft.values['med'], 250);
-  assert.equal(metrics['llm_ttft{level:2}']?.thresholds, { 'p(95)<400': { ok: false } });
+  // Each judged threshold carries its end-of-test state; 4 samples allow no interval for a p(95).
+  assert.equal(metrics['llm_ttft{level:2}']?.thresholds, { 'p(95)<400': { ok: false, state: 'fail', interval: null, moreRequests: null } });
   assert.is(metrics['llm_ttft{level:2}']?.values['p(95)'], 490);
   assert.equal(metrics['llm_requests'], { type: 'counter', contains: 'default', values: { count: 5, rate: 5 / 15 } });
-  assert.equal(metrics['llm_request_failed'], { type: 'rate', contains: 'default', values: { rate: 0.2, passes: 1, fails: 4 }, thresholds: { 'rate<0.01': { ok: false } } });
+  const { thresholds: failedThresholds, ...failed } = metrics['llm_request_failed']!;
+  assert.equal(failed, { type: 'rate', contains: 'default', values: { rate: 0.2, passes: 1, fails: 4 } });
+  // 1 in 5 is over 1 % even at the low end of its 95 % interval: a conclusive failure, with that interval.
+  const rateThreshold = failedThresholds?.['rate<0.01'];
+  assert.equal([rateThreshold?.ok, rateThreshold?.state, rateThreshold?.moreRequests], [false, 'fail', null]);
+  assert.ok(rateThreshold?.interval?.confidence === 0.95 && rateThreshold.interval.low > 0.01 && rateThreshold.interval.low < 0.2, JSON.stringify(rateThreshold));
   assert.equal(metrics['checks']?.values, { rate: 0.75, passes: 3, fails: 1 });
   assert.equal(metrics['vus'], { type: 'gauge', contains: 'default', values: { value: 2, min: 1, max: 2 } });
   assert.equal(metrics['llm_output_token_throughput']?.values, { value: 64 / 12.6, min: 64 / 12.6, max: 64 / 12.6 });
-  assert.equal(metrics['llm_output_token_throughput']?.thresholds, { 'value>1': { ok: true } });
+  assert.equal(metrics['llm_output_token_throughput']?.thresholds, { 'value>1': { ok: true, state: 'pass', interval: null, moreRequests: null } });
   assert.is(metrics['llm_connecting'], undefined, 'metrics without samples or thresholds are left out');
   assert.is(metrics['llm_goodput'], undefined);
 });

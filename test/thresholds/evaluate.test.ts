@@ -12,7 +12,8 @@ function runner(spec: Parameters<typeof parseThresholds>[0], registry = new Metr
 test('thresholds compare the aggregated value; results carry what was observed', () => {
   const { registry, runner: r } = runner({
     llm_ttft: ['p(95)<500', 'avg>1000'],
-    llm_request_failed: ['rate<0.5'],
+    // 1 failure in 4 cannot show a rate under 50 % at 95 % (inconclusive, tested below); this test is about the value compared.
+    llm_request_failed: [{ threshold: 'rate<0.5', inconclusive: 'pass' }],
     llm_requests: ['count>=3', 'rate>10'],
   });
   for (const ttft of [100, 200, 300]) registry.addRecord(makeRecord({ ttftMs: ttft }));
@@ -54,7 +55,8 @@ test('tag-filtered thresholds read their submetric', () => {
 });
 
 test('checks thresholds by check name', () => {
-  const { registry, runner: r } = runner({ 'checks{check:has xml}': ['rate>0.9'], checks: ['rate>0.5'] });
+  // 3 passes in 4 cannot show a pass rate over 50 % at 95 %: let pass, so the value is what is compared (three-state is tested below).
+  const { registry, runner: r } = runner({ 'checks{check:has xml}': ['rate>0.9'], checks: [{ threshold: 'rate>0.5', inconclusive: 'pass' }] });
   registry.addCheck('has xml', true);
   registry.addCheck('has xml', false);
   registry.addCheck('status', true);
@@ -109,8 +111,53 @@ test('abortOnFail without a delay aborts at the first failing evaluation', () =>
   const { registry, runner: r } = runner({ llm_request_failed: [{ threshold: 'rate<0.1', abortOnFail: true }] });
   registry.addRecord(makeRecord());
   assert.is(r.evaluate(2000).abort, false);
-  registry.addRecord(makeFailure('http_5xx'));
+  // 4 failures in 5: a failure rate over 10 % even at the low end of its 95 % interval.
+  for (let i = 0; i < 4; i++) registry.addRecord(makeFailure('http_5xx'));
   assert.is(r.evaluate(4000).abort, true);
+});
+
+test('abortOnFail does not fire on a value past its limit whose interval still holds the limit', () => {
+  const { registry, runner: r } = runner({ llm_request_failed: [{ threshold: 'rate<0.1', abortOnFail: true }] });
+  registry.addRecord(makeRecord());
+  registry.addRecord(makeFailure('http_5xx'));
+  const live = r.evaluate(2000);
+  assert.is(live.ok, false, 'live evaluation judges the value: 50 % is over 10 %');
+  assert.is(live.results[0]!.state, undefined);
+  assert.is(live.abort, false, '1 failure in 2 does not show a rate over 10 % at 95 %');
+});
+
+test('the final evaluation is three-state: a rate whose interval holds its limit is inconclusive and fails unless let pass', () => {
+  const { registry, runner: r } = runner({
+    llm_request_failed: ['rate<0.01', { threshold: 'rate<0.02', inconclusive: 'pass' }, 'rate<0.5'],
+    llm_ttft: ['p(50)<100000', 'p(50)<1', 'avg<100000'],
+  });
+  for (let i = 0; i < 50; i++) registry.addRecord(makeRecord({ ttftMs: 100 + i }));
+  const live = r.evaluate(2000);
+  assert.ok(
+    live.results.every((x) => x.state === undefined),
+    'live evaluations judge values only',
+  );
+  assert.is(live.results[0]!.ok, true);
+  const final = r.evaluate(2000, { final: true });
+  assert.equal(
+    final.results.map((x) => [x.source, x.state, x.ok]),
+    [
+      ['rate<0.01', 'inconclusive', false],
+      ['rate<0.02', 'inconclusive', true],
+      ['rate<0.5', 'pass', true],
+      ['p(50)<100000', 'pass', true],
+      ['p(50)<1', 'fail', false],
+      ['avg<100000', 'pass', true],
+    ],
+  );
+  const inconclusive = final.results[0]!;
+  assert.is(inconclusive.interval!.confidence, 0.95);
+  assert.ok(inconclusive.interval!.low === 0 && inconclusive.interval!.high > 0.06, JSON.stringify(inconclusive));
+  // Wilson's upper bound for 0 in n is ~z²/(n+z²): under 1 % from n ≈ 380, so about 330 more than the 50.
+  assert.ok(inconclusive.moreRequests! > 250 && inconclusive.moreRequests! < 450, JSON.stringify(inconclusive));
+  assert.ok(final.results[3]!.interval !== null, 'a median of 50 has an order-statistic interval');
+  assert.is(final.results[5]!.interval, null, 'an average is exact over what ran');
+  assert.is(final.ok, false);
 });
 
 test('an aggregation a custom metric lacks fails with an error, without aborting', () => {

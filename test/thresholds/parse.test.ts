@@ -109,7 +109,14 @@ test('bad metric keys and bad object forms are reported with their path', () => 
   const error = parseError({
     'llm_ttft{level:10': ['p(95)<1'],
     'llm_ttft{level}': ['p(95)<1'],
-    llm_e2e: [42, { threshold: 'p(95)<1', abortOnFail: 'yes' }, { threshold: 'p(95)<1', delayAbortEval: 'soon' }, { threshold: 'p(95)<1', abortOnFial: true }, {}],
+    llm_e2e: [
+      42,
+      { threshold: 'p(95)<1', abortOnFail: 'yes' },
+      { threshold: 'p(95)<1', delayAbortEval: 'soon' },
+      { threshold: 'p(95)<1', abortOnFial: true },
+      {},
+      { threshold: 'p(95)<1', inconclusive: 'maybe' },
+    ],
   });
   assert.equal(error.details, [
     'thresholds["llm_ttft{level:10"]: metric key has no closing "}" (expected e.g. "llm_ttft{level:10}")',
@@ -117,8 +124,9 @@ test('bad metric keys and bad object forms are reported with their path', () => 
     'thresholds["llm_e2e"][0]: expected a threshold like "p(95)<500" or { threshold: "p(95)<500", abortOnFail: true }, got number 42',
     'thresholds["llm_e2e"][1].abortOnFail: expected true or false, got "yes"',
     'thresholds["llm_e2e"][2].delayAbortEval: "soon" is not a duration (expected e.g. "30s", "1m30s", "500ms")',
-    'thresholds["llm_e2e"][3]: unknown field "abortOnFial" (expected threshold, abortOnFail, delayAbortEval)',
+    'thresholds["llm_e2e"][3]: unknown field "abortOnFial" (expected threshold, abortOnFail, delayAbortEval, inconclusive)',
     'thresholds["llm_e2e"][4].threshold: expected a threshold expression like "p(95)<500", got nothing',
+    'thresholds["llm_e2e"][5].inconclusive: expected "pass" or "fail", got "maybe"',
   ]);
 });
 

@@ -51,6 +51,11 @@ test('a rate uses the Wilson interval: no failure in 50 does not show a failure 
   const many = judgeWithMargin(rate(0, 1000), expression('rate<0.01'), 0, 0.95);
   assert.is(many.state, 'pass');
   assert.is(judgeWithMargin(rate(500, 1000), expression('rate<0.01'), 0.5, 0.95).state, 'fail');
+  // 0 of n is under 1 % at 95 % once z²/(n+z²) < 0.01, n ≥ 381: about 331 more than 50 (a 1/√n guess would say ~2,500).
+  assert.is(judgeWithMargin(rate(0, 50), expression('rate<0.01'), 0, 0.95).moreRequests, 331);
+  // And the estimate is enough: that many more at the same share settles it.
+  const settled = judgeWithMargin(rate(0, 381), expression('rate<0.01'), 0, 0.95);
+  assert.is(settled.state, 'pass');
 });
 
 test('counts, gauges, avg and equality are exact over what ran: pass or fail only', () => {

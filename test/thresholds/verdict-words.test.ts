@@ -30,6 +30,25 @@ test('the headline says every threshold passed only when each was judged and pas
   assert.is(thresholdHeadline([pass], 'level 8'), 'PASS — every threshold passed on what ran; the run stopped before level 8 ran');
 });
 
+test('an inconclusive threshold is its own outcome and is counted apart from failures, whether it fails the run or was let pass', () => {
+  const pass = result('llm_ttft', 'p(95)<500', 'pass');
+  const fail = result('llm_e2e', 'p(95)<1', 'fail');
+  const strict: ThresholdResult = { ...result('llm_request_failed', 'rate<0.01', 'fail'), aggregation: 'rate', state: 'inconclusive', moreRequests: 330 };
+  const lenient: ThresholdResult = { ...strict, source: 'rate<0.02', ok: true, moreRequests: 120 };
+  assert.is(thresholdOutcome(strict), 'inconclusive');
+  assert.is(thresholdOutcome(lenient), 'inconclusive');
+  assert.is(thresholdHeadline([pass, strict]), 'FAIL — 0 failed, 1 inconclusive of 2 thresholds: llm_request_failed rate<0.01 (about 330 more requests needed)');
+  assert.is(
+    thresholdHeadline([fail, strict, lenient]),
+    'FAIL — 1 failed, 2 inconclusive (1 let pass) of 3 thresholds: llm_request_failed rate<0.01 (about 330 more requests needed), llm_request_failed rate<0.02 (about 120 more requests needed)',
+  );
+  assert.is(thresholdHeadline([pass, lenient]), 'PASS — 1 of 2 thresholds passed, 1 inconclusive (let pass): llm_request_failed rate<0.02 (about 120 more requests needed)');
+  assert.is(
+    thresholdHeadline([{ ...lenient, moreRequests: null }]),
+    'PASS — 0 of 1 threshold passed, 1 inconclusive (let pass): llm_request_failed rate<0.02 (the value sits on the limit)',
+  );
+});
+
 test('nothing judged is NO DATA, not PASS: a TPOT SLO in a run where no request was streamed', () => {
   const none = result('llm_tpot', 'p(95)<50', 'no data');
   assert.is(thresholdHeadline([none]), 'NO DATA — none of 1 threshold could be judged: llm_tpot p(95)<50');

@@ -76,7 +76,9 @@ export const options: Options = {
   thresholds: {
     llm_ttft: ['p(95)<60000'],
     'llm_itl{scenario:bench}': ['p(99)<60000'],
-    llm_request_failed: ['rate<0.01'],
+    // A few requests per stream cannot show a failure rate under 1 % (inconclusive, exit 99 by default): the
+    // bench measures the client's cost of judging thresholds, not this verdict.
+    llm_request_failed: [{ threshold: 'rate<0.01', inconclusive: 'pass' }],
   },
 };
 export default async function (vu: VU) {
