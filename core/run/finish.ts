@@ -188,7 +188,9 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
   for (const error of errors) io.stderr.write(formatError(error, io.env) + '\n');
   const thresholdsOk = evaluation?.ok ?? true;
   if (errors.length > 0) {
-    const verdict = evaluation === null ? 'no thresholds' : thresholdsOk ? 'thresholds passed' : 'thresholds failed';
+    const failedOnlyInconclusive = !thresholdsOk && evaluation !== null && evaluation.results.every((r) => r.ok || r.state === 'inconclusive');
+    const verdict =
+      evaluation === null ? 'no thresholds' : thresholdsOk ? 'thresholds passed' : failedOnlyInconclusive ? 'thresholds inconclusive (which fails the run)' : 'thresholds failed';
     io.stderr.write(`llmload: ${errors.length === 1 ? 'an output' : `${errors.length} outputs`} could not be written (above); ${verdict}, everything else was written\n`);
   }
   return { thresholdsOk, outputError: errors[0] };

@@ -108,6 +108,11 @@ test('an export failing at the end (disk full) is named; the summary, results, r
   assert.match(failing.stderr, '2 outputs could not be written (above); thresholds failed');
   assert.match(failing.stdout, /✗ 'p\(95\)<0\.001'/);
   assert.ok(existsSync(join(cwd, 'rep2', 'report.md')));
+
+  // A run that fails only on inconclusive thresholds is not called failed.
+  const unsure = await runCliInProcess(['run', fixture('threshold-inconclusive.ts'), '--quiet', '--summary-export', '/dev/full', '--report', 'rep3'], { cwd });
+  assert.is(unsure.code, 99, unsure.stderr);
+  assert.match(unsure.stderr, 'an output could not be written (above); thresholds inconclusive (which fails the run)');
 });
 
 test('default report folders made in the same second are distinct, even when asked for at once', async () => {
