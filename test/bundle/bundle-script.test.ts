@@ -28,8 +28,8 @@ function childNames(): string[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
       // pid (comm) state ppid …: comm may hold spaces, so split after its closing parenthesis.
       const close = stat.lastIndexOf(')');
-      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-      if (ppid === process.pid) names.push(stat.slice(stat.indexOf('(') + 1, close));
+      const [state, ppid] = stat.slice(close + 2).split(' ');
+      if (Number(ppid) === process.pid && state !== 'Z') names.push(stat.slice(stat.indexOf('(') + 1, close));
     } catch {
       // The process ended while the list was read.
     }
@@ -37,20 +37,24 @@ function childNames(): string[] {
   return names;
 }
 
+/** The esbuild processes still running after up to 5 s: a killed child takes a moment to exit. */
+async function esbuildChildren(): Promise<string[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const left = childNames().filter((name) => name.includes('esbuild'));
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 test('no esbuild process is left running once the scripts are bundled, and a later bundle still builds', async () => {
   const [a, b] = await Promise.all([bundleScript(fixture('local-import.ts')), bundleScript(fixture('local-import.ts'))]);
-  assert.equal(
-    childNames().filter((name) => name.includes('esbuild')),
-    [],
-  );
+  assert.equal(await esbuildChildren(), []);
   await Promise.all([a.dispose(), b.dispose()]);
   const again = await bundleScript(fixture('local-import.ts'));
   try {
     assert.ok(((await import(again.bundleUrl)) as Record<string, unknown>)['hasCheck']);
-    assert.equal(
-      childNames().filter((name) => name.includes('esbuild')),
-      [],
-    );
+    assert.equal(await esbuildChildren(), []);
   } finally {
     await again.dispose();
   }
