@@ -17,6 +17,9 @@ import * as esbuild from 'esbuild';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { usesScriptContext } from './script-context-use.js';
 
+/** Builds running now: the esbuild service stops when the last one ends, not under another's feet. */
+let buildsInFlight = 0;
+
 /** Absolute URL of the compiled dsl entry (dist/dsl/index.js). */
 const dslEntryUrl = new URL('../../dsl/index.js', import.meta.url).href;
 
@@ -65,6 +68,7 @@ async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild
     });
   }
   let result: esbuild.BuildResult<{ write: false }>;
+  buildsInFlight++;
   try {
     result = await esbuild.build({
       entryPoints: [absolute],
@@ -80,6 +84,10 @@ async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild
     });
   } catch (error) {
     throw buildError(absolute, error);
+  } finally {
+    // esbuild's service process outlives the build and pings this process every second for the
+    // whole run (~15 MB and a wake-up each time); a later build starts it again.
+    if (--buildsInFlight === 0) await esbuild.stop();
   }
   const output = result.outputFiles[0];
   if (output === undefined) throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `esbuild produced no output for ${scriptPath}`);

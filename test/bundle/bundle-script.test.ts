@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleScript } from '../../core/bundle/bundle-script.js';
 import { isLlmloadError } from '../../core/errors.js';
@@ -15,6 +16,47 @@ test('bundles TypeScript with local imports and resolves llmload to this package
     assert.equal(mod['options'], { vus: 1, iterations: 1 });
   } finally {
     await bundle.dispose();
+  }
+});
+
+/** Names of this process's child processes, from /proc (Linux). */
+function childNames(): string[] {
+  const names: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      // pid (comm) state ppid …: comm may hold spaces, so split after its closing parenthesis.
+      const close = stat.lastIndexOf(')');
+      const [state, ppid] = stat.slice(close + 2).split(' ');
+      if (Number(ppid) === process.pid && state !== 'Z') names.push(stat.slice(stat.indexOf('(') + 1, close));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return names;
+}
+
+/** The esbuild processes still running after up to 5 s: a killed child takes a moment to exit. */
+async function esbuildChildren(): Promise<string[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const left = childNames().filter((name) => name.includes('esbuild'));
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('no esbuild process is left running once the scripts are bundled, and a later bundle still builds', async () => {
+  const [a, b] = await Promise.all([bundleScript(fixture('local-import.ts')), bundleScript(fixture('local-import.ts'))]);
+  assert.equal(await esbuildChildren(), []);
+  await Promise.all([a.dispose(), b.dispose()]);
+  const again = await bundleScript(fixture('local-import.ts'));
+  try {
+    assert.ok(((await import(again.bundleUrl)) as Record<string, unknown>)['hasCheck']);
+    assert.equal(await esbuildChildren(), []);
+  } finally {
+    await again.dispose();
   }
 });
 
