@@ -235,7 +235,7 @@ test('an instance with no VU for its share of the iterations or arrivals is refu
   const plans = planScenarios(validateOptions({ scenarios: { few: { executor: 'shared-iterations', vus: 2, iterations: 10 } } }));
   const code = (slice: InstanceSlice): string | null => {
     try {
-      instancePlans(plans, slice, []);
+      instancePlans(plans, slice, [], false);
       return null;
     } catch (error) {
       return (error as LlmloadError).code;
@@ -246,18 +246,18 @@ test('an instance with no VU for its share of the iterations or arrivals is refu
   assert.is(code(instanceSlice(2, 3)), 'LL_ERR_INSTANCE_NO_WORK');
   const notices: string[] = [];
   const two = planScenarios(validateOptions({ scenarios: { a: { executor: 'constant-vus', vus: 1, duration: '1s' }, b: { executor: 'constant-vus', vus: 2, duration: '1s' } } }));
-  instancePlans(two, instanceSlice(1, 2), notices);
+  instancePlans(two, instanceSlice(1, 2), notices, false);
   assert.ok(
     notices.some((n) => n.includes('runs nothing in scenario "a"')),
     notices.join('\n'),
   );
   assert.throws(
-    () => instancePlans(two, instanceSlice(2, 3), []),
+    () => instancePlans(two, instanceSlice(2, 3), [], false),
     (error: LlmloadError) => error.code === 'LL_ERR_INSTANCE_NO_WORK',
   );
   const sweep = planScenarios(validateOptions({ scenarios: { s: { executor: 'rate-sweep', duration: '5s', maxVUs: 4 } } }));
   assert.throws(
-    () => instancePlans(sweep, instanceSlice(0, 2), []),
+    () => instancePlans(sweep, instanceSlice(0, 2), [], false),
     (error: LlmloadError) => error.code === 'LL_ERR_INVALID_OPTIONS',
   );
 });
@@ -273,13 +273,13 @@ test('executors that decide their next load from the whole run (rate-sweep, capa
     }),
   );
   try {
-    instancePlans(plans, instanceSlice(0, 2), []);
+    instancePlans(plans, instanceSlice(0, 2), [], false);
     assert.unreachable('expected a refusal');
   } catch (error) {
     assert.instance(error, LlmloadError);
     assert.match((error as Error).message, 'capacity-search "search", rate-sweep "sweep" cannot be split over instances');
   }
-  assert.is(instancePlans(plans, instanceSlice(0, 1), []).length, 2, 'one instance: nothing to split');
+  assert.is(instancePlans(plans, instanceSlice(0, 1), [], false).length, 2, 'one instance: nothing to split');
 });
 
 test('--instance auto subtracts LLMLOAD_INSTANCE_OFFSET (the Kubernetes manifest sets 1: pod 0 is the coordinator)', () => {
