@@ -9,10 +9,11 @@ import { ArrivalSequence, arrivalOffsets } from '../../core/executors/arrival-pr
 import { planScenarios } from '../../core/executors/index.js';
 import { rateSweepPhase } from '../../core/executors/rate-sweep.js';
 import type { OpenPhasePlan, PhasePlan, ScenarioPlan, VuStep } from '../../core/executors/types.js';
-import { isOpenPhase } from '../../core/executors/types.js';
+import { isOpenPhase, planMaxVus } from '../../core/executors/types.js';
 import { validateOptions } from '../../core/options/validate.js';
 import { resolveInstance } from '../../core/distributed/instance-option.js';
-import { instancePlans } from '../../core/distributed/instance-plans.js';
+import { checkInstancePlans, instancePlans } from '../../core/distributed/instance-plans.js';
+import { capacityProbePhase } from '../../core/executors/capacity-search.js';
 import { globalIndex, instanceSlice, ownsIndex, parseSequence, scaleCount, sliceOfSegment, stripeOwners, type InstanceSlice } from '../../core/distributed/segment.js';
 import { splitPlans } from '../../core/distributed/split-plan.js';
 import { LlmloadError } from '../../core/errors.js';
@@ -262,7 +263,7 @@ test('an instance with no VU for its share of the iterations or arrivals is refu
   );
 });
 
-test('executors that decide their next load from the whole run (rate-sweep, capacity-search) are not split', () => {
+test('executors that decide their next load from the whole run (rate-sweep, capacity-search) are split only under a coordinator', () => {
   const plans = planScenarios(
     validateOptions({
       slo: { ttft: 500 },
@@ -277,9 +278,47 @@ test('executors that decide their next load from the whole run (rate-sweep, capa
     assert.unreachable('expected a refusal');
   } catch (error) {
     assert.instance(error, LlmloadError);
-    assert.match((error as Error).message, 'capacity-search "search", rate-sweep "sweep" cannot be split over instances');
+    assert.match((error as Error).message, 'capacity-search "search", rate-sweep "sweep" cannot be split over instances without a coordinator');
   }
   assert.is(instancePlans(plans, instanceSlice(0, 1), [], false).length, 2, 'one instance: nothing to split');
+  // A coordinator decides their steps: each runner gets its share, even of a first probe smaller than the instances.
+  assert.is(instancePlans(plans, instanceSlice(1, 2), [], true).length, 2);
+  assert.is(checkInstancePlans(plans, 4).length, 0);
+});
+
+test('a capacity search split over instances: every probe the coordinator decides adds up to the one-machine probe', () => {
+  const searches = planScenarios(
+    validateOptions({
+      slo: { ttft: 500 },
+      scenarios: {
+        users: { executor: 'capacity-search', start: 1, max: 64, probeDuration: '10s' },
+        rate: { executor: 'capacity-search', mode: 'rate', start: 0.5, max: 16, probeDuration: '10s', maxVUs: 23, distribution: 'poisson', seed: 9 },
+      },
+    }),
+  );
+  for (const { name, slices } of SEQUENCES) {
+    const split = slices.map((slice) => splitPlans(searches, slice));
+    searches.forEach((plan, s) => {
+      if (plan.kind !== 'capacity-search') return;
+      const specs = split.map((plans) => plans[s]!).map((p) => (p.kind === 'capacity-search' ? p.search : null)!);
+      for (const [load, k] of [
+        [1, 0],
+        [3, 2],
+        [13, 5],
+        [64, 7],
+      ] as const) {
+        const one = capacityProbePhase(plan.search, load, k);
+        const parts = specs.map((spec) => capacityProbePhase(spec, load, k));
+        if (isOpenPhase(one)) checkOpen(one, parts as OpenPhasePlan[], `${name}, ${plan.name} probe ${load}`);
+        else checkClosed(one, parts as PhasePlan[], `${name}, ${plan.name} probe ${load}`);
+      }
+      assert.is(
+        split.reduce((sum, plans) => sum + planMaxVus(plans[s]!), 0),
+        planMaxVus(plan),
+        `${name}, ${plan.name}: the VUs the runners warm add up`,
+      );
+    });
+  }
 });
 
 test('--instance auto subtracts LLMLOAD_INSTANCE_OFFSET (the Kubernetes manifest sets 1: pod 0 is the coordinator)', () => {
