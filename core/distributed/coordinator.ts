@@ -5,21 +5,26 @@
  * ones), lets them measure their clock offsets on a machine that has gone
  * quiet, gives them one start time on its clock, holds them at the start of a
  * phase that follows an iteration-bounded one until all have drained it (and
- * releases them with one start time again), relays their worker messages to
+ * releases them with one start time again), holds them the same way after each
+ * phase of a rate-sweep or capacity search and answers with what follows,
+ * decided on all their records (`decide`), relays their worker messages to
  * the run's controller code with their records' times moved onto its clock,
  * tells them to stop (abortOnFail, a signal, one runner's abortTest) in the
  * answer to their next heartbeat, and notices a runner that has gone quiet. Seen from run-test.ts it is what the scheduler
  * is for a one-process run: something with a start, a run() and a stop().
  */
 import type { Server } from 'node:http';
-import { ErrorCode, LlmloadError, toErrorRecord } from '../errors.js';
+import { ErrorCode, LlmloadError, toErrorRecord, type ErrorRecord } from '../errors.js';
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
+import type { StepDecision } from '../run/step-decider.js';
 import type { BatchMsg, WorkerMsg } from '../workers/messages.js';
 import { HttpRefusal, startJsonServer } from './http-json.js';
 import {
   PROTOCOL_VERSION,
   type BarrierRequest,
   type ClockReply,
+  type DecideReply,
+  type DecideRequest,
   type Handoff,
   type PreparedReply,
   type PreparedRequest,
@@ -44,6 +49,11 @@ export interface CoordinatorOptions {
   log: (line: string) => void;
   onMessage: (msg: WorkerMsg) => void;
   onEvent: (index: number, event: RunnerEvent) => void;
+  /**
+   * What follows a phase of a deciding scenario (rate-sweep, capacity-search), once every runner
+   * still running has drained it and sent its records: decided on the merged metrics of all.
+   */
+  decide?: (request: DecideRequest) => StepDecision;
 }
 
 interface RunnerState {
@@ -66,9 +76,14 @@ const START_LEAD_MS = 150;
 /** The same at a phase barrier: the runners are idle there, waiting for the answer. */
 const BARRIER_LEAD_MS = 50;
 
+/** A barrier's answer: its start time, with the decision at a decision step. */
+type BarrierAnswer = (reply: { startAt: number; decision?: StepDecision } | { error: ErrorRecord }) => void;
+
 interface Barrier {
   arrived: Set<number>;
-  answers: Array<(reply: StartReply) => void>;
+  answers: BarrierAnswer[];
+  /** At a decision step: takes the decision every runner is answered with, once all have arrived. */
+  decide?: () => StepDecision;
 }
 
 export class Coordinator {
@@ -195,6 +210,8 @@ export class Coordinator {
         return this.#ready(body as ReadyRequest);
       case '/barrier':
         return this.#barrier(body as BarrierRequest);
+      case '/decide':
+        return this.#decide(body as DecideRequest);
       case '/report':
         return this.#report(body as RunnerReport & { seq: number });
       case '/done':
@@ -315,14 +332,27 @@ export class Coordinator {
 
   /** Answered once every runner still running has reached the same phase (or ended): one start time for all. */
   #barrier(request: BarrierRequest): Promise<StartReply> {
-    const runner = this.#runners.get(request.index);
-    if (runner === undefined) throw new HttpRefusal(409, `instance ${request.index} is not registered`);
-    if (runner.lost !== undefined) throw new HttpRefusal(410, `instance ${request.index} was declared lost: ${runner.lost}`);
+    return this.#arrive(request.index, `phase\u0000${request.scenario}\u0000${request.phaseIndex}`, undefined);
+  }
+
+  /**
+   * A decision step: a barrier whose answer also carries what follows the phase, decided once
+   * every runner still running has sent its records of it (each posts after its last report).
+   */
+  #decide(request: DecideRequest): Promise<DecideReply> {
+    const decide = this.#options.decide;
+    if (decide === undefined) throw new HttpRefusal(409, `scenario "${request.scenario}": this coordinator decides no step`);
+    return this.#arrive(request.index, `decide\u0000${request.scenario}\u0000${request.phaseIndex}`, () => decide(request)) as Promise<DecideReply>;
+  }
+
+  #arrive(index: number, key: string, decide: (() => StepDecision) | undefined): Promise<StartReply> {
+    const runner = this.#runners.get(index);
+    if (runner === undefined) throw new HttpRefusal(409, `instance ${index} is not registered`);
+    if (runner.lost !== undefined) throw new HttpRefusal(410, `instance ${index} was declared lost: ${runner.lost}`);
     runner.lastSeen = performance.now();
-    const key = `${request.scenario}\u0000${request.phaseIndex}`;
     let barrier = this.#barriers.get(key);
-    if (barrier === undefined) this.#barriers.set(key, (barrier = { arrived: new Set(), answers: [] }));
-    barrier.arrived.add(request.index);
+    if (barrier === undefined) this.#barriers.set(key, (barrier = { arrived: new Set(), answers: [], ...(decide === undefined ? {} : { decide }) }));
+    barrier.arrived.add(index);
     const answered = new Promise<StartReply>((resolve) => barrier.answers.push(resolve));
     this.#checkBarriers();
     return answered;
@@ -338,9 +368,17 @@ export class Coordinator {
       if (waitingFor > 0) continue;
       let slowest = 0;
       for (const runner of this.#runners.values()) slowest = Math.max(slowest, runner.ready?.rttMs ?? 0);
-      const startAt = performance.timeOrigin + performance.now() + BARRIER_LEAD_MS + 2 * slowest;
-      for (const answer of barrier.answers) answer({ startAt });
       this.#barriers.delete(key);
+      let decision: StepDecision | undefined;
+      try {
+        decision = barrier.decide?.();
+      } catch (error) {
+        const record = toErrorRecord(error instanceof LlmloadError ? error : new LlmloadError(ErrorCode.ENGINE, `deciding the next step: ${(error as Error).message}`));
+        for (const answer of barrier.answers) answer({ error: record });
+        continue;
+      }
+      const startAt = performance.timeOrigin + performance.now() + BARRIER_LEAD_MS + 2 * slowest;
+      for (const answer of barrier.answers) answer(decision === undefined ? { startAt } : { startAt, decision });
     }
   }
 

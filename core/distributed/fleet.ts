@@ -2,8 +2,10 @@
  * The coordinator's side of a split test, set up for run-test.ts: its server
  * (on loopback for `--instances N`, on `--listen` for `--coordinator`), the
  * local runner processes when it starts them itself, the wait for every
- * runner to be ready, and, at the end, what the runners' ends add to the
- * run (their open-loop rows, summed).
+ * runner to be ready, the steps of its rate-sweeps and capacity searches
+ * (decided on every runner's records, ./step-decisions.ts), and, at the end,
+ * what the runners' ends add to the run (their open-loop rows, summed, and
+ * the answer of a search that was stopped).
  */
 import type { CliIo } from '../run/io.js';
 import type { LiveMetrics } from '../run/live-metrics.js';
@@ -15,6 +17,8 @@ import type { WorkerMsg } from '../workers/messages.js';
 import { Coordinator } from './coordinator.js';
 import { LocalRunners } from './local-runners.js';
 import { RunnerEvents } from './runner-events.js';
+import { StepDecisions } from './step-decisions.js';
+import type { ScenarioPlan } from '../executors/types.js';
 
 /** Runners report this often (their heartbeat), ms. */
 const HEARTBEAT_MS = 500;
@@ -34,6 +38,8 @@ export interface FleetSetup {
   env: Readonly<Record<string, string | undefined>>;
   log: (line: string) => void;
   onMessage: (msg: WorkerMsg) => void;
+  /** The whole test's plans on the real clock: the coordinator decides the steps of its rate-sweeps and capacity searches. */
+  plans: readonly ScenarioPlan[];
 }
 
 export interface Fleet {
@@ -51,6 +57,9 @@ export async function coordinatorSetup(setup: FleetSetup): Promise<Fleet> {
   const { host, port } = parseListen(localRun ? '127.0.0.1:0' : (request.coordinator?.listen ?? DEFAULT_LISTEN));
   const lostAfterMs = Number(setup.env[HEARTBEAT_TIMEOUT_ENV] ?? HEARTBEAT_TIMEOUT_MS) || HEARTBEAT_TIMEOUT_MS;
   const events = new RunnerEvents(live, count);
+  // The coordinator exists once the decisions are made, which only happens after its start.
+  let started: Coordinator | undefined;
+  const decisions = new StepDecisions(setup.plans, live, setup.log, () => performance.now() - (started?.startedAt ?? 0));
   const coordinator = await Coordinator.start({
     count,
     host,
@@ -69,7 +78,9 @@ export async function coordinatorSetup(setup: FleetSetup): Promise<Fleet> {
     log: setup.log,
     onMessage: setup.onMessage,
     onEvent: (index, event) => events.add(index, event),
+    decide: (request) => decisions.decide(request),
   });
+  started = coordinator;
   setup.log(`coordinator listening on ${coordinator.url} for ${count} runners`);
   let local: LocalRunners | undefined;
   if (localRun) {
@@ -98,6 +109,7 @@ export async function coordinatorSetup(setup: FleetSetup): Promise<Fleet> {
     local,
     end() {
       live.useLoadRows(mergeLoadRows(coordinator.loadRows()));
+      decisions.finish(events.startedPhases);
       const skews = [...events.skews.values()].map(Math.abs);
       return skews.length === 0 ? [] : [`start skew over ${skews.length} runners: max ${Math.max(...skews).toFixed(2)} ms`];
     },

@@ -1,21 +1,24 @@
 /**
  * The plans one instance of a split test runs, checked before anything is
  * sent: its share of every scenario (split-plan.ts), refused when it would
- * get nothing at all or load it cannot run (instance-work.ts), with a notice
- * for each scenario it sits out.
+ * get nothing at all or load it cannot run (instance-work.ts), or a
+ * rate-sweep or capacity search with no coordinator to decide its steps, with
+ * a notice for each scenario it sits out.
  */
 import { ErrorCode, LlmloadError } from '../errors.js';
+import { isDecidingPlan } from '../run/step-decider.js';
 import type { ScenarioPlan } from '../executors/types.js';
 import { instanceWork } from './instance-work.js';
 import { describeSlice, instanceSlice, type InstanceSlice } from './segment.js';
 import { splitPlans } from './split-plan.js';
 
-export function instancePlans(whole: readonly ScenarioPlan[], slice: InstanceSlice, notices: string[]): ScenarioPlan[] {
-  // Executors that decide their next load from what the whole run measured.
-  const deciding = whole.filter((plan) => plan.kind === 'rate-sweep' || plan.kind === 'capacity-search').map((plan) => `${plan.kind} "${plan.name}"`);
-  if (slice.count > 1 && deciding.length > 0) {
-    throw new LlmloadError(ErrorCode.INVALID_OPTIONS, `${deciding.join(', ')} cannot be split over instances`, {
-      hint: 'Its next load comes from what the whole run measured; run it on one machine.',
+export function instancePlans(whole: readonly ScenarioPlan[], slice: InstanceSlice, notices: string[], coordinated: boolean): ScenarioPlan[] {
+  // Executors that decide their next load from what the whole run measured: a coordinator decides
+  // each step from every runner's records; instances on their own would each decide from a share.
+  const deciding = whole.filter(isDecidingPlan).map((plan) => `${plan.kind} "${plan.name}"`);
+  if (slice.count > 1 && !coordinated && deciding.length > 0) {
+    throw new LlmloadError(ErrorCode.INVALID_OPTIONS, `${deciding.join(', ')} cannot be split over instances without a coordinator`, {
+      hint: 'Its next load comes from what the whole run measured, which no instance sees alone: run it with --instances N, or --coordinator and runners with --coordinator-url, or on one machine.',
     });
   }
   const plans = splitPlans(whole, slice);
@@ -46,7 +49,7 @@ export function checkInstancePlans(whole: readonly ScenarioPlan[], count: number
   const notices: string[] = [];
   for (let index = 0; index < count; index++) {
     const own: string[] = [];
-    instancePlans(whole, instanceSlice(index, count), own);
+    instancePlans(whole, instanceSlice(index, count), own, true);
     notices.push(...own.filter((line) => line.startsWith('warning:')));
   }
   return notices;

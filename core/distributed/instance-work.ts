@@ -7,7 +7,7 @@
  */
 import { ArrivalSequence } from '../executors/arrival-process.js';
 import type { OpenPhasePlan, ScenarioPlan } from '../executors/types.js';
-import { isOpenPhase } from '../executors/types.js';
+import { isOpenPhase, planMaxVus } from '../executors/types.js';
 import { ownsIndex, type Stripe } from './segment.js';
 
 export interface InstanceWork {
@@ -47,6 +47,8 @@ export function instanceWork(plans: readonly ScenarioPlan[]): InstanceWork {
       }
     });
     if (plan.kind === 'rate-sweep' && plan.sweep.maxVus > 0) works = true;
+    // A search's later probes are larger than its first: the instance works once its share of the largest is.
+    if (plan.kind === 'capacity-search' && planMaxVus(plan) > 0) works = true;
     if (!works) idle.push(plan.name);
   }
   return { idle, starved };

@@ -11,15 +11,17 @@
  *   POST /clock     {}              → ClockReply      (a few times, on a quiet machine: clock offset)
  *   POST /ready     ReadyRequest    → StartReply      (answered once all are ready: the start time)
  *   POST /barrier   BarrierRequest  → StartReply      (at a phase after an iteration-bounded one: its common start)
+ *   POST /decide    DecideRequest   → DecideReply     (after a rate-sweep or capacity-search phase: what follows, and when)
  *   POST /report    RunnerReport    → ReportReply     (every heartbeat: batches and events; says when to stop)
  *   POST /done      RunnerDone      → {}              (the runner's end)
  */
 import type { ErrorRecord } from '../errors.js';
 import type { OpenLoadRow } from '../metrics/load-delivery.js';
+import type { StepDecision } from '../run/step-decider.js';
 import type { WireMsg } from './wire-records.js';
 
-/** 3: records' ITL gaps packed (core/distributed/wire-records.ts). */
-export const PROTOCOL_VERSION = 3;
+/** 3: records' ITL gaps packed (core/distributed/wire-records.ts); 4: /decide. */
+export const PROTOCOL_VERSION = 4;
 
 export interface RegisterRequest {
   version: number;
@@ -75,6 +77,22 @@ export interface BarrierRequest {
   scenario: string;
   phaseIndex: number;
 }
+
+/**
+ * A runner has drained phase `phaseIndex` of a scenario that decides its next load from what the
+ * run measured (rate-sweep, capacity-search), and has sent every record of it. The coordinator
+ * answers once every runner still running has, with the decision it took from all their records
+ * (core/run/step-decider.ts) and one start time for the next phase.
+ */
+export interface DecideRequest {
+  index: number;
+  scenario: string;
+  phaseIndex: number;
+  /** The phase's tags with its scenario: the row the decision reads. */
+  tags: Record<string, string>;
+}
+
+export type DecideReply = { startAt: number; decision: StepDecision } | { error: ErrorRecord };
 
 /** A scheduler event of the runner, which the coordinator's live view needs (core/run/scheduler.ts). */
 export type RunnerEvent =

@@ -5,7 +5,9 @@
  * the round trips), sleeps until the one start time, then reports every
  * heartbeat (its worker messages and scheduler events) and learns from the
  * answer when to stop. Between phases where the coordinator holds the runners
- * in step it waits for their common start the same way. A runner that cannot
+ * in step it waits for their common start the same way, and after each phase
+ * of a rate-sweep or capacity search for the coordinator's decision of what
+ * follows, taken on every runner's records. A runner that cannot
  * reach its coordinator for the heartbeat timeout stops.
  */
 import { hostname } from 'node:os';
@@ -13,7 +15,18 @@ import { ErrorCode, LlmloadError, type ErrorRecord } from '../errors.js';
 import type { WorkerMsg } from '../workers/messages.js';
 import { clockOffset, sleepUntil, type ClockOffset, type ClockSample } from './clock-offset.js';
 import { JsonClient } from './http-json.js';
-import { PROTOCOL_VERSION, type ClockReply, type Handoff, type PreparedReply, type ReportReply, type RunnerDone, type RunnerEvent, type StartReply } from './protocol.js';
+import type { StepDecision } from '../run/step-decider.js';
+import {
+  PROTOCOL_VERSION,
+  type ClockReply,
+  type DecideReply,
+  type Handoff,
+  type PreparedReply,
+  type ReportReply,
+  type RunnerDone,
+  type RunnerEvent,
+  type StartReply,
+} from './protocol.js';
 import { describeSlice, type InstanceSlice } from './segment.js';
 import { toWire } from './wire-records.js';
 
@@ -125,6 +138,21 @@ export class RunnerLink {
     const reply = await this.#client.post<StartReply>('/barrier', { index: this.#slice.index, scenario, phaseIndex }, 0).catch(() => null);
     if (reply === null || 'error' in reply) return;
     await sleepUntil(reply.startAt - (this.#offset?.offsetMs ?? 0), this.#clock);
+  }
+
+  /**
+   * After phase `phaseIndex` of a deciding scenario (rate-sweep, capacity-search): send every record
+   * of it, then wait for the coordinator's decision, taken on every runner's records, and for the
+   * next phase's common start. A refusal or a lost coordinator ends the scenario: the heartbeat
+   * says what happens to the run.
+   */
+  async decideStep(scenario: string, phaseIndex: number, tags: Record<string, string>): Promise<StepDecision> {
+    // The workers flushed their records of the phase before reporting it done: they are all queued here.
+    await this.#flush();
+    const reply = await this.#client.post<DecideReply>('/decide', { index: this.#slice.index, scenario, phaseIndex, tags }, 0).catch(() => null);
+    if (reply === null || 'error' in reply) return { kind: 'end' };
+    await sleepUntil(reply.startAt - (this.#offset?.offsetMs ?? 0), this.#clock);
+    return reply.decision;
   }
 
   /** Report every heartbeat from now on. */

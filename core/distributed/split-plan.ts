@@ -10,9 +10,12 @@
  *    stripe owns, so the union of the instances' send times is the
  *    one-machine schedule;
  *  - rate-sweep: its measurement phases as closed phases, its VU caps, and
- *    the stripe of every rate's schedule.
+ *    the stripe of every rate's schedule;
+ *  - capacity-search: its first probe, its VU caps, and the stripe every
+ *    later probe is split by (the VUs of a concurrency probe, the arrivals
+ *    of a rate probe). The coordinator decides the rates and the probes.
  */
-import type { OpenPhasePlan, PhasePlan, RateSweepSpec, ScenarioPlan, VuStep } from '../executors/types.js';
+import { isOpenPhase, type CapacitySearchSpec, type OpenPhasePlan, type PhasePlan, type RateSweepSpec, type ScenarioPlan, type VuStep } from '../executors/types.js';
 import { scaleCount, stripeOf, type InstanceSlice } from './segment.js';
 
 /** The plan this instance runs; the plan itself when the run is not split. */
@@ -25,9 +28,11 @@ export function splitPlan(plan: ScenarioPlan, slice: InstanceSlice): ScenarioPla
       return { ...plan, phases: plan.phases.map((p) => splitOpenPhase(p, slice)) };
     case 'rate-sweep':
       return { ...plan, phases: plan.phases.map((p) => splitClosedPhase(p, slice)), sweep: splitSweep(plan.sweep, slice) };
-    case 'capacity-search':
-      // Refused before splitting (instance-plans.ts): its probes follow the whole run's results.
-      return plan;
+    case 'capacity-search': {
+      // Its later probes are decided by the coordinator and built from the split spec (capacityProbePhase).
+      const search = splitSearch(plan.search, slice);
+      return { ...plan, phases: plan.phases.map((p) => (isOpenPhase(p) ? splitOpenPhase(p, slice) : splitClosedPhase(p, slice))), search };
+    }
   }
 }
 
@@ -58,6 +63,10 @@ export function splitClosedPhase(phase: PhasePlan, slice: InstanceSlice): PhaseP
 
 export function splitOpenPhase(phase: OpenPhasePlan, slice: InstanceSlice): OpenPhasePlan {
   return { ...phase, preAllocatedVus: scaleCount(slice, phase.preAllocatedVus), maxVus: scaleCount(slice, phase.maxVus), share: stripeOf(slice) };
+}
+
+function splitSearch(search: CapacitySearchSpec, slice: InstanceSlice): CapacitySearchSpec {
+  return { ...search, preAllocatedVus: scaleCount(slice, search.preAllocatedVus), maxVus: scaleCount(slice, search.maxVus), share: stripeOf(slice) };
 }
 
 function splitSweep(sweep: RateSweepSpec, slice: InstanceSlice): RateSweepSpec {

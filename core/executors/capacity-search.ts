@@ -9,6 +9,7 @@
  */
 import { msOrDefault } from '../options/duration.js';
 import { countSchema, durationSchema, type JsonSchema } from '../options/schema-parts.js';
+import { scaleCount } from '../distributed/segment.js';
 import { mixSeed } from './random.js';
 import type { ArrivalProcess } from './arrival-process.js';
 import type { CapacitySearchRule } from './capacity-bisect.js';
@@ -34,14 +35,16 @@ export function capacityProbePhase(spec: CapacitySearchSpec, load: number, index
   const tags = { level: String(load) };
   const measure = { ...(spec.measure === undefined ? {} : { measure: { ...spec.measure } }), ...stopWhenKnownOf(spec.stopWhenKnown) };
   if (spec.mode === 'concurrency') {
+    // A split test's instance runs its share of the load's VUs; the shares add up to the load.
+    const vus = spec.share === undefined ? load : scaleCount(spec.share, load);
     return {
       tags,
-      steps: [{ atMs: 0, vus: load }],
+      steps: [{ atMs: 0, vus }],
       durationMs: spec.probeDurationMs,
       gracefulStopMs: spec.gracefulStopMs,
       gracefulRampDownMs: 0,
       iterations: null,
-      maxVus: load,
+      maxVus: vus,
       ...measure,
     };
   }
@@ -63,6 +66,7 @@ export function capacityProbePhase(spec: CapacitySearchSpec, load: number, index
     maxVus: spec.maxVus,
     stageTags: false,
     ...measure,
+    ...(spec.share === undefined ? {} : { share: spec.share }),
   };
 }
 

@@ -6,7 +6,7 @@
  * executors, one per level for concurrency-sweep). Within a phase, `steps`
  * say how many VUs should be running from each instant on.
  */
-import type { Stripe } from '../distributed/segment.js';
+import { scaleCount, type Stripe } from '../distributed/segment.js';
 import type { ArrivalProcess, InterArrival } from './arrival-process.js';
 import type { CapacitySearchRule } from './capacity-bisect.js';
 import type { KnownFigureRule } from '../metrics/known-figure.js';
@@ -186,6 +186,11 @@ export interface CapacitySearchSpec extends CapacitySearchRule {
   rateScale: number;
   measure?: MeasureWindow;
   stopWhenKnown?: KnownFigureRule;
+  /**
+   * When the test is split over instances: this one's share of every probe, the VUs of a
+   * concurrency probe or the arrivals of a rate probe (its VU caps above are its share already).
+   */
+  share?: Stripe;
 }
 
 export interface CapacitySearchScenarioPlan extends ScenarioPlanBase {
@@ -199,5 +204,6 @@ export interface CapacitySearchScenarioPlan extends ScenarioPlanBase {
 export function planMaxVus(plan: ScenarioPlan): number {
   const phases = Math.max(0, ...plan.phases.map((p) => p.maxVus));
   if (plan.kind !== 'capacity-search') return phases;
-  return Math.max(phases, plan.search.mode === 'concurrency' ? Math.floor(plan.search.max) : plan.search.maxVus);
+  const max = Math.floor(plan.search.max);
+  return Math.max(phases, plan.search.mode === 'concurrency' ? (plan.search.share === undefined ? max : scaleCount(plan.search.share, max)) : plan.search.maxVus);
 }

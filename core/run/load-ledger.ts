@@ -10,6 +10,7 @@
  * by scenario, stage and rate, the tags its samples and requests carry.
  */
 import type { RequestRecord } from '../client/types.js';
+import { ownsIndex } from '../distributed/segment.js';
 import { ArrivalSequence } from '../executors/arrival-process.js';
 import type { OpenPhasePlan } from '../executors/types.js';
 import { TAG_RATE, TAG_SCENARIO, TAG_STAGE } from '../metrics/builtin.js';
@@ -119,7 +120,10 @@ export class LoadLedger {
   }
 }
 
-/** Arrivals of the phase's schedule up to `endMs`, per segment (all in one when `slots` is 1). */
+/**
+ * Arrivals of the phase's schedule up to `endMs`, per segment (all in one when `slots` is 1); of a
+ * split test's runner, only those its stripe owns, as it sends only those: the runners' rows add up.
+ */
 function plannedPerSegment(plan: OpenPhasePlan, endMs: number, slots: number): number[] {
   const out = new Array<number>(slots).fill(0);
   const seq = new ArrivalSequence(plan.arrivals);
@@ -127,6 +131,7 @@ function plannedPerSegment(plan: OpenPhasePlan, endMs: number, slots: number): n
   const full = endMs >= plan.durationMs;
   while (seq.next()) {
     if (seq.atMs > plan.durationMs || (!full && seq.atMs > endMs)) break;
+    if (plan.share !== undefined && !ownsIndex(plan.share, seq.index)) continue;
     out[slots === 1 ? 0 : Math.min(slots - 1, seq.segment)]!++;
   }
   return out;

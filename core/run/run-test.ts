@@ -189,7 +189,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       checkThresholdTargets(parseThresholds(options.thresholds), { declaredMetrics: script.declaredMetrics, planTags: planTagValues(wholePlans, options) });
     }
     const instanceNotices: string[] = [];
-    const instancePart = slice === null ? wholePlans : instancePlans(wholePlans, slice, instanceNotices);
+    const instancePart = slice === null ? wholePlans : instancePlans(wholePlans, slice, instanceNotices, link !== undefined);
     // The scheduler walks them on the real clock, N× faster against a simulator at --time-scale N
     // (core/executors/time-scale.ts); a local runner's simulator is its coordinator's, at its scale.
     const clockScale = handoff?.timeScale ?? scheduleScale(options);
@@ -330,6 +330,7 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
         env: { ...io.env, ...env },
         log: (line) => progress.log(line),
         onMessage,
+        plans,
       });
       engine = fleet.coordinator;
     } else {
@@ -382,6 +383,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       const runnerLink = link;
       // Phases after an iteration-bounded one start when every runner has drained it, at one time.
       if (scheduler !== undefined) scheduler.phaseBarrier = (scenario, phaseIndex) => runnerLink.phaseBarrier(scenario, phaseIndex);
+      // A rate-sweep's rates and a capacity search's probes are decided by the coordinator, on every runner's records.
+      if (scheduler !== undefined) scheduler.decideStep = (scenario, phaseIndex, tags) => runnerLink.decideStep(scenario, phaseIndex, tags);
       link.onStop = (gracefulStopMs) => {
         stopReason ??= 'coordinator';
         scheduler?.stop(gracefulStopMs);

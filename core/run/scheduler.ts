@@ -9,25 +9,20 @@
  * Open-loop phases send no message per arrival: each worker generates the
  * phase's arrival schedule itself and takes its share (see
  * core/workers/open-phase.ts); the controller only starts and ends them. A
- * rate-sweep's rates are decided here, between phases, from what the first
- * two phases measured (`measure`), and a capacity search's loads from what
- * each probe measured (`measureProbe`).
+ * rate-sweep's rates are decided between phases, from what the first two
+ * phases measured (`measure`), and a capacity search's loads from what each
+ * probe measured (`measureProbe`), by ./step-decider.ts; a split test's
+ * runner asks its coordinator instead (`decideStep`), which decides from
+ * every runner's records.
  */
-import { capacityResult, describeCapacity, nextCapacityStep, type CapacityResult, type ProbeCounts } from '../executors/capacity-bisect.js';
+import type { CapacityResult } from '../executors/capacity-bisect.js';
 import { capacityProbePhase } from '../executors/capacity-search.js';
-import { rateSweepPhases } from '../executors/rate-sweep.js';
-import {
-  isOpenPhase,
-  type AnyPhasePlan,
-  type CapacitySearchScenarioPlan,
-  type OpenPhasePlan,
-  type PhasePlan,
-  type RateSweepScenarioPlan,
-  type ScenarioPlan,
-} from '../executors/types.js';
+import { rateSweepPhase } from '../executors/rate-sweep.js';
+import { isOpenPhase, type AnyPhasePlan, type OpenPhasePlan, type PhasePlan, type ScenarioPlan } from '../executors/types.js';
 import type { KnownFigureRule, PhaseStopReason } from '../metrics/known-figure.js';
 import type { WorkerPool } from './worker-pool.js';
 import { share } from './worker-pool.js';
+import { isDecidingPlan, StepDecider, type StepDecision } from './step-decider.js';
 
 export interface PhaseEvent {
   scenario: string;
@@ -115,6 +110,12 @@ export class Scheduler {
    * all have drained it). Null: start at once.
    */
   phaseBarrier: ((scenario: string, phaseIndex: number) => Promise<void>) | null = null;
+  /**
+   * A runner of a split test: what follows phase `phaseIndex` of a deciding scenario (rate-sweep,
+   * capacity-search), decided by the coordinator from every runner's records (it resolves at the
+   * next phase's common start). Null: this process decides from its own metrics.
+   */
+  decideStep: ((scenario: string, phaseIndex: number, tags: Record<string, string>) => Promise<StepDecision>) | null = null;
 
   constructor(pool: WorkerPool, plans: ScenarioPlan[]) {
     this.#pool = pool;
@@ -169,74 +170,48 @@ export class Scheduler {
       await this.#sleepUntil(this.#startedAt + plan.startMs);
     }
     const phases: AnyPhasePlan[] = [...plan.phases];
-    const probes = new Map<number, ProbeCounts>();
+    const decider = isDecidingPlan(plan)
+      ? new StepDecider(plan, {
+          measure: (tags, elapsedMs) => this.measure(tags, elapsedMs),
+          probeCounts: (tags) => this.measureProbe(tags),
+          notice: (line) => this.onNotice(line),
+        })
+      : null;
     for (let i = 0; i < phases.length && !this.#stopping; i++) {
       if (i > 0 && this.phaseBarrier !== null && endsByIterations(phases[i - 1]!)) {
         await this.#unlessStopped(this.phaseBarrier(plan.name, i));
         if (this.#stopping) break;
       }
       const tags = await this.#runPhase(plan, phases[i]!, i);
-      if (plan.kind === 'rate-sweep' && !this.#stopping) {
-        const next = this.#sweepNext(plan, i, tags, phases.length - 1 - i);
-        if (next === null) break;
-        phases.push(...next);
-      }
-      if (plan.kind === 'capacity-search') {
-        const load = Number(phases[i]!.tags['level']);
-        probes.set(load, { load, ...this.measureProbe(tags) });
-        const next = this.#stopping ? null : this.#searchNext(plan, probes, phases, load, i + 1);
-        if (next !== null) phases.push(next);
-      }
+      if (decider === null) continue;
+      // A probe cut by a stop still counts towards the search's answer.
+      decider.record(i, tags);
+      if (this.#stopping) break;
+      const decision =
+        this.decideStep === null ? decider.decide(i, tags, performance.now() - this.#startedAt) : await this.#decisionUnlessStopped(this.decideStep(plan.name, i, tags));
+      if (decision === null || decision.kind === 'end') break;
+      phases.push(...nextPhases(plan, decision, i));
     }
-    if (plan.kind === 'capacity-search') this.onCapacity(plan.name, capacityResult(plan.search, [...probes.values()]));
+    if (plan.kind === 'capacity-search' && decider !== null) this.onCapacity(plan.name, decider.capacity()!);
     this.onScenarioEnd(plan.name);
   }
 
-  /** After a capacity-search probe at `load`: the next phase (the same load again while undecided, or a new load), or null when the search is done. */
-  #searchNext(plan: CapacitySearchScenarioPlan, probes: ReadonlyMap<number, ProbeCounts>, phases: readonly AnyPhasePlan[], load: number, index: number): AnyPhasePlan | null {
-    const level = String(load);
-    const phasesAtLoad = phases.filter((p) => p.tags['level'] === level).length;
-    const step = nextCapacityStep(plan.search, [...probes.values()], probes.get(load) ?? null, phasesAtLoad, plan.search.maxPhases);
-    const name = `capacity-search "${plan.name}"`;
-    if (step.kind === 'done') {
-      this.onNotice(`${name}: ${describeCapacity(step.result)}`);
-      return null;
-    }
-    if (step.extend) this.onNotice(`${name}: load ${level} undecided (its attainment interval straddles ${plan.search.target}); running it again`);
-    return capacityProbePhase(plan.search, step.load, index);
-  }
-
-  /**
-   * After phase i of a rate-sweep: the rates once both measurement phases are
-   * done, null to stop the sweep (nothing measured, saturation, a failed
-   * threshold), [] to go on.
-   */
-  #sweepNext(plan: RateSweepScenarioPlan, i: number, tags: Record<string, string>, remaining: number): OpenPhasePlan[] | null {
-    const elapsed = performance.now() - this.#startedAt;
-    const name = `rate-sweep "${plan.name}"`;
-    if (i === 0) return [];
-    if (i === 1) {
-      const sync = this.measure({ ...tags, rate: plan.phases[0]!.tags['rate'] ?? '' }, elapsed).requestsPerSec;
-      const max = this.measure(tags, elapsed).requestsPerSec;
-      if (sync === null || max === null || !(sync > 0) || !(max > 0)) {
-        this.onNotice(`${name}: no successful request in the ${sync === null || !(sync > 0) ? 'synchronous' : 'throughput'} phase; no rate to sweep`);
-        return null;
-      }
-      const phases = rateSweepPhases(plan.sweep, sync, max);
-      this.onNotice(`${name}: synchronous ${sync.toFixed(3)} req/s, throughput ${max.toFixed(3)} req/s → rates ${phases.map((p) => p.tags['rate']).join(', ')} req/s`);
-      return phases;
-    }
-    const measured = this.measure(tags, elapsed);
-    const action = remaining > 0 ? `stopping after rate ${tags['rate']}` : `rate ${tags['rate']}`;
-    if (plan.sweep.stopOnSaturation && measured.saturated !== null) {
-      this.onNotice(`${name}: ${action}: over-saturated (${measured.saturated})`);
-      return null;
-    }
-    if (plan.sweep.stopOnThresholdFail && measured.failedThresholds.length > 0) {
-      this.onNotice(`${name}: ${action}: threshold ${measured.failedThresholds.join(', ')} failed`);
-      return null;
-    }
-    return [];
+  /** The coordinator's decision, or null as soon as stop() is called. */
+  #decisionUnlessStopped(decision: Promise<StepDecision>): Promise<StepDecision | null> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        this.#sleepers.delete(wake);
+        resolve(null);
+      };
+      this.#sleepers.add(wake);
+      void decision.then(
+        (d) => {
+          this.#sleepers.delete(wake);
+          resolve(d);
+        },
+        () => wake(),
+      );
+    });
   }
 
   /** Resolve at `deadline` (performance.now() time), or as soon as stop() is called. */
@@ -421,4 +396,11 @@ export class Scheduler {
 /** A closed phase that ends when its iterations are done (its duration only a cap): each runner gets there in its own time. */
 function endsByIterations(phase: AnyPhasePlan): boolean {
   return !isOpenPhase(phase) && phase.iterations !== null;
+}
+
+/** The phases a decision adds after phase `i`, built from this process's plan (a runner's: its share of each). */
+function nextPhases(plan: ScenarioPlan, decision: StepDecision, i: number): AnyPhasePlan[] {
+  if (decision.kind === 'rates' && plan.kind === 'rate-sweep') return decision.rates.map((rate, k) => rateSweepPhase(plan.sweep, rate, k));
+  if (decision.kind === 'probe' && plan.kind === 'capacity-search') return [capacityProbePhase(plan.search, decision.load, i + 1)];
+  return [];
 }

@@ -9,10 +9,11 @@ import { ArrivalSequence, arrivalOffsets } from '../../core/executors/arrival-pr
 import { planScenarios } from '../../core/executors/index.js';
 import { rateSweepPhase } from '../../core/executors/rate-sweep.js';
 import type { OpenPhasePlan, PhasePlan, ScenarioPlan, VuStep } from '../../core/executors/types.js';
-import { isOpenPhase } from '../../core/executors/types.js';
+import { isOpenPhase, planMaxVus } from '../../core/executors/types.js';
 import { validateOptions } from '../../core/options/validate.js';
 import { resolveInstance } from '../../core/distributed/instance-option.js';
-import { instancePlans } from '../../core/distributed/instance-plans.js';
+import { checkInstancePlans, instancePlans } from '../../core/distributed/instance-plans.js';
+import { capacityProbePhase } from '../../core/executors/capacity-search.js';
 import { globalIndex, instanceSlice, ownsIndex, parseSequence, scaleCount, sliceOfSegment, stripeOwners, type InstanceSlice } from '../../core/distributed/segment.js';
 import { splitPlans } from '../../core/distributed/split-plan.js';
 import { LlmloadError } from '../../core/errors.js';
@@ -235,7 +236,7 @@ test('an instance with no VU for its share of the iterations or arrivals is refu
   const plans = planScenarios(validateOptions({ scenarios: { few: { executor: 'shared-iterations', vus: 2, iterations: 10 } } }));
   const code = (slice: InstanceSlice): string | null => {
     try {
-      instancePlans(plans, slice, []);
+      instancePlans(plans, slice, [], false);
       return null;
     } catch (error) {
       return (error as LlmloadError).code;
@@ -246,23 +247,23 @@ test('an instance with no VU for its share of the iterations or arrivals is refu
   assert.is(code(instanceSlice(2, 3)), 'LL_ERR_INSTANCE_NO_WORK');
   const notices: string[] = [];
   const two = planScenarios(validateOptions({ scenarios: { a: { executor: 'constant-vus', vus: 1, duration: '1s' }, b: { executor: 'constant-vus', vus: 2, duration: '1s' } } }));
-  instancePlans(two, instanceSlice(1, 2), notices);
+  instancePlans(two, instanceSlice(1, 2), notices, false);
   assert.ok(
     notices.some((n) => n.includes('runs nothing in scenario "a"')),
     notices.join('\n'),
   );
   assert.throws(
-    () => instancePlans(two, instanceSlice(2, 3), []),
+    () => instancePlans(two, instanceSlice(2, 3), [], false),
     (error: LlmloadError) => error.code === 'LL_ERR_INSTANCE_NO_WORK',
   );
   const sweep = planScenarios(validateOptions({ scenarios: { s: { executor: 'rate-sweep', duration: '5s', maxVUs: 4 } } }));
   assert.throws(
-    () => instancePlans(sweep, instanceSlice(0, 2), []),
+    () => instancePlans(sweep, instanceSlice(0, 2), [], false),
     (error: LlmloadError) => error.code === 'LL_ERR_INVALID_OPTIONS',
   );
 });
 
-test('executors that decide their next load from the whole run (rate-sweep, capacity-search) are not split', () => {
+test('executors that decide their next load from the whole run (rate-sweep, capacity-search) are split only under a coordinator', () => {
   const plans = planScenarios(
     validateOptions({
       slo: { ttft: 500 },
@@ -273,13 +274,51 @@ test('executors that decide their next load from the whole run (rate-sweep, capa
     }),
   );
   try {
-    instancePlans(plans, instanceSlice(0, 2), []);
+    instancePlans(plans, instanceSlice(0, 2), [], false);
     assert.unreachable('expected a refusal');
   } catch (error) {
     assert.instance(error, LlmloadError);
-    assert.match((error as Error).message, 'capacity-search "search", rate-sweep "sweep" cannot be split over instances');
+    assert.match((error as Error).message, 'capacity-search "search", rate-sweep "sweep" cannot be split over instances without a coordinator');
   }
-  assert.is(instancePlans(plans, instanceSlice(0, 1), []).length, 2, 'one instance: nothing to split');
+  assert.is(instancePlans(plans, instanceSlice(0, 1), [], false).length, 2, 'one instance: nothing to split');
+  // A coordinator decides their steps: each runner gets its share, even of a first probe smaller than the instances.
+  assert.is(instancePlans(plans, instanceSlice(1, 2), [], true).length, 2);
+  assert.is(checkInstancePlans(plans, 4).length, 0);
+});
+
+test('a capacity search split over instances: every probe the coordinator decides adds up to the one-machine probe', () => {
+  const searches = planScenarios(
+    validateOptions({
+      slo: { ttft: 500 },
+      scenarios: {
+        users: { executor: 'capacity-search', start: 1, max: 64, probeDuration: '10s' },
+        rate: { executor: 'capacity-search', mode: 'rate', start: 0.5, max: 16, probeDuration: '10s', maxVUs: 23, distribution: 'poisson', seed: 9 },
+      },
+    }),
+  );
+  for (const { name, slices } of SEQUENCES) {
+    const split = slices.map((slice) => splitPlans(searches, slice));
+    searches.forEach((plan, s) => {
+      if (plan.kind !== 'capacity-search') return;
+      const specs = split.map((plans) => plans[s]!).map((p) => (p.kind === 'capacity-search' ? p.search : null)!);
+      for (const [load, k] of [
+        [1, 0],
+        [3, 2],
+        [13, 5],
+        [64, 7],
+      ] as const) {
+        const one = capacityProbePhase(plan.search, load, k);
+        const parts = specs.map((spec) => capacityProbePhase(spec, load, k));
+        if (isOpenPhase(one)) checkOpen(one, parts as OpenPhasePlan[], `${name}, ${plan.name} probe ${load}`);
+        else checkClosed(one, parts as PhasePlan[], `${name}, ${plan.name} probe ${load}`);
+      }
+      assert.is(
+        split.reduce((sum, plans) => sum + planMaxVus(plans[s]!), 0),
+        planMaxVus(plan),
+        `${name}, ${plan.name}: the VUs the runners warm add up`,
+      );
+    });
+  }
 });
 
 test('--instance auto subtracts LLMLOAD_INSTANCE_OFFSET (the Kubernetes manifest sets 1: pod 0 is the coordinator)', () => {
