@@ -8,39 +8,10 @@
  * Every piece of text is escaped (escape.ts): markup with escapeHtml, inline
  * JSON with jsonForScript (`<` as \u003c), inlined libraries with scriptSafe.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ErrorCode, LlmloadError } from '../errors.js';
 import type { ChartSpec } from './charts.js';
 import type { Block, ReportDocument, Span } from './document.js';
 import { escapeHtml, jsonForScript, scriptSafe } from './escape.js';
-
-/** The browser bundles, in load order (vega-lite needs vega; vega-embed needs both). */
-const BUNDLES = [
-  { module: 'vega', file: 'vega.min.js' },
-  { module: 'vega-lite', file: 'vega-lite.min.js' },
-  { module: 'vega-embed', file: 'vega-embed.min.js' },
-] as const;
-
-let bundles: Promise<string[]> | undefined;
-
-/** The three bundles' source, read once per process. */
-export function loadBundles(): Promise<string[]> {
-  bundles ??= Promise.all(
-    BUNDLES.map(async ({ module, file }) => {
-      // Each package's main entry lives in its build/ folder, next to the browser bundle.
-      const entry = fileURLToPath(import.meta.resolve(module));
-      const path = join(dirname(entry), file);
-      try {
-        return await readFile(path, 'utf8');
-      } catch (error) {
-        throw new LlmloadError(ErrorCode.OUTPUT, `cannot inline ${module} into report.html: ${path}: ${(error as Error).message}`, { cause: error });
-      }
-    }),
-  );
-  return bundles;
-}
+import { bundleSources } from './vega-bundles.js';
 
 const STYLE = `
 :root { color-scheme: light; }
@@ -81,7 +52,7 @@ const INIT = `
 `;
 
 export async function renderHtml(doc: ReportDocument, charts: readonly ChartSpec[]): Promise<string> {
-  const libs = await loadBundles();
+  const libs = await bundleSources();
   const specs = new Map(charts.map((c) => [c.name, c]));
   const body: string[] = [];
   const specScripts: string[] = [];
@@ -113,7 +84,7 @@ export async function renderHtml(doc: ReportDocument, charts: readonly ChartSpec
     ...body,
     '</main>',
     ...specScripts,
-    ...libs.map((source) => `<script>${scriptSafe(source)}</script>`),
+    ...libs.map((lib) => `<script>${scriptSafe(lib.source)}</script>`),
     `<script>${INIT}</script>`,
     '</body>',
     '</html>',

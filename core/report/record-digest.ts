@@ -143,19 +143,22 @@ export class RecordDigest {
         if (hi > lo) avg[b]! += (hi - lo) / bucketMs;
       }
     }
-    // Peak in flight: a sweep over start (+1) and end (−1) events; ends sort before starts at the same instant.
-    const order = Array.from({ length: 2 * n }, (_, k) => k);
-    const at = (k: number): number => (k < n ? starts[k]! : Math.max(starts[k - n]!, ends[k - n]!));
-    order.sort((a, b) => at(a) - at(b) || (a < n ? 1 : 0) - (b < n ? 1 : 0));
+    // Peak in flight: a sweep over start (+1) and end (−1) events; ends before starts at the same instant.
+    // Starts and ends sorted apart (native numeric sorts) and merged: no per-event objects or comparator calls.
+    const startAt = starts.slice(0, n).sort();
+    const endAt = new Float64Array(n);
+    for (let i = 0; i < n; i++) endAt[i] = Math.max(starts[i]!, ends[i]!);
+    endAt.sort();
     let current = 0;
     let bucket = -1;
-    for (const k of order) {
-      const b = clampIndex(at(k));
+    for (let si = 0, ei = 0; si < n || ei < n;) {
+      const isEnd = ei < n && (si === n || endAt[ei]! <= startAt[si]!);
+      const b = clampIndex(isEnd ? endAt[ei++]! : startAt[si++]!);
       while (bucket < b) {
         bucket++;
         peak[bucket] = current;
       }
-      current += k < n ? 1 : -1;
+      current += isEnd ? -1 : 1;
       if (current > peak[b]!) peak[b] = current;
     }
     for (let b = bucket + 1; b < buckets; b++) peak[b] = current;

@@ -14,9 +14,8 @@
  * the server's scrapes, so every row, series, finding and chart follows. The
  * file itself keeps what was measured.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { CHECKS, TAG_CHECK } from '../metrics/builtin.js';
@@ -26,6 +25,7 @@ import { MetricsRegistry } from '../metrics/registry.js';
 import type { GoodputSlo } from '../metrics/request-stats.js';
 import type { MetricType } from '../metrics/types.js';
 import { CustomMetricsCollector } from './custom-metrics.js';
+import { forEachLine } from './file-lines.js';
 import { REPORT_GROUPS, TokensPerSecondCollector } from './group-rows.js';
 import { OpenLoopDigest } from './open-loop-digest.js';
 import { RecordDigest } from './record-digest.js';
@@ -114,24 +114,19 @@ export async function readResultsFiles(paths: readonly string[]): Promise<RunRes
 async function readHeadAndEnd(path: string): Promise<{ meta: ResultsMeta | null; end: RunEnd | null }> {
   let meta: ResultsMeta | null = null;
   let end: RunEnd | null = null;
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   try {
-    for await (const line of lines) {
+    await forEachLine(path, (line) => {
       // The meta line starts with its type, the end line with its format (core/report/run-end.ts).
-      if (!line.startsWith('{"type":"meta"') && !line.startsWith('{"format":"llmload-results-end"')) continue;
+      if (!line.startsWith('{"type":"meta"') && !line.startsWith('{"format":"llmload-results-end"')) return;
       const value = JSON.parse(line) as { type: string } & Record<string, unknown>;
       if (value.type === 'meta') meta ??= value as ResultsMeta;
       else {
         const { type: _type, ...rest } = value;
         end = rest as unknown as RunEnd;
       }
-    }
+    });
   } catch (error) {
     throw new LlmloadError(ErrorCode.INPUT_FILE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    lines.close();
-    stream.destroy();
   }
   return { meta, end };
 }
@@ -161,22 +156,9 @@ async function readLines(paths: readonly string[], firstMeta: ResultsMeta | null
   let requests = 0;
   let samples = 0;
   for (const path of paths) {
-    let lineNo = 0;
-    const stream = createReadStream(path, { encoding: 'utf8' });
-    const opened = new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', reject);
-    });
     try {
-      await opened;
-    } catch (error) {
-      throw new LlmloadError(ErrorCode.INPUT_FILE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
-    }
-    const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-    try {
-      for await (const line of lines) {
-        lineNo++;
-        if (line.trim() === '') continue;
+      await forEachLine(path, (line, lineNo) => {
+        if (line.trim() === '') return;
         let value: unknown;
         try {
           value = JSON.parse(line);
@@ -245,13 +227,10 @@ async function readLines(paths: readonly string[], firstMeta: ResultsMeta | null
           default:
             throw bad(path, lineNo, `unknown line type ${JSON.stringify(type)} (expected meta, request, sample, health or end)`);
         }
-      }
+      });
     } catch (error) {
       if (error instanceof LlmloadError) throw error;
       throw new LlmloadError(ErrorCode.INPUT_FILE, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
-    } finally {
-      lines.close();
-      stream.destroy();
     }
   }
   const path = paths.join(', ');

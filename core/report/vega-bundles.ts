@@ -1,0 +1,92 @@
+/**
+ * vega, vega-lite and vega-embed as their single-file browser bundles (the
+ * `*.min.js` files each package ships beside its main entry): report.html
+ * inlines their source, and the SVG charts are rendered with the vega and
+ * vega-lite they define.
+ *
+ * Rendering loads the bundles rather than the packages' ES modules: the
+ * modules are ~100 files across ~30 packages, whose resolution and
+ * compilation cost ~0.35 CPU-s per process against ~0.1 for the two bundles,
+ * and the bundles' source is read for report.html anyway. They are the same
+ * versions of the same code; without a DOM (Node) vega measures text by its
+ * estimate in both, so the SVG is the same.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import { ErrorCode, LlmloadError } from '../errors.js';
+
+type VegaModule = typeof import('vega');
+type VegaLiteModule = typeof import('vega-lite');
+
+/** The browser bundles, in load order (vega-lite needs vega; vega-embed needs both). */
+const BUNDLES = [
+  { module: 'vega', file: 'vega.min.js' },
+  { module: 'vega-lite', file: 'vega-lite.min.js' },
+  { module: 'vega-embed', file: 'vega-embed.min.js' },
+] as const;
+
+type BundleName = (typeof BUNDLES)[number]['module'];
+
+export interface BundleSource {
+  module: BundleName;
+  path: string;
+  source: string;
+}
+
+let sources: Promise<BundleSource[]> | undefined;
+
+/** The three bundles' source, in load order, read once per process. */
+export function bundleSources(): Promise<BundleSource[]> {
+  sources ??= Promise.all(
+    BUNDLES.map(async ({ module, file }) => {
+      // Each package's main entry lives in its build/ folder, next to the browser bundle.
+      const path = join(dirname(fileURLToPath(import.meta.resolve(module))), file);
+      try {
+        return { module, path, source: await readFile(path, 'utf8') };
+      } catch (error) {
+        throw new LlmloadError(ErrorCode.OUTPUT, `cannot read ${module}'s bundle: ${path}: ${(error as Error).message}`, { cause: error });
+      }
+    }),
+  );
+  return sources;
+}
+
+export interface VegaLibraries {
+  vega: VegaModule;
+  vegaLite: VegaLiteModule;
+}
+
+let libraries: Promise<VegaLibraries> | undefined;
+
+/** vega and vega-lite, evaluated from their bundles once per process. */
+export function vegaLibraries(): Promise<VegaLibraries> {
+  libraries ??= bundleSources().then((list) => {
+    const source = (name: BundleName): BundleSource => list.find((b) => b.module === name)!;
+    const vega = evaluateUmd(source('vega'), () => undefined) as VegaModule;
+    const vegaLite = evaluateUmd(source('vega-lite'), (name) => (name === 'vega' ? vega : undefined)) as VegaLiteModule;
+    return { vega, vegaLite };
+  });
+  return libraries;
+}
+
+/**
+ * Run a UMD bundle as CommonJS: it fills `exports` (or sets `module.exports`),
+ * taking its dependencies from `require`. Source-map parsing is off while it
+ * compiles (the CLI maps stack traces; the bundles' maps are megabytes nobody reads).
+ */
+function evaluateUmd(bundle: BundleSource, require: (name: string) => unknown): unknown {
+  const enabled = process.sourceMapsEnabled;
+  if (enabled) process.setSourceMapsEnabled(false);
+  try {
+    const wrapper = new Script(`(function (exports, require, module) {${bundle.source}\n})`, { filename: bundle.path });
+    const module = { exports: {} as unknown };
+    (wrapper.runInThisContext() as (exports: unknown, require: (name: string) => unknown, module: { exports: unknown }) => void)(module.exports, require, module);
+    return module.exports;
+  } catch (error) {
+    throw new LlmloadError(ErrorCode.ENGINE, `cannot load ${bundle.module} from ${bundle.path}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    if (enabled) process.setSourceMapsEnabled(true);
+  }
+}
