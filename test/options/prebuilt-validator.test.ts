@@ -1,15 +1,20 @@
 /**
  * The options validator `npm run build` generates (ajv's standalone code) and
  * one ajv compiles now from the same schema agree: same verdict, same errors
- * (keyword, paths, params, failing data and schema), so the same messages.
+ * (keyword, paths, params, failing data and schema), so the same messages;
+ * and the schema as compiled (executor branches referenced) says what the
+ * schema as written (branches inline) says.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { validate as prebuilt } from '../../core/options/options-validator.js';
 import { formatSchemaError } from '../../core/options/schema-errors.js';
+import { buildOptionsSchema } from '../../core/options/schema.js';
 import { compileOptionsValidator } from '../../core/options/validator-codegen.js';
 
 const compiled = compileOptionsValidator();
+/** The schema as written, each executor's branch inline: the same messages as the compiled form's. */
+const inline = compileOptionsValidator(buildOptionsSchema());
 
 const VALID: Record<string, unknown> = {
   empty: {},
@@ -93,6 +98,7 @@ for (const [name, options] of Object.entries(VALID)) {
   test(`valid options agree: ${name}`, () => {
     assert.equal(verdict(compiled, options), { valid: true, errors: null });
     assert.equal(verdict(prebuilt, options), { valid: true, errors: null });
+    assert.equal(verdict(inline, options), { valid: true, errors: null });
   });
 }
 
@@ -105,6 +111,7 @@ for (const [name, options] of Object.entries(INVALID)) {
     const lines = messages(prebuilt);
     assert.ok(lines.some((line) => line !== null));
     assert.equal(lines, messages(compiled));
+    assert.equal(lines, messages(inline));
   });
 }
 
