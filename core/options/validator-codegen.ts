@@ -4,7 +4,8 @@
  * dist/core/options/options-validator.js by scripts/build-options-validator.js):
  * compiling the schema costs ~200 ms of CPU, and loading ajv's compiler ~100 ms
  * more, on every run. compileOptionsValidator() compiles the same schema with
- * the same settings at run time, for tests that check the two agree.
+ * the same settings at run time (without ajv's optimising pass, which only
+ * tidies the code), for tests that check the two agree.
  *
  * Only build steps and tests import this module; `llmload run` must not.
  */
