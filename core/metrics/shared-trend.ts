@@ -80,8 +80,10 @@ export class SharedTrend extends TrendSink {
 
   /**
    * `values[0 … n)` were just added to `store` (attached): account them. Per
-   * request on the controller's hot path: no allocation, and over one store
-   * nothing but the count.
+   * request on the controller's hot path: over one store nothing but the
+   * count; over several one pass for the sum, and within the raw cap a run
+   * entry when the store changes (arrays that grow by doubling, dropped past
+   * the cap).
    */
   feed(store: TrendSink, values: ArrayLike<number>, n: number): void {
     if (n <= 0) return;
