@@ -66,15 +66,21 @@ export function readCodeCache(path: string): Buffer | undefined {
   return digest.equals(file.subarray(MAGIC.length, start)) ? payload : undefined;
 }
 
+/** Write cached data to `path`, whole or not at all (writeCacheFile). True when written. */
+export function writeCodeCache(path: string, data: Buffer, dir: string): Promise<boolean> {
+  return writeCacheFile(path, Buffer.concat([MAGIC, createHash('sha256').update(data).digest(), data]), dir);
+}
+
 /**
- * Write cached data to `path` whole or not at all (a temporary file renamed over it, so a reader
- * never sees half a file, and two processes writing at once leave one whole file). True when written.
+ * Write a cache file whole or not at all: a temporary file renamed over it, so a reader never sees
+ * half a file, and two processes writing at once leave one whole file. True when written; false
+ * (and nothing left behind) when the folder cannot be made or written.
  */
-export async function writeCodeCache(path: string, data: Buffer, dir: string): Promise<boolean> {
+export async function writeCacheFile(path: string, contents: Buffer | string, dir: string): Promise<boolean> {
   const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(dir, { recursive: true });
-    await writeFile(tmp, Buffer.concat([MAGIC, createHash('sha256').update(data).digest(), data]));
+    await writeFile(tmp, contents);
     await rename(tmp, path);
     return true;
   } catch {

@@ -11,6 +11,7 @@
  * versions of the same code; without a DOM (Node) vega measures text by its
  * estimate in both, so the SVG is the same.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,12 +55,39 @@ export function bundleSources(): Promise<BundleSource[]> {
   return sources;
 }
 
-export interface VegaLibraries {
-  vega: VegaModule;
-  vegaLite: VegaLiteModule;
+let vega: Promise<VegaModule> | undefined;
+let vegaLite: Promise<VegaLiteModule> | undefined;
+let cacheDir: string | undefined;
+
+/** vega, evaluated from its bundle once per process. */
+export function loadVega(): Promise<VegaModule> {
+  vega ??= bundleSources().then((list) => evaluateUmd(sourceOf(list, 'vega'), () => undefined) as VegaModule);
+  return vega;
 }
 
-let libraries: Promise<VegaLibraries> | undefined;
+/** vega-lite (and vega, which it needs), evaluated from their bundles once per process. */
+export function loadVegaLite(): Promise<VegaLiteModule> {
+  vegaLite ??= Promise.all([bundleSources(), loadVega()]).then(
+    ([list, vegaModule]) => evaluateUmd(sourceOf(list, 'vega-lite'), (name) => (name === 'vega' ? vegaModule : undefined)) as VegaLiteModule,
+  );
+  return vegaLite;
+}
+
+const digests = new Map<BundleName, Promise<string>>();
+
+/** A hash of a bundle's source: what a cache of something it computed is valid for. */
+export function bundleDigest(name: BundleName): Promise<string> {
+  let digest = digests.get(name);
+  if (digest === undefined) {
+    digest = bundleSources().then((list) => createHash('sha256').update(sourceOf(list, name).source).digest('hex'));
+    digests.set(name, digest);
+  }
+  return digest;
+}
+
+function sourceOf(list: readonly BundleSource[], name: BundleName): BundleSource {
+  return list.find((b) => b.module === name)!;
+}
 
 /** What became of a bundle's code cache when the bundle was compiled. */
 export type CodeCacheUse = 'used' | 'rejected' | 'none';
@@ -75,19 +103,6 @@ interface CompiledBundle {
 
 /** The bundles compiled in this process, for their code caches. */
 const compiled: CompiledBundle[] = [];
-let cacheDir: string | undefined;
-
-/** vega and vega-lite, evaluated from their bundles once per process. */
-export function vegaLibraries(): Promise<VegaLibraries> {
-  libraries ??= bundleSources().then((list) => {
-    const source = (name: BundleName): BundleSource => list.find((b) => b.module === name)!;
-    cacheDir = codeCacheDir();
-    const vega = evaluateUmd(source('vega'), () => undefined, cacheDir) as VegaModule;
-    const vegaLite = evaluateUmd(source('vega-lite'), (name) => (name === 'vega' ? vega : undefined), cacheDir) as VegaLiteModule;
-    return { vega, vegaLite };
-  });
-  return libraries;
-}
 
 /** Per bundle compiled so far, whether its code cache was used, rejected or absent. */
 export function bundleCodeCacheUse(): Array<{ module: BundleName; cache: CodeCacheUse }> {
@@ -119,12 +134,13 @@ export async function saveBundleCodeCaches(): Promise<void> {
  * compiles (the CLI maps stack traces; the bundles' maps are megabytes nobody reads).
  * V8 starts from the bundle's code cache when there is one it accepts.
  */
-function evaluateUmd(bundle: BundleSource, require: (name: string) => unknown, dir: string): unknown {
+function evaluateUmd(bundle: BundleSource, require: (name: string) => unknown): unknown {
+  cacheDir ??= codeCacheDir();
   const enabled = process.sourceMapsEnabled;
   if (enabled) process.setSourceMapsEnabled(false);
   try {
     const code = `(function (exports, require, module) {${bundle.source}\n})`;
-    const cachePath = codeCachePath(dir, bundle.module, code);
+    const cachePath = codeCachePath(cacheDir, bundle.module, code);
     const cachedData = readCodeCache(cachePath);
     const wrapper = new Script(code, { filename: bundle.path, cachedData });
     const cache: CodeCacheUse = cachedData === undefined ? 'none' : wrapper.cachedDataRejected === true ? 'rejected' : 'used';

@@ -27,9 +27,16 @@ interface ChildRender {
   use: Array<{ module: string; cache: string }>;
 }
 
-/** Draw one chart in a fresh process whose cache folder is under `cacheHome`; its SVG and what became of each bundle's cache. */
+/**
+ * Draw one chart in a fresh process whose cache folder is under `cacheHome`; its SVG and what became
+ * of each bundle's cache. Its compiled shape is dropped first, so that vega-lite loads too.
+ */
 function renderInChild(cacheHome: string): Promise<ChildRender> {
   const script = `
+    import { rmSync } from 'node:fs';
+    import { join } from 'node:path';
+    import { codeCacheDir } from ${JSON.stringify(moduleUrl('code-cache.js'))};
+    try { rmSync(join(codeCacheDir(), 'vega-specs'), { recursive: true, force: true }); } catch {}
     import { distributionChart } from ${JSON.stringify(moduleUrl('charts.js'))};
     import { renderSvg } from ${JSON.stringify(moduleUrl('render-svg.js'))};
     import { bundleCodeCacheUse, saveBundleCodeCaches } from ${JSON.stringify(moduleUrl('vega-bundles.js'))};
@@ -56,7 +63,7 @@ function renderInChild(cacheHome: string): Promise<ChildRender> {
 const uses = (render: ChildRender): string[] => render.use.map((u) => `${u.module}:${u.cache}`);
 const cacheFiles = (cacheHome: string): string[] => {
   const dir = codeCacheDir({ XDG_CACHE_HOME: cacheHome });
-  return existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)) : [];
+  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [join(dir, entry.name)] : [])) : [];
 };
 
 let sim: SimulatorHandle | null = null;
