@@ -1,7 +1,8 @@
 /**
- * Vega-Lite spec → SVG text, headless: the spec's Vega compile (vega-lite's,
- * or a cached compile of the chart's shape: vega-spec-cache.ts), and a vega
- * View with `renderer: 'none'` renders it with toSVG(). No canvas or other
+ * Vega-Lite spec → SVG text, headless: vega-lite compiles the spec to Vega,
+ * vega parses that into a dataflow (both steps cached by the chart's shape:
+ * vega-spec-cache.ts), and a vega View with `renderer: 'none'` renders it
+ * with toSVG(). No canvas or other
  * native module is involved (text widths are estimated), so this runs
  * anywhere Node does. Both libraries load on first use only (from their
  * single-file bundles, vega-bundles.ts), keeping them off the start-up path
@@ -9,7 +10,7 @@
  */
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { loadVega, loadVegaLite } from './vega-bundles.js';
-import { compiledVegaSpec } from './vega-spec-cache.js';
+import { builtVegaSpec } from './vega-spec-cache.js';
 
 /** Compile a Vega-Lite spec to a Vega spec; throws LL_ERR_ENGINE naming the chart when vega-lite rejects it. */
 export async function compileVegaLite(name: string, spec: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -23,13 +24,21 @@ export async function compileVegaLite(name: string, spec: Record<string, unknown
 
 /** Render a Vega-Lite spec to an SVG document. */
 export async function renderSvg(name: string, spec: Record<string, unknown>): Promise<string> {
-  return renderVegaSvg(name, await compiledVegaSpec(spec, (shape) => compileVegaLite(name, shape)));
+  const vega = await loadVega();
+  const dataflow = await builtVegaSpec(spec, async (shape) => vega.parse(await compileVegaLite(name, shape)));
+  return renderDataflow(name, dataflow);
 }
 
 /** Render a Vega spec to an SVG document. */
 export async function renderVegaSvg(name: string, spec: Record<string, unknown>): Promise<string> {
   const vega = await loadVega();
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  return renderDataflow(name, vega.parse(spec));
+}
+
+/** Render vega's parse of a spec (its dataflow description) to an SVG document. */
+async function renderDataflow(name: string, dataflow: unknown): Promise<string> {
+  const vega = await loadVega();
+  const view = new vega.View(dataflow as ReturnType<typeof vega.parse>, { renderer: 'none' });
   try {
     return await view.toSVG();
   } catch (error) {

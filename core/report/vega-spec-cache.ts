@@ -1,19 +1,21 @@
 /**
- * Vega specs compiled from the charts' Vega-Lite specs, cached by shape, so a
- * report whose charts have been drawn before (on this machine, with this
- * vega-lite) does not load vega-lite at all.
+ * What vega draws a chart from (vega-lite's compile of its spec to Vega,
+ * then vega's parse of that into a dataflow description), cached by the
+ * chart's shape: a report whose chart shapes have been drawn before (on this
+ * machine, with these vega and vega-lite bundles) loads no vega-lite and
+ * parses no Vega spec, the two costliest steps before vega's own run.
  *
- * vega-lite's compile is deterministic, and an inline dataset only passes
- * through it: it becomes a Vega data entry's `values`, and datasets that are
- * deep-equal share one entry. So a chart's spec is compiled with each
- * dataset replaced by a one-row stand-in (deep-equal datasets by the same
- * one), and the real datasets are put back in place of the stand-ins; the
- * result is the spec vega-lite would have made from the chart as it is. The
- * compiled shape is kept in memory and in the user's cache folder
- * (code-cache.ts), keyed by the shape and by the vega-lite bundle's hash.
+ * Both steps are deterministic, and an inline dataset only passes through
+ * them: vega-lite makes it a Vega data entry's `values` (deep-equal datasets
+ * sharing one entry), and vega's parse the value its dataflow ingests. So a
+ * chart's spec is built with each dataset replaced by a one-row stand-in
+ * (deep-equal datasets by the same one), and the real datasets are put back
+ * in place of the stand-ins; the result is what the chart as it is builds
+ * to. The built shape is kept in memory and in the user's cache folder
+ * (code-cache.ts), keyed by the shape and by the bundles' hashes.
  *
  * Anything unexpected (a stand-in that is not where it should be, a cache
- * file that is unreadable or not intact) falls back to compiling the chart
+ * file that is unreadable or not intact) falls back to building the chart
  * as it is.
  */
 import { createHash } from 'node:crypto';
@@ -27,7 +29,7 @@ type Spec = Record<string, unknown>;
 
 /** The stand-in row's one field; no chart has a field of this name. */
 const STAND_IN = '__llmloadDataset';
-/** Compiled shapes kept on disk; past this many, the least recently written are removed. */
+/** Built shapes kept on disk; past this many, the least recently written are removed. */
 const MAX_FILES = 256;
 
 export interface SpecShape {
@@ -61,27 +63,33 @@ function isInlineData(value: unknown): value is { values: unknown[] } {
 }
 
 /**
- * The compiled shape with its datasets put back, or null when the stand-ins are not each once in a
- * data entry's `values` and nowhere else (then the shape does not stand for the chart).
+ * The built shape (JSON) with its datasets put back in place of the stand-ins (each an array of one
+ * stand-in row, wherever it is), or null when a stand-in is anywhere else or a dataset is missing
+ * (then the shape does not stand for the chart).
  */
-export function fillDatasets(compiledJson: string, datasets: readonly unknown[][]): Spec | null {
-  const compiled = JSON.parse(compiledJson) as Spec;
-  const data = compiled['data'];
+export function fillDatasets(builtJson: string, datasets: readonly unknown[][]): unknown {
+  const built = JSON.parse(builtJson) as unknown;
   const seen = new Set<number>();
-  let entries = 0;
-  if (Array.isArray(data)) {
-    for (const entry of data as Array<Record<string, unknown>>) {
-      const values = entry['values'];
-      if (!Array.isArray(values) || values.length !== 1) continue;
-      const index = (values[0] as Record<string, unknown> | null)?.[STAND_IN];
-      if (typeof index !== 'number' || datasets[index] === undefined) continue;
-      entry['values'] = datasets[index];
-      seen.add(index);
-      entries++;
+  let filled = 0;
+  const walk = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    if (Array.isArray(node)) {
+      const index = node.length === 1 ? (node[0] as Record<string, unknown> | null)?.[STAND_IN] : undefined;
+      if (typeof index === 'number' && datasets[index] !== undefined) {
+        seen.add(index);
+        filled++;
+        return datasets[index];
+      }
+      for (let i = 0; i < node.length; i++) node[i] = walk(node[i]);
+      return node;
     }
-  }
-  const mentions = compiledJson.split(`"${STAND_IN}"`).length - 1;
-  return seen.size === datasets.length && mentions === entries ? compiled : null;
+    const record = node as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = walk(record[key]);
+    return record;
+  };
+  const result = walk(built);
+  const mentions = builtJson.split(`"${STAND_IN}"`).length - 1;
+  return seen.size === datasets.length && mentions === filled ? result : null;
 }
 
 /** Same meaning as vega-lite's deepEqual for JSON values (key order aside, NaN equal to NaN). */
@@ -105,61 +113,67 @@ function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 export interface SpecCacheUse {
-  /** Charts whose compiled shape was in memory or in the cache folder. */
+  /** Charts whose built shape was in memory or in the cache folder. */
   hits: number;
-  /** Charts whose shape vega-lite compiled. */
+  /** Charts whose shape was built (vega-lite's compile, vega's parse). */
   misses: number;
 }
 
 const use: SpecCacheUse = { hits: 0, misses: 0 };
-/** Compiled shapes (JSON) by key, for charts of one shape drawn twice in a process. */
+/** Built shapes (JSON) by key, for charts of one shape drawn twice in a process. */
 const memory = new Map<string, string>();
 
-/** How many charts this process drew from a cached shape, and how many it compiled. */
+/** How many charts this process drew from a cached shape, and how many it built. */
 export function vegaSpecCacheUse(): SpecCacheUse {
   return { ...use };
 }
 
-/** The Vega spec of a chart's Vega-Lite spec: from a cached compile of its shape, or compiled (by `compile`) and cached. */
-export async function compiledVegaSpec(spec: Spec, compile: (spec: Spec) => Promise<Spec>): Promise<Spec> {
+/**
+ * What `build` makes of a chart's Vega-Lite spec (vega's dataflow description: vega-lite's compile,
+ * then vega's parse), from a cached build of the chart's shape with its datasets put back, or built
+ * from the shape and cached. `build` must be a pure function of the spec whose result is JSON.
+ */
+export async function builtVegaSpec(spec: Spec, build: (spec: Spec) => Promise<unknown>): Promise<unknown> {
   const shape = specShape(spec);
   const shapeJson = JSON.stringify(shape.spec);
   const key = createHash('sha256')
     .update(await bundleDigest('vega-lite'))
+    .update('\0')
+    .update(await bundleDigest('vega'))
     .update('\0')
     .update(shapeJson)
     .digest('hex')
     .slice(0, 32);
   const dir = join(codeCacheDir(), 'vega-specs');
   const path = join(dir, `${key}.json`);
-  let compiledJson = memory.get(key) ?? readCompiled(path, shapeJson);
-  const cached = compiledJson !== undefined;
-  if (compiledJson === undefined) {
-    compiledJson = JSON.stringify(await compile(shape.spec));
-    if (await writeCacheFile(path, encode(shapeJson, compiledJson), dir)) await prune(dir);
+  let builtJson = memory.get(key) ?? readBuilt(path, shapeJson);
+  const cached = builtJson !== undefined;
+  if (builtJson === undefined) {
+    builtJson = JSON.stringify(await build(shape.spec));
+    if (await writeCacheFile(path, encode(shapeJson, builtJson), dir)) await prune(dir);
   }
-  memory.set(key, compiledJson);
-  const filled = fillDatasets(compiledJson, shape.datasets);
+  memory.set(key, builtJson);
+  const filled = fillDatasets(builtJson, shape.datasets);
   if (filled === null) {
     use.misses++;
-    return compile(spec);
+    return build(spec);
   }
   if (cached) use.hits++;
   else use.misses++;
   return filled;
 }
 
-/** A cache file: the shape (so a file is only ever used for its own shape), the compiled spec, and a hash of both. */
-function encode(shapeJson: string, compiledJson: string): string {
-  return JSON.stringify({ shape: shapeJson, vega: compiledJson, sha256: digest(shapeJson, compiledJson) });
+/** A cache file: the shape (so a file is only ever used for its own shape), what it built, and a hash of both. */
+function encode(shapeJson: string, builtJson: string): string {
+  return JSON.stringify({ shape: shapeJson, vega: builtJson, sha256: digest(shapeJson, builtJson) });
 }
 
-function digest(shapeJson: string, compiledJson: string): string {
-  return createHash('sha256').update(shapeJson).update('\0').update(compiledJson).digest('hex');
+function digest(shapeJson: string, builtJson: string): string {
+  return createHash('sha256').update(shapeJson).update('\0').update(builtJson).digest('hex');
 }
 
-/** The compiled spec cached for `shapeJson` at `path`; undefined when none, unreadable, not intact or another shape's. */
-function readCompiled(path: string, shapeJson: string): string | undefined {
+/** The build cached for `shapeJson` at `path`; undefined when none, unreadable, not intact or another shape's. */
+function readBuilt(path: string, shapeJson: string): string | undefined {
   try {
     const file = JSON.parse(readFileSync(path, 'utf8')) as { shape?: unknown; vega?: unknown; sha256?: unknown };
     if (file.shape !== shapeJson || typeof file.vega !== 'string' || file.sha256 !== digest(shapeJson, file.vega)) return undefined;

@@ -16,11 +16,14 @@ process.env['XDG_CACHE_HOME'] = join(root, 'cache');
 
 const { runCli, fixture } = await import('../helpers/cli.js');
 const { compileVegaLite, renderSvg, renderVegaSvg } = await import('../../core/report/render-svg.js');
-const { bundleCodeCacheUse } = await import('../../core/report/vega-bundles.js');
-const { compiledVegaSpec, fillDatasets, specShape, vegaSpecCacheUse } = await import('../../core/report/vega-spec-cache.js');
+const { bundleCodeCacheUse, loadVega } = await import('../../core/report/vega-bundles.js');
+const { builtVegaSpec, fillDatasets, specShape, vegaSpecCacheUse } = await import('../../core/report/vega-spec-cache.js');
 const { codeCacheDir } = await import('../../core/report/code-cache.js');
 
 const folder = join(root, 'report');
+/** What renderSvg draws from, built from the chart as it is: vega's parse of vega-lite's compile, as JSON. */
+const dataflowOf = async (name: string, spec: Record<string, unknown>): Promise<unknown> =>
+  JSON.parse(JSON.stringify((await loadVega()).parse(await compileVegaLite(name, spec)))) as unknown;
 const charts: Array<{ name: string; spec: Record<string, unknown>; svg: string }> = [];
 
 test.before(async () => {
@@ -48,17 +51,16 @@ test('a later process draws the run’s charts from their cached shapes, without
   );
 });
 
-test('each chart’s Vega spec from its shape is vega-lite’s compile of the chart itself, and so is its SVG', async () => {
+test('each chart’s dataflow from its shape is the one its own spec builds to, and the Vega spec vega-lite compiles it to draws the same SVG', async () => {
   for (const chart of charts) {
-    const direct = await compileVegaLite(chart.name, chart.spec);
-    const viaShape = await compiledVegaSpec(chart.spec, () => Promise.reject(new Error('the shape is cached: nothing to compile')));
-    // As JSON: vega-lite leaves keys that are undefined, which a cached compile (JSON) does not keep; the SVG shows they mean nothing.
-    assert.equal(viaShape, JSON.parse(JSON.stringify(direct)), chart.name);
-    assert.is(await renderVegaSvg(chart.name, direct), chart.svg, chart.name);
+    const viaShape = await builtVegaSpec(chart.spec, () => Promise.reject(new Error('the shape is cached: nothing to build')));
+    // As JSON, which is what is cached (the same SVG from the direct build shows nothing else matters).
+    assert.equal(viaShape, await dataflowOf(chart.name, chart.spec), chart.name);
+    assert.is(await renderVegaSvg(chart.name, await compileVegaLite(chart.name, chart.spec)), chart.svg, chart.name);
   }
 });
 
-test('deep-equal datasets share a stand-in, as vega-lite merges them; the compiled shape takes each dataset back, and nothing else', async () => {
+test('deep-equal datasets share a stand-in, as vega-lite merges them; the built shape takes each dataset back, and nothing else', async () => {
   const rule = { mark: 'rule', encoding: { x: { field: 'load', type: 'quantitative' } } };
   const spec = {
     vconcat: [
@@ -80,25 +82,27 @@ test('deep-equal datasets share a stand-in, as vega-lite merges them; the compil
   assert.is(shape.datasets.length, 3);
   assert.equal(shape.datasets, [[{ load: 1, v: 2 }], [{ load: 4 }], []]);
   const before = vegaSpecCacheUse();
-  const compiled = await compiledVegaSpec(spec, (s) => compileVegaLite('layers', s));
-  assert.equal(compiled, JSON.parse(JSON.stringify(await compileVegaLite('layers', spec))));
-  assert.is(await renderVegaSvg('layers', compiled), await renderVegaSvg('layers', await compileVegaLite('layers', spec)));
+  const vega = await loadVega();
+  const built = await builtVegaSpec(spec, async (s) => vega.parse(await compileVegaLite('layers', s)));
+  assert.equal(built, await dataflowOf('layers', spec));
   assert.equal(vegaSpecCacheUse(), { hits: before.hits, misses: before.misses + 1 });
-  await compiledVegaSpec(spec, () => Promise.reject(new Error('compiled twice')));
+  await builtVegaSpec(spec, () => Promise.reject(new Error('built twice')));
   assert.equal(vegaSpecCacheUse(), { hits: before.hits + 1, misses: before.misses + 1 });
-  // A compiled shape whose stand-ins are not each in a data entry's values does not stand for the chart.
+  // A built shape whose stand-ins are not each in a data entry's values does not stand for the chart.
   assert.is(fillDatasets(JSON.stringify({ data: [{ name: 'a', values: [{ __llmloadDataset: 0 }] }] }), [[1], [2]]), null);
   assert.is(fillDatasets(JSON.stringify({ data: [{ name: 'a', values: [{ __llmloadDataset: 0 }] }], signals: [{ value: { __llmloadDataset: 0 } }] }), [[1]]), null);
   assert.equal(fillDatasets(JSON.stringify({ data: [{ name: 'a', values: [{ __llmloadDataset: 0 }] }] }), [[{ x: 1 }]]), { data: [{ name: 'a', values: [{ x: 1 }] }] });
 });
 
-test('a cache file that is not intact is passed over: the chart is compiled again and drawn the same', async () => {
+test('a cache file that is not intact is passed over: the chart is built again and drawn the same', async () => {
   const dir = join(codeCacheDir(), 'vega-specs');
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     const file = JSON.parse(readFileSync(path, 'utf8')) as { vega: string };
-    // Still JSON, still a Vega spec, but not what was written: drawn from, it would change the chart.
-    file.vega = file.vega.replaceAll('"width"', '"height"');
+    // Still JSON, still a dataflow, but not what was written: drawn from, it would change the chart.
+    const altered = file.vega.replaceAll('"width"', '"height"');
+    assert.is.not(altered, file.vega, name);
+    file.vega = altered;
     writeFileSync(path, JSON.stringify(file));
   }
   const child = await runCli(['report', join(folder, 'results.ndjson'), '--out', join(root, 'again')], { env: { XDG_CACHE_HOME: join(root, 'cache') } });
