@@ -11,11 +11,13 @@
  * versions of the same code; without a DOM (Node) vega measures text by its
  * estimate in both, so the SVG is the same.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { ErrorCode, LlmloadError } from '../errors.js';
+import { codeCacheDir, codeCachePath, readCodeCache, writeCodeCache } from './code-cache.js';
 
 type VegaModule = typeof import('vega');
 type VegaLiteModule = typeof import('vega-lite');
@@ -53,34 +55,96 @@ export function bundleSources(): Promise<BundleSource[]> {
   return sources;
 }
 
-export interface VegaLibraries {
-  vega: VegaModule;
-  vegaLite: VegaLiteModule;
+let vega: Promise<VegaModule> | undefined;
+let vegaLite: Promise<VegaLiteModule> | undefined;
+let cacheDir: string | undefined;
+
+/** vega, evaluated from its bundle once per process. */
+export function loadVega(): Promise<VegaModule> {
+  vega ??= bundleSources().then((list) => evaluateUmd(sourceOf(list, 'vega'), () => undefined) as VegaModule);
+  return vega;
 }
 
-let libraries: Promise<VegaLibraries> | undefined;
+/** vega-lite (and vega, which it needs), evaluated from their bundles once per process. */
+export function loadVegaLite(): Promise<VegaLiteModule> {
+  vegaLite ??= Promise.all([bundleSources(), loadVega()]).then(
+    ([list, vegaModule]) => evaluateUmd(sourceOf(list, 'vega-lite'), (name) => (name === 'vega' ? vegaModule : undefined)) as VegaLiteModule,
+  );
+  return vegaLite;
+}
 
-/** vega and vega-lite, evaluated from their bundles once per process. */
-export function vegaLibraries(): Promise<VegaLibraries> {
-  libraries ??= bundleSources().then((list) => {
-    const source = (name: BundleName): BundleSource => list.find((b) => b.module === name)!;
-    const vega = evaluateUmd(source('vega'), () => undefined) as VegaModule;
-    const vegaLite = evaluateUmd(source('vega-lite'), (name) => (name === 'vega' ? vega : undefined)) as VegaLiteModule;
-    return { vega, vegaLite };
-  });
-  return libraries;
+const digests = new Map<BundleName, Promise<string>>();
+
+/** A hash of a bundle's source: what a cache of something it computed is valid for. */
+export function bundleDigest(name: BundleName): Promise<string> {
+  let digest = digests.get(name);
+  if (digest === undefined) {
+    digest = bundleSources().then((list) => createHash('sha256').update(sourceOf(list, name).source).digest('hex'));
+    digests.set(name, digest);
+  }
+  return digest;
+}
+
+function sourceOf(list: readonly BundleSource[], name: BundleName): BundleSource {
+  return list.find((b) => b.module === name)!;
+}
+
+/** What became of a bundle's code cache when the bundle was compiled. */
+export type CodeCacheUse = 'used' | 'rejected' | 'none';
+
+interface CompiledBundle {
+  module: BundleName;
+  script: Script;
+  cachePath: string;
+  cache: CodeCacheUse;
+  /** This process wrote the bundle's cache. */
+  saved: boolean;
+}
+
+/** The bundles compiled in this process, for their code caches. */
+const compiled: CompiledBundle[] = [];
+
+/** Per bundle compiled so far, whether its code cache was used, rejected or absent. */
+export function bundleCodeCacheUse(): Array<{ module: BundleName; cache: CodeCacheUse }> {
+  return compiled.map(({ module, cache }) => ({ module, cache }));
+}
+
+/**
+ * Write the code cache of every bundle compiled without a usable one. Called once the charts are
+ * drawn, so the functions they compiled lazily are in it too. Never fails: a folder that cannot be
+ * written is left as it is.
+ */
+export async function saveBundleCodeCaches(): Promise<void> {
+  if (cacheDir === undefined) return;
+  for (const bundle of compiled) {
+    if (bundle.cache === 'used' || bundle.saved) continue;
+    let data: Buffer;
+    try {
+      data = bundle.script.createCachedData();
+    } catch {
+      continue;
+    }
+    bundle.saved = await writeCodeCache(bundle.cachePath, data, cacheDir);
+  }
 }
 
 /**
  * Run a UMD bundle as CommonJS: it fills `exports` (or sets `module.exports`),
  * taking its dependencies from `require`. Source-map parsing is off while it
  * compiles (the CLI maps stack traces; the bundles' maps are megabytes nobody reads).
+ * V8 starts from the bundle's code cache when there is one it accepts.
  */
 function evaluateUmd(bundle: BundleSource, require: (name: string) => unknown): unknown {
+  cacheDir ??= codeCacheDir();
   const enabled = process.sourceMapsEnabled;
   if (enabled) process.setSourceMapsEnabled(false);
   try {
-    const wrapper = new Script(`(function (exports, require, module) {${bundle.source}\n})`, { filename: bundle.path });
+    const code = `(function (exports, require, module) {${bundle.source}\n})`;
+    const cachePath = codeCachePath(cacheDir, bundle.module, code);
+    const cachedData = readCodeCache(cachePath);
+    const wrapper = new Script(code, { filename: bundle.path, cachedData });
+    const cache: CodeCacheUse = cachedData === undefined ? 'none' : wrapper.cachedDataRejected === true ? 'rejected' : 'used';
+    compiled.push({ module: bundle.module, script: wrapper, cachePath, cache, saved: false });
     const module = { exports: {} as unknown };
     (wrapper.runInThisContext() as (exports: unknown, require: (name: string) => unknown, module: { exports: unknown }) => void)(module.exports, require, module);
     return module.exports;

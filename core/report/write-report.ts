@@ -20,6 +20,7 @@ import { buildReportDocument } from './report-document.js';
 import { remakeCommand } from './remake-command.js';
 import { renderSvg } from './render-svg.js';
 import { readResultsFile, readResultsFiles } from './results-file.js';
+import { saveBundleCodeCaches } from './vega-bundles.js';
 
 export interface WrittenReport {
   dir: string;
@@ -54,6 +55,8 @@ export async function writeReport(data: ReportData, dir: string, options: WriteR
   await ensureDir(chartsDir);
   const written: string[] = [];
   for (const chart of charts) written.push(...(await writeChart(chartsDir, chart, redact)));
+  // After the charts, so the functions drawing them compiled lazily are cached too.
+  await saveBundleCodeCaches();
   const paths = { markdown: join(dir, 'report.md'), html: join(dir, 'report.html'), json: join(dir, 'report.json') };
   await write(paths.markdown, redact(renderMarkdown(doc)));
   await write(paths.html, redact(await renderHtml(doc, charts)));

@@ -1,0 +1,90 @@
+/**
+ * V8 code caches for the vega and vega-lite bundles, kept where the user's
+ * machine keeps caches: compiling the bundles and the functions a report's
+ * charts call is a large share of what building a report costs, and it is
+ * the same work every time for one bundle on one Node.
+ *
+ * Folder: $XDG_CACHE_HOME/llmload (or ~/.cache/llmload, %LOCALAPPDATA% on
+ * Windows, the temporary folder when there is no home), then one folder per
+ * llmload version, Node, V8 and CPU architecture, since V8 accepts a cache
+ * only from the same build. A file is named after a hash of the source it
+ * was compiled from: V8 itself checks only the source's length.
+ *
+ * A cache is an optimisation, never a condition: a file that cannot be read,
+ * fails its checksum or that V8 rejects is ignored (the source compiles from
+ * scratch), and one that cannot be written is left unwritten, silently.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { llmloadVersion } from './version.js';
+
+/** Ahead of the payload: identifies the format, then the payload's SHA-256 (V8 does not checksum a cache in release builds). */
+const MAGIC = Buffer.from('llmload-v8-code-cache-1\n', 'latin1');
+const DIGEST_BYTES = 32;
+
+/** The folder for this llmload, Node, V8 and architecture's code caches. */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const build = `${llmloadVersion()}-node${process.versions.node}-v8${process.versions.v8}-${process.arch}`;
+  return join(cacheRoot(env), 'llmload', build);
+}
+
+function cacheRoot(env: NodeJS.ProcessEnv): string {
+  const xdg = env['XDG_CACHE_HOME'];
+  if (xdg !== undefined && isAbsolute(xdg)) return xdg;
+  const local = env['LOCALAPPDATA'];
+  if (process.platform === 'win32' && local !== undefined && isAbsolute(local)) return local;
+  let home = '';
+  try {
+    home = homedir();
+  } catch {
+    // No home folder (a user without one in the password database): fall through.
+  }
+  return home !== '' && isAbsolute(home) ? join(home, '.cache') : tmpdir();
+}
+
+/** The cache file for `name` compiled from `source`. */
+export function codeCachePath(dir: string, name: string, source: string): string {
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 24);
+  return join(dir, `${name}-${hash}.v8cache`);
+}
+
+/** The cached data in `path`, or undefined when there is none, it cannot be read or it is not intact. */
+export function readCodeCache(path: string): Buffer | undefined {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const start = MAGIC.length + DIGEST_BYTES;
+  if (file.length <= start || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const payload = file.subarray(start);
+  const digest = createHash('sha256').update(payload).digest();
+  return digest.equals(file.subarray(MAGIC.length, start)) ? payload : undefined;
+}
+
+/** Write cached data to `path`, whole or not at all (writeCacheFile). True when written. */
+export function writeCodeCache(path: string, data: Buffer, dir: string): Promise<boolean> {
+  return writeCacheFile(path, Buffer.concat([MAGIC, createHash('sha256').update(data).digest(), data]), dir);
+}
+
+/**
+ * Write a cache file whole or not at all: a temporary file renamed over it, so a reader never sees
+ * half a file, and two processes writing at once leave one whole file. True when written; false
+ * (and nothing left behind) when the folder cannot be made or written.
+ */
+export async function writeCacheFile(path: string, contents: Buffer | string, dir: string): Promise<boolean> {
+  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(tmp, contents);
+    await rename(tmp, path);
+    return true;
+  } catch {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    return false;
+  }
+}
