@@ -217,7 +217,7 @@ export async function writeComparison(runs: readonly CompareRun[], comparison: C
   const text = redact(renderMarkdown(doc));
   const paths = { markdown: join(dir, 'compare.md'), html: join(dir, 'compare.html'), json: join(dir, 'compare.json') };
   await write(paths.markdown, text);
-  await write(paths.html, redact(await renderHtml(doc, charts)));
+  await write(paths.html, await renderHtml(doc, charts, redact));
   await write(paths.json, redact(JSON.stringify(comparison, null, 2) + '\n'));
   return { dir, ...paths, text };
 }

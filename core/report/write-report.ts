@@ -59,7 +59,7 @@ export async function writeReport(data: ReportData, dir: string, options: WriteR
   await saveBundleCodeCaches();
   const paths = { markdown: join(dir, 'report.md'), html: join(dir, 'report.html'), json: join(dir, 'report.json') };
   await write(paths.markdown, redact(renderMarkdown(doc)));
-  await write(paths.html, redact(await renderHtml(doc, charts)));
+  await write(paths.html, await renderHtml(doc, charts, redact));
   await write(paths.json, redact(JSON.stringify(data, null, 2) + '\n'));
   return { dir, ...paths, charts: written, data };
 }

@@ -44,4 +44,21 @@ test('a document with hostile text renders escaped in both formats', async () =>
   assert.match(md, '````text\n</script>', 'inside a fence longer than any backtick run, text stays as it is');
 });
 
+test('the HTML report redacts what it says and leaves the inlined libraries alone', async () => {
+  const secret = 'sk-test-0123456789abcdef';
+  const doc = { title: 'run', blocks: [p(`key ${secret} in a model answer`)] };
+  const seen: string[] = [];
+  const redact = (text: string): string => {
+    seen.push(text);
+    return text.split(secret).join('[REDACTED]');
+  };
+  const html = await renderHtml(doc, [], redact);
+  assert.not.match(html, secret);
+  assert.match(html, '<p>key [REDACTED] in a model answer</p>');
+  // The ~1 MB of vega, vega-lite and vega-embed never pass through the redaction's regular expressions.
+  const redacted = seen.reduce((n, text) => n + text.length, 0);
+  assert.ok(redacted < 50_000, `redaction ran over ${redacted} characters`);
+  assert.ok(html.length > 500_000, 'the libraries are inlined');
+});
+
 test.run();
