@@ -5,6 +5,9 @@
  *   → workers (warm connections) → scheduler (+ live metrics, progress,
  *   thresholds) → drain → teardown() → summary, exports, exit code.
  *
+ * The worker threads boot beside the steps before theirs: the first from the
+ * start, the rest once the options say how many (core/run/worker-threads.ts).
+ *
  * Everything measured is kept whatever happens after it: raw results are
  * written as batches arrive, and the summary is produced on every path that
  * got as far as starting the workers (thresholds failing, abortOnFail,
@@ -32,6 +35,7 @@ import { progressPlan } from './progress-plan.js';
 import { ProgressPrinter } from './progress.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerPool } from './worker-pool.js';
+import { WorkerThreads, startsWorkerThreads } from './worker-threads.js';
 import { defaultWorkerCount } from './worker-count.js';
 import { loadScript, describe } from './load-script.js';
 import { resolveTarget, type ResolvedTarget } from './target.js';
@@ -128,7 +132,23 @@ const THRESHOLD_INTERVAL_MS = 2_000;
  */
 const CONTROLLER_DELAY_RESOLUTION_MS = 50;
 
-export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
+/**
+ * `threads`: worker threads the caller started before loading this module (bin/commands/run.ts),
+ * so that they boot while the run engine loads; started here when not given. Destroyed, if the
+ * load never got to use them, before this returns or throws: a rejected script or option, an
+ * unreachable target or a failing setup() exits as promptly as it did without them.
+ */
+export async function runTest(request: RunRequest, io: CliIo, threads?: WorkerThreads): Promise<number> {
+  const ownThreads = startsWorkerThreads(request) ? (threads ?? WorkerThreads.start()) : undefined;
+  if (threads !== undefined && threads !== ownThreads) await threads.destroy();
+  try {
+    return await runWithThreads(request, io, ownThreads);
+  } finally {
+    await ownThreads?.destroy();
+  }
+}
+
+async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThreads | undefined): Promise<number> {
   const env = parseEnvFlags(request.env);
   // -e values are visible to the script as process.env (also in workers, which copy it at start).
   for (const [key, value] of Object.entries(env)) process.env[key] = value;
@@ -197,6 +217,10 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     const fleetCount = coordinatorCount(request, slice !== null, { ...io.env, ...env });
     // Every runner's share is checked here, before any runner starts: one with no work stops the test now.
     if (fleetCount !== null) for (const notice of checkInstancePlans(wholePlans, fleetCount)) instanceNotices.push(notice);
+    const maxVus = plans.reduce((sum, plan) => sum + planMaxVus(plan), 0);
+    const workers = Math.max(1, options.workers ?? defaultWorkerCount(maxVus, availableParallelism()));
+    // The rest of the threads boot while the outputs and the target are probed and setup() runs.
+    threads?.grow(workers);
     // A runner's thresholds are judged by its coordinator, on every runner's metrics.
     const live = new LiveMetrics(options, request.thresholds && link === undefined, clockScale);
     // Every output is probed before anything reaches the target (the preflight, /v1/models, the
@@ -246,8 +270,6 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
 
     // setup() runs once per test: on the coordinator, whose data every runner is handed.
     const setupData = handoff !== undefined ? handoff.setupData : await runLifecycleHook('setup', script.setup, [], options.setupTimeoutMs);
-    const maxVus = plans.reduce((sum, plan) => sum + planMaxVus(plan), 0);
-    const workers = Math.max(1, options.workers ?? defaultWorkerCount(maxVus, availableParallelism()));
     // Connections opened before the start: as many as VUs exist from the start. An open phase's VUs
     // beyond preAllocatedVUs (maxVUs is a cap, often generous) connect when first needed, and their
     // connect time is measured apart from TTFT like any other.
@@ -334,20 +356,23 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       });
       engine = fleet.coordinator;
     } else {
-      const started = await WorkerPool.start({
-        workers,
-        bundleUrl: bundle.bundleUrl,
-        scriptContext: bundle.usesScriptContext,
-        scriptDir: dirname(bundle.scriptPath),
-        setupData,
-        env,
-        target: target.worker,
-        maxVus,
-        warmVus,
-        flushIntervalMs: FLUSH_INTERVAL_MS,
-        onMessage,
-        instance: slice === null ? null : stripeOf(slice),
-      });
+      const started = await WorkerPool.start(
+        {
+          workers,
+          bundleUrl: bundle.bundleUrl,
+          scriptContext: bundle.usesScriptContext,
+          scriptDir: dirname(bundle.scriptPath),
+          setupData,
+          env,
+          target: target.worker,
+          maxVus,
+          warmVus,
+          flushIntervalMs: FLUSH_INTERVAL_MS,
+          onMessage,
+          instance: slice === null ? null : stripeOf(slice),
+        },
+        threads,
+      );
       pool = started.pool;
       live.addConnectTimes(started.connectMs);
       const local = new Scheduler(pool, plans);
