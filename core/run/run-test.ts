@@ -57,7 +57,7 @@ import { parseThresholds } from '../thresholds/parse-thresholds.js';
 import { resolveInstance, type InstanceFlags } from '../distributed/instance-option.js';
 import { instancePlans } from '../distributed/instance-plans.js';
 import { stripeOf } from '../distributed/segment.js';
-import { coordinatorCount, coordinatorSetup, type Fleet } from '../distributed/fleet.js';
+import type { Fleet } from '../distributed/fleet.js';
 import { checkInstancePlans } from '../distributed/instance-plans.js';
 import { RunnerLink } from '../distributed/runner-link.js';
 import type { Handoff } from '../distributed/protocol.js';
@@ -214,7 +214,9 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
     // (core/executors/time-scale.ts); a local runner's simulator is its coordinator's, at its scale.
     const clockScale = handoff?.timeScale ?? scheduleScale(options);
     const plans = plansOnRealClock(instancePart, clockScale);
-    const fleetCount = coordinatorCount(request, slice !== null, { ...io.env, ...env });
+    // The coordinator's modules (its runners, their protocol) load only for a run that coordinates.
+    const fleetModule = startsWorkerThreads(request) ? undefined : await import('../distributed/fleet.js');
+    const fleetCount = fleetModule === undefined ? null : fleetModule.coordinatorCount(request, slice !== null, { ...io.env, ...env });
     // Every runner's share is checked here, before any runner starts: one with no work stops the test now.
     if (fleetCount !== null) for (const notice of checkInstancePlans(wholePlans, fleetCount)) instanceNotices.push(notice);
     const maxVus = plans.reduce((sum, plan) => sum + planMaxVus(plan), 0);
@@ -341,8 +343,8 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
 
     const startedPhases = new Set<string>();
     let pool: WorkerPool | undefined;
-    if (fleetCount !== null) {
-      fleet = await coordinatorSetup({
+    if (fleetModule !== undefined && fleetCount !== null) {
+      fleet = await fleetModule.coordinatorSetup({
         request,
         count: fleetCount,
         live,
