@@ -196,18 +196,18 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       else if (args.listen !== undefined) throw new LlmloadError(ErrorCode.USAGE, '--listen is where --coordinator listens: give --coordinator too');
       if (args['coordinator-url'] !== undefined) request.coordinatorUrl = args['coordinator-url'];
       if (args['register-timeout'] !== undefined) request.registerTimeoutMs = parseFlagDuration('--register-timeout', args['register-timeout']);
-      // A worker thread boots (Node, undici, the client) while the run engine loads on this one.
-      const { WorkerThreads, startsWorkerThreads } = await import('../../core/run/worker-threads.js');
-      const threads = startsWorkerThreads(request) ? WorkerThreads.start() : undefined;
+      // A worker thread boots and the script bundles while the run engine loads.
+      const { startEarly, abandonEarly } = await import('../../core/run/early-start.js');
+      const early = startEarly(request);
       // The run engine (executors, workers, metrics, outputs) loads when a run starts: not for --help or a usage error.
       let runTest: typeof import('../../core/run/run-test.js').runTest;
       try {
         ({ runTest } = await import('../../core/run/run-test.js'));
       } catch (error) {
-        await threads?.destroy();
+        await abandonEarly(early);
         throw error;
       }
-      setExit(await runTest(request, io, threads));
+      setExit(await runTest(request, io, early));
     },
   };
 }

@@ -21,7 +21,8 @@ import { availableParallelism } from 'node:os';
 import { rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { CliIo } from './io.js';
-import { bundleScript } from '../bundle/bundle-script.js';
+import { bundleScript, type BundledScript } from '../bundle/bundle-script.js';
+import type { EarlyStart } from './early-start.js';
 import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord, toErrorRecord } from '../errors.js';
 import { planMaxVus, planScenarios } from '../executors/index.js';
 import { plansOnRealClock, scheduleScale } from '../executors/time-scale.js';
@@ -133,22 +134,24 @@ const THRESHOLD_INTERVAL_MS = 2_000;
 const CONTROLLER_DELAY_RESOLUTION_MS = 50;
 
 /**
- * `threads`: worker threads the caller started before loading this module (bin/commands/run.ts),
- * so that they boot while the run engine loads; started here when not given. Destroyed, if the
- * load never got to use them, before this returns or throws: a rejected script or option, an
- * unreachable target or a failing setup() exits as promptly as it did without them.
+ * `early`: the worker thread and the bundle the caller started before loading this module
+ * (bin/commands/run.ts, core/run/early-start.ts), so that they progress while the run engine
+ * loads; started here when not given. Threads the load never got to use are destroyed before
+ * this returns or throws: a rejected script or option, an unreachable target or a failing
+ * setup() exits as promptly as it did without them.
  */
-export async function runTest(request: RunRequest, io: CliIo, threads?: WorkerThreads): Promise<number> {
-  const ownThreads = startsWorkerThreads(request) ? (threads ?? WorkerThreads.start()) : undefined;
-  if (threads !== undefined && threads !== ownThreads) await threads.destroy();
+export async function runTest(request: RunRequest, io: CliIo, early?: Partial<EarlyStart>): Promise<number> {
+  const threads = startsWorkerThreads(request) ? (early?.threads ?? WorkerThreads.start()) : undefined;
+  if (early?.threads !== undefined && early.threads !== threads) await early.threads.destroy();
   try {
-    return await runWithThreads(request, io, ownThreads);
+    return await runWithThreads(request, io, threads, early?.bundle);
   } finally {
-    await ownThreads?.destroy();
+    // A run stopped before it took the bundle over (a bad -e value) leaves no temporary bundle either; dispose() is idempotent.
+    await Promise.all([threads?.destroy(), early?.bundle?.then((bundle) => bundle.dispose()).catch(() => undefined)]);
   }
 }
 
-async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThreads | undefined): Promise<number> {
+async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThreads | undefined, earlyBundle: Promise<BundledScript> | undefined): Promise<number> {
   const env = parseEnvFlags(request.env);
   // -e values are visible to the script as process.env (also in workers, which copy it at start).
   for (const [key, value] of Object.entries(env)) process.env[key] = value;
@@ -157,7 +160,7 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
   const restoreConsole = redirectConsole(io.stderr);
   let bundle: Awaited<ReturnType<typeof bundleScript>>;
   try {
-    bundle = await bundleScript(request.scriptPath);
+    bundle = await (earlyBundle ?? bundleScript(request.scriptPath));
   } catch (error) {
     restoreConsole();
     throw error;

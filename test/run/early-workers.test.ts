@@ -6,13 +6,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fixture, runCli } from '../helpers/cli.js';
 import { runTest, type RunRequest } from '../../core/run/run-test.js';
-import { WorkerThreads } from '../../core/run/worker-threads.js';
+import { startEarly, type EarlyStart } from '../../core/run/early-start.js';
+import { bundleScript } from '../../core/bundle/bundle-script.js';
 import { isLlmloadError } from '../../core/errors.js';
 
 /** Well above a thread's start and stop, well below a run that waits on a forgotten thread (piscina's idle timeout is 60 s). */
@@ -31,15 +33,15 @@ function request(script: string, extra: Partial<RunRequest> = {}): RunRequest {
   return { scriptPath: fixture(script), quiet: true, thresholds: true, outputs: [], env: [], stages: [], ...extra };
 }
 
-/** runTest in this process with threads started first, as `llmload run` does: the error it threw (or its exit code), how long it took, what stderr got. */
-async function runWithEarlyThreads(req: RunRequest, threads: WorkerThreads): Promise<{ error: unknown; code: number | null; ms: number; stderr: string }> {
+/** runTest in this process with a thread and the bundle started first, as `llmload run` does: the error it threw (or its exit code), how long it took, what stderr got. */
+async function runStartedEarly(req: RunRequest, early: Partial<EarlyStart>): Promise<{ error: unknown; code: number | null; ms: number; stderr: string }> {
   let stderr = '';
   const io = { stdout: sink(), stderr: sink((text) => (stderr += text)), env: { ...process.env, NO_COLOR: '1' }, cwd: mkdtempSync(join(tmpdir(), 'llmload-early-')) };
   // -e values and the fixture's setup() write this process's env: the next run must not see them.
   const envBefore = { ...process.env };
   const started = performance.now();
   try {
-    const code = await runTest(req, io, threads);
+    const code = await runTest(req, io, early);
     return { error: null, code, ms: performance.now() - started, stderr };
   } catch (error) {
     return { error, code: null, ms: performance.now() - started, stderr };
@@ -50,9 +52,11 @@ async function runWithEarlyThreads(req: RunRequest, threads: WorkerThreads): Pro
 }
 
 test('rejected options end the run promptly with the same error, and no early thread is left', async () => {
-  const threads = WorkerThreads.start();
+  const req = request('bad-option.ts');
+  const early = startEarly(req);
+  const threads = early.threads!;
   assert.is(threads.alive, 1, 'a thread is booting before the options are read');
-  const run = await runWithEarlyThreads(request('bad-option.ts'), threads);
+  const run = await runStartedEarly(req, early);
   assert.ok(isLlmloadError(run.error), String(run.error));
   assert.is((run.error as { code: string }).code, 'LL_ERR_INVALID_OPTIONS');
   assert.is(threads.alive, 0);
@@ -60,16 +64,20 @@ test('rejected options end the run promptly with the same error, and no early th
 });
 
 test('a script that does not build ends the run promptly, and no early thread is left', async () => {
-  const threads = WorkerThreads.start();
-  const run = await runWithEarlyThreads(request('syntax-error.ts'), threads);
+  const req = request('syntax-error.ts');
+  const early = startEarly(req);
+  const threads = early.threads!;
+  const run = await runStartedEarly(req, early);
   assert.is((run.error as { code: string }).code, 'LL_ERR_SCRIPT_BUILD');
   assert.is(threads.alive, 0);
   assert.ok(run.ms < PROMPT_MS, `${run.ms.toFixed(0)} ms`);
 });
 
 test('an unreachable target ends the run promptly, with every thread the options asked for stopped', async () => {
-  const threads = WorkerThreads.start();
-  const run = await runWithEarlyThreads(request('early-workers.ts', { url: 'http://127.0.0.1:1', workers: 2 }), threads);
+  const req = request('early-workers.ts', { url: 'http://127.0.0.1:1', workers: 2 });
+  const early = startEarly(req);
+  const threads = early.threads!;
+  const run = await runStartedEarly(req, early);
   assert.is((run.error as { code: string }).code, 'LL_ERR_TARGET_UNREACHABLE');
   assert.is(threads.size, 2, 'the second thread started once the options said 2');
   assert.is(threads.alive, 0);
@@ -77,8 +85,10 @@ test('an unreachable target ends the run promptly, with every thread the options
 });
 
 test('a failing setup() ends the run promptly, and no early thread is left', async () => {
-  const threads = WorkerThreads.start();
-  const run = await runWithEarlyThreads(request('early-workers.ts', { env: ['EARLY_SETUP_THROWS=1'], workers: 2 }), threads);
+  const req = request('early-workers.ts', { env: ['EARLY_SETUP_THROWS=1'], workers: 2 });
+  const early = startEarly(req);
+  const threads = early.threads!;
+  const run = await runStartedEarly(req, early);
   assert.is(run.code, null, run.stderr);
   assert.match(String((run.error as Error).message), /setup failed on purpose/);
   assert.is(threads.alive, 0);
@@ -86,11 +96,21 @@ test('a failing setup() ends the run promptly, and no early thread is left', asy
 });
 
 test('the run hosts its VUs on the threads it was given, grown to the planned count, and stops them at the end', async () => {
-  const threads = WorkerThreads.start();
-  const run = await runWithEarlyThreads(request('early-workers.ts', { env: ['EARLY_VALUE=from -e'], workers: 2 }), threads);
+  const req = request('early-workers.ts', { env: ['EARLY_VALUE=from -e'], workers: 2 });
+  const early = startEarly(req);
+  const threads = early.threads!;
+  const run = await runStartedEarly(req, early);
   assert.is(run.code, 0, `${String(run.error)}\n${run.stderr}`);
   assert.is(threads.size, 2);
   assert.is(threads.alive, 0);
+});
+
+test('the run takes the bundle started early over, and removes it at the end', async () => {
+  const bundle = await bundleScript(fixture('early-workers.ts'));
+  // A path that does not bundle: the run must not bundle it again.
+  const run = await runStartedEarly(request('no-such-script.ts'), { bundle: Promise.resolve(bundle) });
+  assert.is(run.code, 0, `${String(run.error)}\n${run.stderr}`);
+  assert.is(existsSync(fileURLToPath(bundle.bundleUrl)), false, 'the temporary bundle is removed');
 });
 
 test('the script in a thread started before -e and setup() sees what they set, from its first line', async () => {
