@@ -153,7 +153,7 @@ export async function runTest(request: RunRequest, io: CliIo, early?: Partial<Ea
 
 async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThreads | undefined, earlyBundle: Promise<BundledScript> | undefined): Promise<number> {
   const env = parseEnvFlags(request.env);
-  // -e values are visible to the script as process.env (also in workers, which copy it at start).
+  // -e values are visible to the script as process.env (also in workers, handed a copy with their task).
   for (const [key, value] of Object.entries(env)) process.env[key] = value;
 
   // The script's console.log (init code, setup, teardown, handleSummary) goes to stderr.
