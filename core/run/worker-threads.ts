@@ -69,8 +69,9 @@ function startThread(): Piscina {
     minThreads: 1,
     maxThreads: 1,
     concurrentTasksPerWorker: 1,
-    idleTimeout: 60_000,
     atomics: 'disabled',
+    // piscina's task run/wait histograms: one long task per thread has nothing to time, and each pool would make two.
+    recordTiming: false,
     // piscina loads the entry with require() first; Node 20's require(esm) then races with the
     // import() fallback ("Unexpected status of a module that is imported again after being
     // required"). Turning require(esm) off in workers makes piscina take the import() path only.

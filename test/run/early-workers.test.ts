@@ -17,7 +17,7 @@ import { startEarly, type EarlyStart } from '../../core/run/early-start.js';
 import { bundleScript } from '../../core/bundle/bundle-script.js';
 import { isLlmloadError } from '../../core/errors.js';
 
-/** Well above a thread's start and stop, well below a run that waits on a forgotten thread (piscina's idle timeout is 60 s). */
+/** Well above a thread's start and stop on a busy machine; a run that waited on a thread it forgot would not end at all. */
 const PROMPT_MS = 5_000;
 
 function sink(onText: (text: string) => void = () => undefined): Writable {
