@@ -61,12 +61,6 @@ export class WorkerPool {
     // What the controller's process.env holds now (-e values, and what init code or setup() set):
     // threads copied it when they started, which may have been before.
     const processEnv = envSnapshot();
-    try {
-      await threads.trim(size);
-    } catch (error) {
-      await threads.destroy();
-      throw error;
-    }
     for (let w = 0; w < size; w++) {
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (msg: WorkerMsg) => {

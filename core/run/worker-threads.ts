@@ -50,11 +50,6 @@ export class WorkerThreads {
     return thread;
   }
 
-  /** Stop the threads beyond the first `count`: started for a count the options then lowered. */
-  async trim(count: number): Promise<void> {
-    await Promise.all(this.#threads.splice(count).map((thread) => thread.destroy()));
-  }
-
   /** Terminate every thread, whatever it is doing; later calls wait for the first. */
   destroy(): Promise<void> {
     this.#destroyed ??= Promise.all(this.#threads.map((thread) => thread.destroy())).then(() => undefined);
