@@ -19,7 +19,6 @@ export type { CliIo } from '../core/run/io.js';
 
 /** Run the CLI with `argv` (without node and script path); resolves to the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  process.setSourceMapsEnabled(true);
   let exitCode: number = ExitCode.OK;
   const setExit = (code: number): void => {
     exitCode = code;
@@ -34,6 +33,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command(reportCommand(io))
     .command(compareCommand(io))
     .command(k8sCommand(io))
+    .middleware(mapStackTraces)
     .demandCommand(1, 'name a command: run, bench, new, sim, report, compare, k8s')
     .strict()
     .recommendCommands()
@@ -62,6 +62,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 class UsageFailure extends Error {}
+
+/**
+ * Stack traces name TypeScript lines, through source maps. Node reads and parses the map of every
+ * module loaded while mapping is on (~50 ms of CPU for the run engine's ~300 modules, before the first
+ * request), so `run` turns it on itself once its engine has loaded (bin/commands/run.ts); the script,
+ * bundled with an inline map, is loaded after that.
+ */
+function mapStackTraces(args: { _: readonly (string | number)[] }): void {
+  if (args._[0] !== 'run') process.setSourceMapsEnabled(true);
+}
 
 interface YargsInternals {
   getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } | undefined } | undefined;

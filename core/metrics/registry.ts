@@ -17,7 +17,7 @@
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { aggregateSink, type AggregationMethod } from './aggregate.js';
-import { BUILTIN_METRICS, builtinMetric, CHECKS, LLM_RECONNECTS, LLM_REQUESTS_EXCLUDED, TAG_CHECK, TAG_FAILURE, TAG_WINDOW } from './builtin.js';
+import { BUILTIN_METRICS, builtinMetric, CHECKS, LLM_ITL, LLM_RECONNECTS, LLM_REQUESTS_EXCLUDED, TAG_CHECK, TAG_FAILURE, TAG_WINDOW } from './builtin.js';
 import { CheckTable, type CheckRecord } from './check-table.js';
 import { derivedValue } from './derived.js';
 import { Metric, Submetric } from './metric.js';
@@ -25,10 +25,11 @@ import { connectingMs, failureClassOf, outcomeOf, outputTokensPerSecond, streame
 import { DEFAULT_GROUPS, RequestGroups, type EncodedGroups, type GroupDefinition } from './request-groups.js';
 import { meetsSlo, RequestStats, type EncodedRequestStats, type GoodputSlo, type InputTokenBasis, type RequestStatsRow } from './request-stats.js';
 import { buildRoute, type Route } from './route.js';
+import { SharedTrend } from './shared-trend.js';
 import { createSink, decodeSink, mergeSink, type EncodedSink, type Sink } from './sinks.js';
 import { matchesFilter, parseMetricKey, tagSetKey, type MetricKey, type TagFilter } from './tags.js';
 import { TimeSeries, type EncodedTimeSeries, type TimeSeriesOptions } from './time-series.js';
-import type { TrendSinkOptions } from './trend-sink.js';
+import { TrendSink, type TrendSinkOptions } from './trend-sink.js';
 import type { MetricType, Tags, ValueKind } from './types.js';
 
 export { DEFAULT_GROUPS, type GroupDefinition } from './request-groups.js';
@@ -89,6 +90,14 @@ const FAILURE_EXAMPLES = 3;
 /** Distinct tag sets remembered before the route cache is flushed (bounds memory under high-cardinality tags). */
 const ROUTE_CACHE_LIMIT = 10_000;
 
+/**
+ * Tag sets given an ITL store of their own. Every ITL trend reads the stores
+ * of the tag sets it covers, so a tag per request (an id) must not make one
+ * store per request: past this many, a new tag set's gaps go into each of its
+ * trends' own store, as before sharing.
+ */
+const ITL_STORE_LIMIT = 1024;
+
 export class MetricsRegistry {
   readonly total: RequestStats;
   readonly series: TimeSeries;
@@ -101,6 +110,8 @@ export class MetricsRegistry {
   readonly #groups: RequestGroups;
   readonly #checks = new CheckTable();
   readonly #routes = new Map<string, Route>();
+  /** Per tag set, the one store its requests' ITL gaps go into (the ITL trends read it: SharedTrend). */
+  readonly #itlStores = new Map<string, TrendSink>();
   #droppedSamples = 0;
   /** Up to FAILURE_EXAMPLES distinct error messages per failure class, in order of first appearance. */
   readonly failureExamples = new Map<string, string[]>();
@@ -116,7 +127,7 @@ export class MetricsRegistry {
       if (info.derived) {
         this.#derived.set(name, { key: name, name, filter: null, stats: this.total, observed: false });
       } else {
-        this.#metrics.set(name, new Metric(name, info.type, info.contains, createSink(info.type, this.#trend)));
+        this.#metrics.set(name, new Metric(name, info.type, info.contains, this.#createSink(name, info.type)));
       }
     }
   }
@@ -296,9 +307,35 @@ export class MetricsRegistry {
     const tps = outputTokensPerSecond(record);
     if (tps !== null) addAll(route.outputTps, tps);
     if (tpot !== null) addAll(route.tpot, tpot);
+    // The gaps are stored once, in the tag set's store; each ITL trend is only told.
     const itl = streamedItlMs(record);
-    const itlSinks = route.itl;
-    for (let s = 0; s < itlSinks.length; s++) itlSinks[s]!.addMany(itl);
+    const n = itl.length;
+    if (n === 0) return;
+    const views = route.itl;
+    const store = route.itlStore;
+    if (store !== null) {
+      store.addMany(itl, n);
+      for (let v = 0; v < views.length; v++) views[v]!.feed(store, itl, n);
+    } else {
+      for (let v = 0; v < views.length; v++) views[v]!.addMany(itl, n);
+    }
+  }
+
+  /** ITL samples held by the registry's stores, each store counted once (the gaps of every request, once). */
+  get itlSamplesStored(): number {
+    const stores = new Set<TrendSink>();
+    const add = (trend: TrendSink): void => {
+      if (trend instanceof SharedTrend) for (const store of trend.storeList()) stores.add(store);
+    };
+    const itl = this.#metrics.get(LLM_ITL)!;
+    add(itl.sink as TrendSink);
+    for (const sub of itl.submetrics) add(sub.sink as TrendSink);
+    add(this.total.itl);
+    for (const def of this.#groups.definitions) for (const member of this.#groups.members(def.name)) add(member.itl);
+    for (const derived of this.#derived.values()) add(derived.stats.itl);
+    let samples = 0;
+    for (const store of stores) samples += store.count;
+    return samples;
   }
 
   /**
@@ -467,7 +504,7 @@ export class MetricsRegistry {
   #attachSubmetric(metric: Metric, key: MetricKey): Submetric {
     const existing = metric.submetric(key.key);
     if (existing !== undefined) return existing;
-    const sub = new Submetric(key.key, key.filter ?? [], createSink(metric.type, this.#trend));
+    const sub = new Submetric(key.key, key.filter ?? [], this.#createSink(metric.name, metric.type));
     metric.submetrics.push(sub);
     this.#routes.clear();
     return sub;
@@ -478,16 +515,40 @@ export class MetricsRegistry {
   }
 
   #newStats(tags: Record<string, string>): RequestStats {
-    return new RequestStats(tags, this.#statsOptions());
+    return new RequestStats(tags, { ...this.#statsOptions(), itl: new SharedTrend(this.#trend) });
+  }
+
+  /** llm_itl and its submetrics read the shared ITL stores; every other metric stores its own samples. */
+  #createSink(name: string, type: MetricType): Sink {
+    return name === LLM_ITL && type === 'trend' ? new SharedTrend(this.#trend) : createSink(type, this.#trend);
+  }
+
+  /**
+   * The ITL store of a tag set, attached to the trends that read it. A trend
+   * created after the store had samples (a late submetric) must not read them:
+   * the tag set then gets a new store, which the older trends read as well.
+   */
+  #itlStore(key: string, views: readonly SharedTrend[]): TrendSink | null {
+    let store = this.#itlStores.get(key);
+    if (store === undefined || (store.count > 0 && views.some((v) => !v.holds(store!)))) {
+      if (store === undefined && this.#itlStores.size >= ITL_STORE_LIMIT) return null;
+      store = new TrendSink(this.#trend);
+      this.#itlStores.set(key, store);
+    }
+    for (const view of views) view.attach(store);
+    return store;
   }
 
   /** The cached route of a tag set (+ failure class, which failed requests carry as a tag). */
   #route(tags: Tags, failure: string): Route {
-    const cacheKey = failure === '' ? tagSetKey(tags) : `${tagSetKey(tags)}\u0003${failure}`;
+    const tagsKey = tagSetKey(tags);
+    const cacheKey = failure === '' ? tagsKey : `${tagsKey}\u0003${failure}`;
     let route = this.#routes.get(cacheKey);
     if (route === undefined) {
       if (this.#routes.size >= ROUTE_CACHE_LIMIT) this.#routes.clear();
       route = this.#buildRoute(failure === '' ? tags : { ...tags, [TAG_FAILURE]: failure });
+      // Failed requests give no ITL samples: only the success route has a store.
+      if (failure === '') route.itlStore = this.#itlStore(tagsKey, route.itl);
       this.#routes.set(cacheKey, route);
     }
     return route;

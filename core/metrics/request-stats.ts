@@ -30,6 +30,11 @@ export type InputTokenBasis = 'server' | 'client';
 
 export interface RequestStatsOptions {
   trend?: TrendSinkOptions;
+  /**
+   * The ITL trend to use, fed by the caller rather than by add() (the registry
+   * passes a SharedTrend over the ITL stores it keeps once per tag set).
+   */
+  itl?: TrendSink;
   goodput?: GoodputSlo | null;
   inputTokens?: InputTokenBasis;
 }
@@ -142,13 +147,16 @@ export class RequestStats {
   readonly vus = new Set<number>();
   readonly #goodput: GoodputSlo | null;
   readonly #inputBasis: InputTokenBasis;
+  /** add() feeds the ITL trend (false when the caller does). */
+  readonly #feedsItl: boolean;
 
   constructor(tags: Readonly<Record<string, string>> = {}, options: RequestStatsOptions = {}) {
     this.tags = tags;
     const trend = options.trend ?? {};
     this.e2e = new TrendSink(trend);
     this.ttft = new TrendSink(trend);
-    this.itl = new TrendSink(trend);
+    this.itl = options.itl ?? new TrendSink(trend);
+    this.#feedsItl = options.itl === undefined;
     this.tpot = new TrendSink(trend);
     this.#goodput = options.goodput ?? null;
     this.#inputBasis = options.inputTokens ?? 'server';
@@ -188,7 +196,7 @@ export class RequestStats {
     if (record.e2eMs !== null) this.e2e.add(record.e2eMs);
     const ttft = streamedTtftMs(record);
     if (ttft !== null) this.ttft.add(ttft);
-    this.itl.addMany(streamedItlMs(record));
+    if (this.#feedsItl) this.itl.addMany(streamedItlMs(record));
     const tpot = tpotMs(record);
     if (tpot !== null) this.tpot.add(tpot);
     if (this.#goodput !== null && meetsSlo(this.#goodput, record, tpot)) this.good++;

@@ -25,6 +25,7 @@ import {
 } from './builtin.js';
 import type { Metric } from './metric.js';
 import type { RequestStats } from './request-stats.js';
+import { SharedTrend } from './shared-trend.js';
 import type { CounterSink, RateSink, Sink } from './sinks.js';
 import { matchesFilter } from './tags.js';
 import type { TrendSink } from './trend-sink.js';
@@ -36,7 +37,10 @@ export interface Route {
   ttft: TrendSink[];
   ttfc: TrendSink[];
   ttfb: TrendSink[];
-  itl: TrendSink[];
+  /** llm_itl, its matching submetrics and the ITL trends of `stats`: views over the ITL stores. */
+  itl: SharedTrend[];
+  /** The one store this tag set's ITL gaps go into (each view is then only told); null: each view stores them itself. */
+  itlStore: TrendSink | null;
   tpot: TrendSink[];
   connecting: TrendSink[];
   outputTokens: TrendSink[];
@@ -67,7 +71,8 @@ export function buildRoute(tags: Tags, metric: (name: string) => Metric, stats: 
     ttft: sinks(LLM_TTFT),
     ttfc: sinks(LLM_TTFC),
     ttfb: sinks(LLM_TTFB),
-    itl: sinks(LLM_ITL),
+    itl: [...sinks<TrendSink>(LLM_ITL), ...stats.map((s) => s.itl)].map(sharedTrend),
+    itlStore: null,
     tpot: sinks(LLM_TPOT),
     connecting: sinks(LLM_CONNECTING),
     outputTokens: sinks(LLM_OUTPUT_TOKENS),
@@ -83,4 +88,9 @@ export function buildRoute(tags: Tags, metric: (name: string) => Metric, stats: 
     goodputRatio: sinks(LLM_GOODPUT_RATIO),
     stats,
   };
+}
+
+function sharedTrend(trend: TrendSink): SharedTrend {
+  if (!(trend instanceof SharedTrend)) throw new Error('an ITL trend of the registry is not a SharedTrend');
+  return trend;
 }

@@ -59,7 +59,7 @@ const INITIAL_RAW = 64;
 const STAGED = 1024;
 
 /** Count, mean and Σ (x − mean)² of a set of samples. */
-interface Moments {
+export interface Moments {
   n: number;
   mean: number;
   m2: number;
@@ -232,8 +232,42 @@ export class TrendSink {
     return this.#raw === null ? null : this.#sortedRaw();
   }
 
+  /**
+   * The raw samples in the order they were added (a live view: do not modify,
+   * do not keep past the next sample), or null once past the cap.
+   */
+  rawSamples(): Float64Array | null {
+    return this.#raw === null ? null : this.#raw.subarray(0, this.#rawLength);
+  }
+
+  /** Record every sample of this trend into `histogram` (counts only); returns how many were clamped into its range. */
+  recordInto(histogram: JsHistogram): number {
+    if (this.#count === 0) return 0;
+    if (this.#raw !== null) return recordValues(histogram, this.#raw, this.#rawLength);
+    this.#flush();
+    histogram.add(this.#hdr!);
+    return this.#clamped;
+  }
+
+  /** Count, mean and Σ (x − mean)² of the samples, as encode() gives them. */
+  moments(): Moments {
+    if (this.#raw !== null) return momentsOf(this.#raw, this.#rawLength);
+    this.#flush();
+    return this.#moments;
+  }
+
+  /**
+   * This trend as one that holds its own samples: itself here; a trend that
+   * reads its samples from elsewhere (SharedTrend) returns a copy, so that
+   * merge() never reads another kind's empty private state.
+   */
+  protected stored(): TrendSink {
+    return this;
+  }
+
   /** Add every sample of `other` to this trend (`other` is unchanged in what it reports). */
-  merge(other: TrendSink): void {
+  merge(trend: TrendSink): void {
+    const other = trend.stored();
     if (other.#count === 0) return;
     other.#flush();
     this.#count += other.#count;
@@ -253,10 +287,10 @@ export class TrendSink {
     this.#flush();
     if (otherRaw !== null) {
       this.#clamped += recordValues(this.#hdr!, otherRaw, other.#rawLength);
-      this.#moments = combine(this.#moments, momentsOf(otherRaw, other.#rawLength));
+      this.#moments = combineMoments(this.#moments, momentsOf(otherRaw, other.#rawLength));
     } else {
       this.#hdr!.add(other.#hdr!);
-      this.#moments = combine(this.#moments, other.#moments);
+      this.#moments = combineMoments(this.#moments, other.#moments);
     }
   }
 
@@ -344,13 +378,13 @@ export class TrendSink {
     const n = this.#stagedLength;
     if (n === 0) return;
     this.#clamped += recordValues(this.#hdr!, this.#staged!, n);
-    this.#moments = combine(this.#moments, momentsOf(this.#staged!, n));
+    this.#moments = combineMoments(this.#moments, momentsOf(this.#staged!, n));
     this.#stagedLength = 0;
   }
 }
 
 /** Two-pass moments of values[0 … n). */
-function momentsOf(values: Float64Array, n: number): Moments {
+export function momentsOf(values: Float64Array, n: number): Moments {
   if (n === 0) return { n: 0, mean: 0, m2: 0 };
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i]!;
@@ -364,7 +398,7 @@ function momentsOf(values: Float64Array, n: number): Moments {
 }
 
 /** Chan, Golub & LeVeque: the moments of the union of two sample sets. */
-function combine(a: Moments, b: Moments): Moments {
+export function combineMoments(a: Moments, b: Moments): Moments {
   if (a.n === 0) return b;
   if (b.n === 0) return a;
   const n = a.n + b.n;

@@ -28,6 +28,8 @@ export interface JsonSchema {
   format?: string;
   const?: unknown;
   oneOf?: readonly JsonSchema[];
+  $ref?: string;
+  definitions?: Readonly<Record<string, JsonSchema>>;
   discriminator?: { propertyName: string };
   if?: JsonSchema;
   then?: JsonSchema;

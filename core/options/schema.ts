@@ -1,7 +1,8 @@
 /**
- * The JSON schema of `export const options` (draft-07), and its compiled ajv
- * validator. It is the authority on the options' shape; ./types.ts mirrors it
- * for script authors. Every object rejects unknown keys (except
+ * The JSON schema of `export const options` (draft-07); `npm run build` compiles
+ * it into the options validator ahead of time (./validator-codegen.ts). It is
+ * the authority on the options' shape; ./types.ts mirrors it for script
+ * authors. Every object rejects unknown keys (except
  * `simulator.config`, which the simulator checks itself). Scenarios are picked
  * by their `executor` (ajv's discriminator), each executor contributing the
  * schema of its own fields from core/executors/registry.ts.
@@ -9,13 +10,10 @@
  * What a schema can't say (a duration of 0 where time must pass, the shortcut
  * conflicts, iterations vs VUs…) is checked in ./validate.ts.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
 import { EXECUTORS } from '../executors/registry.js';
-import { tryParseDuration } from './duration.js';
 import {
   booleanSchema,
   countSchema,
-  DURATION_FORMAT,
   durationSchema,
   type JsonSchema,
   nonEmptyStringSchema,
@@ -176,18 +174,3 @@ const datasetSchema: JsonSchema = {
     outputTokens: countSchema(1),
   },
 };
-
-let compiled: ValidateFunction | undefined;
-
-/** The compiled validator (compiled once, on first use): every error, with data and schema attached. */
-export function optionsValidator(): ValidateFunction {
-  if (compiled === undefined) {
-    // The validator runs once per run, so ajv's optimising pass over the generated code (~320 KB of
-    // it, every executor's branch) costs more than it could ever save: ~120 ms of CPU at start-up.
-    const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true, allowUnionTypes: true, code: { optimize: false } });
-    ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
-    ajv.addFormat(DURATION_FORMAT, { type: 'string', validate: (value: string) => tryParseDuration(value) !== undefined });
-    compiled = ajv.compile(buildOptionsSchema());
-  }
-  return compiled;
-}

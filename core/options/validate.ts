@@ -21,7 +21,8 @@ import { childPointer, propertyPath } from './option-path.js';
 import { deepFreeze, isPlainObject } from './plain-object.js';
 import { isHttpUrl } from './url.js';
 import type { ResolvedOptions, ResolvedThreshold } from './resolved-types.js';
-import { optionsValidator } from './schema.js';
+// Generated from ./schema.ts by `npm run build`: compiling the schema at run time costs ~200 ms of CPU.
+import { validate } from './options-validator.js';
 import { resolveTelemetry, telemetryProblems } from './telemetry-options.js';
 import { formatSchemaError } from './schema-errors.js';
 import { scenarioSources, shortcutConflicts, type ScenarioSource } from './shortcuts.js';
@@ -40,7 +41,6 @@ const TREND_STAT = /^(?:avg|min|med|max|count|p\((\d+(?:\.\d+)?)\))$/;
  */
 export function validateOptions(raw: unknown, source = 'options'): ResolvedOptions {
   const input = raw === undefined ? {} : raw;
-  const validate = optionsValidator();
   const schemaErrors = validate(input) ? [] : (validate.errors ?? []);
   const problems: string[] = [];
   const add = (problem: string | null): void => {

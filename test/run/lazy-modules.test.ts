@@ -2,7 +2,8 @@
  * A run loads what it uses: without a report folder or other outputs, the
  * report modules (and vega) never load; against a server, neither does the
  * simulator; outside a coordinated run, neither do the coordinator's modules.
- * With a report, vega and vega-lite come from their bundles.
+ * With a report, vega and vega-lite come from their bundles. The options
+ * validator is built ahead of time: ajv's compiler never loads.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -52,6 +53,25 @@ test('a run with --no-report against a server loads no report module, no vega, n
     const loaded = modules.filter((url) => url.includes(part));
     assert.equal(loaded, [], `${part} loaded`);
   }
+});
+
+test("a run never loads ajv's compiler: the options validator is built ahead of time, with only ajv's runtime helpers", async () => {
+  const modules = await loadedBy(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--no-report', '--quiet']);
+  assert.ok(
+    modules.some((url) => url.endsWith('/core/options/options-validator.js')),
+    'the log has the generated validator',
+  );
+  // Compiling the options schema cost ~200-250 ms of CPU on every run, and loading ajv ~100 ms more.
+  assert.equal(
+    modules.filter((url) => url.includes('/node_modules/ajv/') && !url.includes('/node_modules/ajv/dist/runtime/')),
+    [],
+    "ajv's compiler loaded",
+  );
+  assert.equal(
+    modules.filter((url) => url.endsWith('/core/options/validator-codegen.js')),
+    [],
+    'the build-time code generator loaded',
+  );
 });
 
 test('with the report folder, the report modules load, and vega from its single-file bundles, not its ES modules', async () => {
