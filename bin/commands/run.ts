@@ -196,11 +196,20 @@ export function runCommand(io: CliIo, setExit: (code: number) => void): CommandM
       else if (args.listen !== undefined) throw new LlmloadError(ErrorCode.USAGE, '--listen is where --coordinator listens: give --coordinator too');
       if (args['coordinator-url'] !== undefined) request.coordinatorUrl = args['coordinator-url'];
       if (args['register-timeout'] !== undefined) request.registerTimeoutMs = parseFlagDuration('--register-timeout', args['register-timeout']);
+      // A worker thread boots and the script bundles while the run engine loads.
+      const { startEarly, abandonEarly } = await import('../../core/run/early-start.js');
+      const early = startEarly(request);
       // The run engine (executors, workers, metrics, outputs) loads when a run starts: not for --help or a usage error.
-      const { runTest } = await import('../../core/run/run-test.js');
+      let runTest: typeof import('../../core/run/run-test.js').runTest;
+      try {
+        ({ runTest } = await import('../../core/run/run-test.js'));
+      } catch (error) {
+        await abandonEarly(early);
+        throw error;
+      }
       // Only now: the engine's modules load without their maps (~50 ms of CPU), the script with its own (bin/cli.ts).
       process.setSourceMapsEnabled(true);
-      setExit(await runTest(request, io));
+      setExit(await runTest(request, io, early));
     },
   };
 }

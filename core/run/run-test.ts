@@ -5,6 +5,9 @@
  *   → workers (warm connections) → scheduler (+ live metrics, progress,
  *   thresholds) → drain → teardown() → summary, exports, exit code.
  *
+ * The worker threads boot beside the steps before theirs: the first from the
+ * start, the rest once the options say how many (core/run/worker-threads.ts).
+ *
  * Everything measured is kept whatever happens after it: raw results are
  * written as batches arrive, and the summary is produced on every path that
  * got as far as starting the workers (thresholds failing, abortOnFail,
@@ -18,7 +21,8 @@ import { availableParallelism } from 'node:os';
 import { rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { CliIo } from './io.js';
-import { bundleScript } from '../bundle/bundle-script.js';
+import { bundleScript, type BundledScript } from '../bundle/bundle-script.js';
+import type { EarlyStart } from './early-start.js';
 import { ErrorCode, ExitCode, LlmloadError, fromErrorRecord, toErrorRecord } from '../errors.js';
 import { planMaxVus, planScenarios } from '../executors/index.js';
 import { plansOnRealClock, scheduleScale } from '../executors/time-scale.js';
@@ -32,6 +36,7 @@ import { progressPlan } from './progress-plan.js';
 import { ProgressPrinter } from './progress.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerPool } from './worker-pool.js';
+import { WorkerThreads, startsWorkerThreads } from './worker-threads.js';
 import { defaultWorkerCount } from './worker-count.js';
 import { loadScript, describe } from './load-script.js';
 import { resolveTarget, type ResolvedTarget } from './target.js';
@@ -53,7 +58,7 @@ import { parseThresholds } from '../thresholds/parse-thresholds.js';
 import { resolveInstance, type InstanceFlags } from '../distributed/instance-option.js';
 import { instancePlans } from '../distributed/instance-plans.js';
 import { stripeOf } from '../distributed/segment.js';
-import { coordinatorCount, coordinatorSetup, type Fleet } from '../distributed/fleet.js';
+import type { Fleet } from '../distributed/fleet.js';
 import { checkInstancePlans } from '../distributed/instance-plans.js';
 import { RunnerLink } from '../distributed/runner-link.js';
 import type { Handoff } from '../distributed/protocol.js';
@@ -128,16 +133,34 @@ const THRESHOLD_INTERVAL_MS = 2_000;
  */
 const CONTROLLER_DELAY_RESOLUTION_MS = 50;
 
-export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
+/**
+ * `early`: the worker thread and the bundle the caller started before loading this module
+ * (bin/commands/run.ts, core/run/early-start.ts), so that they progress while the run engine
+ * loads; started here when not given. Threads the load never got to use are destroyed before
+ * this returns or throws: a rejected script or option, an unreachable target or a failing
+ * setup() exits as promptly as it did without them.
+ */
+export async function runTest(request: RunRequest, io: CliIo, early?: Partial<EarlyStart>): Promise<number> {
+  const threads = startsWorkerThreads(request) ? (early?.threads ?? WorkerThreads.start()) : undefined;
+  if (early?.threads !== undefined && early.threads !== threads) await early.threads.destroy();
+  try {
+    return await runWithThreads(request, io, threads, early?.bundle);
+  } finally {
+    // A run stopped before it took the bundle over (a bad -e value) leaves no temporary bundle either; dispose() is idempotent.
+    await Promise.all([threads?.destroy(), early?.bundle?.then((bundle) => bundle.dispose()).catch(() => undefined)]);
+  }
+}
+
+async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThreads | undefined, earlyBundle: Promise<BundledScript> | undefined): Promise<number> {
   const env = parseEnvFlags(request.env);
-  // -e values are visible to the script as process.env (also in workers, which copy it at start).
+  // -e values are visible to the script as process.env (also in workers, handed a copy with their task).
   for (const [key, value] of Object.entries(env)) process.env[key] = value;
 
   // The script's console.log (init code, setup, teardown, handleSummary) goes to stderr.
   const restoreConsole = redirectConsole(io.stderr);
   let bundle: Awaited<ReturnType<typeof bundleScript>>;
   try {
-    bundle = await bundleScript(request.scriptPath);
+    bundle = await (earlyBundle ?? bundleScript(request.scriptPath));
   } catch (error) {
     restoreConsole();
     throw error;
@@ -194,9 +217,15 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
     // (core/executors/time-scale.ts); a local runner's simulator is its coordinator's, at its scale.
     const clockScale = handoff?.timeScale ?? scheduleScale(options);
     const plans = plansOnRealClock(instancePart, clockScale);
-    const fleetCount = coordinatorCount(request, slice !== null, { ...io.env, ...env });
+    // The coordinator's modules (its runners, their protocol) load only for a run that coordinates.
+    const fleetModule = startsWorkerThreads(request) ? undefined : await import('../distributed/fleet.js');
+    const fleetCount = fleetModule === undefined ? null : fleetModule.coordinatorCount(request, slice !== null, { ...io.env, ...env });
     // Every runner's share is checked here, before any runner starts: one with no work stops the test now.
     if (fleetCount !== null) for (const notice of checkInstancePlans(wholePlans, fleetCount)) instanceNotices.push(notice);
+    const maxVus = plans.reduce((sum, plan) => sum + planMaxVus(plan), 0);
+    const workers = Math.max(1, options.workers ?? defaultWorkerCount(maxVus, availableParallelism()));
+    // The rest of the threads boot while the outputs and the target are probed and setup() runs.
+    threads?.grow(workers);
     // A runner's thresholds are judged by its coordinator, on every runner's metrics.
     const live = new LiveMetrics(options, request.thresholds && link === undefined, clockScale);
     // Every output is probed before anything reaches the target (the preflight, /v1/models, the
@@ -246,8 +275,6 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
 
     // setup() runs once per test: on the coordinator, whose data every runner is handed.
     const setupData = handoff !== undefined ? handoff.setupData : await runLifecycleHook('setup', script.setup, [], options.setupTimeoutMs);
-    const maxVus = plans.reduce((sum, plan) => sum + planMaxVus(plan), 0);
-    const workers = Math.max(1, options.workers ?? defaultWorkerCount(maxVus, availableParallelism()));
     // Connections opened before the start: as many as VUs exist from the start. An open phase's VUs
     // beyond preAllocatedVUs (maxVUs is a cap, often generous) connect when first needed, and their
     // connect time is measured apart from TTFT like any other.
@@ -319,8 +346,8 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
 
     const startedPhases = new Set<string>();
     let pool: WorkerPool | undefined;
-    if (fleetCount !== null) {
-      fleet = await coordinatorSetup({
+    if (fleetModule !== undefined && fleetCount !== null) {
+      fleet = await fleetModule.coordinatorSetup({
         request,
         count: fleetCount,
         live,
@@ -334,20 +361,23 @@ export async function runTest(request: RunRequest, io: CliIo): Promise<number> {
       });
       engine = fleet.coordinator;
     } else {
-      const started = await WorkerPool.start({
-        workers,
-        bundleUrl: bundle.bundleUrl,
-        scriptContext: bundle.usesScriptContext,
-        scriptDir: dirname(bundle.scriptPath),
-        setupData,
-        env,
-        target: target.worker,
-        maxVus,
-        warmVus,
-        flushIntervalMs: FLUSH_INTERVAL_MS,
-        onMessage,
-        instance: slice === null ? null : stripeOf(slice),
-      });
+      const started = await WorkerPool.start(
+        {
+          workers,
+          bundleUrl: bundle.bundleUrl,
+          scriptContext: bundle.usesScriptContext,
+          scriptDir: dirname(bundle.scriptPath),
+          setupData,
+          env,
+          target: target.worker,
+          maxVus,
+          warmVus,
+          flushIntervalMs: FLUSH_INTERVAL_MS,
+          onMessage,
+          instance: slice === null ? null : stripeOf(slice),
+        },
+        threads,
+      );
       pool = started.pool;
       live.addConnectTimes(started.connectMs);
       const local = new Scheduler(pool, plans);

@@ -1,15 +1,13 @@
 /**
- * The piscina pool that hosts VUs: one long-running task per thread, each
+ * The worker threads that host VUs: one long-running task per thread, each
  * with its own MessagePort to the controller.
  */
 import type { Stripe } from '../distributed/segment.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import { createSequenceTable } from '../datasets/shared-sequence.js';
 import { ErrorCode, LlmloadError, fromErrorRecord } from '../errors.js';
 import type { ControllerMsg, WorkerMsg, WorkerTarget, WorkerTask, WorkerTaskResult } from '../workers/messages.js';
-
-const workerEntry = new URL('../workers/worker-entry.js', import.meta.url).href;
+import { WorkerThreads } from './worker-threads.js';
 
 export interface PoolOptions {
   workers: number;
@@ -33,35 +31,24 @@ export interface PoolOptions {
 
 export class WorkerPool {
   readonly size: number;
-  readonly #piscina: Piscina;
+  readonly #threads: WorkerThreads;
   readonly #ports: MessagePort[] = [];
   readonly #tasks: Promise<WorkerTaskResult>[] = [];
 
-  private constructor(size: number, piscina: Piscina) {
+  private constructor(size: number, threads: WorkerThreads) {
     this.size = size;
-    this.#piscina = piscina;
+    this.#threads = threads;
   }
 
-  /** Start every worker and wait until each has loaded the script and warmed its connections. */
-  static async start(options: PoolOptions): Promise<{ pool: WorkerPool; connectMs: number[] }> {
+  /**
+   * Hand every worker its task and wait until each has loaded the script and warmed its
+   * connections. `threads`: the run's threads, started early (WorkerThreads); the pool owns them
+   * from here and destroys them on close() or a failed start.
+   */
+  static async start(options: PoolOptions, threads: WorkerThreads = WorkerThreads.start()): Promise<{ pool: WorkerPool; connectMs: number[] }> {
     const size = Math.max(1, options.workers);
-    const piscina = new Piscina({
-      filename: workerEntry,
-      minThreads: size,
-      maxThreads: size,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: 60_000,
-      atomics: 'disabled',
-      // piscina loads the entry with require() first; Node 20's require(esm) then races with the
-      // import() fallback ("Unexpected status of a module that is imported again after being
-      // required"). Turning require(esm) off in workers makes piscina take the import() path only.
-      execArgv: [...process.execArgv, '--no-experimental-require-module'],
-      // A streaming worker allocates fast and keeps little: V8 then grows its young generation to
-      // 32 MB, most of it garbage, in every worker. 16 MB costs no CPU measurably and is ~30 KiB of
-      // RSS less per stream at 1,000 streams (BENCHMARKS.md, memory case).
-      resourceLimits: { maxYoungGenerationSizeMb: 16 },
-    });
-    const pool = new WorkerPool(size, piscina);
+    threads.grow(size);
+    const pool = new WorkerPool(size, threads);
     const connectMs: number[] = [];
     let readyCount = 0;
     let resolveReady!: () => void;
@@ -71,6 +58,9 @@ export class WorkerPool {
       rejectReady = reject;
     });
     const datasetSequence = createSequenceTable();
+    // What the controller's process.env holds now (-e values, and what init code or setup() set):
+    // threads copied it when they started, which may have been before.
+    const processEnv = envSnapshot();
     for (let w = 0; w < size; w++) {
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (msg: WorkerMsg) => {
@@ -101,8 +91,9 @@ export class WorkerPool {
         flushIntervalMs: options.flushIntervalMs,
         datasetSequence,
         instance: options.instance ?? null,
+        processEnv,
       };
-      const run = piscina.run(task, { transferList: [port2] }) as Promise<WorkerTaskResult>;
+      const run = threads.thread(w).run(task, { transferList: [port2] }) as Promise<WorkerTaskResult>;
       run.catch((error: unknown) => {
         const failure = new LlmloadError(ErrorCode.ENGINE, `worker ${w} stopped: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         if (readyCount < size) rejectReady(failure);
@@ -132,8 +123,14 @@ export class WorkerPool {
     this.broadcast({ cmd: 'SHUTDOWN' });
     await Promise.allSettled(this.#tasks);
     for (const port of this.#ports) port.close();
-    await this.#piscina.destroy();
+    await this.#threads.destroy();
   }
+}
+
+function envSnapshot(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return env;
 }
 
 /** Worker w's share of n items split over `size` workers: item k goes to worker k % size. */

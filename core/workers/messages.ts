@@ -34,6 +34,8 @@ export interface WorkerTask {
   datasetSequence: SharedArrayBuffer;
   /** When the test is split over instances: this instance's stripe (VU numbers and dataset items are global). Null: not split. */
   instance: Stripe | null;
+  /** The controller's process.env when the task was handed over: the thread may have started (and copied it) before -e values, init code or setup() set some. */
+  processEnv: Record<string, string>;
 }
 
 export interface WorkerTarget {

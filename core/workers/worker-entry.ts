@@ -2,6 +2,10 @@
  * Entry of a piscina worker thread. One task per thread, for the whole test:
  * import the bundled script, build the HTTP client, warm its connections,
  * then host VUs until the controller sends SHUTDOWN.
+ *
+ * The thread loads this module, and with it undici and the client, when it
+ * starts (core/run/worker-threads.ts), before the run has a task for it: the
+ * heavy imports stay static and top-level for that reason.
  */
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
@@ -14,6 +18,7 @@ import { WorkerHost } from './worker-host.js';
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerTaskResult> {
   const port = task.port;
+  adoptProcessEnv(task.processEnv);
   const post = (msg: WorkerMsg): void => port.postMessage(msg);
   const runtime = new ThreadRuntime(
     (sample) => host?.sample(sample),
@@ -72,6 +77,12 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
     port.close();
     await client?.close();
   }
+}
+
+/** Make this thread's process.env the controller's: the script reads it (k6's __ENV, -e values) from its first line. */
+function adoptProcessEnv(env: Record<string, string>): void {
+  for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
+  Object.assign(process.env, env);
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * A run loads what it uses: without a report folder or other outputs, the
  * report modules (and vega) never load; against a server, neither does the
- * simulator. With a report, vega and vega-lite come from their bundles. The
- * options validator is built ahead of time: ajv's compiler never loads.
+ * simulator; outside a coordinated run, neither do the coordinator's modules.
+ * With a report, vega and vega-lite come from their bundles. The options
+ * validator is built ahead of time: ajv's compiler never loads.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -32,7 +33,7 @@ async function loadedBy(args: string[]): Promise<string[]> {
   return [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
 }
 
-test('a run with --no-report against a server loads no report module, no vega and no simulator', async () => {
+test('a run with --no-report against a server loads no report module, no vega, no simulator and no coordinator', async () => {
   const modules = await loadedBy(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--no-report', '--quiet']);
   assert.ok(
     modules.some((url) => url.endsWith('/core/run/run-test.js')),
@@ -46,6 +47,8 @@ test('a run with --no-report against a server loads no report module, no vega an
     '/node_modules/vega',
     '/core/sim/http-server.js',
     '/core/sim/engine.js',
+    '/core/distributed/fleet.js',
+    '/core/distributed/coordinator.js',
   ]) {
     const loaded = modules.filter((url) => url.includes(part));
     assert.equal(loaded, [], `${part} loaded`);

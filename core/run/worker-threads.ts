@@ -1,0 +1,88 @@
+/**
+ * The worker threads of a run, started before the run knows what they will
+ * run: a thread boots Node and loads worker-entry.js with its modules (undici,
+ * the client, the VU host) in ~0.2 s, which on a machine with two or more
+ * cores overlaps the controller's own start-up (bundling the script,
+ * validating options, probing the target). WorkerPool hands each its one task
+ * once the script, the target and setup()'s data are known.
+ *
+ * One piscina pool per thread: the count grows once the options are known,
+ * and piscina fixes its thread count when the pool is made.
+ */
+import { Piscina } from 'piscina';
+
+const workerEntry = new URL('../workers/worker-entry.js', import.meta.url).href;
+
+export class WorkerThreads {
+  readonly #threads: Piscina[] = [];
+  #destroyed: Promise<void> | undefined;
+
+  private constructor() {}
+
+  /** Start `count` threads now (at least one). */
+  static start(count = 1): WorkerThreads {
+    const threads = new WorkerThreads();
+    threads.grow(count);
+    return threads;
+  }
+
+  get size(): number {
+    return this.#threads.length;
+  }
+
+  /** Threads not yet terminated. */
+  get alive(): number {
+    let alive = 0;
+    for (const thread of this.#threads) alive += thread.threads.length;
+    return alive;
+  }
+
+  /** Start threads until there are `count`; a destroyed set starts none. */
+  grow(count: number): void {
+    if (this.#destroyed !== undefined) return;
+    while (this.#threads.length < count) this.#threads.push(startThread());
+  }
+
+  /** Thread `index`'s pool; grow() first. */
+  thread(index: number): Piscina {
+    const thread = this.#threads[index];
+    if (thread === undefined) throw new RangeError(`worker thread ${index} was not started (${this.#threads.length} started)`);
+    return thread;
+  }
+
+  /** Terminate every thread, whatever it is doing; later calls wait for the first. */
+  destroy(): Promise<void> {
+    this.#destroyed ??= Promise.all(this.#threads.map((thread) => thread.destroy())).then(() => undefined);
+    return this.#destroyed;
+  }
+}
+
+function startThread(): Piscina {
+  const piscina = new Piscina({
+    filename: workerEntry,
+    // minThreads starts the thread now; piscina loads the entry (and its imports) before any task.
+    minThreads: 1,
+    maxThreads: 1,
+    concurrentTasksPerWorker: 1,
+    atomics: 'disabled',
+    // piscina's task run/wait histograms: one long task per thread has nothing to time, and each pool would make two.
+    recordTiming: false,
+    // piscina loads the entry with require() first; Node 20's require(esm) then races with the
+    // import() fallback ("Unexpected status of a module that is imported again after being
+    // required"). Turning require(esm) off in workers makes piscina take the import() path only.
+    execArgv: [...process.execArgv, '--no-experimental-require-module'],
+    // A streaming worker allocates fast and keeps little: V8 then grows its young generation to
+    // 32 MB, most of it garbage, in every worker. 16 MB costs no CPU measurably and is ~30 KiB of
+    // RSS less per stream at 1,000 streams (BENCHMARKS.md, memory case).
+    resourceLimits: { maxYoungGenerationSizeMb: 16 },
+  });
+  // A thread that fails before it has a task is replaced when the task comes, and a second
+  // failure rejects the task, where WorkerPool reports it: nothing to do here but not crash.
+  piscina.on('error', () => undefined);
+  return piscina;
+}
+
+/** Whether a run hosts its VUs on threads of its own: not a coordinator, whose runners are processes. */
+export function startsWorkerThreads(request: { instances?: number | undefined; coordinator?: unknown }): boolean {
+  return request.instances === undefined && request.coordinator === undefined;
+}
