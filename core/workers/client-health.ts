@@ -6,6 +6,13 @@
  *    are the timer's whole period, so the resolution is subtracted: what is
  *    left is how late a callback that was due ran (a token read, a dispatch).
  *    The interval's 99th percentile and maximum are kept, then it is reset.
+ *    While the thread is nearly idle (streams waiting for their tokens) the
+ *    probe's own wake-ups were most of its CPU: after an interval in which
+ *    the thread ran for less than IDLE_ACTIVE_SHARE of the time, the probe
+ *    runs at IDLE_RESOLUTION_MS until an interval shows work again. An
+ *    interval that ran for B ms cannot have delayed a callback by more than
+ *    B ms, so the coarse probe misses nothing there; when work resumes, at
+ *    most that one interval is probed coarsely.
  *  - event-loop utilization (performance.eventLoopUtilization): the share of
  *    the interval this thread spent running JavaScript rather than waiting.
  *  - token reads coalesced: core/client/token-reads.ts, this thread's counts.
@@ -22,6 +29,10 @@ import type { HealthReading } from '../metrics/load-generator.js';
 
 /** Period of the delay probe, ms: fine enough for delays that matter (≥ a few ms), cheap (100 wake-ups/s). */
 const RESOLUTION_MS = 10;
+/** Period of the probe while the thread is nearly idle, ms (10 wake-ups/s). */
+const IDLE_RESOLUTION_MS = 100;
+/** An interval in which the thread ran JavaScript for less than this share of its wall time counts as idle. */
+const IDLE_ACTIVE_SHARE = 0.02;
 
 interface MachineTimes {
   busy: number;
@@ -41,9 +52,13 @@ function machineTimes(): MachineTimes {
 
 export class ThreadHealth {
   readonly source: string;
-  readonly #histogram: IntervalHistogram;
+  #histogram: IntervalHistogram;
   readonly #withCpu: boolean;
-  readonly #resolutionMs: number;
+  /** The probe's period while the thread works, and while it idles (equal: the probe never changes). */
+  readonly #busyResolutionMs: number;
+  readonly #idleResolutionMs: number;
+  /** The period of the probe running now. */
+  #resolutionMs: number;
   readonly #cores = availableParallelism();
   #elu: EventLoopUtilization;
   #since = performance.now();
@@ -55,19 +70,26 @@ export class ThreadHealth {
   /**
    * `resolutionMs`: the probe's period (default 10 ms). Each period wakes an otherwise idle
    * thread, so a thread whose work is coarse (the controller) takes a longer one: at 10 ms the
-   * wake-ups alone cost an idle controller ~7 ms of CPU per second.
+   * wake-ups alone cost an idle controller ~7 ms of CPU per second. `idleResolutionMs`: the
+   * period while the thread idles (default IDLE_RESOLUTION_MS, never finer than `resolutionMs`).
    */
-  constructor(source: string, options: { cpu?: boolean; resolutionMs?: number } = {}) {
+  constructor(source: string, options: { cpu?: boolean; resolutionMs?: number; idleResolutionMs?: number } = {}) {
     this.source = source;
     this.#withCpu = options.cpu === true;
-    this.#resolutionMs = options.resolutionMs ?? RESOLUTION_MS;
-    this.#histogram = monitorEventLoopDelay({ resolution: this.#resolutionMs });
-    this.#histogram.enable();
+    this.#busyResolutionMs = options.resolutionMs ?? RESOLUTION_MS;
+    this.#idleResolutionMs = Math.max(this.#busyResolutionMs, options.idleResolutionMs ?? IDLE_RESOLUTION_MS);
+    this.#resolutionMs = this.#busyResolutionMs;
+    this.#histogram = probe(this.#resolutionMs);
     this.#elu = performance.eventLoopUtilization();
     if (this.#withCpu) {
       this.#cpu = process.cpuUsage();
       this.#machine = machineTimes();
     }
+  }
+
+  /** The delay probe's period now, ms. */
+  get resolutionMs(): number {
+    return this.#resolutionMs;
   }
 
   /** Ms since the last reading. */
@@ -83,19 +105,28 @@ export class ThreadHealth {
     const delay = (ns: number): number => round3(Math.max(0, ns / 1e6 - resolutionMs));
     const elu = performance.eventLoopUtilization(this.#elu);
     this.#elu = performance.eventLoopUtilization();
+    // A coarse sample stands for the busy probe's samples over its span: an idle interval weighs
+    // in the run's percentiles as much as a busy one of the same length.
+    const weight = Math.round(resolutionMs / this.#busyResolutionMs);
     const reading: HealthReading = {
       source: this.source,
       at: performance.timeOrigin + now,
       intervalMs: round3(now - this.#since),
       tags,
-      delays: h.count > 0 ? delaySteps(h, delay) : [],
+      delays: h.count > 0 ? delaySteps(h, delay, weight) : [],
       delayP99Ms: h.count > 0 ? delay(h.percentile(99)) : 0,
       delayMaxMs: h.count > 0 ? delay(h.max) : 0,
       utilization: round3(elu.utilization),
       tokenGaps: tokenReads.gaps - this.#gaps,
       coalesced: tokenReads.coalesced - this.#coalesced,
     };
-    h.reset();
+    const wanted = elu.active < IDLE_ACTIVE_SHARE * (now - this.#since) ? this.#idleResolutionMs : this.#busyResolutionMs;
+    if (wanted === resolutionMs) h.reset();
+    else {
+      h.disable();
+      this.#resolutionMs = wanted;
+      this.#histogram = probe(wanted);
+    }
     this.#gaps = tokenReads.gaps;
     this.#coalesced = tokenReads.coalesced;
     if (this.#cpu !== null && this.#machine !== null) {
@@ -117,17 +148,24 @@ export class ThreadHealth {
   }
 }
 
+function probe(resolutionMs: number): IntervalHistogram {
+  const h = monitorEventLoopDelay({ resolution: resolutionMs });
+  h.enable();
+  return h;
+}
+
 /**
  * The interval's delays as [ms, count] pairs, from the histogram's percentile steps (0, 50, 75,
  * 87.5 … 100: finest in the tail): each step's samples at the step's upper value, so the pairs
  * overstate a delay rather than hide one. A few pairs per reading whatever the sample count.
+ * Each sample counts `weight` times.
  */
-function delaySteps(h: IntervalHistogram, delay: (ns: number) => number): Array<[number, number]> {
+function delaySteps(h: IntervalHistogram, delay: (ns: number) => number, weight: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   let before = 0;
   for (const [percentile, ns] of h.percentiles) {
     const upTo = Math.round((h.count * percentile) / 100);
-    const n = upTo - before;
+    const n = (upTo - before) * weight;
     before = upTo;
     if (n <= 0) continue;
     const ms = delay(ns);
