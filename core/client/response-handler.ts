@@ -416,6 +416,19 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
     }
   }
 
+  /**
+   * The soonest `check` could cut this request off (Watched): its whole-request deadline, or its
+   * stall deadline from the last byte. Before the request is written the stall clock has not
+   * started, and when it does it starts after `now`.
+   */
+  earliestDue(now: number): number {
+    if (this.#settled) return Infinity;
+    const { timeoutMs, stallTimeoutMs } = this.#setup;
+    const timeoutAt = timeoutMs > 0 ? this.#dispatchedAt + timeoutMs : Infinity;
+    if (stallTimeoutMs <= 0) return timeoutAt;
+    return Math.min(timeoutAt, (this.#startedAt === null ? now : this.#lastByteAt) + stallTimeoutMs);
+  }
+
   /** EventListener interface: the caller's AbortSignal fired. */
   handleEvent(): void {
     this.abort();

@@ -29,8 +29,8 @@ import type { HealthReading } from '../metrics/load-generator.js';
 
 /** Period of the delay probe, ms: fine enough for delays that matter (≥ a few ms), cheap (100 wake-ups/s). */
 const RESOLUTION_MS = 10;
-/** Period of the probe while the thread is nearly idle, ms (10 wake-ups/s). */
-const IDLE_RESOLUTION_MS = 100;
+/** Period of the probe while the thread is nearly idle, ms (4 wake-ups/s). */
+const IDLE_RESOLUTION_MS = 250;
 /** An interval in which the thread ran JavaScript for less than this share of its wall time counts as idle. */
 const IDLE_ACTIVE_SHARE = 0.02;
 
