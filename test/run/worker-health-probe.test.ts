@@ -1,0 +1,42 @@
+/**
+ * A thread's event-loop delay probe (core/workers/client-health.ts) wakes it every 10 ms only
+ * while it works: after an interval in which it barely ran, it probes every 250 ms, each sample
+ * counted as the 25 it stands for, and goes back to 10 ms after an interval with work.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ThreadHealth } from '../../core/workers/client-health.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+const samples = (delays: Array<[number, number]>): number => delays.reduce((sum, [, n]) => sum + n, 0);
+
+test('an idle thread probes coarsely, weighted as the fine probe; work brings the fine probe back', async () => {
+  const health = new ThreadHealth('worker 0');
+  try {
+    assert.is(health.resolutionMs, 10);
+    await sleep(150);
+    health.read({});
+    assert.is(health.resolutionMs, 250, 'an interval spent waiting switches to the coarse probe');
+    await sleep(800);
+    const idle = health.read({});
+    const n = samples(idle.delays);
+    assert.ok(n > 0 && n % 25 === 0, `coarse samples count 25 each: ${n}`);
+    assert.ok(n <= idle.intervalMs / 10 + 25, `${n} samples in ${idle.intervalMs} ms: no more than the fine probe would take`);
+    assert.is(health.resolutionMs, 250);
+    // An interval with work: half of it running JavaScript.
+    spin(100);
+    await sleep(100);
+    health.read({});
+    assert.is(health.resolutionMs, 10, 'an interval with work switches back to the fine probe');
+  } finally {
+    health.stop();
+  }
+});
+
+test.run();
