@@ -12,7 +12,10 @@
  *    runs at IDLE_RESOLUTION_MS until an interval shows work again. An
  *    interval that ran for B ms cannot have delayed a callback by more than
  *    B ms, so the coarse probe misses nothing there; when work resumes, at
- *    most that one interval is probed coarsely.
+ *    most that one interval is probed coarsely. A thread whose readings come
+ *    from a timer of its own (a worker's flush) can have that timer be the
+ *    idle probe (`ownerProbesIdle`): each reading then carries how late the
+ *    timer ran, and an idle thread wakes for nothing but its work and flushes.
  *  - event-loop utilization (performance.eventLoopUtilization): the share of
  *    the interval this thread spent running JavaScript rather than waiting.
  *  - token reads coalesced: core/client/token-reads.ts, this thread's counts.
@@ -52,7 +55,9 @@ function machineTimes(): MachineTimes {
 
 export class ThreadHealth {
   readonly source: string;
-  #histogram: IntervalHistogram;
+  /** The delay probe; null while the owner's timer probes (idle, with `ownerProbesIdle`). */
+  #histogram: IntervalHistogram | null;
+  readonly #ownerProbesIdle: boolean;
   readonly #withCpu: boolean;
   /** The probe's period while the thread works, and while it idles (equal: the probe never changes). */
   readonly #busyResolutionMs: number;
@@ -72,10 +77,13 @@ export class ThreadHealth {
    * thread, so a thread whose work is coarse (the controller) takes a longer one: at 10 ms the
    * wake-ups alone cost an idle controller ~7 ms of CPU per second. `idleResolutionMs`: the
    * period while the thread idles (default IDLE_RESOLUTION_MS, never finer than `resolutionMs`).
+   * `ownerProbesIdle`: while the thread idles, run no probe: the owner calls read() from a timer
+   * and says how late it ran.
    */
-  constructor(source: string, options: { cpu?: boolean; resolutionMs?: number; idleResolutionMs?: number } = {}) {
+  constructor(source: string, options: { cpu?: boolean; resolutionMs?: number; idleResolutionMs?: number; ownerProbesIdle?: boolean } = {}) {
     this.source = source;
     this.#withCpu = options.cpu === true;
+    this.#ownerProbesIdle = options.ownerProbesIdle === true;
     this.#busyResolutionMs = options.resolutionMs ?? RESOLUTION_MS;
     this.#idleResolutionMs = Math.max(this.#busyResolutionMs, options.idleResolutionMs ?? IDLE_RESOLUTION_MS);
     this.#resolutionMs = this.#busyResolutionMs;
@@ -87,7 +95,7 @@ export class ThreadHealth {
     }
   }
 
-  /** The delay probe's period now, ms. */
+  /** The delay probe's period now, ms; 0 while the owner's timer probes. */
   get resolutionMs(): number {
     return this.#resolutionMs;
   }
@@ -97,35 +105,50 @@ export class ThreadHealth {
     return performance.now() - this.#since;
   }
 
-  /** What the thread went through since the last reading (or the start); starts the next interval. */
-  read(tags: Record<string, string>): HealthReading {
+  /**
+   * What the thread went through since the last reading (or the start); starts the next interval.
+   * `lateMs`: how late the owner's timer ran, when a timer of its own calls this (the idle probe
+   * with `ownerProbesIdle`).
+   */
+  read(tags: Record<string, string>, lateMs?: number): HealthReading {
     const now = performance.now();
     const h = this.#histogram;
     const resolutionMs = this.#resolutionMs;
-    const delay = (ns: number): number => round3(Math.max(0, ns / 1e6 - resolutionMs));
+    const intervalMs = now - this.#since;
     const elu = performance.eventLoopUtilization(this.#elu);
     this.#elu = performance.eventLoopUtilization();
-    // A coarse sample stands for the busy probe's samples over its span: an idle interval weighs
-    // in the run's percentiles as much as a busy one of the same length.
-    const weight = Math.round(resolutionMs / this.#busyResolutionMs);
     const reading: HealthReading = {
       source: this.source,
       at: performance.timeOrigin + now,
-      intervalMs: round3(now - this.#since),
+      intervalMs: round3(intervalMs),
       tags,
-      delays: h.count > 0 ? delaySteps(h, delay, weight) : [],
-      delayP99Ms: h.count > 0 ? delay(h.percentile(99)) : 0,
-      delayMaxMs: h.count > 0 ? delay(h.max) : 0,
+      delays: [],
+      delayP99Ms: 0,
+      delayMaxMs: 0,
       utilization: round3(elu.utilization),
       tokenGaps: tokenReads.gaps - this.#gaps,
       coalesced: tokenReads.coalesced - this.#coalesced,
     };
-    const wanted = elu.active < IDLE_ACTIVE_SHARE * (now - this.#since) ? this.#idleResolutionMs : this.#busyResolutionMs;
-    if (wanted === resolutionMs) h.reset();
+    // A coarse sample stands for the busy probe's samples over its span: an idle interval weighs
+    // in the run's percentiles as much as a busy one of the same length.
+    if (h !== null && h.count > 0) {
+      const delay = (ns: number): number => round3(Math.max(0, ns / 1e6 - resolutionMs));
+      reading.delays = delaySteps(h, delay, Math.round(resolutionMs / this.#busyResolutionMs));
+      reading.delayP99Ms = delay(h.percentile(99));
+      reading.delayMaxMs = delay(h.max);
+    } else if (h === null && lateMs !== undefined) {
+      const late = round3(Math.max(0, lateMs));
+      reading.delays = [[late, Math.max(1, Math.round(intervalMs / this.#busyResolutionMs))]];
+      reading.delayP99Ms = late;
+      reading.delayMaxMs = late;
+    }
+    const idle = elu.active < IDLE_ACTIVE_SHARE * intervalMs;
+    const wanted = !idle ? this.#busyResolutionMs : this.#ownerProbesIdle ? 0 : this.#idleResolutionMs;
+    if (wanted === resolutionMs) h?.reset();
     else {
-      h.disable();
+      h?.disable();
       this.#resolutionMs = wanted;
-      this.#histogram = probe(wanted);
+      this.#histogram = wanted === 0 ? null : probe(wanted);
     }
     this.#gaps = tokenReads.gaps;
     this.#coalesced = tokenReads.coalesced;
@@ -144,7 +167,7 @@ export class ThreadHealth {
   }
 
   stop(): void {
-    this.#histogram.disable();
+    this.#histogram?.disable();
   }
 }
 
