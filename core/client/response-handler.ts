@@ -15,7 +15,9 @@
  * Per chunk: onResponseData appends the Buffer to the current batch; the
  * first chunk of a socket read also reads the clock and queues one microtask
  * that parses the whole batch (one decode however many HTTP chunks the read
- * held). Per event: one JSON.parse and the reads in openai-events.ts. No
+ * held). A first chunk that ends a line is parsed at once instead (a paced
+ * server's read holds one event): later chunks of the same read, told by the
+ * socket's bytesRead, share its clock reading and go to the batch. Per event: one JSON.parse and the reads in openai-events.ts. No
  * timer, closure or promise is created per chunk or per event; deadlines are
  * checked by the client's shared StallWatchdog through `check()`.
  */
@@ -76,6 +78,8 @@ const JSON_BODY = 2;
 const ERROR_BODY = 3;
 type Mode = typeof WAITING | typeof STREAM | typeof JSON_BODY | typeof ERROR_BODY;
 
+const LF = 10;
+
 /** The abort reason handed to undici when llmload cuts a request off itself. */
 const CUT_OFF = new Error('request ended by llmload');
 
@@ -112,6 +116,8 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
   /** The connection's socket and its bytesRead when this request was written on it (0: a fresh connection). */
   #socket: Socket | null = null;
   #readBefore = 0;
+  /** The socket's bytesRead at the clock's last reading: chunks that see the same count came in one read. */
+  #readMark = -1;
   /** Times the request was sent again because its connection was dead (0 or 1). */
   #reconnects = 0;
 
@@ -151,6 +157,7 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
     const socket = this.opts[kConnection]?.socket ?? null;
     this.#socket = socket;
     this.#readBefore = socket === null ? 0 : socket.bytesRead;
+    this.#readMark = -1;
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
@@ -197,9 +204,20 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
     // of the whole batch in a microtask, which runs before the next socket read.
     const batch = this.#batch;
     if (batch.length === 0) {
-      const now = performance.now();
-      this.#lastByteAt = now;
-      this.#now = now;
+      // A socket read is told by the socket's byte count, which every read moves on.
+      const socket = this.#socket;
+      const read = socket === null ? -1 : socket.bytesRead;
+      if (read === -1 || read !== this.#readMark) {
+        const now = performance.now();
+        this.#lastByteAt = now;
+        this.#now = now;
+        this.#readMark = read;
+        // One token per read (a paced server): whole lines, parsed now, without the batch's microtask.
+        if (read !== -1 && chunk[chunk.length - 1] === LF) {
+          parser.feed(chunk);
+          return;
+        }
+      }
       queueMicrotask(this.#flush);
     }
     batch.push(chunk);
@@ -414,6 +432,19 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
       if (this.#done && this.#failure === null) this.#cutOff(null, '', now);
       else this.#cutOff('stall', `no data for ${stallTimeoutMs} ms (stall timeout)`, now);
     }
+  }
+
+  /**
+   * The soonest `check` could cut this request off (Watched): its whole-request deadline, or its
+   * stall deadline from the last byte. Before the request is written the stall clock has not
+   * started, and when it does it starts after `now`.
+   */
+  earliestDue(now: number): number {
+    if (this.#settled) return Infinity;
+    const { timeoutMs, stallTimeoutMs } = this.#setup;
+    const timeoutAt = timeoutMs > 0 ? this.#dispatchedAt + timeoutMs : Infinity;
+    if (stallTimeoutMs <= 0) return timeoutAt;
+    return Math.min(timeoutAt, (this.#startedAt === null ? now : this.#lastByteAt) + stallTimeoutMs);
   }
 
   /** EventListener interface: the caller's AbortSignal fired. */

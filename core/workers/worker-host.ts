@@ -80,6 +80,9 @@ export class WorkerHost implements VuSink {
   readonly #scriptContext: boolean;
   readonly #timeScale: number;
   #flushTimer: NodeJS.Timeout;
+  readonly #flushIntervalMs: number;
+  /** When the flush timer is next due (performance.now() ms): its lateness is the idle thread's delay probe. */
+  #flushDueAt: number;
   readonly #takeTokens: () => number;
   readonly #health: ThreadHealth;
   /** Tags of the last phase that ran alone in this thread: health readings belong to its row. */
@@ -125,9 +128,20 @@ export class WorkerHost implements VuSink {
     this.#env = options.env;
     this.#takeTokens = options.takeTokens ?? noTokens;
     this.#prepareScript(options.module['options']);
-    this.#health = new ThreadHealth(`worker ${this.#workerIndex}`);
-    this.#flushTimer = setInterval(() => this.flush(true), options.flushIntervalMs);
+    // While the thread idles, the flush timer is its delay probe: no wake-ups beyond its reads and flushes.
+    this.#health = new ThreadHealth(`worker ${this.#workerIndex}`, { ownerProbesIdle: true });
+    this.#flushIntervalMs = options.flushIntervalMs;
+    this.#flushDueAt = performance.now() + options.flushIntervalMs;
+    this.#flushTimer = setInterval(this.#onFlushTimer, options.flushIntervalMs);
   }
+
+  readonly #onFlushTimer = (): void => {
+    // setInterval schedules the next run from the start of this one.
+    const now = performance.now();
+    const lateMs = now - this.#flushDueAt;
+    this.#flushDueAt = now + this.#flushIntervalMs;
+    this.flush(true, lateMs);
+  };
 
   /**
    * The worker-side options of the script: its tokenizer and its named datasets, opened now so
@@ -199,10 +213,13 @@ export class WorkerHost implements VuSink {
     if (this.#samples.length >= 8192) this.flush();
   }
 
-  /** Ship everything measured so far to the controller, with a health reading when one is due (always with `withHealth`). */
-  flush(withHealth = false): void {
+  /**
+   * Ship everything measured so far to the controller, with a health reading when one is due (always
+   * with `withHealth`); `lateMs`: how late the flush timer ran, when it calls this.
+   */
+  flush(withHealth = false, lateMs?: number): void {
     const streamedTokens = this.#takeTokens();
-    const health = withHealth || this.#health.elapsedMs >= HEALTH_MIN_INTERVAL_MS ? this.#health.read(this.#readingTags()) : undefined;
+    const health = withHealth || this.#health.elapsedMs >= HEALTH_MIN_INTERVAL_MS ? this.#health.read(this.#readingTags(), lateMs) : undefined;
     if (this.#records.length === 0 && this.#samples.length === 0 && streamedTokens === 0 && health === undefined && !this.#inFlightChanged) return;
     const batch: WorkerMsg = { cmd: 'BATCH', workerIndex: this.#workerIndex, records: this.#records, samples: this.#samples, activeVus: this.#activeVus, streamedTokens };
     if (this.#inFlightChanged) {

@@ -56,8 +56,10 @@ const controller = { abort(): void {}, pause(): void {}, resume(): void {} };
 
 /** One stream through a fresh handler; resolves to its token count. */
 async function stream(build: Build, events: readonly Buffer[]): Promise<number> {
+  const socket = { bytesRead: 0 };
   const handler = new build.Handler(
-    { origin: 'http://127.0.0.1', path: '/v1/chat/completions', method: 'POST', [build.kConnection]: null },
+    // The connection as the pool gives it: its socket's byte count is what tells one read from the next.
+    { origin: 'http://127.0.0.1', path: '/v1/chat/completions', method: 'POST', [build.kConnection]: { unclaimedConnectMs: null, socket, streamEndedAt: null, policy: null } },
     {
       api: 'chat',
       stream: true,
@@ -77,8 +79,9 @@ async function stream(build: Build, events: readonly Buffer[]): Promise<number> 
   handler.onRequestStart(controller);
   handler.onResponseStart(controller, 200, { 'content-type': 'text/event-stream' }, 'OK');
   for (const event of events) {
+    socket.bytesRead += event.length;
     handler.onResponseData(controller, event);
-    // Let the handler's per-read microtask run: the next event is the next socket read.
+    // Let the handler's per-read microtask run (where it queues one): the next event is the next socket read.
     await new Promise<void>((done) => queueMicrotask(done));
   }
   handler.onResponseEnd(controller, {});

@@ -41,4 +41,39 @@ test('every watched item is checked on each tick; an item may remove itself whil
   assert.is(stays.checks, after, 'the timer stops when nothing is watched');
 });
 
+/** An item that says when it could first be due (Watched.earliestDue); its checks note their time. */
+class Deadline implements Watched {
+  readonly checkedAt: number[] = [];
+  constructor(public dueAt: number) {}
+  check(now: number): void {
+    this.checkedAt.push(now);
+  }
+  earliestDue(): number {
+    return this.dueAt;
+  }
+}
+
+test('an item that says when it could be due is not checked before then: an idle stream does not wake the thread each period', async () => {
+  const dog = new StallWatchdog<Deadline>();
+  const never = new Deadline(Infinity);
+  const soon = new Deadline(performance.now() + 80);
+  dog.add(never, 50);
+  dog.add(soon, 50);
+  assert.is(dog.periodMs, 10);
+  const until = performance.now() + 200;
+  while (performance.now() < until || soon.checkedAt.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(
+    soon.checkedAt.every((at) => at >= soon.dueAt),
+    `checked at ${soon.checkedAt.map((at) => (at - soon.dueAt).toFixed(1)).join(', ')} ms from its due time`,
+  );
+  // One tick at the due time checks every item; before it, none ran (a 10 ms period would have checked ~8 times).
+  assert.ok(never.checkedAt.every((at) => at >= soon.dueAt));
+  // Its bound moved on: the timer sleeps until then, not every period.
+  soon.dueAt = Infinity;
+  const before = soon.checkedAt.length;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.ok(soon.checkedAt.length <= before + 1, `${soon.checkedAt.length - before} checks while nothing was due`);
+  dog.close();
+});
+
 test.run();
