@@ -42,14 +42,12 @@ import { loadScript, describe } from './load-script.js';
 import { resolveTarget, type ResolvedTarget } from './target.js';
 import { LiveMetrics } from './live-metrics.js';
 import { runLifecycleHook } from './lifecycle.js';
-import { finishRun } from './finish.js';
 import { notRunPhases, phaseKey } from '../executors/not-run.js';
 import { outputTargets, parseRunOutputs, probeIntervalMs, type RunOutputs } from '../report/run-outputs.js';
 import { createDefaultReportDir } from '../report/report-dir.js';
 import { probeOutputs } from '../outputs/probe-outputs.js';
 import { redirectConsole } from './script-console.js';
-import { ServerProbe } from '../telemetry/server-probe.js';
-import { GpuTelemetry } from '../telemetry/gpu-telemetry.js';
+import type { GpuTelemetry } from '../telemetry/gpu-telemetry.js';
 import { gpuTelemetryConfig } from '../telemetry/gpu-config.js';
 import { namesGpuMetric } from '../telemetry/gpu-metrics.js';
 import { ThreadHealth } from '../workers/client-health.js';
@@ -60,7 +58,7 @@ import { instancePlans } from '../distributed/instance-plans.js';
 import { stripeOf } from '../distributed/segment.js';
 import type { Fleet } from '../distributed/fleet.js';
 import { checkInstancePlans } from '../distributed/instance-plans.js';
-import { RunnerLink } from '../distributed/runner-link.js';
+import type { RunnerLink } from '../distributed/runner-link.js';
 import type { Handoff } from '../distributed/protocol.js';
 
 /** What the CLI asks for. */
@@ -181,6 +179,7 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
     let handoff: Handoff | undefined;
     if (request.coordinatorUrl !== undefined) {
       if (earlySlice === null) throw new LlmloadError(ErrorCode.USAGE, '--coordinator-url needs --instance: which of the runners this process is');
+      const { RunnerLink } = await import('../distributed/runner-link.js');
       link = new RunnerLink(request.coordinatorUrl, earlySlice, { ...io.env, ...env });
       handoff = await link.register(request.registerTimeoutMs ?? DEFAULT_REGISTER_TIMEOUT_MS);
     }
@@ -266,11 +265,21 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
             ...(live.time.scaled ? { timeOriginMs: live.time.originMs } : {}),
           });
     // What the server says about itself (/v1/models, /metrics before, during and after), for the report.
-    const probe = results === undefined ? undefined : await ServerProbe.start(target.worker, { intervalMs: probeIntervalMs(target.simulator) });
     // GPU readings from before the load (and its idle baseline) to after it, for the report and GPU thresholds.
-    if (results !== undefined || (request.thresholds && namesGpuMetric(Object.keys(options.thresholds).map((k) => k.split('{')[0]!)))) {
-      gpu = await GpuTelemetry.start(gpuTelemetryConfig(options.telemetry, { baseUrl: target.worker.baseUrl, simulator: target.simulator }));
-    }
+    // The two start side by side, their modules loaded only for a run that keeps what they read.
+    const gpuConfig = results !== undefined || (request.thresholds && namesGpuMetric(Object.keys(options.thresholds).map((k) => k.split('{')[0]!)));
+    const targetWorker = target.worker;
+    const targetSimulator = target.simulator;
+    const [probe] = await Promise.all([
+      results === undefined
+        ? undefined
+        : import('../telemetry/server-probe.js').then(({ ServerProbe }) => ServerProbe.start(targetWorker, { intervalMs: probeIntervalMs(targetSimulator) })),
+      gpuConfig
+        ? import('../telemetry/gpu-telemetry.js').then(async ({ GpuTelemetry }) => {
+            gpu = await GpuTelemetry.start(gpuTelemetryConfig(options.telemetry, { baseUrl: targetWorker.baseUrl, simulator: targetSimulator }));
+          })
+        : undefined,
+    ]);
     emptyReportDir = undefined;
 
     // setup() runs once per test: on the coordinator, whose data every runner is handed.
@@ -427,6 +436,8 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
       };
     }
     const running = engine;
+    // The end's modules (summary, exports, report outputs) load once the load has started, beside it.
+    const finishModule = import('./finish.js');
 
     // Ctrl-C / SIGTERM: the first stops gracefully, the second at once. Once the load has stopped,
     // the summary and report are written from what finished (about a second); a press then says
@@ -531,6 +542,7 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
     }
 
     const gpuSnapshot = gpu === undefined ? null : await gpu.stop();
+    const { finishRun } = await finishModule;
     const finished = await finishRun({
       io,
       live,

@@ -11,6 +11,7 @@
  * other one is dropped and the interval doubles.
  */
 import type { WorkerTarget } from '../workers/messages.js';
+import { httpText, type TextRequest } from './http-text.js';
 import { parsePrometheusText } from './prometheus.js';
 import { detectDialect } from './server-dialects.js';
 import { llamaCppProps, ollamaShow, sglangServerInfo, tgiInfo, versionOf, vllmCacheConfig, type ServerConfig, type ServerSetting } from './server-config.js';
@@ -223,24 +224,12 @@ export class ServerProbe {
   }
 
   /** The body of a GET (a POST of `body` when given), or null on any failure (status, network, timeout). */
-  async #get(path: string, body?: string): Promise<string | null> {
+  #get(path: string, body?: string): Promise<string | null> {
     const headers: Record<string, string> = { ...this.#target.headers };
     if (this.#target.apiKey !== undefined) headers['authorization'] = `Bearer ${this.#target.apiKey}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    try {
-      const init: RequestInit = { headers, signal: AbortSignal.timeout(this.#timeoutMs) };
-      if (body !== undefined) {
-        init.method = 'POST';
-        init.body = body;
-      }
-      const res = await fetch(this.#target.baseUrl.replace(/\/+$/, '') + path, init);
-      if (!res.ok) {
-        await res.body?.cancel();
-        return null;
-      }
-      return await res.text();
-    } catch {
-      return null;
-    }
+    const request: TextRequest = { headers, timeoutMs: this.#timeoutMs };
+    if (body !== undefined) request.body = body;
+    return httpText(this.#target.baseUrl.replace(/\/+$/, '') + path, request);
   }
 }
