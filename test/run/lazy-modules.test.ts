@@ -3,16 +3,19 @@
  * report modules (and vega) never load; against a server, neither does the
  * simulator; outside a coordinated run, neither do the coordinator's modules.
  * With a report, vega and vega-lite come from their bundles. The options
- * validator is built ahead of time: ajv's compiler never loads.
+ * validator is built ahead of time: ajv's compiler never loads. The end of a
+ * run (summary, exports) loads after the run's first request, and the
+ * controller never calls fetch() (Node's own undici would compile for it).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixture, runCli } from '../helpers/cli.js';
 import { startSimulatorThread, type SimulatorHandle } from '../../core/sim/index.js';
+import { DONE_EVENT, sseChunk, startHttpServer, usageChunk } from '../helpers/servers.js';
 
 const preload = fileURLToPath(new URL('../helpers/module-log.js', import.meta.url));
 
@@ -26,8 +29,11 @@ test.after(async () => {
   await sim?.close();
 });
 
-async function loadedBy(args: string[]): Promise<string[]> {
-  const log = join(mkdtempSync(join(tmpdir(), 'llmload-modules-')), 'modules.txt');
+function moduleLogPath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'llmload-modules-')), 'modules.txt');
+}
+
+async function loadedBy(args: string[], log = moduleLogPath()): Promise<string[]> {
   const run = await runCli(args, { env: { NODE_OPTIONS: `--import=${preload}`, LLMLOAD_TEST_MODULE_LOG: log } });
   assert.is(run.code, 0, run.stderr);
   return [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
@@ -49,6 +55,8 @@ test('a run with --no-report against a server loads no report module, no vega, n
     '/core/sim/engine.js',
     '/core/distributed/fleet.js',
     '/core/distributed/coordinator.js',
+    '/core/telemetry/server-probe.js',
+    '/core/telemetry/gpu-telemetry.js',
   ]) {
     const loaded = modules.filter((url) => url.includes(part));
     assert.equal(loaded, [], `${part} loaded`);
@@ -88,6 +96,51 @@ test('with the report folder, the report modules load, and vega from its single-
     modules.filter((url) => /\/node_modules\/(vega-(dataflow|parser|runtime|scenegraph|view)|d3-)/.test(url)),
     [],
     "vega's ES modules loaded",
+  );
+});
+
+test("the end of a run (summary, exports, outputs) loads after the run's first request, not on its start path", async () => {
+  const log = moduleLogPath();
+  // The log's one line from this process: where the first request reached the server, among the modules' lines.
+  let marked = false;
+  const server = await startHttpServer((req, res) => {
+    if (!marked) {
+      marked = true;
+      appendFileSync(log, 'FIRST REQUEST\n');
+    }
+    if (req.method === 'GET') {
+      res.writeHead(req.url.startsWith('/v1/models') ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model' }] }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(sseChunk({ content: 'hi' }) + usageChunk(3, 1) + DONE_EVENT);
+  });
+  try {
+    const lines = await loadedBy(['run', fixture('quick-pass.ts'), '--url', server.url, '--no-report', '--quiet'], log);
+    const first = lines.indexOf('FIRST REQUEST');
+    assert.ok(first > 0, 'the server got a request');
+    const engine = lines.findIndex((url) => url.endsWith('/core/run/run-test.js'));
+    assert.ok(engine >= 0 && engine < first, 'the run engine loaded before the first request');
+    for (const part of ['/core/run/finish.js', '/core/outputs/summary-text.js', '/core/outputs/summary-export.js', '/core/report/run-end.js']) {
+      const at = lines.findIndex((url) => url.endsWith(part));
+      assert.ok(at > first, `${part} at line ${at}, the first request at ${first}`);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test('a run with its report folder asks the server about itself without fetch()', async () => {
+  const modules = await loadedBy(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--quiet']);
+  assert.ok(
+    modules.some((url) => url.endsWith('/core/telemetry/server-probe.js')),
+    'the server probe ran',
+  );
+  assert.equal(
+    modules.filter((line) => line.startsWith('fetch ')),
+    [],
+    'fetch() called',
   );
 });
 
