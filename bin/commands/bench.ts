@@ -7,10 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { benchSpec, type BenchFlags } from '../../core/bench/bench-spec.js';
-import { renderBenchScript } from '../../core/bench/bench-script.js';
+import type { BenchFlags } from '../../core/bench/bench-spec.js';
 import { ErrorCode, LlmloadError } from '../../core/errors.js';
-import { makeDir } from '../../core/outputs/make-dir.js';
 import type { RunRequest } from '../../core/run/run-test.js';
 import type { CliIo } from '../../core/run/io.js';
 
@@ -88,6 +86,12 @@ export function benchCommand(io: CliIo, setExit: (code: number) => void, argv: r
         .example('$0 bench --concurrency 1,2,4,8 --num-prompts 100 --out vllm-json=results.jsonl', 'A concurrency sweep, a vLLM result line per level')
         .example('$0 bench --dataset sharegpt:ShareGPT_V3.json --request-rate 5 --save-script bench.ts', 'Keep the workload as a script') as unknown as Argv<BenchArgs>,
     handler: async (args) => {
+      // Loaded here, not with the CLI: every other command (run above all) starts without them.
+      const [{ benchSpec }, { renderBenchScript }, { makeDir }] = await Promise.all([
+        import('../../core/bench/bench-spec.js'),
+        import('../../core/bench/bench-script.js'),
+        import('../../core/outputs/make-dir.js'),
+      ]);
       const spec = benchSpec(args);
       const command = `llmload ${argv.map(shellWord).join(' ')}`;
       if (args['save-script'] !== undefined) {

@@ -57,6 +57,8 @@ test('a run with --no-report against a server loads no report module, no vega, n
     '/core/distributed/coordinator.js',
     '/core/telemetry/server-probe.js',
     '/core/telemetry/gpu-telemetry.js',
+    '/core/bench/bench-spec.js',
+    '/core/bench/bench-script.js',
   ]) {
     const loaded = modules.filter((url) => url.includes(part));
     assert.equal(loaded, [], `${part} loaded`);
