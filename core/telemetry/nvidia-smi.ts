@@ -15,6 +15,8 @@
  * restarts are counted and said in the report.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { GpuDevice, GpuSample, GpuSourceInfo } from './gpu-types.js';
 import { emptySample } from './dcgm.js';
@@ -99,6 +101,9 @@ export class NvidiaSmiSource {
 
   /** Discover the fields and start the child; a string saying why when the command cannot run. */
   static async start(options: NvidiaSmiOptions): Promise<NvidiaSmiSource | string> {
+    // Most machines that run llmload have no nvidia-smi: a look along PATH costs microseconds, a failed spawn() ~10-15 ms of the controller's start.
+    const [cmd] = options.command;
+    if (cmd !== undefined && !cmd.includes('/') && findOnPath(cmd, process.env['PATH'] ?? '') === null) return `${cmd} not found`;
     const help = await runOnce(options.command, ['--help-query-gpu'], 10_000);
     if (typeof help !== 'string') return help.notFound ? `${options.command[0]} not found` : `${options.command.join(' ')} --help-query-gpu failed: ${help.error}`;
     const fields = chooseFields(parseHelpQueryGpu(help));
@@ -172,6 +177,21 @@ export class NvidiaSmiSource {
       sample,
     );
   }
+}
+
+/** Where a command named without a folder is found along `path` (an executable file), or null. */
+export function findOnPath(command: string, path: string): string | null {
+  for (const dir of path.split(delimiter)) {
+    if (dir === '') continue;
+    const file = join(dir, command);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // Not here: the next folder.
+    }
+  }
+  return null;
 }
 
 /**

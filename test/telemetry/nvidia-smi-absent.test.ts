@@ -6,7 +6,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { NvidiaSmiSource } from '../../core/telemetry/nvidia-smi.js';
+import { basename, dirname } from 'node:path';
+import { NvidiaSmiSource, findOnPath } from '../../core/telemetry/nvidia-smi.js';
 
 /** Timers holding the process open, once the callbacks due now have run. */
 const timers = async (): Promise<number> => {
@@ -33,6 +34,14 @@ test('a command that answers but fails ends with its exit code, with no timer le
   assert.type(source, 'string');
   assert.match(source as string, /--help-query-gpu failed: exit code 3/);
   assert.is(await timers(), before);
+});
+
+test('a command named without a folder is looked up along PATH before anything is spawned', async () => {
+  const node = process.execPath;
+  assert.is(findOnPath(basename(node), `/nonexistent:${dirname(node)}`), node);
+  assert.is(findOnPath('llmload-no-such-command', `/nonexistent:${dirname(node)}`), null);
+  const source = await NvidiaSmiSource.start({ command: ['llmload-no-such-command'], intervalMs: 500, host: 'local', onReading: () => {}, clock: () => performance.now() });
+  assert.is(source, 'llmload-no-such-command not found');
 });
 
 test.run();
