@@ -267,14 +267,14 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
     // What the server says about itself (/v1/models, /metrics before, during and after), for the report.
     // GPU readings from before the load (and its idle baseline) to after it, for the report and GPU thresholds.
     // The two start side by side, their modules loaded only for a run that keeps what they read.
-    const gpuConfig = results !== undefined || (request.thresholds && namesGpuMetric(Object.keys(options.thresholds).map((k) => k.split('{')[0]!)));
+    const readsGpu = results !== undefined || (request.thresholds && namesGpuMetric(Object.keys(options.thresholds).map((k) => k.split('{')[0]!)));
     const targetWorker = target.worker;
     const targetSimulator = target.simulator;
     const [probe] = await Promise.all([
       results === undefined
         ? undefined
         : import('../telemetry/server-probe.js').then(({ ServerProbe }) => ServerProbe.start(targetWorker, { intervalMs: probeIntervalMs(targetSimulator) })),
-      gpuConfig
+      readsGpu
         ? import('../telemetry/gpu-telemetry.js').then(async ({ GpuTelemetry }) => {
             gpu = await GpuTelemetry.start(gpuTelemetryConfig(options.telemetry, { baseUrl: targetWorker.baseUrl, simulator: targetSimulator }));
           })
@@ -436,7 +436,7 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
       };
     }
     const running = engine;
-    // The end's modules (summary, exports, report outputs) load once the load has started, beside it.
+    // The end's modules (summary, exports, report outputs) load beside the load, not before its first request.
     const finishModule = import('./finish.js');
 
     // Ctrl-C / SIGTERM: the first stops gracefully, the second at once. Once the load has stopped,
