@@ -156,8 +156,10 @@ export class WorkerHost implements VuSink {
     this.#flushSoon = false;
     this.#flushTimer = undefined;
     this.flush(true, lateMs);
-    // Nothing waits now: the next run is for the health reading, unless something happens first.
-    if (!this.#shutDown && !this.#flushSoon) this.#armFlush(now + IDLE_FLUSH_INTERVAL_MS);
+    // Nothing waits now: the next run is for the health reading, unless something happens first. While
+    // the delay probe runs (the last interval had work) the reading comes at the flush interval, so that
+    // the probe's wake-ups stop one interval after the work does.
+    if (!this.#shutDown && !this.#flushSoon) this.#armFlush(now + (this.#health.resolutionMs === 0 ? IDLE_FLUSH_INTERVAL_MS : this.#flushIntervalMs));
   };
 
   #armFlush(dueAt: number): void {
