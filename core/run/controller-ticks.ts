@@ -7,6 +7,22 @@
  * other gives the same outputs at the same cadence for two. The tick's lateness is the health
  * reading's delay probe while the controller idles (ThreadHealth's `ownerProbesIdle`).
  */
+import { ThreadHealth } from '../workers/client-health.js';
+
+/**
+ * Period of the controller's event-loop delay probe while it works, ms. Its work (batches, ticks,
+ * dispatch) is coarse, so 20 wake-ups a second still catch a stalled loop; the workers, which time
+ * tokens, keep the 10 ms probe. At 10 ms the probe was most of an idle run's controller CPU.
+ */
+const CONTROLLER_DELAY_RESOLUTION_MS = 50;
+
+/**
+ * The controller's health: the event loop (probed while it works; while it idles, the tick's
+ * lateness stands in and it wakes for nothing else), the process's and the machine's CPU.
+ */
+export function controllerThreadHealth(): ThreadHealth {
+  return new ThreadHealth('controller', { cpu: true, resolutionMs: CONTROLLER_DELAY_RESOLUTION_MS, ownerProbesIdle: true });
+}
 
 export interface ControllerTickWork {
   /** Every tick; `lateMs`: how late this tick ran. */

@@ -34,7 +34,7 @@ import { applyCliOverrides, parseEnvFlags, validateOptions } from '../options/in
 import type { WorkerMsg } from '../workers/messages.js';
 import { progressPlan } from './progress-plan.js';
 import { ProgressPrinter } from './progress.js';
-import { ControllerTicks } from './controller-ticks.js';
+import { ControllerTicks, controllerThreadHealth } from './controller-ticks.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerPool } from './worker-pool.js';
 import { WorkerThreads, startsWorkerThreads } from './worker-threads.js';
@@ -53,7 +53,6 @@ import { ServerProbe } from '../telemetry/server-probe.js';
 import { GpuTelemetry } from '../telemetry/gpu-telemetry.js';
 import { gpuTelemetryConfig } from '../telemetry/gpu-config.js';
 import { namesGpuMetric } from '../telemetry/gpu-metrics.js';
-import { ThreadHealth } from '../workers/client-health.js';
 import { checkThresholdTargets, planTagValues } from '../thresholds/check-targets.js';
 import { parseThresholds } from '../thresholds/parse-thresholds.js';
 import { resolveInstance, type InstanceFlags } from '../distributed/instance-option.js';
@@ -131,12 +130,6 @@ const FLUSH_INTERVAL_MS = 500;
 const PROGRESS_INTERVAL_MS = 1_000;
 /** k6 evaluates thresholds for abortOnFail about every 2 s. */
 const THRESHOLD_INTERVAL_MS = 2_000;
-/**
- * Period of the controller's event-loop delay probe, ms. Its work (batches, ticks, dispatch) is
- * coarse, so 20 wake-ups a second still catch a stalled loop; the workers, which time tokens,
- * keep the 10 ms probe. At 10 ms the probe was most of an idle run's controller CPU.
- */
-const CONTROLLER_DELAY_RESOLUTION_MS = 50;
 
 /**
  * `early`: the worker thread and the bundle the caller started before loading this module
@@ -469,8 +462,7 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
     const plan = progressPlan(plans);
     live.countIterations(plan.iterationScenarios);
     // The controller's own health (event loop, the process's and the machine's CPU), at the workers' pace.
-    // While it idles it runs no delay probe of its own: the ticks' lateness stands in.
-    const controllerHealth = new ThreadHealth('controller', { cpu: true, resolutionMs: CONTROLLER_DELAY_RESOLUTION_MS, ownerProbesIdle: true });
+    const controllerHealth = controllerThreadHealth();
     const readControllerHealth = (lateMs?: number): void => {
       const reading = live.addHealth(controllerHealth.read({}, lateMs));
       results?.writeHealth(reading);
