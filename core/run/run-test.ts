@@ -34,6 +34,7 @@ import { applyCliOverrides, parseEnvFlags, validateOptions } from '../options/in
 import type { WorkerMsg } from '../workers/messages.js';
 import { progressPlan } from './progress-plan.js';
 import { ProgressPrinter } from './progress.js';
+import { ControllerTicks, controllerThreadHealth } from './controller-ticks.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerPool } from './worker-pool.js';
 import { WorkerThreads, startsWorkerThreads } from './worker-threads.js';
@@ -50,7 +51,6 @@ import { redirectConsole } from './script-console.js';
 import type { GpuTelemetry } from '../telemetry/gpu-telemetry.js';
 import { gpuTelemetryConfig } from '../telemetry/gpu-config.js';
 import { namesGpuMetric } from '../telemetry/gpu-metrics.js';
-import { ThreadHealth } from '../workers/client-health.js';
 import { checkThresholdTargets, planTagValues } from '../thresholds/check-targets.js';
 import { parseThresholds } from '../thresholds/parse-thresholds.js';
 import { resolveInstance, type InstanceFlags } from '../distributed/instance-option.js';
@@ -119,17 +119,15 @@ const STOP_REASONS = {
 /** How long a coordinator waits for its runners by default, and a runner for its coordinator to answer its registration. */
 const DEFAULT_REGISTER_TIMEOUT_MS = 60_000;
 
-/** How often workers ship batches and the progress line refreshes. */
+/**
+ * How often workers ship batches while requests start and end, and the controller's tick (its
+ * health reading); the progress line refreshes and thresholds are evaluated off the same tick,
+ * so their periods are multiples of it.
+ */
 const FLUSH_INTERVAL_MS = 500;
 const PROGRESS_INTERVAL_MS = 1_000;
 /** k6 evaluates thresholds for abortOnFail about every 2 s. */
 const THRESHOLD_INTERVAL_MS = 2_000;
-/**
- * Period of the controller's event-loop delay probe, ms. Its work (batches, ticks, dispatch) is
- * coarse, so 20 wake-ups a second still catch a stalled loop; the workers, which time tokens,
- * keep the 10 ms probe. At 10 ms the probe was most of an idle run's controller CPU.
- */
-const CONTROLLER_DELAY_RESOLUTION_MS = 50;
 
 /**
  * `early`: the worker thread and the bundle the caller started before loading this module
@@ -474,24 +472,26 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
     // or the iterations done when iterations decide the end.
     const plan = progressPlan(plans);
     live.countIterations(plan.iterationScenarios);
-    const ticker = setInterval(() => progress.update(live.snapshot(Math.max(0, performance.now() - running.startedAt), plan)), PROGRESS_INTERVAL_MS);
     // The controller's own health (event loop, the process's and the machine's CPU), at the workers' pace.
-    const controllerHealth = new ThreadHealth('controller', { cpu: true, resolutionMs: CONTROLLER_DELAY_RESOLUTION_MS });
-    const readControllerHealth = (): void => {
-      const reading = live.addHealth(controllerHealth.read({}));
+    const controllerHealth = controllerThreadHealth();
+    const readControllerHealth = (lateMs?: number): void => {
+      const reading = live.addHealth(controllerHealth.read({}, lateMs));
       results?.writeHealth(reading);
       link?.message({ cmd: 'BATCH', workerIndex: -1, records: [], samples: [], activeVus: 0, streamedTokens: 0, health: reading });
     };
-    const healthTicker = setInterval(readControllerHealth, FLUSH_INTERVAL_MS);
-    const thresholdTicker = setInterval(() => {
-      const elapsed = performance.now() - running.startedAt;
-      const abort = live.checkAbort(elapsed);
-      if (abort !== null && stopReason === null) {
-        stopReason = 'abortOnFail';
-        progress.log(abort);
-        running.stop();
-      }
-    }, THRESHOLD_INTERVAL_MS);
+    const ticks = new ControllerTicks(FLUSH_INTERVAL_MS, PROGRESS_INTERVAL_MS, THRESHOLD_INTERVAL_MS, {
+      health: readControllerHealth,
+      progress: () => progress.update(live.snapshot(Math.max(0, performance.now() - running.startedAt), plan)),
+      thresholds: () => {
+        const elapsed = performance.now() - running.startedAt;
+        const abort = live.checkAbort(elapsed);
+        if (abort !== null && stopReason === null) {
+          stopReason = 'abortOnFail';
+          progress.log(abort);
+          running.stop();
+        }
+      },
+    });
     let durationMs = 0;
     try {
       // Warm and ready: wait for the coordinator's one start time. The start skew is when the
@@ -507,9 +507,7 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
       await ran;
       durationMs = performance.now() - running.startedAt;
     } finally {
-      clearInterval(ticker);
-      clearInterval(thresholdTicker);
-      clearInterval(healthTicker);
+      ticks.stop();
       readControllerHealth();
       controllerHealth.stop();
       loadStopped = true;

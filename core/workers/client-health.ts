@@ -13,9 +13,10 @@
  *    interval that ran for B ms cannot have delayed a callback by more than
  *    B ms, so the coarse probe misses nothing there; when work resumes, at
  *    most that one interval is probed coarsely. A thread whose readings come
- *    from a timer of its own (a worker's flush) can have that timer be the
- *    idle probe (`ownerProbesIdle`): each reading then carries how late the
- *    timer ran, and an idle thread wakes for nothing but its work and flushes.
+ *    from a timer of its own (a worker's flush, the controller's tick) can
+ *    have that timer be the idle probe (`ownerProbesIdle`): each reading then
+ *    carries how late the timer ran, and an idle thread wakes for nothing but
+ *    its work and that timer.
  *  - event-loop utilization (performance.eventLoopUtilization): the share of
  *    the interval this thread spent running JavaScript rather than waiting.
  *  - token reads coalesced: core/client/token-reads.ts, this thread's counts.
