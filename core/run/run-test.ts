@@ -125,6 +125,8 @@ const DEFAULT_REGISTER_TIMEOUT_MS = 60_000;
  * so their periods are multiples of it.
  */
 const FLUSH_INTERVAL_MS = 500;
+/** How long after the load starts the end's modules begin to load. */
+const FINISH_IMPORT_DELAY_MS = 1_000;
 const PROGRESS_INTERVAL_MS = 1_000;
 /** k6 evaluates thresholds for abortOnFail about every 2 s. */
 const THRESHOLD_INTERVAL_MS = 2_000;
@@ -434,8 +436,13 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
       };
     }
     const running = engine;
-    // The end's modules (summary, exports, report outputs) load beside the load, not before its first request.
-    const finishModule = import('./finish.js');
+    // The end's modules (summary, exports, report outputs) load beside the load, not before its first
+    // request, and not in its first moments either: compiling them then delays the first phase's start.
+    let finishModule: Promise<typeof import('./finish.js')> | undefined;
+    const finishImportTimer = setTimeout(() => {
+      finishModule ??= import('./finish.js');
+    }, FINISH_IMPORT_DELAY_MS);
+    finishImportTimer.unref();
 
     // Ctrl-C / SIGTERM: the first stops gracefully, the second at once. Once the load has stopped,
     // the summary and report are written from what finished (about a second); a press then says
@@ -540,7 +547,8 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
     }
 
     const gpuSnapshot = gpu === undefined ? null : await gpu.stop();
-    const { finishRun } = await finishModule;
+    clearTimeout(finishImportTimer);
+    const { finishRun } = await (finishModule ??= import('./finish.js'));
     const finished = await finishRun({
       io,
       live,
