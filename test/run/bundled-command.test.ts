@@ -52,6 +52,14 @@ test("the bundled command's worker threads start the bundled worker entry", () =
   assert.ok(existsSync(join(bundled, 'worker-entry.js')));
 });
 
+test('the bundles are printable ASCII: one other character makes V8 hold all of their text at two bytes a character', () => {
+  for (const file of ['cli.js', 'worker-entry.js']) {
+    const text = readFileSync(join(bundled, file), 'latin1');
+    const at = text.search(/[^\t\n\r\x20-\x7e]/);
+    assert.is(at, -1, `${file}: ${JSON.stringify(text.slice(Math.max(0, at - 60), at + 20))}`);
+  }
+});
+
 test('bundled modules keep their own import.meta.url: the version is read from package.json', async () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   const run = await runCli(['--version']);
