@@ -54,9 +54,11 @@ export class ControllerTicks {
   }
 
   readonly #onTick = (): void => {
-    // setInterval schedules the next run from the start of this one.
+    // setInterval schedules the next run from the start of this one, on the event loop's clock, which is
+    // read once per loop turn: a run that starts late in its turn makes the next one due early by that
+    // much on performance.now()'s. A tick is never early: that part is not lateness.
     const now = performance.now();
-    const lateMs = now - this.#dueAt;
+    const lateMs = Math.max(0, now - this.#dueAt);
     this.#dueAt = now + this.#periodMs;
     const tick = ++this.#tick;
     this.#work.health(lateMs);
