@@ -99,6 +99,25 @@ for (const [server, shape] of Object.entries(SHAPES)) {
   });
 }
 
+test('random texts, raw and escaped, on every shape: the template never reads what JSON.parse reads otherwise', () => {
+  // A fixed linear congruential sequence: the same texts on every run.
+  let seed = 12345;
+  const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  const pool = ['a', 'Z', ' ', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', 'é', '漢', '\ud83d', '\ude00', '\u2028', '{', '}', ',', ':', '[', ']', '/', 'u'];
+  for (const shape of Object.values(SHAPES)) {
+    const first = eventOf(shape, 'seed');
+    const template = learnChunkTemplate(first, JSON.parse(first))!;
+    let read = 0;
+    for (let i = 0; i < 500; i++) {
+      let text = '';
+      for (let n = 1 + next(6); n > 0; n--) text += pool[next(pool.length)];
+      // Raw (often not JSON at all) and escaped as a server would write it.
+      read += agrees(template, [shape.replace('TEXT', text), eventOf(shape, text)]);
+    }
+    assert.ok(read > 100, `the template read ${read} of the 1000 events`);
+  }
+});
+
 test('another stream (another id) or another shape does not fit the template', () => {
   const first = eventOf(SHAPES['vllm']!, 'a');
   const template = learnChunkTemplate(first, JSON.parse(first))!;
