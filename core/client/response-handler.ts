@@ -17,13 +17,15 @@
  * that parses the whole batch (one decode however many HTTP chunks the read
  * held). A first chunk that ends a line is parsed at once instead (a paced
  * server's read holds one event): later chunks of the same read, told by the
- * socket's bytesRead, share its clock reading and go to the batch. Per event: one JSON.parse and the reads in openai-events.ts. No
+ * socket's bytesRead, share its clock reading and go to the batch. Per event: one JSON.parse and the reads in openai-events.ts,
+ * or, for the token events of a stream that repeat one shape, a slice by the stream's template (chunk-template.ts). No
  * timer, closure or promise is created per chunk or per event; deadlines are
  * checked by the client's shared StallWatchdog through `check()`.
  */
 import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { BodyCollector } from './body-collector.js';
+import { contentByTemplate, learnChunkTemplate, type ChunkTemplate } from './chunk-template.js';
 import { claimConnectMs, isPeerClose, kConnection, type TrackedDispatchOptions } from './connection-pool.js';
 import { classifyError, ERROR_BODY_LIMIT, httpErrorMessage, httpFailureClass, quote } from './failure.js';
 import { NdjsonParser } from './ndjson-parser.js';
@@ -80,6 +82,9 @@ type Mode = typeof WAITING | typeof STREAM | typeof JSON_BODY | typeof ERROR_BOD
 
 const LF = 10;
 
+/** Token events of a stream from which a template is tried before giving up: the first, and a few more in case it held an escape. */
+const TEMPLATE_TRIES = 3;
+
 /** The abort reason handed to undici when llmload cuts a request off itself. */
 const CUT_OFF = new Error('request ended by llmload');
 
@@ -129,6 +134,10 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
   #done = false;
   #acc = newAccumulator();
   #body: unknown = undefined;
+  /** The stream's event template (chunk-template.ts): later events that fit it are read without JSON.parse. */
+  #template: ChunkTemplate | null = null;
+  /** Token events left that may still teach the template (a stream that never fits stops trying). */
+  #templateTries = TEMPLATE_TRIES;
 
   /** The setup this request was sent with. */
   get setup(): Readonly<HandlerSetup> {
@@ -317,6 +326,16 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
       this.#done = true;
       return;
     }
+    const template = this.#template;
+    if (template !== null && type !== 'error') {
+      const content = contentByTemplate(data, template);
+      if (content !== null) {
+        this.#endAt = this.#now;
+        this.#acc.text += content;
+        this.#token(CONTENT_TOKEN);
+        return;
+      }
+    }
     let event: unknown;
     try {
       event = JSON.parse(data);
@@ -324,10 +343,11 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
       this.#unparsable(data, type);
       return;
     }
-    this.#event(event, type);
+    this.#event(event, type, data);
   }
 
-  #event(event: unknown, type: string): void {
+  /** One parsed event; `data` is its text when it was one whole event (a template may be learnt from it), else null. */
+  #event(event: unknown, type: string, data: string | null): void {
     const now = this.#now;
     this.#endAt = now;
     const serverError = errorMessageOf(event);
@@ -335,7 +355,21 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
       this.#fail('protocol', `error event in the stream: ${quote(serverError ?? JSON.stringify(event))}`);
       return;
     }
-    const kind = this.#setup.api === 'stream' ? this.#rawEvent(event) : readStreamChunk(event, this.#acc);
+    if (this.#setup.api === 'stream') {
+      this.#token(this.#rawEvent(event));
+      return;
+    }
+    const kind = readStreamChunk(event, this.#acc);
+    if (kind === CONTENT_TOKEN && data !== null && this.#template === null && this.#templateTries > 0) {
+      this.#templateTries--;
+      this.#template = learnChunkTemplate(data, event);
+    }
+    this.#token(kind);
+  }
+
+  /** The clock's reading for an event that carried `kind`: TTFT, an ITL gap, the chunk count. */
+  #token(kind: TokenKind): void {
+    const now = this.#now;
     if (kind !== NO_TOKEN) {
       if (this.#firstTokenAt === null) this.#firstTokenAt = now;
       else {
@@ -376,13 +410,13 @@ export class ResponseHandler implements Dispatcher.DispatchHandler, SseSink, Wat
         events.length = 0;
       }
       if (events.length > 0) {
-        for (const event of events) if (!this.#done && this.#failure === null) this.#event(event, type);
+        for (const event of events) if (!this.#done && this.#failure === null) this.#event(event, type, null);
         return;
       }
     }
     // vu.stream() over SSE accepts plain-text events (the text is the token).
     if (this.#setup.api === 'stream' && this.#setup.format === 'sse') {
-      this.#event(data, type);
+      this.#event(data, type, null);
       return;
     }
     this.#endAt = this.#now;
