@@ -47,9 +47,13 @@ export function fmtSpeedup(value: number): string {
   return `${value.toFixed(2)}×`;
 }
 
-/** A plain count with thousands separators: 65,772. */
+/** Number.prototype.toLocaleString makes a new ICU formatter on every call (~150 µs on Node 20, hundreds of calls per report); this one is made once. */
+let countFormat: Intl.NumberFormat | undefined;
+
+/** A plain count with thousands separators: 65,772 (what `Math.round(value).toLocaleString('en-US')` gives). */
 export function fmtCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  countFormat ??= new Intl.NumberFormat('en-US');
+  return countFormat.format(Math.round(value));
 }
 
 /** Bytes as GiB with one decimal. */
