@@ -66,11 +66,12 @@ export interface ChartThreadInputs {
 }
 
 /**
- * A thread pays only when it has a CPU to itself and the results take longer to read than it takes to
- * start and load vega; on a machine whose CPUs are all busy it only adds its start-up to the work.
+ * A thread pays only when the results take longer to read than it takes to start and load vega, and
+ * a CPU is free for it: on a machine whose CPUs are all busy (a load average of one per CPU or more)
+ * it would only add its start-up to the work, and take CPU from whatever else runs there.
  */
 export function wantsChartThread({ resultBytes, cpus, loadAverage }: ChartThreadInputs): boolean {
-  return resultBytes >= THREAD_MIN_RESULT_BYTES && cpus >= 2 && loadAverage <= cpus - 1;
+  return resultBytes >= THREAD_MIN_RESULT_BYTES && cpus >= 2 && loadAverage < cpus;
 }
 
 /**

@@ -23,10 +23,11 @@ test.after(() => rmSync(root, { recursive: true, force: true }));
 test('a thread only for results large enough, with more than one CPU, on a machine with a CPU to spare', () => {
   const big = THREAD_MIN_RESULT_BYTES;
   assert.is(wantsChartThread({ resultBytes: big, cpus: 2, loadAverage: 0.5 }), true);
-  assert.is(wantsChartThread({ resultBytes: big, cpus: 2, loadAverage: 1 }), true);
+  assert.is(wantsChartThread({ resultBytes: big, cpus: 2, loadAverage: 1.9 }), true);
   assert.is(wantsChartThread({ resultBytes: big - 1, cpus: 16, loadAverage: 0 }), false);
   assert.is(wantsChartThread({ resultBytes: big * 10, cpus: 1, loadAverage: 0 }), false);
-  assert.is(wantsChartThread({ resultBytes: big * 10, cpus: 2, loadAverage: 1.5 }), false);
+  assert.is(wantsChartThread({ resultBytes: big * 10, cpus: 2, loadAverage: 2 }), false);
+  assert.is(wantsChartThread({ resultBytes: big * 10, cpus: 2, loadAverage: 9.5 }), false);
   assert.is(wantsChartThread({ resultBytes: big * 10, cpus: 16, loadAverage: 12 }), true);
 });
 
