@@ -6,11 +6,11 @@
  * results, and the charts (~200 ms, most of it vega's code running for the
  * first time in the process) are drawn while the caller writes report.md,
  * report.html and report.json; the SVGs are the same either way (the same
- * code on the same specs). The thread costs ~50-90 ms of CPU to start (its
- * own module loading and compilation), which only pays in time for results
- * that take longer than that to read, on a machine with a CPU to spare:
- * small results, a single CPU or a busy machine keep the charts on this
- * thread. A thread that fails hands the charts it had back to this one.
+ * code on the same specs). The thread costs ~0.1 CPU-s more in all (its own
+ * start-up, module loading and compilation), which only pays in time for
+ * results that take longer than that to read, on a machine with a CPU to
+ * spare: small results, a single CPU or a busy machine keep the charts on
+ * this thread. A thread that fails hands the charts it had back to this one.
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
