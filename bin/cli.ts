@@ -67,7 +67,8 @@ class UsageFailure extends Error {}
  * Stack traces name TypeScript lines, through source maps. Node reads and parses the map of every
  * module loaded while mapping is on (~50 ms of CPU for the run engine's ~300 modules, before the first
  * request), so `run` turns it on itself once its engine has loaded (bin/commands/run.ts); the script,
- * bundled with an inline map, is loaded after that.
+ * bundled with an inline map, is loaded after that. The bundled command (dist/bundled/) is loaded
+ * before either: an unexpected error's trace is mapped when shown (core/outputs/bundled-stack.ts).
  */
 function mapStackTraces(args: { _: readonly (string | number)[] }): void {
   if (args._[0] !== 'run') process.setSourceMapsEnabled(true);

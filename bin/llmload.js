@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The llmload command: a thin shim over the compiled CLI (dist/bin/cli.js).
-import { main } from '../dist/bin/cli.js';
+// The llmload command: a thin shim over the bundled CLI (dist/bundled/cli.js, built from dist/bin/cli.js).
+import { main } from '../dist/bundled/cli.js';
 
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,

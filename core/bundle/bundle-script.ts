@@ -13,9 +13,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
-import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
+import type * as esbuild from 'esbuild';
 import { ErrorCode, LlmloadError } from '../errors.js';
 import { usesScriptContext } from './script-context-use.js';
+
+/**
+ * esbuild by require(), not import: importing a CommonJS package from an ES module first scans its source for
+ * its exports (~20 ms for esbuild's, on every run's start path).
+ */
+const { build: esbuildBuild, stop: esbuildStop } = createRequire(import.meta.url)('esbuild') as typeof esbuild;
 
 /** Builds running now: the esbuild service stops when the last one ends, not under another's feet. */
 let buildsInFlight = 0;
@@ -70,7 +77,7 @@ async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild
   let result: esbuild.BuildResult<{ write: false }>;
   buildsInFlight++;
   try {
-    result = await esbuild.build({
+    result = await esbuildBuild({
       entryPoints: [absolute],
       bundle: true,
       write: false,
@@ -87,7 +94,7 @@ async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild
   } finally {
     // esbuild's service process outlives the build and pings this process every second for the
     // whole run (~15 MB and a wake-up each time); a later build starts it again.
-    if (--buildsInFlight === 0) await esbuild.stop();
+    if (--buildsInFlight === 0) await esbuildStop();
   }
   const output = result.outputFiles[0];
   if (output === undefined) throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `esbuild produced no output for ${scriptPath}`);

@@ -3,11 +3,12 @@
  * line, the source line with a caret when there is a location, and the hint.
  */
 import { isLlmloadError } from '../errors.js';
+import { mapBundledFrames } from './bundled-stack.js';
 import { redactSecrets } from './redact.js';
 
 export function formatError(error: unknown, env: NodeJS.ProcessEnv = {}): string {
   if (!isLlmloadError(error)) {
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const message = error instanceof Error ? (error.stack === undefined ? error.message : mapBundledFrames(error.stack)) : String(error);
     return redactSecrets(`error: ${message}`, env);
   }
   const lines = [`error [${error.code}]: ${error.message}`];

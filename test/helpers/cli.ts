@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = fileURLToPath(new URL('../../../bin/llmload.js', import.meta.url));
+const modulesBin = fileURLToPath(new URL('./llmload-modules.js', import.meta.url));
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
 
@@ -24,11 +25,13 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Working directory (default: a fresh temporary folder, so default report folders land there). */
   cwd?: string;
+  /** Run the compiled modules (dist/bin/cli.js, test/helpers/llmload-modules.ts) instead of the bundled command. */
+  modules?: boolean;
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [options.modules === true ? modulesBin : bin, ...args], {
       cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'llmload-cli-')),
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,9 @@
  * validator is built ahead of time: ajv's compiler never loads. The end of a
  * run (summary, exports) loads after the run's first request, and the
  * controller never calls fetch() (Node's own undici would compile for it).
+ * These hold for the compiled modules (dist/bin/cli.js), which the bundled
+ * command (dist/bundled/cli.js) keeps as modules initialised on first import;
+ * the last test checks what the bundled command loads.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -34,7 +37,7 @@ function moduleLogPath(): string {
 }
 
 async function loadedBy(args: string[], log = moduleLogPath()): Promise<string[]> {
-  const run = await runCli(args, { env: { NODE_OPTIONS: `--import=${preload}`, LLMLOAD_TEST_MODULE_LOG: log } });
+  const run = await runCli(args, { env: { NODE_OPTIONS: `--import=${preload}`, LLMLOAD_TEST_MODULE_LOG: log }, modules: true });
   assert.is(run.code, 0, run.stderr);
   return [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
 }

@@ -33,7 +33,7 @@ test("a run's engine modules load without their source maps, its script with its
     LLMLOAD_TEST_MODULE_LOG: join(dir, 'modules.txt'),
     LLMLOAD_TEST_SOURCE_MAP_LOG: join(dir, 'mapped.txt'),
   };
-  const run = await runCli(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--no-report', '--quiet'], { env });
+  const run = await runCli(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--no-report', '--quiet'], { env, modules: true });
   assert.is(run.code, 0, run.stderr);
   const mapped = readFileSync(env.LLMLOAD_TEST_SOURCE_MAP_LOG, 'utf8').trim().split('\n');
   assert.ok(

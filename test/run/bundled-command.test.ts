@@ -1,0 +1,70 @@
+/**
+ * `llmload` runs from a bundle (scripts/bundle-cli.js: dist/bundled/cli.js and
+ * its worker entry), not from the ~300 compiled modules a run would otherwise
+ * load one file at a time. Each bundled module keeps its own import.meta.url,
+ * so what it finds beside itself (package.json, the dsl entry a script
+ * imports, the simulator's worker) is where it was.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixture, repoRoot, runCli } from '../helpers/cli.js';
+import { startSimulatorThread, type SimulatorHandle } from '../../core/sim/index.js';
+
+const preload = fileURLToPath(new URL('../helpers/module-log.js', import.meta.url));
+const bundled = join(repoRoot, 'dist', 'bundled');
+
+let sim: SimulatorHandle | null = null;
+
+test.before(async () => {
+  sim = await startSimulatorThread({ preset: 'fast', port: 0, timeScale: 10 });
+});
+
+test.after(async () => {
+  await sim?.close();
+});
+
+test('a run loads the bundled command and none of the compiled modules of the engine', async () => {
+  const log = join(mkdtempSync(join(tmpdir(), 'llmload-modules-')), 'modules.txt');
+  const run = await runCli(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--quiet'], { env: { NODE_OPTIONS: `--import=${preload}`, LLMLOAD_TEST_MODULE_LOG: log } });
+  assert.is(run.code, 0, run.stderr);
+  const modules = [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
+  assert.ok(
+    modules.some((url) => url.endsWith('/dist/bundled/cli.js')),
+    `the bundle loaded: ${modules.join(', ')}`,
+  );
+  assert.equal(
+    modules.filter((url) => /\/dist\/(bin|core)\//.test(url)),
+    [],
+    'compiled modules loaded',
+  );
+  // The report was written: the report's modules, vega's bundles and package.json were found from the bundle.
+  assert.match(run.stdout + run.stderr, /report: /);
+});
+
+test("the bundled command's worker threads start the bundled worker entry", () => {
+  // core/run/worker-threads.js resolves the entry against its own compiled file's URL, which the bundle keeps.
+  const entry = relative(join(repoRoot, 'dist', 'core', 'run'), join(bundled, 'worker-entry.js'));
+  assert.ok(readFileSync(join(bundled, 'cli.js'), 'utf8').includes(`new URL(${JSON.stringify(entry)}`), `the bundle starts ${entry}`);
+  assert.ok(existsSync(join(bundled, 'worker-entry.js')));
+});
+
+test('the bundles are ASCII: one other character makes V8 hold all of their text at two bytes a character', () => {
+  for (const file of ['cli.js', 'worker-entry.js']) {
+    const text = readFileSync(join(bundled, file), 'latin1');
+    const at = text.search(/[\u0080-\u00ff]/);
+    assert.is(at, -1, `${file}: ${JSON.stringify(text.slice(Math.max(0, at - 60), at + 20))}`);
+  }
+});
+
+test('bundled modules keep their own import.meta.url: the version is read from package.json', async () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  const run = await runCli(['--version']);
+  assert.is(run.code, 0, run.stderr);
+  assert.is(run.stdout.trim(), pkg.version);
+});
+
+test.run();
