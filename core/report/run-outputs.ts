@@ -27,7 +27,6 @@ import type { OutputTarget } from '../outputs/probe-outputs.js';
 import type { CheckRecord } from '../metrics/registry.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import type { WrittenReport } from './write-report.js';
-import type { ReportData } from './report-data.js';
 
 export interface RunOutputs {
   json?: string;
@@ -136,40 +135,24 @@ export async function writeRunArtifacts(input: RunArtifactsInput): Promise<Llmlo
   const summaryFile = input.env['GITHUB_STEP_SUMMARY'];
   if (resultsPath !== undefined && (outputs.report !== undefined || (summaryFile !== undefined && summaryFile !== ''))) {
     await attempt(async () => {
-      const [{ buildReportData }, { readResultsFile }, { writeReport }, { appendGithubSummary, githubSummary }, { chartRendererFor }] = await Promise.all([
+      const [{ buildReportData }, { readResultsFile }, { writeReport }, { appendGithubSummary, githubSummary }] = await Promise.all([
         import('./report-data.js'),
         import('./results-file.js'),
         import('./write-report.js'),
         import('../outputs/github-summary.js'),
-        import('./chart-renderer.js'),
       ]);
-      // Before the read: a chart thread, where one pays, loads vega meanwhile.
-      const charts = outputs.report === undefined ? undefined : chartRendererFor([resultsPath]);
+      const data = buildReportData(await readResultsFile(resultsPath));
       let reportPath: string | null = null;
-      let data: ReportData;
-      try {
-        data = buildReportData(await readResultsFile(resultsPath));
-        if (outputs.report !== undefined) {
-          let written: WrittenReport;
-          try {
-            written = await writeReport(data, outputs.report, {
-              redact: input.redact,
-              cwd: input.cwd,
-              ...(outputs.jsonTemporary === true ? {} : { resultsPath }),
-              ...(charts === undefined ? {} : { charts }),
-            });
-          } catch (error) {
-            if (input.rebuild === undefined || input.rebuild === null || !(error instanceof LlmloadError)) throw error;
-            throw new LlmloadError(error.code, error.message, {
-              cause: error,
-              hint: `the raw results are kept; once the cause is fixed, rebuild the report with: ${input.rebuild}`,
-            });
-          }
-          reportPath = show(written.markdown);
-          input.log.write(`report: ${reportPath} (also report.html, report.json, charts/)\n`);
+      if (outputs.report !== undefined) {
+        let written: WrittenReport;
+        try {
+          written = await writeReport(data, outputs.report, { redact: input.redact, cwd: input.cwd, ...(outputs.jsonTemporary === true ? {} : { resultsPath }) });
+        } catch (error) {
+          if (input.rebuild === undefined || input.rebuild === null || !(error instanceof LlmloadError)) throw error;
+          throw new LlmloadError(error.code, error.message, { cause: error, hint: `the raw results are kept; once the cause is fixed, rebuild the report with: ${input.rebuild}` });
         }
-      } finally {
-        await charts?.close();
+        reportPath = show(written.markdown);
+        input.log.write(`report: ${reportPath} (also report.html, report.json, charts/)\n`);
       }
       if (summaryFile !== undefined && summaryFile !== '') await appendGithubSummary(summaryFile, input.redact(githubSummary(data, reportPath)));
     });

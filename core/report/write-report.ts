@@ -11,7 +11,6 @@
  * `llmload report` later.
  */
 import { join } from 'node:path';
-import { chartRendererFor, inProcessChartRenderer, type ChartRenderer } from './chart-renderer.js';
 import { ensureDir, write } from './output-file.js';
 import { reportCharts, type ChartSpec } from './charts.js';
 import { renderHtml } from './html.js';
@@ -21,6 +20,7 @@ import { buildReportDocument } from './report-document.js';
 import { remakeCommand } from './remake-command.js';
 import { renderSvg } from './render-svg.js';
 import { readResultsFile, readResultsFiles } from './results-file.js';
+import { saveBundleCodeCaches } from './vega-bundles.js';
 
 export interface WrittenReport {
   dir: string;
@@ -38,64 +38,37 @@ export interface WriteReportOptions {
   resultsPath?: string;
   /** Where the user stands (default: the process's working folder): the footer's paths are relative to it. */
   cwd?: string;
-  /** Who draws the charts (chart-renderer.ts); the caller closes it. Default: this thread, closed when the report is written. */
-  charts?: ChartRenderer;
 }
 
 /** Read a results file (or the files of a split test's instances, merged) and write its report into `dir`. */
 export async function writeReportFromResults(resultsPath: string | readonly string[], dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
   const paths = typeof resultsPath === 'string' ? [resultsPath] : resultsPath;
-  // Before the read: a chart thread loads vega meanwhile.
-  const charts = options.charts ?? chartRendererFor(paths);
-  try {
-    const results = paths.length === 1 ? await readResultsFile(paths[0]!) : await readResultsFiles(paths);
-    return await writeReport(buildReportData(results), dir, { ...(paths.length === 1 ? { resultsPath: paths[0]! } : {}), ...options, charts });
-  } finally {
-    if (options.charts === undefined) await charts.close();
-  }
+  const results = paths.length === 1 ? await readResultsFile(paths[0]!) : await readResultsFiles(paths);
+  return writeReport(buildReportData(results), dir, paths.length === 1 ? { resultsPath: paths[0]!, ...options } : options);
 }
 
 export async function writeReport(data: ReportData, dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
   const redact = options.redact ?? ((text: string): string => text);
-  const renderer = options.charts ?? inProcessChartRenderer();
-  try {
-    const charts = reportCharts(data);
-    // Every chart asked for at once: a chart thread draws them while this one writes the rest.
-    const svgs = charts.map((chart) => renderer.svg(chart.name, chart.spec));
-    // Awaited below; until then a failure must not count as unhandled.
-    for (const svg of svgs) svg.catch(() => undefined);
-    const doc = buildReportDocument(data, charts, remakeCommand(dir, options.resultsPath ?? null, options.cwd ?? process.cwd()));
-    const chartsDir = join(dir, 'charts');
-    await ensureDir(chartsDir);
-    const specPaths: string[] = [];
-    for (const chart of charts) specPaths.push(await writeSpec(chartsDir, chart, redact));
-    const paths = { markdown: join(dir, 'report.md'), html: join(dir, 'report.html'), json: join(dir, 'report.json') };
-    await write(paths.markdown, redact(renderMarkdown(doc)));
-    await write(paths.html, await renderHtml(doc, charts, redact));
-    await write(paths.json, redact(JSON.stringify(data, null, 2) + '\n'));
-    const written: string[] = [];
-    for (let i = 0; i < charts.length; i++) {
-      const svgPath = join(chartsDir, `${charts[i]!.name}.svg`);
-      await write(svgPath, redact(await svgs[i]!));
-      written.push(specPaths[i]!, svgPath);
-    }
-    return { dir, ...paths, charts: written, data };
-  } finally {
-    // After the charts, so the functions drawing them compiled lazily are in the bundles' code caches too.
-    if (options.charts === undefined) await renderer.close();
-  }
+  const charts = reportCharts(data);
+  const doc = buildReportDocument(data, charts, remakeCommand(dir, options.resultsPath ?? null, options.cwd ?? process.cwd()));
+  const chartsDir = join(dir, 'charts');
+  await ensureDir(chartsDir);
+  const written: string[] = [];
+  for (const chart of charts) written.push(...(await writeChart(chartsDir, chart, redact)));
+  // After the charts, so the functions drawing them compiled lazily are cached too.
+  await saveBundleCodeCaches();
+  const paths = { markdown: join(dir, 'report.md'), html: join(dir, 'report.html'), json: join(dir, 'report.json') };
+  await write(paths.markdown, redact(renderMarkdown(doc)));
+  await write(paths.html, await renderHtml(doc, charts, redact));
+  await write(paths.json, redact(JSON.stringify(data, null, 2) + '\n'));
+  return { dir, ...paths, charts: written, data };
 }
 
 /** Write a chart's spec and its SVG; returns both paths. */
 export async function writeChart(chartsDir: string, chart: ChartSpec, redact: (text: string) => string = (t) => t): Promise<string[]> {
-  const specPath = await writeSpec(chartsDir, chart, redact);
+  const specPath = join(chartsDir, `${chart.name}.vl.json`);
   const svgPath = join(chartsDir, `${chart.name}.svg`);
+  await write(specPath, redact(JSON.stringify(chart.spec, null, 2) + '\n'));
   await write(svgPath, redact(await renderSvg(chart.name, chart.spec)));
   return [specPath, svgPath];
-}
-
-async function writeSpec(chartsDir: string, chart: ChartSpec, redact: (text: string) => string): Promise<string> {
-  const specPath = join(chartsDir, `${chart.name}.vl.json`);
-  await write(specPath, redact(JSON.stringify(chart.spec, null, 2) + '\n'));
-  return specPath;
 }
