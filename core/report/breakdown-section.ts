@@ -6,7 +6,7 @@
  */
 import { b, h, p, table, ul, type Block, type Span } from './document.js';
 import type { CustomMetricSummary, CustomValue } from './custom-metrics.js';
-import { fmtMs, fmtShare, fmtSpeedup, fmtTokens } from './format.js';
+import { fmtCount, fmtMs, fmtShare, fmtSpeedup, fmtTokens } from './format.js';
 import type { PhaseChange, Spread } from './group-rows.js';
 import type { ReportData } from './report-data.js';
 
@@ -134,7 +134,7 @@ function spreadCells(spread: Spread | null, fmt: (v: number) => string): string[
 function fmtNumber(value: number): string {
   if (!Number.isFinite(value)) return '-';
   const abs = Math.abs(value);
-  if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 1000) return fmtCount(value);
   return String(Number.parseFloat(value.toPrecision(4)));
 }
 

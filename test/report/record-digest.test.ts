@@ -56,4 +56,34 @@ test('back-to-back requests never count as two in flight', () => {
   assert.equal(digest.concurrency(1000, 1000, 1).peakInFlight, [1]);
 });
 
+/** Active VUs per bucket by the plain definition: a VU counts in each bucket one of its requests overlaps. */
+function referenceActiveVus(requests: ReadonlyArray<{ vu: number; start: number; end: number }>, originMs: number, bucketMs: number, buckets: number): number[] {
+  const clampIndex = (t: number): number => Math.min(buckets - 1, Math.max(0, Math.floor((t - originMs) / bucketMs)));
+  const seen = Array.from({ length: buckets }, () => new Set<number>());
+  for (const { vu, start, end } of requests) for (let b = clampIndex(start); b <= clampIndex(Math.max(start, end)); b++) seen[b]!.add(vu);
+  return seen.map((vus) => vus.size);
+}
+
+test('active VUs per bucket: requests of a VU recorded in or out of start order, VU numbers close together or far apart', () => {
+  let seed = 11;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let round = 0; round < 30; round++) {
+    const digest = new RecordDigest();
+    const requests: Array<{ vu: number; start: number; end: number }> = [];
+    const count = 1 + Math.floor(random() * 400);
+    const vuSpread = round % 3 === 0 ? 1_000_000 : 12;
+    for (let i = 0; i < count; i++) {
+      const vu = Math.floor(random() * vuSpread) - (round % 5 === 0 ? 3 : 0);
+      // Mostly in start order, as a VU's requests follow one another; some out of it, some at the same instant.
+      const start = round % 2 === 0 ? 1000 + i * 7 - Math.floor(random() * 30) : 1000 + Math.floor(random() * 40) * 10;
+      const e2e = Math.floor(random() * 12) * 10;
+      requests.push({ vu, start, end: start + e2e });
+      digest.add(makeRecord({ startedAt: start, scheduledAt: start, e2eMs: e2e, vu }));
+    }
+    const buckets = 2 + Math.floor(random() * 20);
+    const bucketMs = 10 + Math.floor(random() * 80);
+    assert.equal(digest.concurrency(1000, bucketMs, buckets).activeVus, referenceActiveVus(requests, 1000, bucketMs, buckets), `round ${round}`);
+  }
+});
+
 test.run();
