@@ -15,14 +15,14 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture } from '../helpers/cli.js';
-import { checkUnlessBusy, measuringLoad } from '../helpers/machine-load.js';
+import { checkUnlessBusy, measuringLoad, type MachineLoad } from '../helpers/machine-load.js';
 import { startCli } from '../helpers/processes.js';
 
 /** Well under the 16-35 ms of runners that were still preparing at the start time. */
 const SKEW_P99_MS = 12;
 const BUSY = { minCpuShare: 0.8, p50Ms: 2, p90Ms: 10 };
 
-test(`4 local runners start within ${SKEW_P99_MS} ms of the common start time (p99 of llmload_start_skew)`, async () => {
+async function measureSkew(): Promise<{ skew: Record<string, number>; load: MachineLoad }> {
   const { result, load } = await measuringLoad(async () => {
     const run = startCli(['run', fixture('sweep-verdict.ts'), '--instances', '4', '--no-report', '--summary-export', 'summary.json']);
     return { end: await run.done, cwd: run.cwd };
@@ -32,6 +32,18 @@ test(`4 local runners start within ${SKEW_P99_MS} ms of the common start time (p
   const skew = summary.metrics['llmload_start_skew']?.values;
   assert.ok(skew !== undefined, 'llmload_start_skew in the summary export');
   assert.ok(Number.isFinite(skew['p(99)']) && skew['min']! >= 0, JSON.stringify(skew));
+  return { skew, load };
+}
+
+test(`4 local runners start within ${SKEW_P99_MS} ms of the common start time (p99 of llmload_start_skew)`, async () => {
+  // Runners still preparing at the start time are late every time (16-35 ms); one core taken away
+  // for a moment makes one run late (seen: 13.2 ms on a quiet-looking machine). A second run tells
+  // them apart: the bound fails only when both runs miss it.
+  let { skew, load } = await measureSkew();
+  if (skew['p(99)']! >= SKEW_P99_MS) {
+    console.log(`start skew p99 ${skew['p(99)']!.toFixed(2)} ms on the first run: measured again`);
+    ({ skew, load } = await measureSkew());
+  }
   checkUnlessBusy(load, BUSY, `start skew p99 < ${SKEW_P99_MS} ms`, () => {
     assert.ok(skew['p(99)']! < SKEW_P99_MS, `start skew p99 ${skew['p(99)']!.toFixed(2)} ms, max ${skew['max']!.toFixed(2)} ms`);
   });

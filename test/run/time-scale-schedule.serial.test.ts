@@ -72,11 +72,12 @@ test('a startTime second scenario starts at its modelled time, in the report as 
   for (const scale of [1, 20]) {
     const run = await schedule(scale);
     const firstOf = (name: string): number => Math.min(...run.records.filter((r) => r.scenario === name).map((r) => r.scheduledAt));
-    // Arrival deadlines: exact up to when the scheduler's timer for startTime fired, late on a busy
-    // machine (allowed here: up to 1 s of real time, 20 s of modelled time at 20×). Left on the real
-    // clock, startTime would put it 40 s of modelled time after at 20×.
+    // Arrival deadlines: exact up to when each scenario's start timer fired, late on a busy machine.
+    // steady's own start can be late too (seen: 1.1 ms of real time, 22 modelled ms at 20×), so the
+    // gap may come out short by that much: allowed 5 ms of real time early, 1 s late. Left on the
+    // real clock, startTime would put it 40 s of modelled time after at 20×.
     const first = (firstOf('later') - firstOf('steady')) * scale;
-    assert.ok(first >= 1_980 && first <= 2_000 + 1_000 * scale, `${scale}×: later's first arrival ${first} modelled ms after steady's`);
+    assert.ok(first >= 2_000 - 5 * scale && first <= 2_000 + 1_000 * scale, `${scale}×: later's first arrival ${first} modelled ms after steady's`);
     // The rows the summary and report show, on the modelled timeline: from the first request sent,
     // later than its arrival by the client's dispatch lag (stretched 20 times at 20×).
     const [steady, later] = [scenarioRow(run, 'steady').window, scenarioRow(run, 'later').window];
