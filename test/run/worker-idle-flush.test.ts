@@ -56,7 +56,8 @@ test('while a stream only receives tokens, no batch goes out before the health r
     assert.ok(started !== undefined, 'the request in flight is sent at the flush interval');
     const from = batches.length;
     await sleep(1_500);
-    const quiet = batches.slice(from).filter((b) => b.at - started.at > 2.5 * FLUSH_MS);
+    // Only the health reading may go out (on a busy machine the sleep can last past its 2 s).
+    const quiet = batches.slice(from).filter((b) => b.at - started.at > 2.5 * FLUSH_MS && b.batch.health === undefined);
     assert.is(quiet.length, 0, `batches while only tokens arrived: ${quiet.map((b) => Math.round(b.at - started.at)).join(', ')} ms`);
     // The health reading is due 2 s after the last batch: it covers its span and carries the tokens.
     await until(() => batches.length > from && batches[batches.length - 1]!.batch.health !== undefined, 1_500);
@@ -83,7 +84,8 @@ test('a record waits at most the flush interval', async () => {
     worker.sample(['custom', 'counter', 1, {}, false]);
     await until(() => batches.length > from, 1_000);
     assert.ok(batches.length > from, 'a batch was sent');
-    assert.ok(batches[from]!.at - at < 4 * FLUSH_MS, `after ${Math.round(batches[from]!.at - at)} ms`);
+    // At the flush interval, not at the next health reading (2 s): the bound leaves a busy machine's timers room.
+    assert.ok(batches[from]!.at - at < 10 * FLUSH_MS, `after ${Math.round(batches[from]!.at - at)} ms`);
     assert.is(batches[from]!.batch.samples.length, 1);
   } finally {
     worker.handle({ cmd: 'SHUTDOWN' });
