@@ -101,7 +101,7 @@ export class ModelledTime {
   gpu(snapshot: GpuTelemetrySnapshot): GpuTelemetrySnapshot {
     return {
       ...snapshot,
-      samples: snapshot.samples.map((s) => ({ ...s, atMs: this.at(s.atMs) })),
+      samples: snapshot.samples.map((s) => (s.askedAtMs === undefined ? { ...s, atMs: this.at(s.atMs) } : { ...s, atMs: this.at(s.atMs), askedAtMs: this.at(s.askedAtMs) })),
       idle: snapshot.idle === null ? null : { startMs: this.at(snapshot.idle.startMs), endMs: this.at(snapshot.idle.endMs) },
       intervalMs: this.ms(snapshot.intervalMs),
       clockScale: snapshot.clockScale / this.scale,
@@ -110,7 +110,7 @@ export class ModelledTime {
 
   /** A /metrics scrape placed on the modelled timeline (counters then read per modelled second). */
   scrape(scrape: MetricsScrape): MetricsScrape {
-    return { atMs: this.at(scrape.atMs), values: scrape.values };
+    return scrape.askedAtMs === undefined ? { atMs: this.at(scrape.atMs), values: scrape.values } : { atMs: this.at(scrape.atMs), askedAtMs: this.at(scrape.askedAtMs), values: scrape.values };
   }
 }
 

@@ -142,6 +142,7 @@ export class GpuTelemetry {
     await Promise.all(
       this.#http.map(async (h) => {
         if (h.misses >= MAX_MISSES) return;
+        const askedAtMs = epochNow();
         const text = await get(h.url, Math.max(1000, this.#config.intervalMs * 2));
         const atMs = epochNow();
         if (text === null) {
@@ -158,6 +159,8 @@ export class GpuTelemetry {
         }
         reading.devices.forEach((d, i) => {
           h.info.readings++;
+          // Counters cover a window's end only from a reading asked for after it (covering.ts).
+          reading.samples[i]!.askedAtMs = askedAtMs;
           this.#add(d, reading.samples[i]!);
         });
       }),

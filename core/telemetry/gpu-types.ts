@@ -29,6 +29,8 @@ export interface GpuDevice {
 /** One reading of one device; null where the source gave no value ([N/A], [Not Supported], absent). */
 export interface GpuSample {
   atMs: number;
+  /** When a scraped reading was asked for (its answer arrived at atMs); absent for a command's lines. */
+  askedAtMs?: number;
   device: string;
   /** Percent, 0..100. */
   util: number | null;

@@ -3,9 +3,9 @@
  * readings inside it, and the energy spent in it.
  *
  * Energy per device comes from its energy counter when it has one (DCGM's
- * TOTAL_ENERGY_CONSUMPTION, mJ): the increase from the last reading at or
- * before the start to the first at or after the end, so the whole window is
- * covered (as the server's counters in server-metrics.ts). A counter that goes
+ * TOTAL_ENERGY_CONSUMPTION, mJ): the increase from the last reading taken at
+ * or before the start to the first taken at or after the end (covering.ts),
+ * so the whole window is covered (as the server's counters in server-metrics.ts). A counter that goes
  * down was reset (exporter or driver restart): as Prometheus' increase(), the
  * value after the reset counts from zero, and the reset is counted and said.
  * Without a counter (nvidia-smi), power is integrated over the readings
@@ -14,6 +14,7 @@
  * With an idle baseline (readings before the load), the idle power × the
  * window's length is subtracted: what the load cost beyond an idle GPU.
  */
+import { coveringRange } from './covering.js';
 import type { GpuSample, GpuTelemetrySnapshot } from './gpu-types.js';
 
 /** mean / median / min / max of the readings. */
@@ -159,12 +160,9 @@ export function gpuWindowStats(snapshot: GpuTelemetrySnapshot, startMs: number, 
   };
 }
 
-/** The readings from the last at or before the start to the first at or after the end. */
+/** The readings from the last taken at or before the start to the first taken at or after the end (covering.ts). */
 function covering(list: readonly GpuSample[], startMs: number, endMs: number): GpuSample[] {
-  let first = 0;
-  for (let i = 0; i < list.length; i++) if (list[i]!.atMs <= startMs) first = i;
-  let last = list.length - 1;
-  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.atMs >= endMs) last = i;
+  const [first, last] = coveringRange(list, startMs, endMs);
   return list.slice(first, last + 1);
 }
 

@@ -8,6 +8,7 @@
  * counter reset (the server restarted) that counts from zero, never a
  * negative increase.
  */
+import { coveringRange } from './covering.js';
 import type { MetricsScrape } from './server-probe.js';
 import { SERVER_FIGURES, type ServerFigure } from './server-dialects.js';
 
@@ -97,20 +98,12 @@ function maxMean(scrapes: readonly MetricsScrape[], family: Family): [number | n
 }
 
 /**
- * Figures over [startMs, endMs]: counters from the last scrape at or before the start to the
- * first at or after the end (so the whole window is covered), gauges from the scrapes inside it.
+ * Figures over [startMs, endMs]: counters from the last scrape taken at or before the start to the
+ * first taken at or after the end (so the whole window is covered: covering.ts), gauges from the scrapes inside it.
  * `intervalMs` is the scrape interval the run asked for (to flag windows too short to read).
  */
 export function serverWindowStats(scrapes: readonly MetricsScrape[], startMs: number, endMs: number, intervalMs = 0): ServerWindowStats {
-  let before = -1;
-  let after = -1;
-  for (let i = 0; i < scrapes.length; i++) {
-    const s = scrapes[i]!;
-    if (s.atMs <= startMs) before = i;
-    if (s.atMs >= endMs && after === -1) after = i;
-  }
-  if (before === -1 && scrapes.length > 0) before = 0;
-  if (after === -1) after = scrapes.length - 1;
+  const [before, after] = coveringRange(scrapes, startMs, endMs);
   // Gauges only from scrapes inside the window: one taken in a neighbouring level would describe that level.
   const gauges = scrapes.filter((s) => s.atMs >= startMs && s.atMs <= endMs);
   let resets = 0;

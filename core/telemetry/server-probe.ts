@@ -18,7 +18,10 @@ import { llamaCppProps, ollamaShow, sglangServerInfo, tgiInfo, versionOf, vllmCa
 
 /** One /metrics scrape: epoch ms and the kept families' values. */
 export interface MetricsScrape {
+  /** When the answer arrived. */
   atMs: number;
+  /** When it was asked for: counters cover a window's end only from a scrape asked for after it (covering.ts). */
+  askedAtMs?: number;
   values: Record<string, number>;
 }
 
@@ -123,6 +126,7 @@ export class ServerProbe {
   }
 
   async #scrape(): Promise<void> {
+    const askedAtMs = Date.now();
     const text = await this.#get('/metrics');
     this.#misses = text === null ? this.#misses + 1 : 0;
     if (text === null) {
@@ -142,7 +146,7 @@ export class ServerProbe {
       this.#notes.push('/metrics: no vLLM, SGLang, TGI or llama.cpp metrics in the answer');
       return;
     }
-    this.#scrapes.push({ atMs: Date.now(), values });
+    this.#scrapes.push({ atMs: Date.now(), askedAtMs, values });
     if (this.#scrapes.length > MAX_SCRAPES) {
       // Keep the first (before the load) and every other one after it.
       const kept = this.#scrapes.filter((_, i) => i === 0 || i % 2 === 0);
