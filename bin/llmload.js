@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 // The llmload command: a thin shim over the bundled CLI (dist/bundled/cli.js, built from dist/bin/cli.js).
-import { main } from '../dist/bundled/cli.js';
+import { setFlagsFromString } from 'node:v8';
+
+// V8's memory reducer shrinks an isolate's heap with mark-compact collections once its allocation rate drops:
+// in a run whose streams wait for tokens, most of the process's CPU while it waited (BENCHMARKS.md, idle). A
+// load test's heap need not shrink before it exits. Set before the worker threads and the simulator start:
+// their isolates never run it (this one, made before this line, keeps its own).
+setFlagsFromString('--no-memory-reducer');
+const { main } = await import('../dist/bundled/cli.js');
 
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
