@@ -110,7 +110,9 @@ export class ModelledTime {
 
   /** A /metrics scrape placed on the modelled timeline (counters then read per modelled second). */
   scrape(scrape: MetricsScrape): MetricsScrape {
-    return scrape.askedAtMs === undefined ? { atMs: this.at(scrape.atMs), values: scrape.values } : { atMs: this.at(scrape.atMs), askedAtMs: this.at(scrape.askedAtMs), values: scrape.values };
+    return scrape.askedAtMs === undefined
+      ? { atMs: this.at(scrape.atMs), values: scrape.values }
+      : { atMs: this.at(scrape.atMs), askedAtMs: this.at(scrape.askedAtMs), values: scrape.values };
   }
 }
 
