@@ -40,16 +40,28 @@ export function quantileInterval(sorted: ArrayLike<number>, q: number, confidenc
 /** The ranks (1-based) of the interval's bounds among n sorted samples and their coverage; null when n is too small. */
 export function quantileRanks(n: number, q: number, confidence: number): { lowRank: number; highRank: number; coverage: number } | null {
   if (n === 0 || !(q > 0 && q < 1) || !(confidence > 0 && confidence < 1)) return null;
-  const cdf = binomialCdf(n, q);
+  const { from, cdf } = binomialCdf(n, q);
+  const to = from + cdf.length - 1;
+  // P(K ≤ k): the window's sums inside it, 0 below it and 1 above it (what lies outside is < 1e-40 of the mass).
+  const atMost = (k: number): number => (k < from ? 0 : k > to ? 1 : cdf[k - from]!);
   const tail = (1 - confidence) / 2;
-  // Samples below the quantile: P(K ≤ k) = cdf[k]. Bound x₍l₎ is below ξ_q unless K < l, probability cdf[l − 1].
+  // Samples below the quantile: P(K ≤ k). Bound x₍l₎ is below ξ_q unless K < l, probability P(K ≤ l − 1):
+  // the largest such l. P(K ≤ l − 1) grows with l, so it is the last l of the window that qualifies, or n past it.
   let lowRank = 0;
-  for (let l = 1; l <= n; l++) if (cdf[l - 1]! <= tail) lowRank = l;
-  // x₍u₎ is above ξ_q unless K ≥ u, probability 1 − cdf[u − 1].
+  if (atMost(n - 1) <= tail) lowRank = n;
+  else for (let l = Math.max(1, from + 1); l <= Math.min(n, to + 1); l++) if (atMost(l - 1) <= tail) lowRank = l;
+  if (lowRank === 0 && from >= 1) lowRank = from; // every l ≤ from has P(K ≤ l − 1) = 0
+  // x₍u₎ is above ξ_q unless K ≥ u, probability 1 − P(K ≤ u − 1): the smallest such u.
   let highRank = 0;
-  for (let u = n; u >= 1; u--) if (1 - cdf[u - 1]! <= tail) highRank = u;
+  for (let u = Math.max(1, from + 1); u <= n; u++) {
+    if (1 - atMost(u - 1) <= tail) {
+      highRank = u;
+      break;
+    }
+    if (u - 1 > to) break;
+  }
   if (lowRank === 0 || highRank === 0 || lowRank > highRank) return null;
-  return { lowRank, highRank, coverage: cdf[highRank - 1]! - cdf[lowRank - 1]! };
+  return { lowRank, highRank, coverage: atMost(highRank - 1) - atMost(lowRank - 1) };
 }
 
 /** The interval from its ranks, `valueAt` giving the sample at a 1-based rank (exact, or a histogram's estimate of it). */
@@ -67,18 +79,41 @@ export function quantileKnownTo(sorted: ArrayLike<number>, q: number, margin: nu
   return interval !== null && interval.relativeMargin <= margin;
 }
 
-/** P(K ≤ k) for k = 0 … n, K ~ Binomial(n, p), summed in log space so that large n does not underflow. */
-function binomialCdf(n: number, p: number): Float64Array {
-  const out = new Float64Array(n + 1);
-  const logP = Math.log(p);
-  const logQ = Math.log1p(-p);
-  // log C(n, k) by recurrence: log C(n, k) = log C(n, k − 1) + log((n − k + 1) / k).
-  let logChoose = 0;
-  let sum = 0;
-  for (let k = 0; k <= n; k++) {
-    if (k > 0) logChoose += Math.log((n - k + 1) / k);
-    sum += Math.exp(logChoose + k * logP + (n - k) * logQ);
-    out[k] = Math.min(1, sum);
+/** Terms below this share of the largest are left out of the window: their sum is far below any tail asked for. */
+const NEGLIGIBLE = 1e-40;
+
+/**
+ * P(K ≤ k), K ~ Binomial(n, p), for k over the window around the mode outside which the terms are
+ * negligible: about ±14 standard deviations, so its cost grows with √n, not n (a percentile of
+ * millions of ITL gaps is judged on a few thousand terms, not on an array of millions). The terms
+ * come from the mode outward by the ratio of neighbours, P(k + 1) / P(k) = (n − k) / (k + 1) · p / (1 − p),
+ * so nothing underflows and no factorial is needed; the window's sum normalises them.
+ */
+function binomialCdf(n: number, p: number): { from: number; cdf: Float64Array } {
+  const mode = Math.min(n, Math.floor((n + 1) * p));
+  const odds = p / (1 - p);
+  const right: number[] = [];
+  for (let k = mode, t = 1; k < n; k++) {
+    t *= ((n - k) / (k + 1)) * odds;
+    if (t < NEGLIGIBLE) break;
+    right.push(t);
   }
-  return out;
+  const left: number[] = [];
+  for (let k = mode, t = 1; k > 0; k--) {
+    t *= k / (n - k + 1) / odds;
+    if (t < NEGLIGIBLE) break;
+    left.push(t);
+  }
+  const from = mode - left.length;
+  const cdf = new Float64Array(left.length + 1 + right.length);
+  let total = 0;
+  for (let i = left.length - 1; i >= 0; i--) total += left[i]!;
+  total += 1;
+  for (const t of right) total += t;
+  let sum = 0;
+  let i = 0;
+  for (let j = left.length - 1; j >= 0; j--) cdf[i++] = (sum += left[j]!) / total;
+  cdf[i++] = (sum += 1) / total;
+  for (const t of right) cdf[i++] = Math.min(1, (sum += t) / total);
+  return { from, cdf };
 }

@@ -66,7 +66,7 @@ interface ActivePhase {
 
 /**
  * How often a phase with stopWhenKnown asks whether its figure is known, real ms. Each ask sorts
- * the row's samples at most once and sums a binomial over them: cheap beside the requests, and
+ * the row's samples at most once and sums a binomial over a window of ~√n terms: cheap beside the requests, and
  * frequent enough for a time-scaled phase of a second or two.
  */
 const KNOWN_CHECK_MS = 100;
