@@ -18,8 +18,12 @@ import { fixture } from '../helpers/cli.js';
 import { checkUnlessBusy, measuringLoad, type MachineLoad } from '../helpers/machine-load.js';
 import { startCli } from '../helpers/processes.js';
 
-/** Well under the 16-35 ms of runners that were still preparing at the start time. */
-const SKEW_P99_MS = 12;
+/**
+ * Well under the 16-35 ms of runners that were still preparing at the start time, all of them. The
+ * median of the four, not the worst: on a quiet machine the worst is 4-7 ms, but one runner kept
+ * off a core for a moment (the machine shared with other work) made it 13-17 ms in 3 of 6 runs.
+ */
+const SKEW_P50_MS = 12;
 const BUSY = { minCpuShare: 0.8, p50Ms: 2, p90Ms: 10 };
 
 async function measureSkew(): Promise<{ skew: Record<string, number>; load: MachineLoad }> {
@@ -31,21 +35,20 @@ async function measureSkew(): Promise<{ skew: Record<string, number>; load: Mach
   const summary = JSON.parse(readFileSync(join(result.cwd, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> } | undefined> };
   const skew = summary.metrics['llmload_start_skew']?.values;
   assert.ok(skew !== undefined, 'llmload_start_skew in the summary export');
-  assert.ok(Number.isFinite(skew['p(99)']) && skew['min']! >= 0, JSON.stringify(skew));
+  assert.ok(Number.isFinite(skew['p(99)']) && Number.isFinite(skew['med']) && skew['min']! >= 0, JSON.stringify(skew));
   return { skew, load };
 }
 
-test(`4 local runners start within ${SKEW_P99_MS} ms of the common start time (p99 of llmload_start_skew)`, async () => {
-  // Runners still preparing at the start time are late every time (16-35 ms); one core taken away
-  // for a moment makes one run late (seen: 13.2 ms on a quiet-looking machine). A second run tells
-  // them apart: the bound fails only when both runs miss it.
+test(`4 local runners start within ${SKEW_P50_MS} ms of the common start time (median of llmload_start_skew)`, async () => {
+  // Runners still preparing at the start time are late every time (16-35 ms); a busy moment can
+  // still make a run late. A second run tells them apart: the bound fails only when both miss it.
   let { skew, load } = await measureSkew();
-  if (skew['p(99)']! >= SKEW_P99_MS) {
-    console.log(`start skew p99 ${skew['p(99)']!.toFixed(2)} ms on the first run: measured again`);
+  if (skew['med']! >= SKEW_P50_MS) {
+    console.log(`start skew median ${skew['med']!.toFixed(2)} ms on the first run: measured again`);
     ({ skew, load } = await measureSkew());
   }
-  checkUnlessBusy(load, BUSY, `start skew p99 < ${SKEW_P99_MS} ms`, () => {
-    assert.ok(skew['p(99)']! < SKEW_P99_MS, `start skew p99 ${skew['p(99)']!.toFixed(2)} ms, max ${skew['max']!.toFixed(2)} ms`);
+  checkUnlessBusy(load, BUSY, `start skew median < ${SKEW_P50_MS} ms`, () => {
+    assert.ok(skew['med']! < SKEW_P50_MS, `start skew median ${skew['med']!.toFixed(2)} ms, p99 ${skew['p(99)']!.toFixed(2)} ms, max ${skew['max']!.toFixed(2)} ms`);
   });
 });
 
