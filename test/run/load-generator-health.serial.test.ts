@@ -75,6 +75,29 @@ test('100 streams on a quiet machine: no saturation, ITL measured, few reads coa
     console.log('skipped: sse-stub cannot be built here (no cargo)');
     return;
   }
+  // A run that says saturated on a machine that looked quiet is run once more before the test fails: on
+  // this 2-core machine a worker's loop ran 5-17 ms late at p99 in runs of either build, and one CI run
+  // read 23 ms (its TTFT p90 12 ms over the truth: the verdict was right for that run). A client that
+  // saturates at 100 streams does so every time.
+  let result = await quietRun(stub);
+  if (result.quiet && result.saturated) {
+    console.log('saturated on a quiet-looking machine: measured again');
+    result = await quietRun(stub);
+  }
+  const { output, coalesced, quiet, machineP99Ms, reportMd } = result;
+  if (quiet) {
+    assert.not.match(output, 'load generator was saturated', output);
+    assert.not.match(reportMd, 'load generator was saturated');
+    assert.ok(coalesced < 10, `coalesced ${coalesced} %`);
+  } else {
+    // Other processes hold the cores: the verdict may rightly say saturated; the client still reads most tokens apart.
+    console.log(`machine not quiet (an idle process ran ${machineP99Ms.toFixed(1)} ms late at p99): checked the figures only`);
+    assert.ok(coalesced < 50, `coalesced ${coalesced} %`);
+  }
+});
+
+/** One 2 s run of 100 streams, with how late an idle process of this test ran meanwhile. */
+async function quietRun(stub: SseStub): Promise<{ output: string; coalesced: number; quiet: boolean; saturated: boolean; machineP99Ms: number; reportMd: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'llmload-health-'));
   // How late this idle process runs during the test: the machine's own state, llmload aside.
   const machine = monitorEventLoopDelay({ resolution: 10 });
@@ -89,15 +112,15 @@ test('100 streams on a quiet machine: no saturation, ITL measured, few reads coa
   const block = /token reads coalesced ([\d.]+)% of (\d+)/.exec(output);
   assert.ok(block !== null, output);
   assert.ok(Number(block[2]) > 10_000, 'every token gap counted');
-  if (machineP99Ms <= QUIET_MACHINE_P99_MS) {
-    assert.not.match(output, 'load generator was saturated', output);
-    assert.not.match(readFileSync(join(dir, 'report', 'report.md'), 'utf8'), 'load generator was saturated');
-    assert.ok(Number(block[1]) < 10, `coalesced ${block[1]} %`);
-  } else {
-    // Other processes hold the cores: the verdict may rightly say saturated; the client still reads most tokens apart.
-    console.log(`machine not quiet (an idle process ran ${machineP99Ms.toFixed(1)} ms late at p99): checked the figures only`);
-    assert.ok(Number(block[1]) < 50, `coalesced ${block[1]} %`);
-  }
-});
+  const reportMd = readFileSync(join(dir, 'report', 'report.md'), 'utf8');
+  return {
+    output,
+    coalesced: Number(block[1]),
+    quiet: machineP99Ms <= QUIET_MACHINE_P99_MS,
+    saturated: output.includes('load generator was saturated') || reportMd.includes('load generator was saturated'),
+    machineP99Ms,
+    reportMd,
+  };
+}
 
 test.run();
