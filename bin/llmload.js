@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The llmload command: a thin shim over the bundled CLI (dist/bundled/cli.js, built from dist/bin/cli.js).
+// The llmload command: a thin shim over the bundled CLI (dist/bundled/cli.cjs, built from dist/bin/cli.js),
+// loaded from its V8 code cache (core/loading/load-bundle.ts).
 import { setFlagsFromString } from 'node:v8';
 
 // V8's memory reducer shrinks an isolate's heap with mark-compact collections once its allocation rate drops:
@@ -7,7 +8,11 @@ import { setFlagsFromString } from 'node:v8';
 // load test's heap need not shrink before it exits. Set before the worker threads and the simulator start:
 // their isolates never run it (this one, made before this line, keeps its own).
 setFlagsFromString('--no-memory-reducer');
-const { main } = await import('../dist/bundled/cli.js');
+const { loadBundle } = await import('../dist/core/loading/load-bundle.js');
+const cli = loadBundle(new URL('../dist/bundled/cli.cjs', import.meta.url));
+// Written once the command is done, with what it compiled while it ran; only when there was no usable cache.
+process.once('exit', () => cli.saveCodeCache());
+const { main } = cli.exports;
 
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,

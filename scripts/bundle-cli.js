@@ -1,11 +1,13 @@
 // A step of `npm run build`, after tsc: bundles the command (dist/bin/cli.js) and the worker thread's entry
-// (dist/core/workers/worker-entry.js) into dist/bundled/, one ES module each plus the chunks they load lazily.
+// (dist/core/workers/worker-entry.js) into dist/bundled/, one CommonJS file each.
 // Node 20 loads ES modules one file at a time (resolve, read, compile, link): the ~300 modules a run loads cost
 // ~100 ms of start-up in the controller and again in every worker thread; a few bundled files cost a fraction.
+// CommonJS, not ES modules: Node 20 gives an ES module no V8 code cache, and compiling the bundle was most of
+// what was left (core/loading/load-bundle.ts loads them with one).
 //
 // Every module keeps its own import.meta.url: it is rewritten to the module's compiled file, so paths a module
 // finds beside itself (package.json, the simulator's worker, the dsl entry scripts import, createRequire) are
-// the same bundled or not. Packages that find files beside themselves at run time (esbuild's binary, piscina's
+// the same bundled or not. import.meta.resolve resolves as require.resolve does. Packages that find files beside themselves at run time (esbuild's binary, piscina's
 // worker, vega's bundles read with a code cache, undici and hdr-histogram-js loaded by createRequire) stay external.
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
@@ -15,15 +17,23 @@ import * as esbuild from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = fileURLToPath(new URL('../dist/bundled', import.meta.url));
 
+/** Defined at the top of each bundle (a module's own `require` may be shadowed by its code: yargs-parser's is). */
+const BUNDLE_URL = '__llmloadBundleUrl';
+const BUNDLE_RESOLVE = '__llmloadBundleResolve';
+const banner = `var ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href, ${BUNDLE_RESOLVE} = (specifier) => require('node:url').pathToFileURL(require.resolve(specifier)).href;`;
+
 /** import.meta.url → the URL of the file the code came from, relative to the bundle it lands in. */
 const ownFileUrl = {
   name: 'own-file-url',
   setup(build) {
     build.onLoad({ filter: /\.m?js$/ }, async (args) => {
       const contents = await readFile(args.path, 'utf8');
-      if (!contents.includes('import.meta.url')) return undefined;
+      if (!contents.includes('import.meta.')) return undefined;
       const fromBundle = relative(outdir, args.path).split('\\').join('/');
-      return { contents: contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: 'js' };
+      return {
+        contents: contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, ${BUNDLE_URL}).href`).replaceAll('import.meta.resolve', BUNDLE_RESOLVE),
+        loader: 'js',
+      };
     });
   },
 };
@@ -38,12 +48,18 @@ const result = await esbuild.build({
   // Less to parse at every start (1.5 → 1.1 MiB); names stay, for stack traces.
   minifyWhitespace: true,
   minifySyntax: true,
-  format: 'esm',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  banner: { js: banner },
   platform: 'node',
   target: 'node20',
   external: ['esbuild', 'piscina', 'vega', 'vega-lite', 'undici', 'hdr-histogram-js', 'vega-embed', '@huggingface/*'],
-  // The worker pool starts the bundled worker entry (core/run/worker-threads.ts).
-  define: { LLMLOAD_BUNDLED_WORKER_ENTRY: JSON.stringify(relative(fileURLToPath(new URL('../dist/core/run/', import.meta.url)), `${outdir}/worker-entry.js`)) },
+  // The worker pool starts the bundled worker entry (core/run/worker-threads.ts), through its loader.
+  define: {
+    LLMLOAD_BUNDLED_WORKER_ENTRY: JSON.stringify(
+      relative(fileURLToPath(new URL('../dist/core/run/', import.meta.url)), fileURLToPath(new URL('../dist/core/loading/worker-bundle.js', import.meta.url))),
+    ),
+  },
   // Linked maps, composed with tsc's: stack traces name TypeScript lines where maps are on (bin/cli.ts).
   sourcemap: 'linked',
   logLevel: 'warning',
@@ -52,5 +68,5 @@ const result = await esbuild.build({
 });
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
 console.log(
-  `bundled ${Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).length} files (${(bytes / 1024 / 1024).toFixed(1)} MiB with maps) in ${relative(root, outdir)}`,
+  `bundled ${Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.cjs')).length} files (${(bytes / 1024 / 1024).toFixed(1)} MiB with maps) in ${relative(root, outdir)}`,
 );

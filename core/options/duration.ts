@@ -23,7 +23,7 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   d: 86_400_000,
 };
 
-// µ (micro sign) and μ (Greek mu) as escapes: one non-ASCII character makes V8 hold the whole bundled command (dist/bundled/cli.js) as two-byte text.
+// µ (micro sign) and μ (Greek mu) as escapes: one non-ASCII character makes V8 hold the whole bundled command (dist/bundled/cli.cjs) as two-byte text.
 const TERM = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h|d)/y;
 
 /** What every "not a duration" message ends with. */

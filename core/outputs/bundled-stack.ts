@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A bundle position in a stack frame: file URL or path, line, column. */
-const BUNDLE_FRAME = /((?:file:\/\/)?\/[^\s()]*\/dist\/bundled\/[^\s():/]+\.js):(\d+):(\d+)/g;
+const BUNDLE_FRAME = /((?:file:\/\/)?\/[^\s()]*\/dist\/bundled\/[^\s():/]+\.c?js):(\d+):(\d+)/g;
 
 /** `stack` with each frame in the bundle replaced by its source's `path:line:column` (unmapped frames as they were). */
 export function mapBundledFrames(stack: string): string {

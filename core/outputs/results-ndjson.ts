@@ -13,7 +13,7 @@ import { makeDirSync } from './make-dir.js';
 import { dirname } from 'node:path';
 import type { RequestRecord } from '../client/types.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
-import { llmloadVersion } from '../report/version.js';
+import { llmloadVersion } from '../loading/version.js';
 import type { HealthReading } from '../metrics/load-generator.js';
 import type { SampleTuple } from '../workers/messages.js';
 

@@ -27,7 +27,7 @@ import type { MachineInfo, OptionsDigest } from './run-end.js';
 import { hasServerFigures, serverSeries, serverWindowStats, type ServerSeriesPoint, type ServerWindowStats } from '../telemetry/server-metrics.js';
 import type { ServerConfig } from '../telemetry/server-config.js';
 import type { ServerModel } from '../telemetry/server-probe.js';
-import { llmloadVersion } from './version.js';
+import { llmloadVersion } from '../loading/version.js';
 import { buildRateSweeps, openRowFigures, type OpenRowFigures } from './rate-sweep-data.js';
 import { buildGpuReport, type GpuReportData } from './gpu-data.js';
 import { pacingNote } from '../metrics/modelled-time.js';

@@ -18,7 +18,7 @@ import type { ScenarioInfo, TargetInfo } from '../outputs/summary-data.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 import type { ServerSnapshot } from '../telemetry/server-probe.js';
 import type { GpuTelemetrySnapshot } from '../telemetry/gpu-types.js';
-import { llmloadVersion } from './version.js';
+import { llmloadVersion } from '../loading/version.js';
 
 /** The machine llmload ran on (the load generator, not the server). */
 export interface MachineInfo {

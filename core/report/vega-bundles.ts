@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { ErrorCode, LlmloadError } from '../errors.js';
-import { codeCacheDir, codeCachePath, readCodeCache, writeCodeCache } from './code-cache.js';
+import { codeCacheDir, codeCachePath, readCodeCache, writeCodeCache } from '../loading/code-cache.js';
 
 type VegaModule = typeof import('vega');
 type VegaLiteModule = typeof import('vega-lite');

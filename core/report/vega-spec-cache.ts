@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { codeCacheDir, writeCacheFile } from './code-cache.js';
+import { codeCacheDir, writeCacheFile } from '../loading/code-cache.js';
 import { bundleDigest } from './vega-bundles.js';
 
 type Spec = Record<string, unknown>;

@@ -4,6 +4,7 @@
  */
 import { ErrorCode, LlmloadError } from '../errors.js';
 import type { BundledScript } from '../bundle/bundle-script.js';
+import { importModule } from '../loading/import-module.js';
 import type { MetricType } from '../metrics/types.js';
 
 /** dsl/index.ts calls the function found here when a script constructs a Counter, Gauge, Rate or Trend. */
@@ -38,7 +39,7 @@ export async function loadScript(bundle: BundledScript): Promise<LoadedScript> {
     if (!declaredMetrics.has(name)) declaredMetrics.set(name, type);
   };
   try {
-    module = (await import(bundle.bundleUrl)) as Record<string, unknown>;
+    module = await importModule(bundle.bundleUrl);
   } catch (error) {
     throw new LlmloadError(ErrorCode.SCRIPT_EXCEPTION, `${bundle.scriptPath}: the script threw while loading: ${describe(error)}`, {
       cause: error,

@@ -11,7 +11,7 @@
  */
 import { Piscina } from 'piscina';
 
-/** Set in the bundled command (scripts/bundle-cli.js): its own bundled worker entry, relative to this module's compiled file. */
+/** Set in the bundled command (scripts/bundle-cli.js): the bundled worker entry's loader (core/loading/worker-bundle.ts), relative to this module's compiled file. */
 declare const LLMLOAD_BUNDLED_WORKER_ENTRY: string | undefined;
 const workerEntry = new URL(typeof LLMLOAD_BUNDLED_WORKER_ENTRY === 'string' ? LLMLOAD_BUNDLED_WORKER_ENTRY : '../workers/worker-entry.js', import.meta.url).href;
 

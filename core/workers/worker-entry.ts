@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { ScriptLocator } from '../bundle/script-location.js';
 import { LlmClient } from '../client/index.js';
 import { toErrorRecord } from '../errors.js';
+import { importModule } from '../loading/import-module.js';
 import type { ControllerMsg, WorkerMsg, WorkerTask, WorkerTaskResult } from './messages.js';
 import { ThreadRuntime } from './script-runtime.js';
 import { WorkerHost } from './worker-host.js';
@@ -33,7 +34,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerTaskRes
   port.on('message', (msg: ControllerMsg) => (host ? host.handle(msg) : pending.push(msg)));
   let client: LlmClient | undefined;
   try {
-    const module = (await import(task.bundleUrl)) as Record<string, unknown>;
+    const module = await importModule(task.bundleUrl);
     const clientConfig: ConstructorParameters<typeof LlmClient>[0] = {
       baseUrl: task.target.baseUrl,
       headers: task.target.headers,

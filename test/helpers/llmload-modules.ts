@@ -1,6 +1,6 @@
 /**
  * bin/llmload.js over the compiled modules (dist/bin/cli.js) instead of the
- * bundle (dist/bundled/cli.js): for tests of which modules a command loads,
+ * bundle (dist/bundled/cli.cjs): for tests of which modules a command loads,
  * which in the bundle are one file.
  */
 import { main } from '../../bin/cli.js';

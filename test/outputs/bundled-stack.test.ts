@@ -12,7 +12,7 @@ import { mapBundledFrames } from '../../core/outputs/bundled-stack.js';
 import { formatError } from '../../core/outputs/format-error.js';
 import { repoRoot } from '../helpers/cli.js';
 
-const bundle = join(repoRoot, 'dist', 'bundled', 'cli.js');
+const bundle = join(repoRoot, 'dist', 'bundled', 'cli.cjs');
 
 /** The bundle's 1-based line and column of the name of `function NAME(`. */
 function bundlePosition(name: string): { line: number; column: number } {
@@ -46,7 +46,7 @@ test('a frame in the bundle is named by its TypeScript file and line, as a file 
 test('frames outside the bundle, and a bundle without its map, stay as they were', () => {
   const stack = 'Error: boom\n    at x (node:internal/process/task_queues:95:5)\n    at y (file:///srv/app/dist/core/run/run-test.js:10:3)';
   assert.is(mapBundledFrames(stack), stack);
-  const missing = 'Error: boom\n    at z (file:///nowhere/dist/bundled/cli.js:1:10)';
+  const missing = 'Error: boom\n    at z (file:///nowhere/dist/bundled/cli.cjs:1:10)';
   assert.is(mapBundledFrames(missing), missing);
 });
 

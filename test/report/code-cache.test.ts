@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { codeCacheDir, readCodeCache, writeCodeCache } from '../../core/report/code-cache.js';
+import { codeCacheDir, readCodeCache, writeCodeCache } from '../../core/loading/code-cache.js';
 import { startSimulatorThread, type SimulatorHandle } from '../../core/sim/index.js';
 import { fixture, runCli } from '../helpers/cli.js';
 
@@ -35,7 +35,7 @@ function renderInChild(cacheHome: string): Promise<ChildRender> {
   const script = `
     import { rmSync } from 'node:fs';
     import { join } from 'node:path';
-    import { codeCacheDir } from ${JSON.stringify(moduleUrl('code-cache.js'))};
+    import { codeCacheDir } from ${JSON.stringify(new URL('../../core/loading/code-cache.js', import.meta.url).href)};
     try { rmSync(join(codeCacheDir(), 'vega-specs'), { recursive: true, force: true }); } catch {}
     import { distributionChart } from ${JSON.stringify(moduleUrl('charts.js'))};
     import { renderSvg } from ${JSON.stringify(moduleUrl('render-svg.js'))};
@@ -61,9 +61,10 @@ function renderInChild(cacheHome: string): Promise<ChildRender> {
 }
 
 const uses = (render: ChildRender): string[] => render.use.map((u) => `${u.module}:${u.cache}`);
+/** The vega bundles' cache files (the command's own, core/loading/, are beside them). */
 const cacheFiles = (cacheHome: string): string[] => {
   const dir = codeCacheDir({ XDG_CACHE_HOME: cacheHome });
-  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [join(dir, entry.name)] : [])) : [];
+  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isFile() && entry.name.startsWith('vega') ? [join(dir, entry.name)] : [])) : [];
 };
 
 let sim: SimulatorHandle | null = null;

@@ -18,7 +18,7 @@ const { runCli, fixture } = await import('../helpers/cli.js');
 const { compileVegaLite, renderSvg, renderVegaSvg } = await import('../../core/report/render-svg.js');
 const { bundleCodeCacheUse, loadVega } = await import('../../core/report/vega-bundles.js');
 const { builtVegaSpec, fillDatasets, specShape, vegaSpecCacheUse } = await import('../../core/report/vega-spec-cache.js');
-const { codeCacheDir } = await import('../../core/report/code-cache.js');
+const { codeCacheDir } = await import('../../core/loading/code-cache.js');
 
 const folder = join(root, 'report');
 /** What renderSvg draws from, built from the chart as it is: vega's parse of vega-lite's compile, as JSON. */

@@ -1,7 +1,7 @@
 /**
- * `llmload` runs from a bundle (scripts/bundle-cli.js: dist/bundled/cli.js and
- * its worker entry), not from the ~300 compiled modules a run would otherwise
- * load one file at a time. Each bundled module keeps its own import.meta.url,
+ * `llmload` runs from a bundle (scripts/bundle-cli.js: dist/bundled/cli.cjs and
+ * its worker entry, loaded by core/loading/), not from the ~300 compiled
+ * modules a run would otherwise load one file at a time. Each bundled module keeps its own import.meta.url,
  * so what it finds beside itself (package.json, the dsl entry a script
  * imports, the simulator's worker) is where it was.
  */
@@ -32,12 +32,13 @@ test('a run loads the bundled command and none of the compiled modules of the en
   const run = await runCli(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--quiet'], { env: { NODE_OPTIONS: `--import=${preload}`, LLMLOAD_TEST_MODULE_LOG: log } });
   assert.is(run.code, 0, run.stderr);
   const modules = [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
+  // The bundle itself is compiled by its loader (a vm.Script), which module hooks do not see.
   assert.ok(
-    modules.some((url) => url.endsWith('/dist/bundled/cli.js')),
-    `the bundle loaded: ${modules.join(', ')}`,
+    modules.some((url) => url.endsWith('/dist/core/loading/load-bundle.js')),
+    `the bundle's loader loaded: ${modules.join(', ')}`,
   );
   assert.equal(
-    modules.filter((url) => /\/dist\/(bin|core)\//.test(url)),
+    modules.filter((url) => /\/dist\/(bin|core)\//.test(url) && !/\/dist\/core\/loading\/(load-bundle|code-cache|version)\.js$/.test(url)),
     [],
     'compiled modules loaded',
   );
@@ -45,15 +46,17 @@ test('a run loads the bundled command and none of the compiled modules of the en
   assert.match(run.stdout + run.stderr, /report: /);
 });
 
-test("the bundled command's worker threads start the bundled worker entry", () => {
+test("the bundled command's worker threads start the bundled worker entry, through its loader", () => {
   // core/run/worker-threads.js resolves the entry against its own compiled file's URL, which the bundle keeps.
-  const entry = relative(join(repoRoot, 'dist', 'core', 'run'), join(bundled, 'worker-entry.js'));
-  assert.ok(readFileSync(join(bundled, 'cli.js'), 'utf8').includes(`new URL(${JSON.stringify(entry)}`), `the bundle starts ${entry}`);
-  assert.ok(existsSync(join(bundled, 'worker-entry.js')));
+  const loader = join(repoRoot, 'dist', 'core', 'loading', 'worker-bundle.js');
+  const entry = relative(join(repoRoot, 'dist', 'core', 'run'), loader);
+  assert.ok(readFileSync(join(bundled, 'cli.cjs'), 'utf8').includes(`new URL(${JSON.stringify(entry)}`), `the bundle starts ${entry}`);
+  assert.ok(readFileSync(loader, 'utf8').includes('../../bundled/worker-entry.cjs'));
+  assert.ok(existsSync(join(bundled, 'worker-entry.cjs')));
 });
 
 test('the bundles are ASCII: one other character makes V8 hold all of their text at two bytes a character', () => {
-  for (const file of ['cli.js', 'worker-entry.js']) {
+  for (const file of ['cli.cjs', 'worker-entry.cjs']) {
     const text = readFileSync(join(bundled, file), 'latin1');
     const at = text.search(/[\u0080-\u00ff]/);
     assert.is(at, -1, `${file}: ${JSON.stringify(text.slice(Math.max(0, at - 60), at + 20))}`);

@@ -7,7 +7,7 @@
  * run (summary, exports) loads after the run's first request, and the
  * controller never calls fetch() (Node's own undici would compile for it).
  * These hold for the compiled modules (dist/bin/cli.js), which the bundled
- * command (dist/bundled/cli.js) keeps as modules initialised on first import;
+ * command (dist/bundled/cli.cjs) keeps as modules initialised on first import;
  * the last test checks what the bundled command loads.
  */
 import { test } from 'uvu';

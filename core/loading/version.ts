@@ -7,7 +7,7 @@ let cached: string | undefined;
 export function llmloadVersion(): string {
   if (cached !== undefined) return cached;
   try {
-    // dist/core/report/version.js → the package root.
+    // dist/core/loading/version.js → the package root.
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
     cached = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {

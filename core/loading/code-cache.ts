@@ -1,8 +1,10 @@
 /**
- * V8 code caches for the vega and vega-lite bundles, kept where the user's
- * machine keeps caches: compiling the bundles and the functions a report's
- * charts call is a large share of what building a report costs, and it is
- * the same work every time for one bundle on one Node.
+ * V8 code caches, kept where the user's machine keeps caches: for llmload's
+ * own bundled command and worker entry (load-bundle.ts), compiled at every
+ * start, and for the vega and vega-lite bundles a report draws its charts
+ * with (report/vega-bundles.ts). Compiling the same source is the same work
+ * every time on one Node; a cache made after the code ran holds the functions
+ * it compiled lazily too.
  *
  * Folder: $XDG_CACHE_HOME/llmload (or ~/.cache/llmload, %LOCALAPPDATA% on
  * Windows, the temporary folder when there is no home), then one folder per
@@ -15,7 +17,7 @@
  * scratch), and one that cannot be written is left unwritten, silently.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -45,9 +47,11 @@ function cacheRoot(env: NodeJS.ProcessEnv): string {
   return home !== '' && isAbsolute(home) ? join(home, '.cache') : tmpdir();
 }
 
-/** The cache file for `name` compiled from `source`. */
-export function codeCachePath(dir: string, name: string, source: string): string {
-  const hash = createHash('sha256').update(source).digest('hex').slice(0, 24);
+/** The cache file for `name` compiled from `source` (its parts, in order: a Buffer is hashed as it is, without decoding). */
+export function codeCachePath(dir: string, name: string, ...source: ReadonlyArray<string | Buffer>): string {
+  const hasher = createHash('sha256');
+  for (const part of source) hasher.update(part);
+  const hash = hasher.digest('hex').slice(0, 24);
   return join(dir, `${name}-${hash}.v8cache`);
 }
 
@@ -66,9 +70,49 @@ export function readCodeCache(path: string): Buffer | undefined {
   return digest.equals(file.subarray(MAGIC.length, start)) ? payload : undefined;
 }
 
+/** The file's contents: format, the payload's SHA-256, the payload. */
+function framed(data: Buffer): Buffer {
+  return Buffer.concat([MAGIC, createHash('sha256').update(data).digest(), data]);
+}
+
+/** Caches of one name kept in a folder: a build's own and a few before it (two checkouts run in turn keep theirs). */
+const KEPT_PER_NAME = 4;
+
+/**
+ * writeCodeCache(), synchronously: for a process that is exiting. Of the caches of `name` in the
+ * folder (one per build of the source), the newest KEPT_PER_NAME stay, so that rebuilding does not
+ * pile them up.
+ */
+export function writeCodeCacheSync(path: string, data: Buffer, dir: string, name: string): boolean {
+  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, framed(data));
+    renameSync(tmp, path);
+  } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Nothing was written, or it cannot be removed either: left as it is.
+    }
+    return false;
+  }
+  try {
+    const older = readdirSync(dir)
+      .filter((file) => file.startsWith(`${name}-`) && file.endsWith('.v8cache') && /^[0-9a-f]{24}$/.test(file.slice(name.length + 1, -'.v8cache'.length)))
+      .map((file) => ({ file, mtimeMs: statSync(join(dir, file)).mtimeMs }))
+      .sort((a, b) => b.mtimeMs - a.mtimeMs)
+      .slice(KEPT_PER_NAME);
+    for (const { file } of older) rmSync(join(dir, file), { force: true });
+  } catch {
+    // Another process removed them first, or the folder cannot be listed: they are only disk space.
+  }
+  return true;
+}
+
 /** Write cached data to `path`, whole or not at all (writeCacheFile). True when written. */
 export function writeCodeCache(path: string, data: Buffer, dir: string): Promise<boolean> {
-  return writeCacheFile(path, Buffer.concat([MAGIC, createHash('sha256').update(data).digest(), data]), dir);
+  return writeCacheFile(path, framed(data), dir);
 }
 
 /**
