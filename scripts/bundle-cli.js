@@ -38,6 +38,29 @@ const ownFileUrl = {
   },
 };
 
+/**
+ * string-width (yargs and cliui measure text with it to lay out --help) makes an Intl.Segmenter when its module
+ * loads: ~15 ms of every start, for a help text most runs never print. Its importers get a stand-in that loads
+ * the real module (the version each importer resolves) on the first call: a require() of an ES module in the
+ * bundle, which esbuild initialises then.
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(build) {
+    build.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'real' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-string-width' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      contents: `let real;\nexport default function stringWidth(text, options) {\n  real ??= require(${JSON.stringify(args.path)}).default;\n  return real(text, options);\n}\n`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
 const result = await esbuild.build({
   absWorkingDir: root,
   entryPoints: { cli: 'dist/bin/cli.js', 'worker-entry': 'dist/core/workers/worker-entry.js' },
@@ -53,6 +76,9 @@ const result = await esbuild.build({
   banner: { js: banner },
   platform: 'node',
   target: 'node20',
+  // Node 20's V8 has RegExp's v flag: such a literal stays a literal, compiled when first used, not a
+  // new RegExp() compiled when its module loads.
+  supported: { 'regexp-set-notation': true },
   external: ['esbuild', 'piscina', 'vega', 'vega-lite', 'undici', 'hdr-histogram-js', 'vega-embed', '@huggingface/*'],
   // The worker pool starts the bundled worker entry (core/run/worker-threads.ts), through its loader.
   define: {
@@ -64,7 +90,7 @@ const result = await esbuild.build({
   sourcemap: 'linked',
   logLevel: 'warning',
   metafile: true,
-  plugins: [ownFileUrl],
+  plugins: [ownFileUrl, lazyStringWidth],
 });
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
 console.log(

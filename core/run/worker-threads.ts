@@ -9,7 +9,8 @@
  * One piscina pool per thread: the count grows once the options are known,
  * and piscina fixes its thread count when the pool is made.
  */
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { startWorkerThread, takeFirstWorkerThread } from './worker-thread.js';
 
 /** Set in the bundled command (scripts/bundle-cli.js): the bundled worker entry's loader (core/loading/worker-bundle.ts), relative to this module's compiled file. */
 declare const LLMLOAD_BUNDLED_WORKER_ENTRY: string | undefined;
@@ -60,28 +61,8 @@ export class WorkerThreads {
 }
 
 function startThread(): Piscina {
-  const piscina = new Piscina({
-    filename: workerEntry,
-    // minThreads starts the thread now; piscina loads the entry (and its imports) before any task.
-    minThreads: 1,
-    maxThreads: 1,
-    concurrentTasksPerWorker: 1,
-    atomics: 'disabled',
-    // piscina's task run/wait histograms: one long task per thread has nothing to time, and each pool would make two.
-    recordTiming: false,
-    // piscina loads the entry with require() first; Node 20's require(esm) then races with the
-    // import() fallback ("Unexpected status of a module that is imported again after being
-    // required"). Turning require(esm) off in workers makes piscina take the import() path only.
-    execArgv: [...process.execArgv, '--no-experimental-require-module'],
-    // A streaming worker allocates fast and keeps little: V8 then grows its young generation to
-    // 32 MB, most of it garbage, in every worker. 16 MB costs no CPU measurably and is ~30 KiB of
-    // RSS less per stream at 1,000 streams (BENCHMARKS.md, memory case).
-    resourceLimits: { maxYoungGenerationSizeMb: 16 },
-  });
-  // A thread that fails before it has a task is replaced when the task comes, and a second
-  // failure rejects the task, where WorkerPool reports it: nothing to do here but not crash.
-  piscina.on('error', () => undefined);
-  return piscina;
+  // The first thread of `llmload run`, started by bin/llmload.js before the command loaded, when it has one.
+  return takeFirstWorkerThread(workerEntry) ?? startWorkerThread(workerEntry);
 }
 
 /** Whether a run hosts its VUs on threads of its own: not a coordinator, whose runners are processes. */
