@@ -7,10 +7,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fixture, repoRoot, runCli } from '../helpers/cli.js';
 import { startSimulatorThread, type SimulatorHandle } from '../../core/sim/index.js';
 
@@ -71,6 +71,25 @@ test('bundled modules keep their own import.meta.url: the version is read from p
   const run = await runCli(['--version']);
   assert.is(run.code, 0, run.stderr);
   assert.is(run.stdout.trim(), pkg.version);
+});
+
+test('loading the command makes no Intl.Segmenter (~15 ms): string-width loads when help is laid out', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmload-segmenter-'));
+  const preload = join(dir, 'count-segmenters.mjs');
+  writeFileSync(
+    preload,
+    `import { appendFileSync } from 'node:fs';
+const Original = Intl.Segmenter;
+Intl.Segmenter = class extends Original { constructor(...args) { appendFileSync(${JSON.stringify(join(dir, 'made'))}, 'x'); super(...args); } };`,
+  );
+  const made = (): number => (existsSync(join(dir, 'made')) ? readFileSync(join(dir, 'made'), 'utf8').length : 0);
+  const version = await runCli(['--version'], { env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` } });
+  assert.is(version.code, 0, version.stderr);
+  assert.is(made(), 0, 'a Segmenter made while loading');
+  const help = await runCli(['run', '--help'], { env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` } });
+  assert.is(help.code, 0, help.stderr);
+  assert.ok(made() > 0, 'help is laid out with string-width');
+  assert.match(help.stdout, /--vus/);
 });
 
 test.run();
