@@ -48,9 +48,17 @@ interface FirstThread {
 const FIRST_THREAD = Symbol.for('llmload.firstWorkerThread');
 const slots = globalThis as Record<symbol, FirstThread | undefined>;
 
-/** Start the first worker thread of a run that has not loaded yet (bin/llmload.js). */
+/**
+ * Start the first worker thread of a run that has not loaded yet (bin/llmload.js). A thread that
+ * cannot start (a Node flag workers refuse) is left to the run, which starts its own and reports why.
+ */
 export function startFirstWorkerThread(entry: string): void {
-  slots[FIRST_THREAD] ??= { entry, thread: startWorkerThread(entry) };
+  if (slots[FIRST_THREAD] !== undefined) return;
+  try {
+    slots[FIRST_THREAD] = { entry, thread: startWorkerThread(entry) };
+  } catch {
+    // The run's own start fails the same way, where the command says so.
+  }
 }
 
 /**

@@ -3,7 +3,8 @@
  * command loads, and the run takes that thread over rather than starting
  * another (core/run/worker-thread.ts). A command that never runs stops it.
  */
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import * as assert from 'uvu/assert';
 import { WorkerThreads } from '../../core/run/worker-threads.js';
 import { dropFirstWorkerThread, startFirstWorkerThread, takeFirstWorkerThread } from '../../core/run/worker-thread.js';
 import { startSimulatorThread, type SimulatorHandle } from '../../core/sim/index.js';
-import { fixture, runCli } from '../helpers/cli.js';
+import { fixture, repoRoot, runCli } from '../helpers/cli.js';
 
 const preload = fileURLToPath(new URL('../helpers/worker-log.js', import.meta.url));
 /** The entry WorkerThreads starts in compiled (not bundled) modules. */
@@ -46,6 +47,16 @@ test('a run that stops at a usage error stops the thread it started, and exits',
   const run = await threadsStartedBy(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--vus', 'many']);
   assert.is.not(run.code, 0);
   assert.is(run.threads.length, 1, 'started before the arguments were parsed');
+});
+
+test('a thread that cannot start (a Node flag workers refuse) is left to the run, which reports it', () => {
+  const run = spawnSync(process.execPath, ['--trace-gc', join(repoRoot, 'bin', 'llmload.js'), 'run', fixture('quick-pass.ts'), '--url', sim!.url, '--quiet'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.is.not(run.status, 0);
+  assert.match(run.stderr, /^error: .*ERR_WORKER_INVALID_EXEC_ARGV/im);
+  assert.not.match(run.stderr, /^node:internal\/worker/m, 'not an uncaught throw from bin/llmload.js');
 });
 
 test('help starts no thread', async () => {
