@@ -31,26 +31,23 @@
  * server has shown the habit, has every request sent with `Connection: close`
  * (a fresh connection each, its connect time reported apart as always).
  */
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { buildConnector, Client as UndiciClient, Dispatcher, Pool as UndiciPool } from 'undici';
+import UndiciClientClass from 'undici/lib/dispatcher/client.js';
+import UndiciPoolClass from 'undici/lib/dispatcher/pool.js';
 
 /**
- * undici's Pool and Client, loaded from their own modules rather than from the
- * package index: the index also loads fetch, WebSocket, cookies, caching and
- * mocks (and through them Node's bundled copy of undici), ~28 ms of start-up
- * per worker thread against ~14 ms for these two (test/bench, start-up case).
- * The package has no `exports` map, so the paths resolve; if a release moves
- * them, the index is used instead.
+ * undici's Pool and Client, imported from their own modules rather than from
+ * the package index: the index also loads fetch, WebSocket, cookies, caching
+ * and mocks (and through them Node's bundled copy of undici), ~28 ms of
+ * start-up per worker thread against ~14 ms for these two (test/bench,
+ * start-up case). The package has no `exports` map, so the paths resolve
+ * (their types: undici-dispatchers.d.ts). The bundled command and worker
+ * entry carry these modules (scripts/bundle-cli.js), compiled from their code
+ * cache like the rest.
  */
-const { Client, Pool } = ((): { Client: typeof UndiciClient; Pool: typeof UndiciPool } => {
-  const require = createRequire(import.meta.url);
-  try {
-    return { Client: require('undici/lib/dispatcher/client.js') as typeof UndiciClient, Pool: require('undici/lib/dispatcher/pool.js') as typeof UndiciPool };
-  } catch {
-    return require('undici') as { Client: typeof UndiciClient; Pool: typeof UndiciPool };
-  }
-})();
+const Client = UndiciClientClass;
+const Pool = UndiciPoolClass;
 type Pool = UndiciPool;
 
 /** Per-connection state shared between its connector and the requests written on it. */
