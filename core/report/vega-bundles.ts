@@ -35,6 +35,8 @@ export interface BundleSource {
   module: BundleName;
   path: string;
   source: string;
+  /** The file as read: hashed as it is (hashing the text would encode ~1.3 MB back to UTF-8 first). */
+  bytes: Buffer;
 }
 
 let sources: Promise<BundleSource[]> | undefined;
@@ -46,7 +48,8 @@ export function bundleSources(): Promise<BundleSource[]> {
       // Each package's main entry lives in its build/ folder, next to the browser bundle.
       const path = join(dirname(fileURLToPath(import.meta.resolve(module))), file);
       try {
-        return { module, path, source: await readFile(path, 'utf8') };
+        const bytes = await readFile(path);
+        return { module, path, source: bytes.toString('utf8'), bytes };
       } catch (error) {
         throw new LlmloadError(ErrorCode.OUTPUT, `cannot read ${module}'s bundle: ${path}: ${(error as Error).message}`, { cause: error });
       }
@@ -79,7 +82,7 @@ const digests = new Map<BundleName, Promise<string>>();
 export function bundleDigest(name: BundleName): Promise<string> {
   let digest = digests.get(name);
   if (digest === undefined) {
-    digest = bundleSources().then((list) => createHash('sha256').update(sourceOf(list, name).source).digest('hex'));
+    digest = bundleSources().then((list) => createHash('sha256').update(sourceOf(list, name).bytes).digest('hex'));
     digests.set(name, digest);
   }
   return digest;
@@ -128,6 +131,9 @@ export async function saveBundleCodeCaches(): Promise<void> {
   }
 }
 
+const UMD_START = '(function (exports, require, module) {';
+const UMD_END = '\n})';
+
 /**
  * Run a UMD bundle as CommonJS: it fills `exports` (or sets `module.exports`),
  * taking its dependencies from `require`. Source-map parsing is off while it
@@ -139,8 +145,8 @@ function evaluateUmd(bundle: BundleSource, require: (name: string) => unknown): 
   const enabled = process.sourceMapsEnabled;
   if (enabled) process.setSourceMapsEnabled(false);
   try {
-    const code = `(function (exports, require, module) {${bundle.source}\n})`;
-    const cachePath = codeCachePath(cacheDir, bundle.module, code);
+    const code = `${UMD_START}${bundle.source}${UMD_END}`;
+    const cachePath = codeCachePath(cacheDir, bundle.module, UMD_START, bundle.bytes, UMD_END);
     const cachedData = readCodeCache(cachePath);
     const wrapper = new Script(code, { filename: bundle.path, cachedData });
     const cache: CodeCacheUse = cachedData === undefined ? 'none' : wrapper.cachedDataRejected === true ? 'rejected' : 'used';
