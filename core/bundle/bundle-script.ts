@@ -16,13 +16,19 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as esbuild from 'esbuild';
 import { ErrorCode, LlmloadError } from '../errors.js';
+import { keepBundle, readKeptBundle } from './bundle-cache.js';
 import { usesScriptContext } from './script-context-use.js';
 
+let esbuildModule: typeof esbuild | undefined;
+
 /**
- * esbuild by require(), not import: importing a CommonJS package from an ES module first scans its source for
- * its exports (~20 ms for esbuild's, on every run's start path).
+ * esbuild, loaded when a script is built (not when its kept bundle is used: bundle-cache.ts); by require(), not
+ * import: importing a CommonJS package from an ES module first scans its source for its exports (~20 ms for esbuild's).
  */
-const { build: esbuildBuild, stop: esbuildStop } = createRequire(import.meta.url)('esbuild') as typeof esbuild;
+function loadEsbuild(): typeof esbuild {
+  esbuildModule ??= createRequire(import.meta.url)('esbuild') as typeof esbuild;
+  return esbuildModule;
+}
 
 /** Builds running now: the esbuild service stops when the last one ends, not under another's feet. */
 let buildsInFlight = 0;
@@ -41,16 +47,26 @@ export interface BundledScript {
   dispose(): Promise<void>;
 }
 
-/** Bundle `scriptPath`; throws LL_ERR_SCRIPT_BUILD with esbuild's located messages. */
+/**
+ * Bundle `scriptPath`, or take its bundle from the last run when nothing it was built from changed
+ * (bundle-cache.ts); throws LL_ERR_SCRIPT_BUILD with esbuild's located messages.
+ */
 export async function bundleScript(scriptPath: string): Promise<BundledScript> {
-  const { absolute, output } = await build(scriptPath, llmloadExternal);
+  const absolute = resolve(scriptPath);
+  let text = existsSync(absolute) ? readKeptBundle(absolute, dslEntryUrl) : undefined;
+  if (text === undefined) {
+    const startedAtMs = Date.now();
+    const { output, inputs } = await build(scriptPath, llmloadExternal, { metafile: true });
+    text = output.text;
+    await keepBundle(absolute, dslEntryUrl, text, inputs, process.cwd(), startedAtMs);
+  }
   const dir = await mkdtemp(join(tmpdir(), 'llmload-'));
   const file = join(dir, 'script.mjs');
-  await writeFile(file, output.contents);
+  await writeFile(file, text);
   return {
     scriptPath: absolute,
     bundleUrl: pathToFileURL(file).href,
-    usesScriptContext: usesScriptContext(output.text, dslEntryUrl),
+    usesScriptContext: usesScriptContext(text, dslEntryUrl),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }
@@ -67,7 +83,7 @@ export async function bundleScriptSource(scriptPath: string): Promise<{ scriptPa
   return { scriptPath: absolute, text: output.text };
 }
 
-async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild.BuildOptions = {}): Promise<{ absolute: string; output: esbuild.OutputFile }> {
+async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild.BuildOptions = {}): Promise<{ absolute: string; output: esbuild.OutputFile; inputs: string[] }> {
   const absolute = resolve(scriptPath);
   if (!existsSync(absolute)) {
     throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `script not found: ${scriptPath}`, {
@@ -75,6 +91,7 @@ async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild
     });
   }
   let result: esbuild.BuildResult<{ write: false }>;
+  const { build: esbuildBuild, stop: esbuildStop } = loadEsbuild();
   buildsInFlight++;
   try {
     result = await esbuildBuild({
@@ -98,7 +115,7 @@ async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild
   }
   const output = result.outputFiles[0];
   if (output === undefined) throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `esbuild produced no output for ${scriptPath}`);
-  return { absolute, output };
+  return { absolute, output, inputs: Object.keys(result.metafile?.inputs ?? {}) };
 }
 
 /** Resolve 'llmload' (and 'llmload/…' type-only paths) to this package's dsl, left external. */
