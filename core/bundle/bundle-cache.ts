@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { codeCacheDir, writeCacheFile } from '../loading/code-cache.js';
@@ -114,5 +115,20 @@ export async function keepBundle(scriptPath: string, dslEntryUrl: string, text: 
   if (stamps.some(([path, size, mtimeMs]) => files.has(path) && (size < 0 || mtimeMs > startedAtMs - SETTLED_MS))) return;
   const entry: Entry = { format: FORMAT, stamps, text };
   const path = entryPath(scriptPath, dslEntryUrl);
-  await writeCacheFile(path, JSON.stringify(entry), dirname(path));
+  if (await writeCacheFile(path, JSON.stringify(entry), dirname(path))) await keepNewest(dirname(path), KEPT_SCRIPTS);
+}
+
+/** Scripts whose bundles are kept: the most recently built; older ones are removed when a build is kept. */
+const KEPT_SCRIPTS = 200;
+
+async function keepNewest(dir: string, count: number): Promise<void> {
+  try {
+    const files = (await readdir(dir)).filter((file) => file.endsWith('.json'));
+    if (files.length <= count) return;
+    const dated = await Promise.all(files.map(async (file) => ({ file, mtimeMs: (await stat(join(dir, file)).catch(() => null))?.mtimeMs ?? 0 })));
+    dated.sort((a, b) => b.mtimeMs - a.mtimeMs);
+    await Promise.all(dated.slice(count).map(({ file }) => rm(join(dir, file), { force: true })));
+  } catch {
+    // Another process is trimming too, or the folder cannot be listed: they are only disk space.
+  }
 }

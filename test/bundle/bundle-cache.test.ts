@@ -6,11 +6,13 @@
  * not build are given an esbuild binary that cannot work (/bin/false): they
  * pass only by using the kept bundle.
  */
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { keepBundle, readKeptBundle } from '../../core/bundle/bundle-cache.js';
+import { codeCacheDir } from '../../core/loading/code-cache.js';
 import { startSimulatorThread, type SimulatorHandle } from '../../core/sim/index.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -96,6 +98,17 @@ test('a build of a file edited moments before it is not kept', async () => {
   writeFileSync(join(p.dir, 'value.ts'), 'export const VUS = 1;\n');
   assert.is((await run(p, false)).code, 0);
   assert.is((await run(p, true)).code, 107, 'not kept: the file may have changed while esbuild read it');
+});
+
+test('the bundles of the 200 scripts built last are kept, no more', async () => {
+  const p = project();
+  process.env['XDG_CACHE_HOME'] = p.cacheHome;
+  const input = join(p.dir, 'value.ts');
+  for (let i = 0; i < 205; i++) await keepBundle(join(p.dir, `script-${i}.ts`), 'file:///dsl/index.js', `// bundle ${i}`, [input], '/', Date.now());
+  const kept = readdirSync(join(codeCacheDir(), 'scripts'));
+  assert.is(kept.length, 200);
+  assert.is(readKeptBundle(join(p.dir, 'script-204.ts'), 'file:///dsl/index.js'), '// bundle 204');
+  assert.is(readKeptBundle(join(p.dir, 'script-204.ts'), 'file:///another/dsl/index.js'), undefined, 'another llmload: another key');
 });
 
 test.run();
