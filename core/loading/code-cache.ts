@@ -27,6 +27,14 @@ import { llmloadVersion } from './version.js';
 const MAGIC = Buffer.from('llmload-v8-code-cache-1\n', 'latin1');
 const DIGEST_BYTES = 32;
 
+/** What became of a script's code cache when it was compiled. */
+export type CodeCacheUse = 'used' | 'rejected' | 'none';
+
+/** What V8 did with `cachedData` given to a Script: none given, accepted or rejected. */
+export function codeCacheUse(cachedData: Buffer | undefined, script: { cachedDataRejected?: boolean | undefined }): CodeCacheUse {
+  return cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used';
+}
+
 /** The folder for this llmload, Node, V8 and architecture's code caches. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const build = `${llmloadVersion()}-node${process.versions.node}-v8${process.versions.v8}-${process.arch}`;

@@ -15,10 +15,7 @@ import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { readFileSync } from 'node:fs';
-import { codeCacheDir, codeCachePath, readCodeCache, writeCodeCacheSync } from './code-cache.js';
-
-/** What became of a bundle's code cache when it was compiled. */
-export type CodeCacheUse = 'used' | 'rejected' | 'none';
+import { codeCacheDir, codeCachePath, codeCacheUse, readCodeCache, writeCodeCacheSync, type CodeCacheUse } from './code-cache.js';
 
 export interface LoadedBundle {
   /** The bundle's module.exports. */
@@ -56,7 +53,7 @@ export function loadBundle(url: string | URL): LoadedBundle {
   const cachePath = codeCachePath(dir, name, WRAPPER_START, bytes, WRAPPER_END);
   const cachedData = readCodeCache(cachePath);
   const script = new Script(code, { filename, cachedData });
-  const cache: CodeCacheUse = cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used';
+  const cache = codeCacheUse(cachedData, script);
   const module = { exports: {} as Record<string, unknown> };
   (script.runInThisContext() as ModuleFunction)(module.exports, createRequire(filename), module, filename, dirname(filename), importHere);
   let saved = cache === 'used';

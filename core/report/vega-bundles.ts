@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { ErrorCode, LlmloadError } from '../errors.js';
-import { codeCacheDir, codeCachePath, readCodeCache, writeCodeCache } from '../loading/code-cache.js';
+import { codeCacheDir, codeCachePath, codeCacheUse, readCodeCache, writeCodeCache, type CodeCacheUse } from '../loading/code-cache.js';
 
 type VegaModule = typeof import('vega');
 type VegaLiteModule = typeof import('vega-lite');
@@ -92,9 +92,6 @@ function sourceOf(list: readonly BundleSource[], name: BundleName): BundleSource
   return list.find((b) => b.module === name)!;
 }
 
-/** What became of a bundle's code cache when the bundle was compiled. */
-export type CodeCacheUse = 'used' | 'rejected' | 'none';
-
 interface CompiledBundle {
   module: BundleName;
   script: Script;
@@ -149,7 +146,7 @@ function evaluateUmd(bundle: BundleSource, require: (name: string) => unknown): 
     const cachePath = codeCachePath(cacheDir, bundle.module, UMD_START, bundle.bytes, UMD_END);
     const cachedData = readCodeCache(cachePath);
     const wrapper = new Script(code, { filename: bundle.path, cachedData });
-    const cache: CodeCacheUse = cachedData === undefined ? 'none' : wrapper.cachedDataRejected === true ? 'rejected' : 'used';
+    const cache = codeCacheUse(cachedData, wrapper);
     compiled.push({ module: bundle.module, script: wrapper, cachePath, cache, saved: false });
     const module = { exports: {} as unknown };
     (wrapper.runInThisContext() as (exports: unknown, require: (name: string) => unknown, module: { exports: unknown }) => void)(module.exports, require, module);
