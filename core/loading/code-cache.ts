@@ -55,9 +55,14 @@ function cacheRoot(env: NodeJS.ProcessEnv): string {
   return home !== '' && isAbsolute(home) ? join(home, '.cache') : tmpdir();
 }
 
-/** The cache file for `name` compiled from `source` (its parts, in order: a Buffer is hashed as it is, without decoding). */
-export function codeCachePath(dir: string, name: string, ...source: ReadonlyArray<string | Buffer>): string {
-  const hasher = createHash('sha256');
+/**
+ * The cache file for `name` compiled from `source` (its parts, in order: a Buffer is hashed as it is,
+ * without decoding) at `filename`. The path is part of the key because V8 keeps the name a script was
+ * cached under: code loaded from another install's cache would show that install's paths in its stack
+ * traces and source-map lookups.
+ */
+export function codeCachePath(dir: string, name: string, filename: string, ...source: ReadonlyArray<string | Buffer>): string {
+  const hasher = createHash('sha256').update(filename).update('\0');
   for (const part of source) hasher.update(part);
   const hash = hasher.digest('hex').slice(0, 24);
   return join(dir, `${name}-${hash}.v8cache`);

@@ -50,7 +50,7 @@ export function loadBundle(url: string | URL): LoadedBundle {
   // bytes as they are, without UTF-8 decoding (~10 ms for the command's), and hashed as bytes.
   const code = `${WRAPPER_START}${bytes.toString('latin1')}${WRAPPER_END}`;
   const dir = codeCacheDir();
-  const cachePath = codeCachePath(dir, name, WRAPPER_START, bytes, WRAPPER_END);
+  const cachePath = codeCachePath(dir, name, filename, WRAPPER_START, bytes, WRAPPER_END);
   const cachedData = readCodeCache(cachePath);
   const script = new Script(code, { filename, cachedData });
   const cache = codeCacheUse(cachedData, script);

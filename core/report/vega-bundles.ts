@@ -143,7 +143,7 @@ function evaluateUmd(bundle: BundleSource, require: (name: string) => unknown): 
   if (enabled) process.setSourceMapsEnabled(false);
   try {
     const code = `${UMD_START}${bundle.source}${UMD_END}`;
-    const cachePath = codeCachePath(cacheDir, bundle.module, UMD_START, bundle.bytes, UMD_END);
+    const cachePath = codeCachePath(cacheDir, bundle.module, bundle.path, UMD_START, bundle.bytes, UMD_END);
     const cachedData = readCodeCache(cachePath);
     const wrapper = new Script(code, { filename: bundle.path, cachedData });
     const cache = codeCacheUse(cachedData, wrapper);

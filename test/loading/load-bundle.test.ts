@@ -6,7 +6,7 @@
  * cannot be written stops nothing, and rebuilding does not pile caches up.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -80,6 +80,35 @@ test('a corrupt cache is passed over and written anew; an unwritable folder stop
   const blocked = await run(blocker);
   assert.is(blocked.code, 0, blocked.stderr);
   assert.is(blocked.stderr.trim(), '');
+});
+
+test('the same bundle at another path has its own cache: its stack traces name where it is', () => {
+  const home = mkdtempSync(join(tmpdir(), 'llmload-bundle-cache-'));
+  // One bundle's bytes in two installs (the cache folder is the user's, shared by both).
+  const source = 'exports.where = function where() { return new Error("here").stack.split("\\n")[1]; };\n';
+  const paths = ['one', 'two'].map((install) => {
+    mkdirSync(join(home, install));
+    const path = join(home, install, 'bundle.cjs');
+    writeFileSync(path, source);
+    return path;
+  });
+  const loadIn = (path: string): { cache: string; where: string } => {
+    const script = `
+      const { loadBundle } = await import(${JSON.stringify(new URL('../../core/loading/load-bundle.js', import.meta.url).href)});
+      const bundle = loadBundle(${JSON.stringify(path)});
+      const where = bundle.exports.where();
+      bundle.saveCodeCache();
+      process.stdout.write(JSON.stringify({ cache: bundle.cache, where }));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, XDG_CACHE_HOME: home }, encoding: 'utf8' });
+    return JSON.parse(out) as { cache: string; where: string };
+  };
+  const first = loadIn(paths[0]!);
+  assert.match(first.where, paths[0]!);
+  assert.is(loadIn(paths[0]!).cache, 'used', 'its own cache is used');
+  const other = loadIn(paths[1]!);
+  assert.match(other.where, paths[1]!, `the second install's frames: ${other.where}`);
+  assert.is.not(other.cache, 'used', "the first install's cache is not");
 });
 
 test("a cache written keeps the newest four of its bundle's builds and no other bundle's", () => {
