@@ -164,8 +164,11 @@ export class WorkerHost implements VuSink {
 
   #armFlush(dueAt: number): void {
     if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
-    this.#flushDueAt = dueAt;
-    this.#flushTimer = setTimeout(this.#onFlushTimer, Math.max(0, dueAt - performance.now()));
+    // A flush wanted after a quiet spell is due at once, not at a moment already past: its lateness
+    // is the thread's event-loop delay while it idles, and the quiet is not delay.
+    const now = performance.now();
+    this.#flushDueAt = Math.max(dueAt, now);
+    this.#flushTimer = setTimeout(this.#onFlushTimer, this.#flushDueAt - now);
   }
 
   /** Something waits to be sent: the flush timer runs within the flush interval of its last run (once per batch, not per call). */

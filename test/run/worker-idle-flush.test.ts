@@ -92,4 +92,24 @@ test('a record waits at most the flush interval', async () => {
   }
 });
 
+test("a flush wanted after a long quiet is not counted late: its timer's lateness runs from when it was armed", async () => {
+  const { host: worker, batches } = host();
+  try {
+    // Idle long enough that the worker's own timer probes its delays (no probe of its own) and the last
+    // flush lies well over the flush interval back.
+    await sleep(4 * FLUSH_MS);
+    await until(() => batches.some((b) => b.batch.health !== undefined && b.at > performance.now() - 50), 2_500);
+    await sleep(1_200);
+    const from = batches.length;
+    worker.sample(['custom', 'counter', 1, {}, false]);
+    await until(() => batches.length > from, 1_000);
+    const health = batches[from]?.batch.health;
+    assert.ok(health !== undefined, 'the batch carries a health reading');
+    // Due as soon as it was wanted: on time, not 1.2 s late (the span since the last flush).
+    assert.ok(health.delayMaxMs < 400, `delay ${health.delayMaxMs} ms reported for a thread that waited`);
+  } finally {
+    worker.handle({ cmd: 'SHUTDOWN' });
+  }
+});
+
 test.run();
