@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as esbuild from 'esbuild';
 import { ErrorCode, LlmloadError } from '../errors.js';
-import { keepBundle, readKeptBundle } from './bundle-cache.js';
+import { keepBundle, readKeptBundle, type BuildInput } from './bundle-cache.js';
 import { usesScriptContext } from './script-context-use.js';
 
 let esbuildModule: typeof esbuild | undefined;
@@ -83,7 +83,7 @@ export async function bundleScriptSource(scriptPath: string): Promise<{ scriptPa
   return { scriptPath: absolute, text: output.text };
 }
 
-async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild.BuildOptions = {}): Promise<{ absolute: string; output: esbuild.OutputFile; inputs: string[] }> {
+async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild.BuildOptions = {}): Promise<{ absolute: string; output: esbuild.OutputFile; inputs: Record<string, BuildInput> }> {
   const absolute = resolve(scriptPath);
   if (!existsSync(absolute)) {
     throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `script not found: ${scriptPath}`, {
@@ -115,7 +115,7 @@ async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild
   }
   const output = result.outputFiles[0];
   if (output === undefined) throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `esbuild produced no output for ${scriptPath}`);
-  return { absolute, output, inputs: Object.keys(result.metafile?.inputs ?? {}) };
+  return { absolute, output, inputs: result.metafile?.inputs ?? {} };
 }
 
 /** Resolve 'llmload' (and 'llmload/…' type-only paths) to this package's dsl, left external. */

@@ -1,8 +1,9 @@
 /**
  * A script's bundle is kept between runs (core/bundle/bundle-cache.ts): an
  * unchanged script runs without esbuild, and anything that could change its
- * bundle (an imported file edited, a file added beside an import, a
- * tsconfig.json appearing) makes the next run build it again. Runs that must
+ * bundle (an imported file edited, a file added beside an import that it
+ * could resolve to, a tsconfig.json appearing) makes the next run build it
+ * again, and files it could not resolve to (results written beside it) do not. Runs that must
  * not build are given an esbuild binary that cannot work (/bin/false): they
  * pass only by using the kept bundle.
  */
@@ -93,6 +94,18 @@ test('an edited import, a file added beside it or a tsconfig.json appearing buil
   assert.is((await run(p, true)).code, 107, 'tsconfig.json appeared above: built again');
 });
 
+test("files written beside a script that no import can resolve to (its results, a summary) keep its bundle", async () => {
+  const p = project();
+  assert.is((await run(p, false)).code, 0);
+  writeFileSync(join(p.dir, 'summary.json'), '{}\n');
+  writeFileSync(join(p.dir, 'results.ndjson'), '');
+  mkdirSync(join(p.dir, 'llmload-results'));
+  assert.is((await run(p, true)).code, 0, 'kept: the folder changed, nothing ./value could be did');
+  // A folder named like the import: ./value could now be value/index.ts.
+  mkdirSync(join(p.dir, 'value'));
+  assert.is((await run(p, true)).code, 107, 'value/ appeared: built again');
+});
+
 test('a build whose sources are dated within 2 s of it, or after it, is not kept', async () => {
   const p = project();
   // Dated ahead rather than written just before the run: on a busy machine the build may start over 2 s later.
@@ -106,7 +119,7 @@ test('the bundles of the 200 scripts built last are kept, no more', async () => 
   const p = project();
   process.env['XDG_CACHE_HOME'] = p.cacheHome;
   const input = join(p.dir, 'value.ts');
-  for (let i = 0; i < 205; i++) await keepBundle(join(p.dir, `script-${i}.ts`), 'file:///dsl/index.js', `// bundle ${i}`, [input], '/', Date.now());
+  for (let i = 0; i < 205; i++) await keepBundle(join(p.dir, `script-${i}.ts`), 'file:///dsl/index.js', `// bundle ${i}`, { [input]: {} }, '/', Date.now());
   const kept = readdirSync(join(codeCacheDir(), 'scripts'));
   assert.is(kept.length, 200);
   assert.is(readKeptBundle(join(p.dir, 'script-204.ts'), 'file:///dsl/index.js'), '// bundle 204');
