@@ -126,7 +126,8 @@ export function readKeptBundle(scriptPath: string, dslEntryUrl: string): string 
 const SETTLED_MS = 2000;
 
 /** Whether an import specifier names a path (relative or absolute) rather than a package or an alias. */
-const isPathSpecifier = (specifier: string): boolean => specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..' || isAbsolute(specifier);
+const isPathSpecifier = (specifier: string): boolean =>
+  specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..' || isAbsolute(specifier);
 
 const inNodeModules = (path: string): boolean => path.includes(`${sep}node_modules${sep}`);
 
@@ -155,7 +156,7 @@ export async function keepBundle(
   for (const [input, { imports = [] }] of Object.entries(inputs)) {
     const file = resolve(workingDir, input);
     watched.add(file);
-    for (let dir = dirname(file); ; ) {
+    for (let dir = dirname(file); ;) {
       for (const name of CONFIG_NAMES) watched.add(join(dir, name));
       const parent = dirname(dir);
       if (parent === dir) break;

@@ -83,7 +83,11 @@ export async function bundleScriptSource(scriptPath: string): Promise<{ scriptPa
   return { scriptPath: absolute, text: output.text };
 }
 
-async function build(scriptPath: string, llmload: esbuild.Plugin, extra: esbuild.BuildOptions = {}): Promise<{ absolute: string; output: esbuild.OutputFile; inputs: Record<string, BuildInput> }> {
+async function build(
+  scriptPath: string,
+  llmload: esbuild.Plugin,
+  extra: esbuild.BuildOptions = {},
+): Promise<{ absolute: string; output: esbuild.OutputFile; inputs: Record<string, BuildInput> }> {
   const absolute = resolve(scriptPath);
   if (!existsSync(absolute)) {
     throw new LlmloadError(ErrorCode.SCRIPT_BUILD, `script not found: ${scriptPath}`, {

@@ -94,7 +94,7 @@ test('an edited import, a file added beside it or a tsconfig.json appearing buil
   assert.is((await run(p, true)).code, 107, 'tsconfig.json appeared above: built again');
 });
 
-test("files written beside a script that no import can resolve to (its results, a summary) keep its bundle", async () => {
+test('files written beside a script that no import can resolve to (its results, a summary) keep its bundle', async () => {
   const p = project();
   assert.is((await run(p, false)).code, 0);
   writeFileSync(join(p.dir, 'summary.json'), '{}\n');
