@@ -8,9 +8,10 @@
 // Every module keeps its own import.meta.url: it is rewritten to the module's compiled file, so paths a module
 // finds beside itself (package.json, the simulator's worker, the dsl entry scripts import, createRequire) are
 // the same bundled or not. import.meta.resolve resolves as require.resolve does. Packages that find files beside
-// themselves at run time (esbuild's binary, piscina's worker, vega's bundles read with a code cache, hdr-histogram-js
-// loaded by createRequire) stay external; undici's Client and Pool are bundled, so their ~60 modules load from the
-// bundle's code cache instead of one file at a time.
+// themselves at run time (esbuild's binary, piscina's worker, vega's bundles read with a code cache) stay external;
+// undici's Client and Pool and hdr-histogram-js's two histogram classes are bundled, so their modules load from the
+// bundle's code cache instead of one file at a time (hdr-histogram-js's index, only for encoding, loads by
+// createRequire when used).
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +84,7 @@ const result = await esbuild.build({
   // Node 20's V8 has RegExp's v flag: such a literal stays a literal, compiled when first used, not a
   // new RegExp() compiled when its module loads.
   supported: { 'regexp-set-notation': true },
-  external: ['esbuild', 'piscina', 'vega', 'vega-lite', 'hdr-histogram-js', 'vega-embed', '@huggingface/*'],
+  external: ['esbuild', 'piscina', 'vega', 'vega-lite', 'vega-embed', '@huggingface/*'],
   // The worker pool starts the bundled worker entry (core/run/worker-threads.ts), through its loader.
   define: {
     LLMLOAD_BUNDLED_WORKER_ENTRY: JSON.stringify(

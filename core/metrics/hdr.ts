@@ -19,6 +19,8 @@
  */
 import { createRequire } from 'node:module';
 import type { JsHistogram } from 'hdr-histogram-js';
+import Int32HistogramModule from 'hdr-histogram-js/dist/Int32Histogram.js';
+import PackedHistogramModule from 'hdr-histogram-js/dist/PackedHistogram.js';
 import { lerp } from './percentile.js';
 
 type HdrModule = typeof import('hdr-histogram-js');
@@ -32,21 +34,14 @@ function hdr(): HdrModule {
 }
 
 /**
- * The two histogram classes used, loaded from their own modules: importing the
- * package index costs the controller ~38 ms of start-up, these ~6 ms (test/bench,
- * start-up case). The package has no `exports` map; if a release moves the
- * files, the index is used instead.
+ * The two histogram classes used, imported from their own modules: the package
+ * index also loads the WebAssembly build and the log reader/writer (~38 ms of
+ * the controller's start-up, against ~6 for these). Imported statically, they
+ * are bundled into the command (scripts/bundle-cli.js) and load from its code
+ * cache. CommonJS modules: their `default` is the class.
  */
-const { Int32Histogram, PackedHistogram } = ((): { Int32Histogram: HistogramClass; PackedHistogram: HistogramClass } => {
-  try {
-    return {
-      Int32Histogram: (require('hdr-histogram-js/dist/Int32Histogram.js') as { default: HistogramClass }).default,
-      PackedHistogram: (require('hdr-histogram-js/dist/PackedHistogram.js') as { default: HistogramClass }).default,
-    };
-  } catch {
-    return { Int32Histogram: hdr().Int32Histogram, PackedHistogram: hdr().PackedHistogram };
-  }
-})();
+const Int32Histogram = Int32HistogramModule.default as unknown as HistogramClass;
+const PackedHistogram = PackedHistogramModule.default as unknown as HistogramClass;
 
 /** Recorded units per unit of the metric: nanoseconds per millisecond for times. */
 export const HDR_SCALE = 1e6;

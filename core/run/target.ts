@@ -5,9 +5,9 @@
  * key from the environment; the key stays in memory and is never printed.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { SimulatorOptions } from '../sim/index.js';
 import { ErrorCode, LlmloadError } from '../errors.js';
+import { httpsRequest } from '../loading/lazy-https.js';
 import { stripCredentials } from '../outputs/redact.js';
 import type { ResolvedOptions } from '../options/index.js';
 import type { WorkerTarget } from '../workers/messages.js';
@@ -111,7 +111,7 @@ async function preflight(baseUrl: string, headers: Record<string, string>): Prom
  */
 function get(url: string, headers: Record<string, string>, timeoutMs: number): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const send = url.startsWith('https:') ? httpsRequest() : httpRequest;
     const req = send(url, { method: 'GET', headers, agent: false }, resolve);
     req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
     req.on('error', reject);

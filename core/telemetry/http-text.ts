@@ -5,7 +5,7 @@
  * RSS and ~50 ms of CPU, at the moment the workers compile theirs).
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { httpsRequest } from '../loading/lazy-https.js';
 
 export interface TextRequest {
   headers: Record<string, string>;
@@ -33,7 +33,7 @@ function exchange(url: string, init: TextRequest, deadline: number, redirects: n
       resolve(null);
       return;
     }
-    const send = parsed.protocol === 'https:' ? httpsRequest : parsed.protocol === 'http:' ? httpRequest : null;
+    const send = parsed.protocol === 'https:' ? httpsRequest() : parsed.protocol === 'http:' ? httpRequest : null;
     if (send === null) {
       resolve(null);
       return;

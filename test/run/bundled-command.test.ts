@@ -45,6 +45,19 @@ test('a run loads the bundled command and none of the compiled modules of the en
     [],
     'compiled modules loaded',
   );
+  // hdr-histogram-js's histograms are in the bundle: none of its files is required (its index only encodes, past the raw samples).
+  assert.equal(
+    modules.filter((line) => line.startsWith('require ') && line.includes('/node_modules/hdr-histogram-js/')),
+    [],
+    'hdr-histogram-js required from node_modules',
+  );
+  // Against an http:// server, node:https and node:tls stay unloaded (core/loading/lazy-https.ts).
+  assert.equal(
+    modules.filter((line) => line === 'builtin https' || line === 'builtin tls'),
+    [],
+    'TLS modules loaded for an http:// target',
+  );
+  assert.ok(modules.includes('builtin http'), 'the builtins are listed');
   // The report was written: the report's modules, vega's bundles and package.json were found from the bundle.
   assert.match(run.stdout + run.stderr, /report: /);
 });
