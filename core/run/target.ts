@@ -83,7 +83,9 @@ async function preflight(baseUrl: string, headers: Record<string, string>): Prom
     const err = error as { code?: string; message?: string };
     const reason = err.code === 'ETIMEDOUT' ? `no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s` : `${err.code ?? ''} ${err.message ?? ''}`.trim();
     throw new LlmloadError(ErrorCode.TARGET_UNREACHABLE, `cannot reach the target ${stripCredentials(baseUrl)}: ${reason}`, {
-      hint: 'check --url / options.target.url and that the server is running; without a URL, llmload starts its built-in simulator',
+      hint: isCertificateError(err.code)
+        ? "the server's TLS certificate is not trusted here (self-signed, an unknown CA, expired or for another host): give Node its CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem"
+        : 'check --url / options.target.url and that the server is running; without a URL, llmload starts its built-in simulator',
     });
   }
   const status = response.statusCode ?? 0;
@@ -117,6 +119,11 @@ function get(url: string, headers: Record<string, string>, timeoutMs: number): P
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Node's codes for a TLS certificate the client would not accept (OpenSSL's verify errors and the host check). */
+function isCertificateError(code: string | undefined): boolean {
+  return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
