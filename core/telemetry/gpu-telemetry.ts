@@ -7,6 +7,7 @@
  */
 import type { GpuDevice, GpuSample, GpuSourceInfo, GpuSourceKind, GpuTelemetrySnapshot } from './gpu-types.js';
 import { readDcgmText } from './dcgm.js';
+import { httpText } from './http-text.js';
 import { NvidiaSmiSource } from './nvidia-smi.js';
 
 /** What to read (resolved from options.telemetry and the target). */
@@ -168,17 +169,9 @@ export class GpuTelemetry {
   }
 }
 
-async function get(url: string, timeoutMs: number): Promise<string | null> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) {
-      await res.body?.cancel();
-      return null;
-    }
-    return await res.text();
-  } catch {
-    return null;
-  }
+/** A DCGM exporter's page through node:http (http-text.ts: not fetch(), which compiles Node's own undici in the controller). */
+function get(url: string, timeoutMs: number): Promise<string | null> {
+  return httpText(url, { headers: {}, timeoutMs });
 }
 
 function hostOfUrl(url: string): string {

@@ -13,6 +13,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +149,29 @@ test('a run with its report folder asks the server about itself without fetch()'
     [],
     'fetch() called',
   );
+});
+
+test('GPU telemetry from a DCGM exporter is scraped without fetch() too', async () => {
+  let scrapes = 0;
+  const exporter = createServer((_req, res) => {
+    scrapes++;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-0",modelName="NVIDIA H100 80GB HBM3"} 42\n');
+  });
+  await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(exporter.address() as AddressInfo).port}/metrics`;
+    // Raw results kept (GPU readings are read only for a run that keeps them), no report.
+    const results = join(mkdtempSync(join(tmpdir(), 'llmload-dcgm-')), 'results.ndjson');
+    const modules = await loadedBy(['run', fixture('quick-pass.ts'), '--url', sim!.url, '--no-report', '--quiet', '--out', `json=${results}`, '--dcgm', url]);
+    assert.ok(scrapes > 0, 'the exporter was scraped');
+    assert.equal(
+      modules.filter((line) => line.startsWith('fetch ')),
+      [],
+      'fetch() called',
+    );
+  } finally {
+    exporter.close();
+  }
 });
 
 test.run();
