@@ -268,6 +268,12 @@ async function runWithThreads(request: RunRequest, io: CliIo, threads: WorkerThr
     // GPU readings from before the load (and its idle baseline) to after it, for the report and GPU thresholds.
     // The two start side by side, their modules loaded only for a run that keeps what they read.
     const readsGpu = results !== undefined || (request.thresholds && namesGpuMetric(Object.keys(options.thresholds).map((k) => k.split('{')[0]!)));
+    if (!readsGpu && ((request.dcgm?.length ?? 0) > 0 || request.nvidiaSmi === true)) {
+      // Asked for on the command line and then dropped: said, even with --quiet (which silences progress only).
+      io.stderr.write(
+        'warning: --dcgm / --nvidia-smi: GPU telemetry is read only by a run that keeps it (a report folder, --out json=FILE) or judges it (a GPU threshold); this run does neither, so no GPU is read\n',
+      );
+    }
     const targetWorker = target.worker;
     const targetSimulator = target.simulator;
     const [probe] = await Promise.all([

@@ -184,6 +184,24 @@ test('a fake DCGM exporter: labels kept, per-row spreads match the readings, a c
   assert.match(md, '| GPU driver | 550.54.15 |');
 });
 
+test('--dcgm on a run that keeps nothing is said to be unused, even with --quiet, and nothing is scraped', async () => {
+  let scrapes = 0;
+  const server = createServer((_req, res) => {
+    scrapes++;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-0"} 1\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    const run = await runCli(['run', fixture('quick-pass.ts'), '--quiet', '--url', sim.url, '--no-report', '--dcgm', url]);
+    assert.is(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: --dcgm \/ --nvidia-smi: GPU telemetry is read only by a run that keeps it/);
+    assert.is(scrapes, 0);
+  } finally {
+    server.close();
+  }
+});
+
 test('a fake nvidia-smi first on PATH: renamed fields, [N/A] values, and a hang the watchdog restarts', async () => {
   const out = join(dir, 'smi');
   const hangFile = join(dir, 'smi-hung');
