@@ -185,6 +185,13 @@ export async function keepBundle(
   if (stamps.some(([path, size, mtimeMs]) => files.has(path) && (size < 0 || mtimeMs > startedAtMs - SETTLED_MS))) return;
   const folders = new Folders();
   const listings = [...listed.values()].map(([dir, prefix]) => folders.listing(dir, prefix));
+  // A name an import could resolve to that appeared while esbuild ran may not have been seen by it.
+  for (const [dir, , names] of listings) {
+    for (const name of names ?? []) {
+      const [, size, mtimeMs] = stampOf(join(dir, name));
+      if (size < 0 || mtimeMs > startedAtMs - SETTLED_MS) return;
+    }
+  }
   const entry: Entry = { format: FORMAT, stamps, listings, text };
   const path = entryPath(scriptPath, dslEntryUrl);
   if (await writeCacheFile(path, JSON.stringify(entry), dirname(path))) await keepNewest(dirname(path), KEPT_SCRIPTS);

@@ -106,13 +106,20 @@ test('files written beside a script that no import can resolve to (its results, 
   assert.is((await run(p, true)).code, 107, 'value/ appeared: built again');
 });
 
-test('a build whose sources are dated within 2 s of it, or after it, is not kept', async () => {
+test('a build whose sources, or names its imports could resolve to, are dated within 2 s of it or after it is not kept', async () => {
   const p = project();
   // Dated ahead rather than written just before the run: on a busy machine the build may start over 2 s later.
   const ahead = new Date(Date.now() + 30_000);
   utimesSync(join(p.dir, 'value.ts'), ahead, ahead);
   assert.is((await run(p, false)).code, 0);
   assert.is((await run(p, true)).code, 107, 'not kept: the file may have changed while esbuild read it');
+
+  // A name ./value could resolve to, appeared as the build ran: esbuild may not have seen it.
+  const q = project();
+  writeFileSync(join(q.dir, 'value.js'), 'export const VUS = 1;\n');
+  utimesSync(join(q.dir, 'value.js'), ahead, ahead);
+  assert.is((await run(q, false)).code, 0);
+  assert.is((await run(q, true)).code, 107, 'not kept: a candidate of an import appeared around the build');
 });
 
 test('the bundles of the 200 scripts built last are kept, no more', async () => {
