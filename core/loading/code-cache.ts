@@ -110,6 +110,12 @@ export function writeCodeCacheSync(path: string, data: Buffer, dir: string, name
     }
     return false;
   }
+  pruneOlder(dir, name);
+  return true;
+}
+
+/** Of the caches of `name` in `dir` (`NAME-<24 hex>.v8cache`), remove all but the newest KEPT_PER_NAME. */
+function pruneOlder(dir: string, name: string): void {
   try {
     const older = readdirSync(dir)
       .filter((file) => file.startsWith(`${name}-`) && file.endsWith('.v8cache') && /^[0-9a-f]{24}$/.test(file.slice(name.length + 1, -'.v8cache'.length)))
@@ -120,12 +126,17 @@ export function writeCodeCacheSync(path: string, data: Buffer, dir: string, name
   } catch {
     // Another process removed them first, or the folder cannot be listed: they are only disk space.
   }
-  return true;
 }
 
-/** Write cached data to `path`, whole or not at all (writeCacheFile). True when written. */
-export function writeCodeCache(path: string, data: Buffer, dir: string): Promise<boolean> {
-  return writeCacheFile(path, framed(data), dir);
+/**
+ * Write cached data to `path`, whole or not at all (writeCacheFile); then, as writeCodeCacheSync, keep the
+ * newest KEPT_PER_NAME caches of `name` (one per install path and source: each checkout or npx install of
+ * llmload has its own). True when written.
+ */
+export async function writeCodeCache(path: string, data: Buffer, dir: string, name: string): Promise<boolean> {
+  const written = await writeCacheFile(path, framed(data), dir);
+  if (written) pruneOlder(dir, name);
+  return written;
 }
 
 /**

@@ -124,7 +124,7 @@ export async function saveBundleCodeCaches(): Promise<void> {
     } catch {
       continue;
     }
-    bundle.saved = await writeCodeCache(bundle.cachePath, data, cacheDir);
+    bundle.saved = await writeCodeCache(bundle.cachePath, data, cacheDir, bundle.module);
   }
 }
 

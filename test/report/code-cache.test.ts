@@ -6,9 +6,9 @@
  * Each case runs in processes of its own: a bundle compiles once per process.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Script } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -34,7 +34,7 @@ interface ChildRender {
 function renderInChild(cacheHome: string): Promise<ChildRender> {
   const script = `
     import { rmSync } from 'node:fs';
-    import { join } from 'node:path';
+    import { basename, join } from 'node:path';
     import { codeCacheDir } from ${JSON.stringify(new URL('../../core/loading/code-cache.js', import.meta.url).href)};
     try { rmSync(join(codeCacheDir(), 'vega-specs'), { recursive: true, force: true }); } catch {}
     import { distributionChart } from ${JSON.stringify(moduleUrl('charts.js'))};
@@ -60,6 +60,8 @@ function renderInChild(cacheHome: string): Promise<ChildRender> {
   });
 }
 
+/** The bundle a cache file is of: `vega-lite` for `…/vega-lite-<hash>.v8cache`. */
+const bundleOf = (file: string): string => basename(file).replace(/-[0-9a-f]{24}\.v8cache$/, '');
 const uses = (render: ChildRender): string[] => render.use.map((u) => `${u.module}:${u.cache}`);
 /** The vega bundles' cache files (the command's own, core/loading/, are beside them). */
 const cacheFiles = (cacheHome: string): string[] => {
@@ -127,18 +129,33 @@ test('a foreign cache (another source’s, intact) is rejected by V8 and replace
   const home = join(root, 'foreign');
   await renderInChild(home);
   const foreign = new Script('(function () { return 1 + 1; })()').createCachedData();
-  for (const file of cacheFiles(home)) assert.ok(await writeCodeCache(file, foreign, codeCacheDir({ XDG_CACHE_HOME: home })));
+  for (const file of cacheFiles(home)) assert.ok(await writeCodeCache(file, foreign, codeCacheDir({ XDG_CACHE_HOME: home }), bundleOf(file)));
   const rejected = await renderInChild(home);
   assert.equal(uses(rejected), ['vega:rejected', 'vega-lite:rejected']);
   assert.is(rejected.svg, reference.svg);
   assert.equal(uses(await renderInChild(home)), ['vega:used', 'vega-lite:used'], 'the rejected files were not replaced');
 });
 
+test("a bundle's cache written keeps the newest four of that bundle (other installs' too) and every other bundle's", async () => {
+  // One cache per install path and source: each checkout or npx install of llmload writes its own.
+  const dir = join(root, 'pruned');
+  const name = (bundle: string, i: number): string => `${bundle}-${i.toString(16).padStart(24, '0')}.v8cache`;
+  for (let i = 1; i <= 5; i++) {
+    assert.ok(await writeCodeCache(join(dir, name('vega', i)), Buffer.from(`install ${i}`), dir, 'vega'));
+    utimesSync(join(dir, name('vega', i)), i * 1000, i * 1000);
+  }
+  writeFileSync(join(dir, name('vega-lite', 1)), 'another bundle');
+  utimesSync(join(dir, name('vega-lite', 1)), 1, 1);
+  assert.ok(await writeCodeCache(join(dir, name('vega', 6)), Buffer.from('install 6'), dir, 'vega'));
+  assert.equal(readdirSync(dir).sort(), [name('vega', 3), name('vega', 4), name('vega', 5), name('vega', 6), name('vega-lite', 1)].sort());
+  assert.equal(readCodeCache(join(dir, name('vega', 6))), Buffer.from('install 6'));
+});
+
 test('a cache folder that cannot be written leaves no cache and fails nothing', async () => {
   const render = await renderInChild(blocker);
   assert.equal(uses(render), ['vega:none', 'vega-lite:none']);
   assert.is(render.svg, reference.svg);
-  assert.not.ok(await writeCodeCache(join(codeCacheDir({ XDG_CACHE_HOME: blocker }), 'x.v8cache'), Buffer.from('data'), codeCacheDir({ XDG_CACHE_HOME: blocker })));
+  assert.not.ok(await writeCodeCache(join(codeCacheDir({ XDG_CACHE_HOME: blocker }), 'x.v8cache'), Buffer.from('data'), codeCacheDir({ XDG_CACHE_HOME: blocker }), 'x'));
   assert.is(readCodeCache(join(blocker, 'missing.v8cache')), undefined);
 });
 
