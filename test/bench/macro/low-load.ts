@@ -9,7 +9,9 @@
  *   many) of 128 tokens at 4 and 16 streams, the stub at TTFT 100 ms and
  *   ITL 20 ms. Whole-process CPU (user + system, every thread, getrusage at
  *   exit) and peak RSS. Target: llmload at most the floor's + 0.3 CPU-s and
- *   + 40 MB.
+ *   + 40 MB. llmload also runs without its report (`--no-report`, no results
+ *   file), so that the rows say how much of its cost is the run and how much
+ *   the report.
  * - idle: 1 stream, tokens 200 ms apart: CPU per second of wall time while
  *   the stream only waits, read from /proc (every thread's schedstat) over a
  *   window that starts after start-up and ends before the answer does, so
@@ -34,7 +36,10 @@ const IDLE_ITL_MS = 200;
 
 const MB = 1024 * 1024;
 
-/** The clients of these cases, the peer only where it can run. */
+/** A client of the low-load case: llmload's default command, llmload without its report, the floor, the peer. */
+type LowLoadClient = ClientName | 'llmload-no-report';
+
+/** The clients of the idle case, the peer only where it can run. */
 function clients(log: (line: string) => void): ClientName[] {
   if (peerIsAvailable()) return ['llmload', 'floor', 'peer'];
   log(`the Python peer is skipped: ${SYSTEM_PYTHON} cannot import aiohttp (apt-get install python3-aiohttp)`);
@@ -42,7 +47,7 @@ function clients(log: (line: string) => void): ClientName[] {
 }
 
 /** The clients in the order of repetition `rep`, rotated. */
-function rotated(list: readonly ClientName[], rep: number): ClientName[] {
+function rotated<T>(list: readonly T[], rep: number): T[] {
   return list.map((_, i) => list[(i + rep) % list.length]!);
 }
 
@@ -50,8 +55,14 @@ function loadOf(client: ClientName, load: Load): Load {
   return client === 'llmload' ? { ...load, report: 'default' } : load;
 }
 
+/** Run one low-load client to its end. */
+function runLowLoadClient(client: LowLoadClient, load: Load): ReturnType<typeof runClient> {
+  if (client === 'llmload-no-report') return runClient('llmload', { ...load, report: false, outputs: false });
+  return runClient(client, loadOf(client, load));
+}
+
 export interface LowLoadMeasure {
-  client: ClientName;
+  client: LowLoadClient;
   streams: number;
   rep: number;
   cpuS: number;
@@ -60,7 +71,8 @@ export interface LowLoadMeasure {
 }
 
 export async function lowLoadCase(options: CaseOptions, levels: readonly number[] = [4, 16]): Promise<CaseResult> {
-  const list = clients((line) => options.log(line));
+  const list: LowLoadClient[] = clients((line) => options.log(line));
+  list.splice(1, 0, 'llmload-no-report');
   const stub = await startStub(['--ttft-ms', String(TTFT_MS), '--itl-ms', String(ITL_MS), '--tokens', String(TOKENS), '--ignore-max-tokens', '--prespawn', '64']);
   const measures: LowLoadMeasure[] = [];
   try {
@@ -73,7 +85,7 @@ export async function lowLoadCase(options: CaseOptions, levels: readonly number[
           await stub.reset();
           const profiled = options.cpuProfDir !== null && client === 'llmload' && rep === 0;
           const profile = profiled ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', `${options.cpuProfDir}/low-load-${streams}`] } : {};
-          const run = await runClient(client, { ...loadOf(client, load), ...profile });
+          const run = await runLowLoadClient(client, { ...load, ...profile });
           const sent = (await stub.stats()).token_chunks;
           let problem = run.problem;
           if (problem === null && run.chunks !== sent) problem = `counted ${run.chunks} chunks of ${sent} sent`;
@@ -81,7 +93,7 @@ export async function lowLoadCase(options: CaseOptions, levels: readonly number[
           // A profiled run is slower: keep it out of the figures.
           if (!profiled) measures.push(m);
           options.log(
-            `low-load ${streams} streams × ${perStream}, ${client.padEnd(7)} rep ${rep + 1}: ${fmt(m.cpuS, 3)} CPU-s, peak RSS ${fmt(m.maxRssMb, 0)} MB` +
+            `low-load ${streams} streams × ${perStream}, ${client.padEnd(17)} rep ${rep + 1}: ${fmt(m.cpuS, 3)} CPU-s, peak RSS ${fmt(m.maxRssMb, 0)} MB` +
               `${profiled ? ' (profiled, not counted)' : ''}${m.problem ? `  PROBLEM: ${m.problem}` : ''}`,
           );
         }
@@ -95,14 +107,14 @@ export async function lowLoadCase(options: CaseOptions, levels: readonly number[
 
 function lowLoadRows(measures: readonly LowLoadMeasure[], levels: readonly number[], quick: boolean): Row[] {
   const out: Row[] = [];
-  const med = (client: ClientName, streams: number, key: 'cpuS' | 'maxRssMb'): number =>
+  const med = (client: LowLoadClient, streams: number, key: 'cpuS' | 'maxRssMb'): number =>
     median(measures.filter((m) => m.client === client && m.streams === streams && m.problem === null).map((m) => m[key]));
-  const failed = (client: ClientName, streams: number): string => {
+  const failed = (client: LowLoadClient, streams: number): string => {
     const bad = measures.filter((m) => m.client === client && m.streams === streams && m.problem !== null).length;
     return bad === 0 ? '' : ` (${bad} failed run${bad > 1 ? 's' : ''})`;
   };
   // Single runs move by tenths of a CPU-second on a shared machine: the spread says how far a median can be trusted.
-  const spread = (client: ClientName, streams: number): string => {
+  const spread = (client: LowLoadClient, streams: number): string => {
     const values = measures.filter((m) => m.client === client && m.streams === streams && m.problem === null).map((m) => m.cpuS);
     return values.length < 2 ? '' : ` (${fmt(Math.min(...values))}-${fmt(Math.max(...values))})`;
   };
@@ -122,6 +134,17 @@ function lowLoadRows(measures: readonly LowLoadMeasure[], levels: readonly numbe
       compare: signed(cpu - floorCpu, ' s'),
       target: `≤ floor + ${CPU_ALLOWANCE_S} s`,
       verdict: verdict(Number.isFinite(cpu - floorCpu) ? cpu - floorCpu <= CPU_ALLOWANCE_S : false),
+    });
+    // Where the cost over the floor is: the run itself, or the report built after it.
+    const runCpu = med('llmload-no-report', streams, 'cpuS');
+    out.push({
+      case: label,
+      figure: 'CPU-s, llmload --no-report (the run alone); compare: the run, then the report (default − --no-report)',
+      llmload: fmt(runCpu) + spread('llmload-no-report', streams) + failed('llmload-no-report', streams),
+      floor: fmt(floorCpu),
+      compare: `run ${signed(runCpu - floorCpu, ' s')}; report ${signed(cpu - runCpu, ' s')}`,
+      target: '',
+      verdict: verdict(null),
     });
     out.push({
       case: label,
