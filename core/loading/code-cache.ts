@@ -20,7 +20,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { llmloadVersion } from './version.js';
 
 /** Ahead of the payload: identifies the format, then the payload's SHA-256 (V8 does not checksum a cache in release builds). */
@@ -39,6 +39,35 @@ export function codeCacheUse(cachedData: Buffer | undefined, script: { cachedDat
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const build = `${llmloadVersion()}-node${process.versions.node}-v8${process.versions.v8}-${process.arch}`;
   return join(cacheRoot(env), 'llmload', build);
+}
+
+/** A build's folder name, as codeCacheDir() makes it. */
+const BUILD_FOLDER = /^[^/\\]+-node\d+\.\d+\.\d+[^/\\]*-v8[^/\\]+-[a-z0-9]+$/;
+/** Another build's folder written to for none of this long is removed when a new build's folder is made. */
+export const STALE_BUILD_MS = 90 * 24 * 60 * 60 * 1000;
+
+/**
+ * After `mkdir -p` made `created` (the first folder it made): when that is a build's folder (a new llmload,
+ * Node or V8 on this machine), remove the other builds' folders beside it that nothing was written to for
+ * STALE_BUILD_MS (the folder's and its subfolders' modification times): an upgrade leaves a few MB each,
+ * which nothing else removes. A build still in use writes again after it (its cache is rebuilt once).
+ */
+export function pruneStaleBuilds(created: string | undefined, nowMs = Date.now()): void {
+  if (created === undefined || !BUILD_FOLDER.test(basename(created))) return;
+  const root = dirname(created);
+  try {
+    for (const entry of readdirSync(root, { withFileTypes: true })) {
+      if (!entry.isDirectory() || !BUILD_FOLDER.test(entry.name) || entry.name === basename(created)) continue;
+      const folder = join(root, entry.name);
+      let lastWrite = statSync(folder).mtimeMs;
+      for (const inner of readdirSync(folder, { withFileTypes: true })) {
+        if (inner.isDirectory()) lastWrite = Math.max(lastWrite, statSync(join(folder, inner.name)).mtimeMs);
+      }
+      if (nowMs - lastWrite > STALE_BUILD_MS) rmSync(folder, { recursive: true, force: true });
+    }
+  } catch {
+    // Another process pruning at the same time, or a folder that cannot be read: only disk space.
+  }
 }
 
 function cacheRoot(env: NodeJS.ProcessEnv): string {
@@ -99,7 +128,7 @@ const KEPT_PER_NAME = 4;
 export function writeCodeCacheSync(path: string, data: Buffer, dir: string, name: string): boolean {
   const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
+    pruneStaleBuilds(mkdirSync(dir, { recursive: true }));
     writeFileSync(tmp, framed(data));
     renameSync(tmp, path);
   } catch {
@@ -147,7 +176,7 @@ export async function writeCodeCache(path: string, data: Buffer, dir: string, na
 export async function writeCacheFile(path: string, contents: Buffer | string, dir: string): Promise<boolean> {
   const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await mkdir(dir, { recursive: true });
+    pruneStaleBuilds(await mkdir(dir, { recursive: true }));
     await writeFile(tmp, contents);
     await rename(tmp, path);
     return true;

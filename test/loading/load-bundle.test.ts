@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { codeCacheDir, readCodeCache, writeCodeCacheSync } from '../../core/loading/code-cache.js';
+import { codeCacheDir, readCodeCache, STALE_BUILD_MS, writeCodeCacheSync } from '../../core/loading/code-cache.js';
 import { startSimulatorThread, type SimulatorHandle } from '../../core/sim/index.js';
 import { fixture, repoRoot, runCli } from '../helpers/cli.js';
 
@@ -122,6 +122,32 @@ test("a cache written keeps the newest four of its bundle's builds and no other 
   assert.ok(writeCodeCacheSync(join(dir, name(7)), Buffer.from('build 7'), dir, 'cli'));
   assert.equal(readdirSync(dir).sort(), [name(1, 'worker-entry'), name(4), name(5), name(6), name(7)].sort());
   assert.equal(readCodeCache(join(dir, name(7))), Buffer.from('build 7'));
+});
+
+test("a new build's cache folder removes the other builds' folders nothing was written to for 90 days, and nothing else", () => {
+  const root = join(mkdtempSync(join(tmpdir(), 'llmload-builds-')), 'llmload');
+  const build = (version: string): string => join(root, `${version}-node20.20.2-v811.3.244.8-node.38-x64`);
+  const stale = (Date.now() - STALE_BUILD_MS - 86_400_000) / 1000;
+  const cache = (dir: string): string => join(dir, `cli-${'0'.repeat(24)}.v8cache`);
+  // Unused for 91 days: goes.
+  mkdirSync(build('0.0.1'), { recursive: true });
+  writeFileSync(cache(build('0.0.1')), 'old');
+  utimesSync(build('0.0.1'), stale, stale);
+  // Its own folder dated 91 days back, but a script bundle written in its scripts/ folder since: stays.
+  mkdirSync(join(build('0.0.2'), 'scripts'), { recursive: true });
+  utimesSync(build('0.0.2'), stale, stale);
+  // Written to yesterday: stays. Not a build's folder, however old: stays.
+  mkdirSync(build('0.0.3'), { recursive: true });
+  mkdirSync(join(root, 'notes'));
+  utimesSync(join(root, 'notes'), stale, stale);
+  assert.ok(writeCodeCacheSync(cache(build('0.1.0')), Buffer.from('new'), build('0.1.0'), 'cli'));
+  const names = (): string[] => readdirSync(root).sort();
+  assert.equal(names(), [build('0.0.2'), build('0.0.3'), build('0.1.0'), join(root, 'notes')].map((p) => p.slice(root.length + 1)).sort());
+  // Only a folder made anew prunes: a write into an existing build's folder leaves a stale one be.
+  mkdirSync(build('0.0.4'));
+  utimesSync(build('0.0.4'), stale, stale);
+  assert.ok(writeCodeCacheSync(cache(build('0.1.0')), Buffer.from('again'), build('0.1.0'), 'cli'));
+  assert.ok(names().includes(build('0.0.4').slice(root.length + 1)), names().join(', '));
 });
 
 test.run();
